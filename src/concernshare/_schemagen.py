@@ -1,0 +1,225 @@
+"""Generate the message JSON Schema from the records, so that the two cannot drift.
+
+Run ``python -m concernshare._schemagen`` after changing a record; a test
+fails while the committed ``schemas/message.schema.json`` differs from what
+this module generates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+import sys
+import typing
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from concernshare import FORMAT_VERSION
+from concernshare.records._fields import META
+from concernshare.records.bodies import BODIES, Body
+from concernshare.records.codes import MessageType
+from concernshare.records.envelope import EXTENSION_KEY, Message
+from concernshare.records.types import (
+    AGENCY_ID,
+    AGENCY_ID_MAX,
+    DATE,
+    DATE_TIME,
+    PARTIAL_DATE,
+    UUID,
+    AgencyId,
+    PartialDate,
+)
+
+__all__ = ["MESSAGE_SCHEMA_ID", "message_schema", "write"]
+
+MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
+
+#: Schemas of the value types, each with its description.
+_VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
+    dt.datetime: ("date_time", {
+        "type": "string", "pattern": DATE_TIME, "maxLength": 32,
+        "description": "An RFC 3339 date-time with an offset (a naive time is refused); "
+        "concernshare writes it in UTC with Z.",
+        "examples": ["2013-06-03T09:15:00Z"],
+    }),
+    dt.date: ("date", {
+        "type": "string", "pattern": DATE, "maxLength": 10,
+        "description": "A full date, YYYY-MM-DD.", "examples": ["2012-08-01"],
+    }),
+    PartialDate: ("partial_date", {
+        "type": "string", "pattern": PARTIAL_DATE, "maxLength": 10,
+        "description": "The date of a past event, as precise as it is known: YYYY, YYYY-MM or "
+        "YYYY-MM-DD.",
+        "examples": ["2013", "2013-05", "2013-05-14"],
+    }),
+    uuid.UUID: ("uuid", {
+        "type": "string", "pattern": UUID, "maxLength": 36,
+        "description": "A UUID written in lower case.",
+        "examples": ["6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d"],
+    }),
+    AgencyId: ("agency_id", {
+        "type": "string", "pattern": AGENCY_ID, "maxLength": AGENCY_ID_MAX,
+        "description": "An agency id: SCHEME:CODE with an optional /UNIT. Schemes: ods (NHS ODS "
+        "code), la (ONS GSS code of a council with children's services), school (URN), police "
+        "(two-digit force code). Ids compare exactly.",
+        "examples": ["la:E06000032/mash", "ods:RYV01/hv", "school:199999", "police:40"],
+    }),
+}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _doc(obj: Any) -> str:
+    text = (obj.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(text.split())
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def ref(self, name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}"}
+
+    def type_schema(self, type_: Any) -> dict[str, Any]:
+        args = typing.get_args(type_)
+        if type_ is not Body and type(None) in args:
+            return self.type_schema(next(a for a in args if a is not type(None)))
+        if typing.get_origin(type_) is tuple:
+            return {"type": "array", "items": self.type_schema(args[0])}
+        if type_ == Mapping[str, Any]:
+            return {
+                "type": "object",
+                "propertyNames": {"pattern": EXTENSION_KEY, "maxLength": 128},
+            }
+        if type_ in _VALUE_TYPES:
+            name, schema = _VALUE_TYPES[type_]
+            self.defs.setdefault(name, schema)
+            return self.ref(name)
+        if isinstance(type_, type) and issubclass(type_, enum.Enum):
+            name = _snake(type_.__name__)
+            self.defs.setdefault(name, {
+                "type": "string", "description": _doc(type_),
+                "enum": [m.value for m in type_],
+            })
+            return self.ref(name)
+        if type_ is str:
+            return {"type": "string"}
+        if type_ is bool:
+            return {"type": "boolean"}
+        if type_ is int:
+            return {"type": "integer"}
+        if attrs.has(type_):
+            name = _snake(type_.__name__)
+            if name not in self.defs:
+                self.defs[name] = {}  # placeholder against recursion
+                self.defs[name] = self.object_schema(type_)
+            return self.ref(name)
+        raise TypeError(f"no schema for {type_!r}")
+
+    def object_schema(self, cls: type) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for attribute in attrs.fields(cls):
+            if not attribute.metadata.get("wire", True):
+                continue
+            facts = dict(attribute.metadata[META])
+            facts.pop("withholdable", None)
+            if cls is Message and attribute.name == "body":
+                continue  # a tagged union on type: see message_schema()
+            schema = self.field_schema(hints[attribute.name], facts, attribute.default)
+            properties[attribute.name] = schema
+        for attribute in attrs.fields(cls):
+            if attribute.default is attrs.NOTHING:
+                required.append(attribute.name)
+        out: dict[str, Any] = {"type": "object", "description": _doc(cls)}
+        out["properties"] = properties
+        if required:
+            out["required"] = required
+        out["additionalProperties"] = False
+        return out
+
+    def field_schema(self, type_: Any, facts: dict[str, Any], default: Any) -> dict[str, Any]:
+        schema = self.type_schema(type_)
+        description = facts.pop("description")
+        examples = facts.pop("examples", None)
+        if "$ref" in schema:
+            facts.pop("pattern", None)
+            facts.pop("maxLength", None)
+        if schema.get("type") == "array":
+            for key, array_key in (("minItems", "minItems"), ("maxItems", "maxItems")):
+                if key in facts:
+                    schema[array_key] = facts.pop(key)
+        if schema.get("type") == "object" and "maxItems" in facts:
+            schema["maxProperties"] = facts.pop("maxItems")
+        out = {"description": description, **schema, **facts}
+        if isinstance(default, bool | str | int) and default is not None:
+            out["default"] = default.value if isinstance(default, enum.Enum) else default
+        if examples:
+            out["examples"] = examples
+        return out
+
+
+def message_schema() -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) of a message, built from the records."""
+    builder = _Builder()
+    envelope = builder.object_schema(Message)
+    properties = envelope["properties"]
+    ordered = {}
+    for name, schema in properties.items():
+        ordered[name] = schema
+        if name == "id":
+            ordered["type"] = {
+                "description": "The message type; it says which body follows.",
+                **builder.type_schema(MessageType),
+            }
+    ordered["body"] = {
+        "description": "The content of the message; its members depend on the type.",
+        "type": "object",
+    }
+    envelope["properties"] = ordered
+    required = envelope["required"]
+    required.insert(required.index("id") + 1, "type")
+    branches = []
+    for message_type, body in BODIES.items():
+        branches.append({
+            "if": {"properties": {"type": {"const": message_type.value}}, "required": ["type"]},
+            "then": {"properties": {"body": builder.type_schema(body)}},
+        })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": MESSAGE_SCHEMA_ID,
+        "title": f"concernshare message, format {FORMAT_VERSION}",
+        "description": "A concern about a child, or a message about one, shared between "
+        "agencies. Fields that a need-to-know view may withhold are optional here; a semantic "
+        "check requires them unless view.withheld names them.",
+        **{k: v for k, v in envelope.items() if k != "description"},
+        "allOf": branches,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
+def render(schema: dict[str, Any]) -> str:
+    """The committed text of a schema: two-space indents, a final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(folder: Path) -> Path:
+    """Write ``message.schema.json`` into ``folder`` and return its path."""
+    path = folder / "message.schema.json"
+    path.write_text(render(message_schema()), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's command
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "schemas"
+    print(write(target))

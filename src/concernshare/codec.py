@@ -1,0 +1,472 @@
+"""The strict codec: JSON bytes to records and back, through one cattrs converter.
+
+:func:`make_converter` lists every hook in one place. :func:`loads` refuses
+what the format refuses (see :mod:`concernshare.strictjson` for the JSON
+layer): unknown members (except under ``extensions``, and except in a newer
+minor version, where they are kept and reported), ``null`` members, values
+of the wrong type, naive datetimes. :func:`dumps` writes the canonical form:
+UTF-8, no whitespace, members in declaration order, absent values omitted,
+times in UTC with ``Z``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+import typing
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, override
+
+from concernshare import FORMAT_VERSION
+from concernshare.errors import InvalidRecord, Problem, Severity
+from concernshare.records import codes
+from concernshare.records.bodies import BODIES, Body
+from concernshare.records.codes import MessageType
+from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
+from concernshare.records.types import (
+    DATE,
+    DATE_TIME,
+    NAIVE_DATE_TIME,
+    UUID,
+    AgencyId,
+    PartialDate,
+)
+from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
+
+__all__ = [
+    "MAJOR",
+    "MINOR",
+    "Refusal",
+    "dumps",
+    "loads",
+    "make_converter",
+    "structure",
+    "unknown_member_problems",
+    "unstructure",
+    "version_of",
+]
+
+T = TypeVar("T")
+_DATE_TIME_RE: Final = re.compile(DATE_TIME)
+_DATE_RE: Final = re.compile(DATE)
+_UUID_RE: Final = re.compile(UUID)
+_EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
+_NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
+_TYPES: Final = frozenset(MessageType)
+MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
+
+
+class Refusal(ValueError):
+    """A value the codec refuses, with the problem's code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise Refusal("CS012", f"must be {what}")
+
+
+def _datetime(value: Any, _: type) -> dt.datetime:
+    _expect(value, str, "a date-time string such as 2026-11-25T09:30:00Z")
+    if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
+        if _NAIVE_RE.fullmatch(value):
+            raise Refusal(
+                "CS009",
+                "has no UTC offset; a naive time is ambiguous, so add Z or an offset such as "
+                "+01:00",
+            )
+        raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as "
+                               "2026-11-25T09:30:00Z")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Refusal("CS018", "is not a date-time in the calendar") from None
+
+
+def _date(value: Any, _: type) -> dt.date:
+    _expect(value, str, "a date string such as 2026-11-25")
+    if _DATE_RE.fullmatch(value) is None:
+        raise Refusal("CS018", "must be a full date written as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Refusal("CS018", "is not a date in the calendar") from None
+
+
+def _partial_date(value: Any, _: type) -> PartialDate:
+    _expect(value, str, "a date string: YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        raise Refusal("CS018", str(error)) from None
+
+
+def _uuid(value: Any, _: type) -> uuid.UUID:
+    _expect(value, str, "a UUID string")
+    if _UUID_RE.fullmatch(value) is None:
+        raise Refusal("CS018", "must be a UUID in lower case, such as "
+                               "6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
+    return uuid.UUID(value)
+
+
+def _agency(value: Any, _: type) -> AgencyId:
+    _expect(value, str, "an agency id string")
+    try:
+        return AgencyId(value)
+    except ValueError as error:
+        raise Refusal("CS018", str(error)) from None
+
+
+def _str(value: Any, _: type) -> str:
+    _expect(value, str, "a string")
+    return typing.cast(str, value)
+
+
+def _bool(value: Any, _: type) -> bool:
+    _expect(value, bool, "true or false")
+    return typing.cast(bool, value)
+
+
+def _int(value: Any, _: type) -> int:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    _expect(value, int, "an integer")
+    return typing.cast(int, value)
+
+
+def _extensions(value: Any, _: type) -> dict[str, Any]:
+    _expect(value, dict, "an object")
+    for key in value:
+        if len(key) > 128 or _EXTENSION_RE.fullmatch(key) is None:
+            raise Refusal(
+                "CS018",
+                "extension keys must be a reverse-DNS namespace, a colon and a name, such as "
+                "uk.gov.luton:mosaic_id",
+            )
+    return dict(value)
+
+
+def _fields_of(cls: type) -> dict[str, Any]:
+    return {f.name: f.type for f in attrs.fields(cls) if f.metadata.get("wire", True)}
+
+
+def _is_tuple(type_: Any) -> bool:
+    return typing.get_origin(type_) is tuple
+
+
+def _is_optional(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return type(None) in args and len(args) == 2 and type_ is not Body
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
+    values = ", ".join(str(m.value) for m in cls)
+
+    def hook(value: Any, _: type) -> enum.Enum:
+        try:
+            return cls(value) if isinstance(value, str) else cls(object())
+        except ValueError:
+            raise Refusal("CS017", f"must be one of: {values}") from None
+
+    return hook
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter with every hook of the format; the codec's policy in one place."""
+    converter = cattrs.Converter(detailed_validation=True)
+    for cls, structure_hook in (
+        (dt.datetime, _datetime),
+        (dt.date, _date),
+        (PartialDate, _partial_date),
+        (uuid.UUID, _uuid),
+        (AgencyId, _agency),
+        (str, _str),
+        (bool, _bool),
+        (int, _int),
+    ):
+        converter.register_structure_hook(cls, structure_hook)
+    # Each code list by its own class: the str hook would otherwise catch StrEnums.
+    for name in codes.__all__:
+        code_list = getattr(codes, name)
+        if isinstance(code_list, type) and issubclass(code_list, enum.Enum):
+            converter.register_structure_hook(code_list, _enum_hook(code_list))
+    converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _extensions)
+    converter.register_unstructure_hook(
+        dt.datetime, lambda v: v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    )
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_unstructure_hook(PartialDate, str)
+    converter.register_unstructure_hook(uuid.UUID, str)
+    converter.register_unstructure_hook(AgencyId, str)
+
+    def tuple_factory(type_: Any) -> Callable[[Any, type], tuple[Any, ...]]:
+        (item,) = typing.get_args(type_)[:1]
+        base = converter.get_structure_hook(list[item])  # type: ignore[valid-type]
+
+        def hook(value: Any, _: type) -> tuple[Any, ...]:
+            _expect(value, list, "an array")
+            return tuple(base(value, list[item]))  # type: ignore[valid-type]
+
+        return hook
+
+    converter.register_structure_hook_factory(_is_tuple, tuple_factory)
+
+    def optional_factory(type_: Any) -> Callable[[Any, type], Any]:
+        inner = next(a for a in typing.get_args(type_) if a is not type(None))
+        base = converter.get_structure_hook(inner)
+
+        def hook(value: Any, _: type) -> Any:
+            if value is None:
+                raise Refusal("CS013", "must not be null; leave the member out instead")
+            return base(value, inner)
+
+        return hook
+
+    converter.register_structure_hook_factory(_is_optional, optional_factory)
+
+    def unstructure_attrs(cls: type) -> Callable[[Any], dict[str, Any]]:
+        names = [f.name for f in attrs.fields(cls) if f.metadata.get("wire", True)]
+        unstructure_value = converter.unstructure
+
+        def hook(record: Any) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name in names:
+                value = getattr(record, name)
+                if value is not None:
+                    out[name] = unstructure_value(value)
+            return out
+
+        return hook
+
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
+
+    def strict_attrs(cls: type, base: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+        known = frozenset(_fields_of(cls))
+
+        def hook(value: Any, _: type) -> Any:
+            _expect(value, dict, "a JSON object")
+            extra = {key for key in value if key not in known}
+            try:
+                record = base(value, cls)
+            except ClassValidationError as error:
+                if extra:
+                    unknown = ForbiddenExtraKeysError("", cls, extra)
+                    raise ClassValidationError(
+                        error.message, [*error.exceptions, unknown], cls,
+                    ) from None
+                raise
+            if extra:
+                raise ForbiddenExtraKeysError("", cls, extra)
+            return record
+
+        return hook
+
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cls: strict_attrs(cls, make_dict_structure_fn(cls, converter)),
+    )
+    message_fields = strict_attrs(Message, make_dict_structure_fn(
+        Message, converter, body=override(struct_hook=lambda value, _: value),
+    ))
+
+    def structure_message(value: Any, _: type) -> Message:
+        _expect(value, dict, "a JSON object")
+        rest = dict(value)
+        kind = rest.pop("type", None)
+        body_class = BODIES.get(MessageType(kind)) if isinstance(kind, str) and kind in _TYPES else None
+        if body_class is None:
+            missing = "has no type" if kind is None else "has a type that is not one of the twelve"
+            raise InvalidRecord([Problem(
+                pointer="" if kind is None else "/type", code="CS014",
+                message=f"the message {missing}: " + ", ".join(MessageType),
+            )])
+        problems: list[Problem] = []
+        if "body" in rest:
+            try:
+                rest["body"] = converter.structure(rest["body"], body_class)
+            except _ERRORS as error:
+                problems.extend(_problems(error, "/body"))
+        try:
+            message = typing.cast(Message, message_fields(rest, Message))
+        except _ERRORS as error:
+            problems[:0] = (p for p in _problems(error, "") if not p.pointer.startswith("/body/"))
+        if problems:
+            raise InvalidRecord(sorted(problems, key=lambda p: p.pointer))
+        return message
+
+    converter.register_structure_hook(Message, structure_message)
+    message_unstructure = converter.get_unstructure_hook(Message)
+
+    def unstructure_message(message: Message) -> dict[str, Any]:
+        fields = message_unstructure(message)
+        out = {"format_version": fields.pop("format_version"), "id": fields.pop("id"),
+               "type": str(message.type)}
+        out.update(fields)
+        if not out.get("extensions"):
+            out.pop("extensions", None)
+        return out
+
+    converter.register_unstructure_hook(Message, unstructure_message)
+    return converter
+
+
+_ERRORS: Final = (ClassValidationError, ForbiddenExtraKeysError, Refusal)
+_CONVERTER: Final = make_converter()
+
+
+def version_of(data: Any) -> tuple[int, int] | None:
+    """The (major, minor) format version of parsed JSON, or None if it has none readable."""
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if not isinstance(version, str) or re.fullmatch(r"[1-9][0-9]{0,3}\.(0|[1-9][0-9]{0,3})",
+                                                    version) is None:
+        return None
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def _strip_unknown(data: Any, type_: Any, pointer: str, kept: list[UnknownMember]) -> Any:
+    """Remove, and keep aside, the members a reader of this version does not know."""
+    if _is_optional(type_):
+        type_ = next(a for a in typing.get_args(type_) if a is not type(None))
+    if _is_tuple(type_) and isinstance(data, list):
+        item = typing.get_args(type_)[0]
+        return [_strip_unknown(v, item, f"{pointer}/{i}", kept) for i, v in enumerate(data)]
+    if not (attrs.has(type_) and isinstance(data, dict)):
+        return data
+    fields = typing.get_type_hints(type_)
+    known = _fields_of(type_)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        child = f"{pointer}/{escape_pointer(key)}"
+        if type_ is Message and key == "type":
+            out[key] = value
+        elif type_ is Message and key == "body":
+            kind = data.get("type")
+            body = BODIES.get(MessageType(kind)) if isinstance(kind, str) and kind in _TYPES else None
+            out[key] = _strip_unknown(value, body, child, kept) if body else value
+        elif key == "extensions" or key not in known:
+            if key not in known:
+                kept.append(UnknownMember(pointer=child, value=value))
+            else:
+                out[key] = value
+        else:
+            out[key] = _strip_unknown(value, fields[key], child, kept)
+    return out
+
+
+def unknown_member_problems(kept: tuple[UnknownMember, ...]) -> list[Problem]:
+    """Warnings for members kept from a newer minor version."""
+    return [
+        Problem(
+            pointer=member.pointer, code="CS016", severity=Severity.WARNING,
+            message="this member is not known to format version "
+            f"{FORMAT_VERSION}; it was kept because the message is of a newer minor version",
+        )
+        for member in kept
+    ]
+
+
+def _problems(error: BaseException, pointer: str) -> list[Problem]:
+    """Turn a cattrs error tree into problems with JSON pointers."""
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        found: list[Problem] = []
+        for inner in error.exceptions:
+            child = pointer
+            for note in getattr(inner, "__notes__", ()):
+                name = getattr(note, "name", None)
+                index = getattr(note, "index", None)
+                if name is not None:
+                    child = f"{pointer}/{escape_pointer(str(name))}"
+                elif index is not None:
+                    child = f"{pointer}/{index}"
+            if isinstance(inner, KeyError):
+                found.append(Problem(pointer=child, code="CS010",
+                                     message="this required member is missing; add it"))
+            else:
+                found.extend(_problems(inner, child))
+        return found
+    if isinstance(error, ForbiddenExtraKeysError):
+        return [
+            Problem(
+                pointer=f"{pointer}/{escape_pointer(key)}", code="CS011",
+                message="this member is not part of the format; remove it, or move it under "
+                "extensions with a namespaced key",
+            )
+            for key in sorted(error.extra_fields)
+        ]
+    if isinstance(error, Refusal):
+        return [Problem(pointer=pointer, code=error.code, message=error.message)]
+    return [Problem(pointer=pointer, code="CS012", message="has the wrong type or form")]
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a record of ``cls`` from parsed JSON.
+
+    Raises :class:`~concernshare.errors.InvalidRecord` with a pointer for each problem.
+    """
+    kept: list[UnknownMember] = []
+    if cls is Message:
+        version = version_of(data)
+        if version is not None and version[0] != MAJOR:
+            raise InvalidRecord([Problem(
+                pointer="/format_version", code="CS015",
+                message=f"format version {version[0]}.x cannot be read by a reader of "
+                f"{FORMAT_VERSION}; it needs a newer concernshare",
+            )])
+        if version is not None and version[1] > MINOR:
+            data = _strip_unknown(data, Message, "", kept)
+    try:
+        record = _CONVERTER.structure(data, cls)
+    except _ERRORS as error:
+        raise InvalidRecord(_problems(error, "")) from None
+    if kept:
+        record = attrs.evolve(record, unknown_members=tuple(kept))  # type: ignore[misc]
+    return record
+
+
+def unstructure(record: Any) -> Any:
+    """Turn a record into plain JSON values (dicts, lists, strings, numbers, booleans)."""
+    data = _CONVERTER.unstructure(record)
+    if isinstance(record, Message) and record.unknown_members:
+        for member in record.unknown_members:
+            _insert(data, member.pointer, member.value)
+    return data
+
+
+def _insert(data: Any, pointer: str, value: Any) -> None:
+    *parents, last = (t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
+    target = data
+    for token in parents:
+        target = target[int(token)] if isinstance(target, list) else target[token]
+    if isinstance(target, dict):
+        target[last] = value
+
+
+def loads(
+    data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+) -> Message:
+    """Parse strict JSON into a :class:`~concernshare.records.Message`.
+
+    This is the codec alone: it does not run the JSON Schema or the semantic
+    checks (use :func:`concernshare.validation.validate` for those).
+    Raises :class:`~concernshare.errors.InvalidRecord`.
+    """
+    return structure(parse(data, max_bytes=max_bytes, max_depth=max_depth), Message)
+
+
+def dumps(record: Message) -> bytes:
+    """Write a message in its canonical JSON form, as UTF-8 bytes."""
+    return json.dumps(
+        unstructure(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+    ).encode("utf-8")

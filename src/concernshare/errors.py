@@ -1,0 +1,130 @@
+"""The errors concernshare raises, and the :class:`Problem` that explains them.
+
+Every problem points at the place in the document (an RFC 6901 JSON pointer),
+says what is wrong in words a person can act on, and never quotes a personal
+value: these lines end up in logs.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = [
+    "ConcernshareError",
+    "CryptoError",
+    "DirectoryRefused",
+    "Expired",
+    "InvalidDocument",
+    "InvalidRecord",
+    "NotForUs",
+    "Problem",
+    "RefusedStatus",
+    "Replayed",
+    "Revoked",
+    "SchemaViolation",
+    "SealError",
+    "Severity",
+    "UntrustedSender",
+    "UsageError",
+]
+
+
+class Severity(enum.StrEnum):
+    """How much a problem matters: a MUST broken is an error, a SHOULD a warning."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a document.
+
+    ``pointer`` is an RFC 6901 JSON pointer into the document ("" is the whole
+    document), ``code`` a stable code (``CS101``; see the docs site), and
+    ``message`` a sentence that says what to do. A message never contains a
+    value taken from the document.
+    """
+
+    pointer: str
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: [{self.code}] {self.message}"
+
+
+class ConcernshareError(Exception):
+    """The base of every error concernshare raises on purpose."""
+
+
+class InvalidDocument(ConcernshareError, ValueError):
+    """A document was refused; ``problems`` lists every reason, in document order."""
+
+    def __init__(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if not self.problems:
+            return "the document is invalid"
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return first if more == 0 else f"{first} (and {more} more)"
+
+
+class InvalidRecord(InvalidDocument):
+    """Refused by the strict codec or by a semantic check."""
+
+
+class SchemaViolation(InvalidDocument):
+    """Refused by the JSON Schema; ``str()`` is the most relevant problem."""
+
+
+class SealError(ConcernshareError):
+    """A sealed or signed document could not be opened or was refused.
+
+    None of these errors carries plaintext or a personal value.
+    """
+
+
+class CryptoError(SealError):
+    """The cryptography failed: one message for every cause, so that it tells an attacker nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("the message could not be decrypted or verified")
+
+
+class NotForUs(SealError):
+    """The opening agency is not among the recipients named inside the signed message."""
+
+
+class UntrustedSender(SealError):
+    """The signing key is unknown, or does not belong to the agency named as sender."""
+
+
+class Replayed(SealError):
+    """This sender's message with this id has been received before."""
+
+
+class Expired(SealError):
+    """``sent`` lies outside the freshness window."""
+
+
+class Revoked(SealError):
+    """The signing key was revoked, or was not valid when the message was sent."""
+
+
+class RefusedStatus(SealError):
+    """An ``exercise`` or ``test`` message reached a receiver that does not accept them."""
+
+
+class DirectoryRefused(SealError):
+    """The trust directory is unsigned, wrongly signed, expired, rolled back or inconsistent."""
+
+
+class UsageError(ConcernshareError):
+    """The command line or the configuration was used wrongly."""

@@ -1,0 +1,57 @@
+"""The message bodies as one tagged union on the envelope's ``type``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from concernshare.records.chronology import (
+    AssessmentSummaryBody,
+    ChronologyBody,
+    InformationResponseBody,
+)
+from concernshare.records.codes import MessageType
+from concernshare.records.concern import ConcernBody, DomesticAbuseNotificationBody, UpdateBody
+from concernshare.records.loop import (
+    AccessNotificationBody,
+    AcknowledgementBody,
+    DecisionBody,
+    EscalationBody,
+    InformationRequestBody,
+    WithdrawalBody,
+)
+
+__all__ = ["BODIES", "BODY_TYPES", "Body"]
+
+Body = (
+    ConcernBody
+    | AcknowledgementBody
+    | DecisionBody
+    | UpdateBody
+    | WithdrawalBody
+    | ChronologyBody
+    | InformationRequestBody
+    | InformationResponseBody
+    | DomesticAbuseNotificationBody
+    | AssessmentSummaryBody
+    | EscalationBody
+    | AccessNotificationBody
+)
+
+#: The body class of each message type.
+BODIES: Final[dict[MessageType, type[Body]]] = {
+    MessageType.CONCERN: ConcernBody,
+    MessageType.ACKNOWLEDGEMENT: AcknowledgementBody,
+    MessageType.DECISION: DecisionBody,
+    MessageType.UPDATE: UpdateBody,
+    MessageType.WITHDRAWAL: WithdrawalBody,
+    MessageType.CHRONOLOGY: ChronologyBody,
+    MessageType.INFORMATION_REQUEST: InformationRequestBody,
+    MessageType.INFORMATION_RESPONSE: InformationResponseBody,
+    MessageType.DOMESTIC_ABUSE_NOTIFICATION: DomesticAbuseNotificationBody,
+    MessageType.ASSESSMENT_SUMMARY: AssessmentSummaryBody,
+    MessageType.ESCALATION: EscalationBody,
+    MessageType.ACCESS_NOTIFICATION: AccessNotificationBody,
+}
+
+#: The message type of each body class.
+BODY_TYPES: Final[dict[type[Body], MessageType]] = {cls: t for t, cls in BODIES.items()}

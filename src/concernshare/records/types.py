@@ -1,0 +1,151 @@
+"""Small value types with one canonical wire form: partial dates, agency ids, and the patterns.
+
+Every pattern here is portable (ECMA-262: ``[0-9]`` rather than ``\\d``) and is
+paired with a ``maxLength``, so that jsonschema, jsonschema-rs and Ajv agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "AGENCY_ID",
+    "DATE",
+    "DATE_TIME",
+    "NAIVE_DATE_TIME",
+    "NHS_NUMBER",
+    "PARTIAL_DATE",
+    "UPN",
+    "UUID",
+    "AgencyId",
+    "PartialDate",
+]
+
+UUID: Final = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_MONTH_DAY: Final = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE: Final = f"^[0-9]{{4}}-{_MONTH_DAY}$"
+DATE_TIME: Final = (
+    f"^[0-9]{{4}}-{_MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    "([.][0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+#: A date-time without an offset: refused, but recognised so that the problem can say so.
+NAIVE_DATE_TIME: Final = DATE_TIME.removesuffix("(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$") + "$"
+PARTIAL_DATE: Final = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+NHS_NUMBER: Final = "^[0-9]{10}$"
+#: A check letter (the 23 letters without I, O and S), eleven digits, then a digit or a letter.
+UPN: Final = "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
+
+#: Agency id schemes and the pattern of each code.
+AGENCY_SCHEMES: Final = {
+    "ods": "[A-Z0-9]{3,10}",
+    "la": "E(06|08|09|10)[0-9]{6}",
+    "school": "[1-9][0-9]{5}",
+    "police": "[0-9]{2}",
+}
+_UNIT: Final = "[a-z0-9]+(-[a-z0-9]+)*"
+AGENCY_ID: Final = (
+    "^(" + "|".join(f"{s}:{c}" for s, c in AGENCY_SCHEMES.items()) + f")(/{_UNIT})?$"
+)
+AGENCY_ID_MAX: Final = 64
+_AGENCY_RE: Final = re.compile(AGENCY_ID)
+_PARTIAL_RE: Final = re.compile(PARTIAL_DATE)
+
+
+class AgencyId(str):
+    """An agency id, ``SCHEME:CODE`` with an optional ``/UNIT``; ids compare exactly.
+
+    ``la:E06000032`` and ``la:E06000032/mash`` are different agencies.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> AgencyId:
+        """Check the form of ``value``; raise ``ValueError`` if it is not an agency id."""
+        if len(value) > AGENCY_ID_MAX or _AGENCY_RE.fullmatch(value) is None:
+            raise ValueError(
+                "is not an agency id: write SCHEME:CODE or SCHEME:CODE/UNIT with a scheme of "
+                "ods, la, school or police (for example la:E06000032/mash)"
+            )
+        return super().__new__(cls, value)
+
+    @property
+    def scheme(self) -> str:
+        """The scheme: ``ods``, ``la``, ``school`` or ``police``."""
+        return self.split(":", 1)[0]
+
+    @property
+    def code(self) -> str:
+        """The organisation code, without the unit."""
+        return self.split(":", 1)[1].split("/", 1)[0]
+
+    @property
+    def unit(self) -> str | None:
+        """The unit within the organisation, if any."""
+        _, _, unit = self.partition("/")
+        return unit or None
+
+    @property
+    def organisation(self) -> AgencyId:
+        """The same agency without its unit."""
+        return AgencyId(f"{self.scheme}:{self.code}")
+
+
+@attrs.frozen(order=False)
+class PartialDate:
+    """A date of a past event known only to the year, the month or the day (``2013``, ``2013-05``, ``2013-05-14``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a partial date with a day needs a month")
+        if not 1 <= self.year <= 9999:
+            raise ValueError("is not a year between 1 and 9999")
+        dt.date(self.year, self.month or 1, self.day or 1)  # raises ValueError on 2013-02-30
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        if len(text) > 10 or _PARTIAL_RE.fullmatch(text) is None:
+            raise ValueError("is not a date written as YYYY, YYYY-MM or YYYY-MM-DD")
+        parts = [int(p) for p in text.split("-")]
+        try:
+            return cls(*parts)
+        except ValueError:
+            raise ValueError("is not a date in the calendar") from None
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    @property
+    def earliest(self) -> dt.date:
+        """The first day the partial date may mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day the partial date may mean."""
+        if self.day is not None:
+            return self.earliest
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text

@@ -1,0 +1,177 @@
+"""The bundled JSON Schemas, and validation against them with pointed, value-free problems.
+
+The schemas are read from the package with ``importlib.resources`` and never
+fetched: the registry holds only what ships in ``schemas/``. Validators are
+built once per schema and reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+import jsonschema
+import referencing
+from jsonschema.exceptions import ValidationError
+
+from concernshare.errors import Problem, SchemaViolation, UsageError
+from concernshare.records.types import NAIVE_DATE_TIME
+from concernshare.strictjson import escape_pointer
+
+__all__ = ["KINDS", "iter_problems", "load", "validator"]
+
+#: The document kinds that have a bundled schema, by the file each lives in.
+KINDS: Final = {"message": "message.schema.json"}
+
+_NAIVE: Final = re.compile(NAIVE_DATE_TIME)
+
+#: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.
+_FORMS: Final = {
+    "date_time": "an RFC 3339 date-time with an offset, such as 2026-11-25T09:30:00Z",
+    "date": "a full date written as YYYY-MM-DD",
+    "partial_date": "a date written as YYYY, YYYY-MM or YYYY-MM-DD",
+    "uuid": "a UUID in lower case",
+    "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school or police)",
+}
+
+
+@functools.cache
+def load(kind: str = "message") -> dict[str, Any]:
+    """Return the bundled schema of a document kind.
+
+    Raises :class:`~concernshare.errors.UsageError` for an unknown kind.
+    """
+    if kind not in KINDS:
+        raise UsageError(f"no schema for {kind!r}; the kinds are: {', '.join(KINDS)}")
+    text = importlib.resources.files("concernshare").joinpath("schemas", KINDS[kind])
+    schema: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def _registry() -> referencing.Registry[Any]:
+    resources = [
+        referencing.Resource.from_contents(load(kind)) for kind in KINDS
+    ]
+    return referencing.Registry().with_resources((r.id() or "", r) for r in resources)
+
+
+@functools.cache
+def validator(kind: str = "message") -> jsonschema.Draft202012Validator:
+    """Return the one validator of a document kind, built on first use."""
+    return jsonschema.Draft202012Validator(load(kind), registry=_registry())
+
+
+def _pointer(path: Any) -> str:
+    return "".join(f"/{escape_pointer(str(token))}" for token in path)
+
+
+def _form(error: ValidationError) -> str:
+    reference = error.parent.schema.get("$ref", "") if error.parent else ""
+    for name, words in _FORMS.items():
+        if error.schema.get("pattern") == load()["$defs"].get(name, {}).get("pattern"):
+            return words
+    description = error.schema.get("description") or reference
+    return f"in the required form ({description})" if description else "in the required form"
+
+
+def _problems(error: ValidationError) -> Iterator[Problem]:
+    pointer = _pointer(error.absolute_path)
+    keyword = error.validator
+    value: Any = error.validator_value
+    instance = error.instance
+    if keyword == "required":
+        for name in value:
+            if isinstance(instance, dict) and name not in instance:
+                yield Problem(pointer=f"{pointer}/{escape_pointer(name)}", code="CS010",
+                              message="this required member is missing; add it")
+        return
+    if keyword == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        for name in instance:
+            if name not in known:
+                yield Problem(
+                    pointer=f"{pointer}/{escape_pointer(name)}", code="CS011",
+                    message="this member is not part of the format; remove it, or move it "
+                    "under extensions with a namespaced key",
+                )
+        return
+    if keyword == "type":
+        if instance is None:
+            yield Problem(pointer=pointer, code="CS013",
+                          message="must not be null; leave the member out instead")
+        else:
+            yield Problem(pointer=pointer, code="CS012", message=f"must be of type {value}")
+        return
+    if keyword in {"enum", "const"}:
+        if error.absolute_path and list(error.absolute_path) == ["type"]:
+            yield Problem(pointer=pointer, code="CS014",
+                          message="the message type is not one of: " + ", ".join(value))
+            return
+        allowed = ", ".join(json.dumps(v) for v in (value if keyword == "enum" else [value]))
+        yield Problem(pointer=pointer, code="CS017", message=f"must be one of: {allowed}")
+        return
+    if keyword == "pattern":
+        words = _form(error)
+        if words == _FORMS["date_time"] and isinstance(instance, str) and _NAIVE.fullmatch(
+            instance,
+        ):
+            yield Problem(pointer=pointer, code="CS009",
+                          message="has no UTC offset; a naive time is ambiguous, so add Z or an "
+                          "offset such as +01:00")
+            return
+        yield Problem(pointer=pointer, code="CS018", message=f"must be {words}")
+        return
+    if keyword == "propertyNames":
+        yield Problem(pointer=pointer, code="CS018",
+                      message="extension keys must be a reverse-DNS namespace, a colon and a "
+                      "name, such as uk.gov.luton:mosaic_id")
+        return
+    messages = {
+        "minLength": f"must be at least {value} characters long",
+        "maxLength": f"must be at most {value} characters long",
+        "minItems": f"must have at least {value} item{'' if value == 1 else 's'}",
+        "maxItems": f"must have at most {value} item{'' if value == 1 else 's'}",
+        "maxProperties": f"must have at most {value} members",
+        "minimum": f"must be at least {value}",
+        "maximum": f"must be at most {value}",
+    }
+    code = {"minLength": "CS019", "maxLength": "CS019", "minimum": "CS021",
+            "maximum": "CS021"}.get(keyword, "CS020")
+    if keyword in messages:
+        yield Problem(pointer=pointer, code=code, message=messages[keyword])
+        return
+    yield Problem(pointer=pointer, code="CS012",
+                  message=f"does not satisfy the schema's {keyword} rule")
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """The errors under if/then, allOf and friends, which say what is really wrong."""
+    if error.context:
+        for inner in error.context:
+            yield from _leaves(inner)
+    else:
+        yield error
+
+
+def iter_problems(document: Any, kind: str = "message") -> Iterator[Problem]:
+    """Yield a problem for every way ``document`` (parsed JSON) breaks the schema of ``kind``."""
+    seen: set[tuple[str, str, str]] = set()
+    for error in validator(kind).iter_errors(document):
+        for leaf in _leaves(error):
+            for problem in _problems(leaf):
+                key = (problem.pointer, problem.code, problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    yield problem
+
+
+def check(document: Any, kind: str = "message") -> None:
+    """Raise :class:`~concernshare.errors.SchemaViolation` if ``document`` breaks the schema."""
+    problems = sorted(iter_problems(document, kind), key=lambda p: p.pointer)
+    if problems:
+        raise SchemaViolation(problems)

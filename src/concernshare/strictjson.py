@@ -1,0 +1,172 @@
+"""Strict JSON: RFC 8259 restricted to I-JSON (RFC 7493), with limits checked before parsing.
+
+Refused, each with its own problem and pointer: bytes that are not UTF-8, a
+byte order mark, malformed JSON, duplicate member names at any depth, NaN and
+Infinity (and numbers too large for a double), lone surrogates, integers
+outside ±(2^53−1), documents over a size limit and nesting deeper than a limit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Final
+
+from concernshare.errors import InvalidRecord, Problem
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_SAFE_INTEGER", "escape_pointer", "parse"]
+
+#: The largest document accepted by default, in bytes.
+MAX_BYTES: Final = 4 * 1024 * 1024
+#: The deepest nesting of arrays and objects accepted by default.
+MAX_DEPTH: Final = 32
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+_BOM: Final = b"\xef\xbb\xbf"
+
+
+class _Duplicated(dict[str, Any]):
+    """An object in which some member names appeared more than once."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        seen: set[str] = set()
+        self.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+
+
+class _NonFinite:
+    """Stands for NaN, Infinity or -Infinity until the walk reports it."""
+
+    __slots__ = ()
+
+
+_NON_FINITE: Final = _NonFinite()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    return result if len(result) == len(pairs) else _Duplicated(pairs)
+
+
+def _constant(_name: str) -> _NonFinite:
+    return _NON_FINITE
+
+
+def escape_pointer(token: str) -> str:
+    """Escape one reference token of an RFC 6901 JSON pointer."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _problem(pointer: str, code: str, message: str) -> InvalidRecord:
+    return InvalidRecord([Problem(pointer=pointer, code=code, message=message)])
+
+
+def parse(
+    data: bytes | bytearray | memoryview | str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> Any:
+    """Parse one JSON document strictly and return plain Python values.
+
+    Raises :class:`~concernshare.errors.InvalidRecord` listing every problem
+    found; a document that cannot be parsed at all gets one problem.
+    """
+    if len(data) > max_bytes:
+        raise _problem(
+            "", "CS007",
+            f"the document is larger than the limit of {max_bytes} bytes; send less in one "
+            "message or raise the limit",
+        )
+    if isinstance(data, str):
+        text = data
+    else:
+        raw = bytes(data)
+        if raw.startswith(_BOM):
+            raise _problem("", "CS002", "the document starts with a byte order mark; remove it")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _problem(
+                "", "CS002",
+                f"the document is not valid UTF-8 (at byte {error.start}); save it as UTF-8",
+            ) from None
+    try:
+        value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+    except RecursionError:
+        raise _problem(
+            "", "CS008",
+            f"the document is nested more deeply than the limit of {max_depth} levels",
+        ) from None
+    except json.JSONDecodeError as error:
+        raise _problem(
+            "", "CS001",
+            f"the document is not well-formed JSON: {error.msg} at line {error.lineno} "
+            f"column {error.colno}",
+        ) from None
+    problems: list[Problem] = []
+    _walk(value, "", 0, max_depth, problems)
+    if problems:
+        raise InvalidRecord(problems)
+    return value
+
+
+def _check_text(text: str, pointer: str, what: str, problems: list[Problem]) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append(
+            Problem(
+                pointer=pointer, code="CS005",
+                message=f"the {what} contains a lone surrogate (an unpaired \\ud800-\\udfff "
+                "escape); write the character as a valid pair or remove it",
+            )
+        )
+
+
+def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[Problem]) -> None:
+    if isinstance(value, dict | list) and depth >= max_depth:
+        problems.append(
+            Problem(
+                pointer=pointer, code="CS008",
+                message=f"nesting is deeper than the limit of {max_depth} levels",
+            )
+        )
+        return
+    if isinstance(value, dict):
+        if isinstance(value, _Duplicated):
+            problems.extend(
+                Problem(
+                    pointer=f"{pointer}/{escape_pointer(name)}", code="CS003",
+                    message="this member name appears more than once in the object; keep one",
+                )
+                for name in dict.fromkeys(value.duplicates)
+            )
+        for key, item in value.items():
+            child = f"{pointer}/{escape_pointer(key)}"
+            _check_text(key, child, "member name", problems)
+            _walk(item, child, depth + 1, max_depth, problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{pointer}/{index}", depth + 1, max_depth, problems)
+    elif isinstance(value, str):
+        _check_text(value, pointer, "string", problems)
+    elif value is _NON_FINITE or (isinstance(value, float) and not math.isfinite(value)):
+        problems.append(
+            Problem(
+                pointer=pointer, code="CS004",
+                message="NaN, Infinity and numbers too large for a double are not JSON; "
+                "write a finite number",
+            )
+        )
+    elif isinstance(value, int) and not isinstance(value, bool) and (
+        abs(value) > MAX_SAFE_INTEGER
+    ):
+        problems.append(
+            Problem(
+                pointer=pointer, code="CS006",
+                message="the integer is outside ±(2^53−1), which not every reader can hold; "
+                "send it as a string",
+            )
+        )

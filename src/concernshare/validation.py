@@ -1,0 +1,107 @@
+"""Validation of one message: strict parse, then the JSON Schema, then the semantic checks.
+
+Three verbs in the style of jsonschema: :func:`iter_problems` yields every
+problem, :func:`is_valid` answers yes or no, :func:`validate` returns the
+typed message or raises. The layers run in order; every problem of a layer is
+reported, and a later layer runs only on what the earlier ones accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+from typing import Any
+
+from concernshare import checks, codec, schema, strictjson
+from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
+from concernshare.records import Message
+
+__all__ = ["Document", "is_valid", "iter_problems", "validate"]
+
+#: A message as JSON bytes, JSON text, or already parsed (strictly) into a dict.
+Document = bytes | str | dict[str, Any]
+
+
+class _Layer(enum.Enum):
+    PARSE = "parse"
+    SCHEMA = "schema"
+    RECORD = "record"
+
+
+def _run(
+    document: Document, *, now: dt.datetime | None, max_bytes: int,
+) -> tuple[list[Problem], Message | None, _Layer]:
+    """Run the layers; return the problems, the message if it could be built, and the last layer."""
+    if isinstance(document, dict):
+        data: Any = document
+    else:
+        try:
+            data = strictjson.parse(document, max_bytes=max_bytes)
+        except InvalidRecord as error:
+            return list(error.problems), None, _Layer.PARSE
+    if not isinstance(data, dict):
+        problem = Problem(pointer="", code="CS012", message="a message must be a JSON object")
+        return [problem], None, _Layer.SCHEMA
+    version = codec.version_of(data)
+    newer_minor = version is not None and version[0] == codec.MAJOR and version[1] > codec.MINOR
+    problems = [
+        p for p in schema.iter_problems(data) if not (newer_minor and p.code == "CS011")
+    ]
+    if problems:
+        return problems, None, _Layer.SCHEMA
+    try:
+        message = codec.structure(data, Message)
+    except InvalidRecord as error:
+        return list(error.problems), None, _Layer.RECORD
+    problems = codec.unknown_member_problems(message.unknown_members)
+    problems.extend(checks.iter_problems(message, now=now))
+    return problems, message, _Layer.RECORD
+
+
+def _blocking(problems: list[Problem], strict: bool) -> list[Problem]:
+    return [p for p in problems if strict or p.severity is Severity.ERROR]
+
+
+def iter_problems(
+    document: Document,
+    *,
+    now: dt.datetime | None = None,
+    max_bytes: int = strictjson.MAX_BYTES,
+) -> Iterator[Problem]:
+    """Yield every problem of a message, errors and warnings alike.
+
+    ``now`` turns on the checks that need a clock (a message dated in the future).
+    """
+    problems, _, _ = _run(document, now=now, max_bytes=max_bytes)
+    yield from problems
+
+
+def is_valid(
+    document: Document, *, strict: bool = False, now: dt.datetime | None = None,
+) -> bool:
+    """True if the message has no errors (and, with ``strict``, no warnings either)."""
+    problems, message, _ = _run(document, now=now, max_bytes=strictjson.MAX_BYTES)
+    return message is not None and not _blocking(problems, strict)
+
+
+def validate(
+    document: Document,
+    *,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+    max_bytes: int = strictjson.MAX_BYTES,
+) -> Message:
+    """Return the typed message, or raise if it has errors (with ``strict``, warnings too).
+
+    Raises :class:`~concernshare.errors.SchemaViolation` when the JSON Schema
+    refused the message and :class:`~concernshare.errors.InvalidRecord` when
+    the parser, the codec or a semantic check did; both carry every problem.
+    """
+    problems, message, layer = _run(document, now=now, max_bytes=max_bytes)
+    blocking = _blocking(problems, strict)
+    if message is None or blocking:
+        if layer is _Layer.SCHEMA:
+            raise SchemaViolation(blocking)
+        raise InvalidRecord(blocking)
+    return message
