@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import re
 import typing
@@ -183,100 +184,69 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
     return hook
 
 
-def make_converter() -> cattrs.Converter:
-    """Return a new converter with every hook of the format; the codec's policy in one place."""
-    converter = cattrs.Converter(detailed_validation=True)
-    for cls, structure_hook in (
-        (dt.datetime, _datetime),
-        (dt.date, _date),
-        (PartialDate, _partial_date),
-        (uuid.UUID, _uuid),
-        (AgencyId, _agency),
-        (str, _str),
-        (bool, _bool),
-        (int, _int),
-    ):
-        converter.register_structure_hook(cls, structure_hook)
-    # Each code list by its own class: the str hook would otherwise catch StrEnums.
-    for name in codes.__all__:
-        code_list = getattr(codes, name)
-        if isinstance(code_list, type) and issubclass(code_list, enum.Enum):
-            converter.register_structure_hook(code_list, _enum_hook(code_list))
-    converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _extensions)
-    converter.register_unstructure_hook(
-        dt.datetime, lambda v: v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    )
-    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
-    converter.register_unstructure_hook(PartialDate, str)
-    converter.register_unstructure_hook(uuid.UUID, str)
-    converter.register_unstructure_hook(AgencyId, str)
+def _tuple_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any, type], tuple[Any, ...]]:
+    (item,) = typing.get_args(type_)[:1]
+    base = converter.get_structure_hook(list[item])  # type: ignore[valid-type]
 
-    def tuple_factory(type_: Any) -> Callable[[Any, type], tuple[Any, ...]]:
-        (item,) = typing.get_args(type_)[:1]
-        base = converter.get_structure_hook(list[item])  # type: ignore[valid-type]
+    def hook(value: Any, _: type) -> tuple[Any, ...]:
+        _expect(value, list, "an array")
+        return tuple(base(value, list[item]))  # type: ignore[valid-type]
 
-        def hook(value: Any, _: type) -> tuple[Any, ...]:
-            _expect(value, list, "an array")
-            return tuple(base(value, list[item]))  # type: ignore[valid-type]
+    return hook
 
-        return hook
 
-    converter.register_structure_hook_factory(_is_tuple, tuple_factory)
+def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any, type], Any]:
+    inner = next(a for a in typing.get_args(type_) if a is not type(None))
+    base = converter.get_structure_hook(inner)
 
-    def optional_factory(type_: Any) -> Callable[[Any, type], Any]:
-        inner = next(a for a in typing.get_args(type_) if a is not type(None))
-        base = converter.get_structure_hook(inner)
+    def hook(value: Any, _: type) -> Any:
+        if value is None:
+            raise Refusal("CS013", "must not be null; leave the member out instead")
+        return base(value, inner)
 
-        def hook(value: Any, _: type) -> Any:
-            if value is None:
-                raise Refusal("CS013", "must not be null; leave the member out instead")
-            return base(value, inner)
+    return hook
 
-        return hook
 
-    converter.register_structure_hook_factory(_is_optional, optional_factory)
+def _unstructure_attrs(converter: cattrs.Converter, cls: type) -> Callable[[Any], dict[str, Any]]:
+    """Members in declaration order; absent (None) values are left out."""
+    names = [f.name for f in attrs.fields(cls) if f.metadata.get("wire", True)]
+    unstructure_value = converter.unstructure
 
-    def unstructure_attrs(cls: type) -> Callable[[Any], dict[str, Any]]:
-        names = [f.name for f in attrs.fields(cls) if f.metadata.get("wire", True)]
-        unstructure_value = converter.unstructure
+    def hook(record: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            value = getattr(record, name)
+            if value is not None:
+                out[name] = unstructure_value(value)
+        return out
 
-        def hook(record: Any) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for name in names:
-                value = getattr(record, name)
-                if value is not None:
-                    out[name] = unstructure_value(value)
-            return out
+    return hook
 
-        return hook
 
-    converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
+def _strict_attrs(cls: type, base: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
+    """Wrap a generated structure function: require an object, report unknown members with the rest."""
+    known = frozenset(_fields_of(cls))
 
-    def strict_attrs(cls: type, base: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
-        known = frozenset(_fields_of(cls))
-
-        def hook(value: Any, _: type) -> Any:
-            _expect(value, dict, "a JSON object")
-            extra = {key for key in value if key not in known}
-            try:
-                record = base(value, cls)
-            except ClassValidationError as error:
-                if extra:
-                    unknown = ForbiddenExtraKeysError("", cls, extra)
-                    raise ClassValidationError(
-                        error.message, [*error.exceptions, unknown], cls,
-                    ) from None
-                raise
+    def hook(value: Any, _: type) -> Any:
+        _expect(value, dict, "a JSON object")
+        extra = {key for key in value if key not in known}
+        try:
+            record = base(value, cls)
+        except ClassValidationError as error:
             if extra:
-                raise ForbiddenExtraKeysError("", cls, extra)
-            return record
+                unknown = ForbiddenExtraKeysError("", cls, extra)
+                raise ClassValidationError(error.message, [*error.exceptions, unknown], cls) from None
+            raise
+        if extra:
+            raise ForbiddenExtraKeysError("", cls, extra)
+        return record
 
-        return hook
+    return hook
 
-    converter.register_structure_hook_factory(
-        attrs.has, lambda cls: strict_attrs(cls, make_dict_structure_fn(cls, converter)),
-    )
-    message_fields = strict_attrs(Message, make_dict_structure_fn(
+
+def _register_message(converter: cattrs.Converter) -> None:
+    """The envelope: ``type`` selects the body's class, and is written back from it."""
+    message_fields = _strict_attrs(Message, make_dict_structure_fn(
         Message, converter, body=override(struct_hook=lambda value, _: value),
     ))
 
@@ -318,6 +288,41 @@ def make_converter() -> cattrs.Converter:
         return out
 
     converter.register_unstructure_hook(Message, unstructure_message)
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter with every hook of the format; the codec's policy in one place."""
+    converter = cattrs.Converter(detailed_validation=True)
+    for cls, structure_hook in (
+        (dt.datetime, _datetime),
+        (dt.date, _date),
+        (PartialDate, _partial_date),
+        (uuid.UUID, _uuid),
+        (AgencyId, _agency),
+        (str, _str),
+        (bool, _bool),
+        (int, _int),
+    ):
+        converter.register_structure_hook(cls, structure_hook)
+    # Each code list by its own class: the str hook would otherwise catch StrEnums.
+    for name in codes.__all__:
+        code_list = getattr(codes, name)
+        if isinstance(code_list, type) and issubclass(code_list, enum.Enum):
+            converter.register_structure_hook(code_list, _enum_hook(code_list))
+    converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _extensions)
+    converter.register_structure_hook_factory(_is_tuple, functools.partial(_tuple_factory, converter))
+    converter.register_structure_hook_factory(_is_optional, functools.partial(_optional_factory, converter))
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cls: _strict_attrs(cls, make_dict_structure_fn(cls, converter)),
+    )
+    converter.register_unstructure_hook(
+        dt.datetime, lambda v: v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    )
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    for text_type in (PartialDate, uuid.UUID, AgencyId):
+        converter.register_unstructure_hook(text_type, str)
+    converter.register_unstructure_hook_factory(attrs.has, functools.partial(_unstructure_attrs, converter))
+    _register_message(converter)
     return converter
 
 

@@ -70,20 +70,24 @@ def _pointer(path: Any) -> str:
     return "".join(f"/{escape_pointer(str(token))}" for token in path)
 
 
+def _rule(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
 def _form(error: ValidationError) -> str:
-    reference = error.parent.schema.get("$ref", "") if error.parent else ""
+    pattern = _rule(error).get("pattern")
     for name, words in _FORMS.items():
-        if error.schema.get("pattern") == load()["$defs"].get(name, {}).get("pattern"):
+        if pattern == load()["$defs"].get(name, {}).get("pattern"):
             return words
-    description = error.schema.get("description") or reference
+    description = _rule(error).get("description")
     return f"in the required form ({description})" if description else "in the required form"
 
 
 def _problems(error: ValidationError) -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
-    keyword = error.validator
+    keyword = str(error.validator)
     value: Any = error.validator_value
-    instance = error.instance
+    instance: Any = error.instance
     if keyword == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
@@ -91,7 +95,7 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
                               message="this required member is missing; add it")
         return
     if keyword == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
+        known = set(_rule(error).get("properties", {}))
         for name in instance:
             if name not in known:
                 yield Problem(

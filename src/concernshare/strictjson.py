@@ -3,7 +3,7 @@
 Refused, each with its own problem and pointer: bytes that are not UTF-8, a
 byte order mark, malformed JSON, duplicate member names at any depth, NaN and
 Infinity (and numbers too large for a double), lone surrogates, integers
-outside ±(2^53−1), documents over a size limit and nesting deeper than a limit.
+outside ±(2^53-1), documents over a size limit and nesting deeper than a limit.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
         problems.append(
             Problem(
                 pointer=pointer, code="CS006",
-                message="the integer is outside ±(2^53−1), which not every reader can hold; "
+                message="the integer is outside ±(2^53-1), which not every reader can hold; "
                 "send it as a string",
             )
         )

@@ -86,7 +86,7 @@ class JoseError(SealError):
 # One token per JSON string (which never fails to match once begun, so the scan
 # stays linear even on unterminated strings) or per bracket.
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
-_MAX_CONTAINERS: Final = 1024
+_MAX_TOKENS: Final = 4096  # strings and brackets; a JWE to 64 keys has under 1000
 
 
 def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -107,15 +107,12 @@ def parse_json(data: bytes, what: str) -> object:
 
     Nesting is measured before parsing. Raises :class:`JoseError`.
     """
-    depth = containers = 0
-    for token in _TOKEN.finditer(data):
+    depth = 0
+    for count, token in enumerate(_TOKEN.finditer(data)):
         first = data[token.start()]
-        if first in b"[{":
-            depth, containers = depth + 1, containers + 1
-            if depth > _MAX_DEPTH or containers > _MAX_CONTAINERS:
-                raise JoseError(f"the {what} nests too deeply or has too many parts")
-        elif first in b"]}":
-            depth -= 1
+        depth += 1 if first in b"[{" else -1 if first in b"]}" else 0
+        if depth > _MAX_DEPTH or count >= _MAX_TOKENS:
+            raise JoseError(f"the {what} nests too deeply or has too many parts")
     try:
         return json.loads(
             data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_not_finite
@@ -239,7 +236,7 @@ def _check_alg(value: object, allowed: Mapping[str, str], what: str) -> str:
 
 
 def check_kid(value: object) -> str:
-    """Return ``value`` if it has the shape of a SHA-256 JWK thumbprint; raise :class:`JoseError`."""
+    """Return ``value`` if it is shaped like a SHA-256 JWK thumbprint; raise :class:`JoseError`."""
     if not isinstance(value, str) or len(value) != 43:
         raise JoseError("the kid is not an RFC 7638 thumbprint")
     try:
@@ -330,7 +327,7 @@ class PrivateKey:
         return key.private_bytes_raw()
 
     def sign(self, data: bytes) -> bytes:
-        """Sign ``data``: Ed25519, or ES256 as raw r||s. Raises :class:`JoseError` for an agreement key."""
+        """Sign ``data`` (Ed25519, or ES256 as raw r||s); raises :class:`JoseError` for X25519."""
         key = self._key
         if isinstance(key, ed25519.Ed25519PrivateKey):
             return key.sign(data)
@@ -340,21 +337,20 @@ class PrivateKey:
         raise JoseError("an X25519 key cannot sign")
 
     def derive(self, peer: bytes) -> bytes:
-        """ECDH with a raw public point; raises :class:`CryptoError` on any failure."""
-        key = self._key
-        if isinstance(key, ed25519.Ed25519PrivateKey):
-            raise JoseError("an Ed25519 key cannot agree keys")
-        public = _load_public(self.crv, peer)
+        """ECDH with a raw public point on the key's curve; raises :class:`CryptoError`."""
+        key, public = self._key, _load_public(self.crv, peer)
         try:
             if isinstance(key, x25519.X25519PrivateKey):
-                assert isinstance(public, x25519.X25519PublicKey)  # noqa: S101 - same curve
-                shared = key.exchange(public)
+                if isinstance(public, x25519.X25519PublicKey):
+                    return key.exchange(public)
+            elif isinstance(key, ec.EllipticCurvePrivateKey):
+                if isinstance(public, ec.EllipticCurvePublicKey):
+                    return key.exchange(ec.ECDH(), public)
             else:
-                assert isinstance(public, ec.EllipticCurvePublicKey)  # noqa: S101 - same curve
-                shared = key.exchange(ec.ECDH(), public)
+                raise JoseError("an Ed25519 key cannot agree keys")
         except ValueError:  # the all-zero X25519 secret
             raise CryptoError() from None
-        return shared
+        raise CryptoError()  # pragma: no cover - _load_public gives the key's own curve
 
 
 def generate_private(crv: str) -> PrivateKey:
@@ -392,11 +388,9 @@ def _verify_signature(alg: str, key: PublicJwk, data: bytes, signature: bytes) -
     try:
         if isinstance(public, ed25519.Ed25519PublicKey):
             public.verify(signature, data)
-        elif isinstance(public, ec.EllipticCurvePublicKey):
+        elif isinstance(public, ec.EllipticCurvePublicKey):  # the curve was checked above
             r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
             public.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-        else:  # pragma: no cover - excluded by the curve check above
-            raise CryptoError()
     except InvalidSignature:
         raise CryptoError() from None
 
@@ -542,9 +536,10 @@ def encrypt(
         if key.use != "enc" or key.alg != KEY_ALG or key.crv not in ("X25519", "P-256"):
             raise JoseError("a recipient key is not an encryption key of the suite")
         point = decode_point(key.crv, key.x, key.y)
-        ephemeral = (
-            generate_private(key.crv) if _ephemeral is None else load_private(key.crv, _ephemeral[index])
-        )
+        if _ephemeral is None:
+            ephemeral = generate_private(key.crv)
+        else:
+            ephemeral = load_private(key.crv, _ephemeral[index])
         kek = _kek(ephemeral.derive(point))
         epk = point_members(key.crv, ephemeral.public_point)
         entries.append(
@@ -567,18 +562,14 @@ def encrypt(
 
 def _epk(value: object) -> tuple[str, bytes]:
     epk = _object(value, "epk")
-    kty = epk.get("kty")
-    crv = epk.get("crv")
-    if (kty, crv) not in (("OKP", "X25519"), ("EC", "P-256")):
-        raise JoseError("the epk is not an X25519 or P-256 public key")
-    assert isinstance(crv, str)  # noqa: S101 - checked just above
-    _members(epk, frozenset({"kty", "crv", "x", "y"}), "epk")
-    return crv, decode_point(crv, epk.get("x"), epk.get("y"))
+    for kty, crv in (("OKP", "X25519"), ("EC", "P-256")):
+        if epk.get("kty") == kty and epk.get("crv") == crv:
+            _members(epk, frozenset({"kty", "crv", "x", "y"}), "epk")
+            return crv, decode_point(crv, epk.get("x"), epk.get("y"))
+    raise JoseError("the epk is not an X25519 or P-256 public key")
 
 
-def decrypt(
-    jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str, cty: str
-) -> bytes:
+def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str, cty: str) -> bytes:
     """Decrypt a JWE (general or flattened JSON) with one of our keys and return the plaintext.
 
     ``decrypter`` is one key or several (an agency keeps its old encryption

@@ -21,8 +21,8 @@ from concernshare.records.codes import (
     LawfulCondition,
     Marking,
     MessageType,
-    StatutoryGateway,
     Status,
+    StatutoryGateway,
     WithheldReason,
 )
 from concernshare.records.people import Child, Practitioner
