@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from concernshare import FORMAT_VERSION
+from concernshare.directory import DIRECTORY_VERSION, Directory
 from concernshare.records._fields import META
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
@@ -36,9 +37,10 @@ from concernshare.records.types import (
     PartialDate,
 )
 
-__all__ = ["MESSAGE_SCHEMA_ID", "message_schema", "write"]
+__all__ = ["DIRECTORY_SCHEMA_ID", "MESSAGE_SCHEMA_ID", "SCHEMAS", "directory_schema", "message_schema", "write"]
 
 MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
+DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
 
 #: Schemas of the value types, each with its description.
 _VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
@@ -156,9 +158,12 @@ class _Builder:
             facts.pop("pattern", None)
             facts.pop("maxLength", None)
         if schema.get("type") == "array":
-            for key, array_key in (("minItems", "minItems"), ("maxItems", "maxItems")):
+            for key in ("minItems", "maxItems"):
                 if key in facts:
-                    schema[array_key] = facts.pop(key)
+                    schema[key] = facts.pop(key)
+            for key in ("pattern", "maxLength", "minLength"):
+                if key in facts:
+                    schema["items"] = {**schema["items"], key: facts.pop(key)}
         if schema.get("type") == "object" and "maxItems" in facts:
             schema["maxProperties"] = facts.pop("maxItems")
         out = {"description": description, **schema, **facts}
@@ -169,14 +174,26 @@ class _Builder:
         return out
 
 
+def _document(builder: _Builder, root: dict[str, Any], *, schema_id: str, title: str,
+              description: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id,
+        "title": title,
+        "description": description,
+        **{k: v for k, v in root.items() if k != "description"},
+        **extra,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
 def message_schema() -> dict[str, Any]:
     """Return the JSON Schema (2020-12) of a message, built from the records."""
     builder = _Builder()
     envelope = builder.object_schema(Message)
-    properties = envelope["properties"]
     ordered = {}
-    for name, schema in properties.items():
-        ordered[name] = schema
+    for name, prop in envelope["properties"].items():
+        ordered[name] = prop
         if name == "id":
             ordered["type"] = {
                 "description": "The message type; it says which body follows.",
@@ -189,23 +206,39 @@ def message_schema() -> dict[str, Any]:
     envelope["properties"] = ordered
     required = envelope["required"]
     required.insert(required.index("id") + 1, "type")
-    branches = []
-    for message_type, body in BODIES.items():
-        branches.append({
+    branches = [
+        {
             "if": {"properties": {"type": {"const": message_type.value}}, "required": ["type"]},
             "then": {"properties": {"body": builder.type_schema(body)}},
-        })
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": MESSAGE_SCHEMA_ID,
-        "title": f"concernshare message, format {FORMAT_VERSION}",
-        "description": "A concern about a child, or a message about one, shared between "
-        "agencies. Fields that a need-to-know view may withhold are optional here; a semantic "
-        "check requires them unless view.withheld names them.",
-        **{k: v for k, v in envelope.items() if k != "description"},
-        "allOf": branches,
-        "$defs": dict(sorted(builder.defs.items())),
-    }
+        }
+        for message_type, body in BODIES.items()
+    ]
+    return _document(
+        builder, envelope, schema_id=MESSAGE_SCHEMA_ID,
+        title=f"concernshare message, format {FORMAT_VERSION}",
+        description="A concern about a child, or a message about one, shared between agencies. Fields "
+        "that a need-to-know view may withhold are optional here; a semantic check requires them unless "
+        "view.withheld names them.",
+        allOf=branches,
+    )
+
+
+def directory_schema() -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) of a trust directory's signed content."""
+    builder = _Builder()
+    return _document(
+        builder, builder.object_schema(Directory), schema_id=DIRECTORY_SCHEMA_ID,
+        title=f"concernshare trust directory, format {DIRECTORY_VERSION}",
+        description="The agencies, their roles and areas, and their public keys, as signed by the "
+        "directory's authority.",
+    )
+
+
+#: Every generated schema, by the file it is committed as.
+SCHEMAS: Final = {
+    "message.schema.json": message_schema,
+    "directory.schema.json": directory_schema,
+}
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -213,13 +246,17 @@ def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(folder: Path) -> Path:
-    """Write ``message.schema.json`` into ``folder`` and return its path."""
-    path = folder / "message.schema.json"
-    path.write_text(render(message_schema()), encoding="utf-8")
-    return path
+def write(folder: Path) -> list[Path]:
+    """Write every generated schema into ``folder`` and return their paths."""
+    paths = []
+    for name, build in SCHEMAS.items():
+        path = folder / name
+        path.write_text(render(build()), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer's command
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "schemas"
-    print(write(target))
+    for written in write(target):
+        print(written)

@@ -13,6 +13,7 @@ import attrs
 
 __all__ = [
     "ConcernshareError",
+    "ContentRefused",
     "CryptoError",
     "DirectoryRefused",
     "Expired",
@@ -120,6 +121,20 @@ class Revoked(SealError):
 
 class RefusedStatus(SealError):
     """An ``exercise`` or ``test`` message reached a receiver that does not accept them."""
+
+
+class ContentRefused(SealError):
+    """The signature and the sender were verified, but the content is refused.
+
+    The sender is owed a ``rejected`` acknowledgement naming ``problems``
+    (pointers and codes only), so that nothing is lost silently.
+    """
+
+    def __init__(self, message: str, *, sender: str, message_id: str | None, problems: tuple[Problem, ...]) -> None:
+        super().__init__(message)
+        self.sender = sender
+        self.message_id = message_id
+        self.problems = problems
 
 
 class DirectoryRefused(SealError):

@@ -15,6 +15,7 @@ __all__ = [
     "AbuseCategory",
     "AccessSetting",
     "AcknowledgementOutcome",
+    "AgencyKind",
     "AssessmentFactor",
     "Caveat",
     "ChronologyEventType",
@@ -35,6 +36,7 @@ __all__ = [
     "RecipientRole",
     "ReferralSource",
     "Relationship",
+    "RevocationReason",
     "RiskLevel",
     "Sex",
     "Status",
@@ -143,6 +145,24 @@ class RecipientRole(enum.StrEnum):
     PROBATION = "probation"
     YOUTH_JUSTICE = "youth_justice"
     SAFEGUARDING_PARTNERSHIP = "safeguarding_partnership"
+
+
+class AgencyKind(enum.StrEnum):
+    """What kind of organisation an agency is; routing rules may depend on it."""
+
+    LOCAL_AUTHORITY = "local_authority"
+    HEALTH = "health"
+    EDUCATION = "education"
+    POLICE = "police"
+    OTHER = "other"
+
+
+class RevocationReason(enum.StrEnum):
+    """Why a key was revoked in the directory."""
+
+    KEY_COMPROMISE = "key_compromise"
+    SUPERSEDED = "superseded"
+    AGENCY_CLOSED = "agency_closed"
 
 
 class ConcernType(enum.StrEnum):
