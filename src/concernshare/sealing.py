@@ -163,7 +163,7 @@ def verify_message(
     now: dt.datetime,
     store: ReplayStore | None = None,
     archive: bool = False,
-    policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
+    policy: OpenPolicy = OpenPolicy(),
 ) -> Opened:
     """Verify a signed-only message: signature, signer, key validity and revocation, status.
 
@@ -191,7 +191,7 @@ def open_sealed(
     store: ReplayStore | None,
     now: dt.datetime,
     archive: bool = False,
-    policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
+    policy: OpenPolicy = OpenPolicy(),
 ) -> Opened:
     """Open a sealed message addressed to the agency ``me``; see the module for the checks, in order.
 

@@ -1,47 +1,23 @@
-"""The ``concernshare`` command line: ``main(argv) -> exit code``, never a traceback.
-
-Exit 0 when all is well, 1 when a document is invalid or refused, 2 on a
-usage error. Documents and JSON go to stdout; problems and progress to stderr.
-"""
+"""``concernshare validate`` and ``concernshare schema``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any
 
-from concernshare import __version__, schema, strictjson
-from concernshare.errors import ConcernshareError, Problem, Severity, UsageError
+from concernshare import schema, strictjson
+from concernshare.cli._inputs import EXIT_INVALID, EXIT_OK
+from concernshare.errors import Problem, Severity, UsageError
 from concernshare.validation import iter_problems
 
-__all__ = ["build_parser", "main"]
+__all__ = ["register"]
 
-EXIT_OK: Final = 0
-EXIT_INVALID: Final = 1
-EXIT_USAGE: Final = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises instead of exiting, so that main() decides the exit code."""
-
-    def error(self, message: str) -> Any:
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser of every command (the docs site's CLI reference is built from it)."""
-    parser = _Parser(
-        prog="concernshare",
-        description="Share a concern about a child between agencies: typed, signed, encrypted.",
-    )
-    parser.add_argument("--version", action="version", version=f"concernshare {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
-
+def register(commands: Any) -> None:
+    """Add the validate and schema commands."""
     validate = commands.add_parser(
         "validate", help="validate messages",
         description="Validate messages: strict JSON, the JSON Schema, then the semantic checks. "
@@ -69,7 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("kind", nargs="?", default="message", choices=sorted(schema.KINDS),
                       help="the document kind (default: message)")
     show.set_defaults(run=_schema)
-    return parser
 
 
 def _documents(paths: Sequence[str], stdin: IO[bytes], limit: int) -> Iterator[tuple[str, bytes]]:
@@ -138,30 +113,3 @@ def _schema(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     json.dump(schema.load(args.kind), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return EXIT_OK
-
-
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    stdout: IO[str] | None = None,
-    stderr: IO[str] | None = None,
-    stdin: IO[bytes] | None = None,
-) -> int:
-    """Run the command line and return its exit code."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    try:
-        args = build_parser().parse_args(argv)
-        code: int = args.run(args, out, err, stdin or sys.stdin.buffer)
-    except UsageError as error:
-        err.write(f"{error}\n")
-        return EXIT_USAGE
-    except ConcernshareError as error:
-        err.write(f"concernshare: {error}\n")
-        return EXIT_INVALID
-    except KeyboardInterrupt:
-        err.write("concernshare: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return EXIT_INVALID
-    return code

@@ -1,0 +1,228 @@
+"""``concernshare keygen`` and ``concernshare directory new|add|revoke|show``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from concernshare import codec
+from concernshare.cli._inputs import (
+    EXIT_OK,
+    load_directory,
+    now,
+    read_bytes,
+    read_private,
+    slug,
+    state_store,
+    write_output,
+)
+from concernshare.crypto import keys
+from concernshare.directory import (
+    DIRECTORY_VERSION,
+    Directory,
+    DirectoryAgency,
+    DirectoryKey,
+    Jwk,
+    Revocation,
+    open_directory,
+    sign_directory,
+)
+from concernshare.errors import DirectoryRefused, UsageError
+from concernshare.records import AgencyId, AgencyKind, RecipientRole, RevocationReason
+
+__all__ = ["register"]
+
+_KIND_BY_SCHEME = {"la": AgencyKind.LOCAL_AUTHORITY, "ods": AgencyKind.HEALTH, "school": AgencyKind.EDUCATION,
+                   "police": AgencyKind.POLICE}
+
+
+def register(commands: Any) -> None:
+    """Add the keygen and directory commands."""
+    keygen = commands.add_parser(
+        "keygen", help="generate an agency's (or an authority's) keys",
+        description="Generate a signing key and an encryption key for an agency (or a signing key for a "
+        "directory authority). Writes NAME.private.jwks (mode 0600) and NAME.public.jwks; prints the key ids.",
+    )
+    who = keygen.add_mutually_exclusive_group(required=True)
+    who.add_argument("--agency", metavar="ID", help="the agency id, for example la:E06000032/mash")
+    who.add_argument("--authority", action="store_true", help="generate a directory authority's signing key")
+    keygen.add_argument("--out", required=True, metavar="DIR", help="the folder to write the key files to")
+    keygen.add_argument("--sig-alg", choices=keys.SIGNING_ALGS, default="Ed25519", help="default Ed25519")
+    keygen.add_argument("--enc-curve", choices=keys.ENCRYPTION_CURVES, default="X25519", help="default X25519")
+    keygen.set_defaults(run=_keygen)
+
+    directory = commands.add_parser(
+        "directory", help="build, sign and read the trust directory",
+        description="Build and sign the trust directory, or verify and show it.",
+    )
+    actions = directory.add_subparsers(dest="action", metavar="ACTION", parser_class=type(directory))
+    actions.required = True
+    new = actions.add_parser("new", help="start an empty directory, signed by the authority")
+    new.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
+    new.add_argument("-o", "--output", required=True, metavar="DIRECTORY", help="the file to write")
+    new.add_argument("--id", default="concernshare", help="the directory's stable name")
+    new.add_argument("--valid-days", type=int, default=90, help="days until the edition expires (default 90)")
+    new.set_defaults(run=_new)
+
+    add = actions.add_parser("add", help="add an agency, or new keys of an agency (rotation)")
+    add.add_argument("directory", metavar="DIRECTORY")
+    add.add_argument("--agency", required=True, metavar="ID")
+    add.add_argument("--name", required=True)
+    add.add_argument("--roles", required=True, metavar="R1,R2", help="roles: " + ", ".join(RecipientRole))
+    add.add_argument("--area", action="append", default=[], metavar="GSS", help="a GSS code the agency serves")
+    add.add_argument("--kind", choices=list(AgencyKind), help="default: from the id's scheme")
+    add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
+    add.add_argument("--authority-key", required=True, metavar="FILE")
+    add.add_argument("--valid-days", type=int, default=90)
+    add.set_defaults(run=_add)
+
+    revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
+    revoke.add_argument("directory", metavar="DIRECTORY")
+    revoke.add_argument("--kid", required=True)
+    revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
+    revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
+    revoke.add_argument("--authority-key", required=True, metavar="FILE")
+    revoke.add_argument("--valid-days", type=int, default=90)
+    revoke.set_defaults(run=_revoke)
+
+    show = actions.add_parser("show", help="verify the directory and print it as JSON")
+    show.add_argument("directory", metavar="DIRECTORY")
+    show.add_argument("--authority", required=True, metavar="PUBLIC_JWKS")
+    show.set_defaults(run=_show)
+
+
+def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    if args.agency is not None:
+        try:
+            AgencyId(args.agency)
+        except ValueError as error:
+            raise UsageError(f"concernshare keygen: --agency {error}") from None
+    name = "authority" if args.authority else slug(args.agency)
+    made = [keys.generate_signing_key(args.sig_alg)]
+    if not args.authority:
+        made.append(keys.generate_encryption_key(args.enc_curve))
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    private, public = folder / f"{name}.private.jwks", folder / f"{name}.public.jwks"
+    try:
+        keys.write_private_jwk_set(private, made)
+    except FileExistsError:
+        raise UsageError(f"concernshare keygen: {private} exists; keys are never overwritten") from None
+    public.write_bytes(keys.dumps_public_jwk_set([k.public for k in made]))
+    for key in made:
+        out.write(f"{key.public.use} {key.public.alg} {key.kid}\n")
+    out.write(f"private: {private}\npublic: {public}\n")
+    return EXIT_OK
+
+
+@attrs.frozen
+class _Authority:
+    signer: keys.FileSigner
+    public: keys.PublicJwk
+
+
+def _authority(path: str) -> _Authority:
+    private = read_private(path)
+    signer = keys.signer_from(private)
+    return _Authority(signer, next(k.public for k in private if k.kid == signer.kid))
+
+
+def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int) -> None:
+    """Sign a new edition and replace the file atomically."""
+    moment = now()
+    edition = attrs.evolve(directory, issued=moment, expires=moment + dt.timedelta(days=valid_days))
+    data = sign_directory(edition, authority.signer)
+    temporary = Path(f"{path}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def _edit(path: str, authority: _Authority) -> Directory:
+    """Open the directory with the authority's own public key before editing it."""
+    store = state_store("directories")
+    try:
+        return open_directory(read_bytes(path, "directory"), [authority.public], now=now(), store=store)
+    finally:
+        store.close()
+
+
+def _new(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    if Path(args.output).exists():
+        raise UsageError(f"concernshare directory new: {args.output} exists")
+    moment = now()
+    directory = Directory(format_version=DIRECTORY_VERSION, directory_id=args.id, serial=1, issued=moment,
+                          expires=moment, agencies=())
+    _publish(directory, _authority(args.authority_key), args.output, args.valid_days)
+    out.write(f"{args.output}: serial 1, no agencies\n")
+    return EXIT_OK
+
+
+def _roles(text: str) -> tuple[RecipientRole, ...]:
+    try:
+        return tuple(RecipientRole(r.strip()) for r in text.split(",") if r.strip())
+    except ValueError:
+        raise UsageError("concernshare directory add: --roles takes: " + ", ".join(RecipientRole)) from None
+
+
+def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    authority = _authority(args.authority_key)
+    directory = _edit(args.directory, authority)
+    try:
+        agency_id = AgencyId(args.agency)
+    except ValueError as error:
+        raise UsageError(f"concernshare directory add: --agency {error}") from None
+    public = keys.loads_public_jwk_set(read_bytes(args.keys, "public key file"))
+    moment = now()
+    new_keys = tuple(DirectoryKey(jwk=Jwk(**k.to_dict()), not_before=moment) for k in public)
+    existing = directory.agency(agency_id)
+    if existing is None:
+        agency = DirectoryAgency(id=agency_id, name=args.name, kind=args.kind or _KIND_BY_SCHEME[agency_id.scheme],
+                                 roles=_roles(args.roles), areas=tuple(args.area), keys=new_keys)
+        agencies = (*directory.agencies, agency)
+    else:
+        known = {k.jwk.kid for k in existing.keys}
+        agency = attrs.evolve(existing, name=args.name, roles=_roles(args.roles),
+                              areas=tuple(args.area) or existing.areas,
+                              keys=existing.keys + tuple(k for k in new_keys if k.jwk.kid not in known))
+        agencies = tuple(agency if a.id == agency_id else a for a in directory.agencies)
+    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
+             args.valid_days)
+    out.write(f"{args.directory}: serial {directory.serial + 1}, {agency_id} with {len(agency.keys)} keys\n")
+    return EXIT_OK
+
+
+def _revoke(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    authority = _authority(args.authority_key)
+    directory = _edit(args.directory, authority)
+    moment = now()
+    try:
+        compromised = dt.datetime.fromisoformat(args.compromised_at) if args.compromised_at else moment
+    except ValueError:
+        raise UsageError("concernshare directory revoke: --compromised-at takes an RFC 3339 time") from None
+    if compromised.tzinfo is None:
+        raise UsageError("concernshare directory revoke: --compromised-at needs an offset, such as Z")
+    if directory.key(args.kid) is None:
+        raise DirectoryRefused("no key with that kid is in the directory")
+    revocation = Revocation(revoked_at=moment, compromised_at=compromised, reason=RevocationReason(args.reason))
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(
+            attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k
+            for k in a.keys
+        ))
+        for a in directory.agencies
+    )
+    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
+             args.valid_days)
+    out.write(f"{args.directory}: serial {directory.serial + 1}, key {args.kid} revoked\n")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    directory = load_directory(args)
+    write_output(json.dumps(codec.unstructure(directory), indent=2, ensure_ascii=False).encode(), None, out)
+    return EXIT_OK

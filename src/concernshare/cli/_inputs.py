@@ -1,0 +1,113 @@
+"""What the commands share: the parser class, exit codes, the clock, and reading keys and directories."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any, Final
+
+from concernshare.crypto import keys
+from concernshare.directory import Directory, open_directory
+from concernshare.errors import SealError, UsageError
+from concernshare.stores import SQLiteStore
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Parser",
+    "add_directory_arguments",
+    "load_directory",
+    "now",
+    "read_bytes",
+    "read_private",
+    "read_public",
+    "slug",
+    "state_store",
+    "write_output",
+]
+
+EXIT_OK: Final = 0
+EXIT_INVALID: Final = 1
+EXIT_USAGE: Final = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of exiting, so that main() decides the exit code."""
+
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def now() -> dt.datetime:
+    """The wall clock, in UTC: the command line is the one place that reads it."""
+    return dt.datetime.now(dt.UTC)
+
+
+def slug(agency: str) -> str:
+    """A file-name-safe form of an agency id: ``la:E06000032/mash`` becomes ``la_E06000032_mash``."""
+    return re.sub(r"[^A-Za-z0-9-]", "_", agency)
+
+
+def read_bytes(path: str, what: str) -> bytes:
+    """Read a file the user named; raise UsageError if it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise UsageError(f"concernshare: cannot read the {what} {path}: {error.strerror}") from None
+
+
+def read_private(path: str) -> tuple[keys.PrivateJwk, ...]:
+    """Read an agency's private JWK Set."""
+    try:
+        return keys.loads_private_jwk_set(read_bytes(path, "private key file"))
+    except SealError as error:
+        raise UsageError(f"concernshare: the private key file {path} is not usable: {error}") from None
+
+
+def read_public(path: str) -> tuple[keys.PublicJwk, ...]:
+    """Read a public JWK Set (the pinned authority keys)."""
+    try:
+        return keys.loads_public_jwk_set(read_bytes(path, "public key file"))
+    except SealError as error:
+        raise UsageError(f"concernshare: the public key file {path} is not usable: {error}") from None
+
+
+def state_store(name: str) -> SQLiteStore:
+    """A store in the state folder (``$CONCERNSHARE_STATE_DIR``, else ``~/.local/state/concernshare``)."""
+    folder = Path(os.environ.get("CONCERNSHARE_STATE_DIR") or Path.home() / ".local" / "state" / "concernshare")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return SQLiteStore(folder / f"{name}.db")
+
+
+def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
+    """--directory and --authority, which every command that reads a directory takes."""
+    parser.add_argument("--directory", required=True, metavar="DIRECTORY", help="the signed trust directory")
+    parser.add_argument("--authority", required=True, metavar="PUBLIC_JWKS",
+                        help="the pinned authority public key(s) the directory must be signed with")
+
+
+def load_directory(args: argparse.Namespace, store: SQLiteStore | None = None) -> Directory:
+    """Verify and read the directory named on the command line; record its serial."""
+    pinned = read_public(args.authority)
+    data = read_bytes(args.directory, "directory")
+    own = store or state_store("directories")
+    try:
+        return open_directory(data, pinned, now=now(), store=own)
+    finally:
+        if store is None:
+            own.close()
+
+
+def write_output(data: bytes, path: str | None, out: Any) -> None:
+    """Write a document to ``path``, or to stdout when no path is given."""
+    if path is None:
+        out.write(data.decode("utf-8") + "\n")
+        return
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None

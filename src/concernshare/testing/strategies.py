@@ -1,0 +1,712 @@
+"""Hypothesis strategies for every record of the format.
+
+Every message :func:`messages` generates is valid, warnings included:
+``concernshare.validation.validate(codec.dumps(m), strict=True)`` returns it.
+What a field's schema says — pattern, length, item count, bounds, constant,
+whether a view may withhold it — is read from the field's metadata, so a new
+field is covered without editing this module. The rules that tie fields
+together (an unborn child has no birth date, no event is dated after the
+message, a refused consent needs no reason) are written out here, one
+strategy per record that has such rules; :func:`records` finds them by class.
+
+Sizes are kept small for speed: free text of at most 16 characters, lists
+of at most three items. Text is any Unicode that UTF-8 can encode (no lone
+surrogates).
+
+Strategies for records take ``at``, the moment the enclosing message was
+written: no event inside the record is dated after it. Left out, it is the
+end of 2030.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import typing
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+from stdnum.gb import nhs, upn
+
+from concernshare import FORMAT_VERSION
+from concernshare.errors import UsageError
+from concernshare.records import (
+    BODIES,
+    AccessNotificationBody,
+    AcknowledgementBody,
+    AcknowledgementOutcome,
+    AssessmentFactor,
+    AssessmentSummaryBody,
+    Body,
+    Child,
+    ChronologyBody,
+    ChronologyEntry,
+    ConcernBody,
+    ConsentNotSoughtReason,
+    ConsentStatus,
+    ContactOrReferral,
+    DecisionBody,
+    DecisionOutcome,
+    DomesticAbuseNotificationBody,
+    EscalationBody,
+    Handling,
+    InformationRequestBody,
+    InformationResponseBody,
+    LawfulBasis,
+    LawfulCondition,
+    Marking,
+    Message,
+    MessageType,
+    NonEngagementEvent,
+    PartialDate,
+    PersonIdentifiers,
+    RelatedPerson,
+    ReportedProblem,
+    Sender,
+    Thread,
+    UnknownMember,
+    UpdateBody,
+    View,
+    WithdrawalBody,
+    Withheld,
+)
+from concernshare.records._fields import META
+from concernshare.records.codes import PRIMARY_CONDITIONS
+from concernshare.records.envelope import EXTENSION_KEY
+from concernshare.records.identifiers import councils
+from concernshare.records.types import AGENCY_SCHEMES, AgencyId
+from concernshare.strictjson import MAX_SAFE_INTEGER
+
+__all__ = [
+    "access_notification_bodies",
+    "acknowledgement_bodies",
+    "agency_ids",
+    "assessment_summary_bodies",
+    "bodies",
+    "children",
+    "chronology_bodies",
+    "chronology_entries",
+    "concern_bodies",
+    "dates",
+    "datetimes",
+    "decision_bodies",
+    "domestic_abuse_notification_bodies",
+    "escalation_bodies",
+    "extensions",
+    "information_request_bodies",
+    "information_response_bodies",
+    "la_ids",
+    "lawful_bases",
+    "messages",
+    "nhs_numbers",
+    "non_engagement_events",
+    "partial_dates",
+    "records",
+    "related_people",
+    "update_bodies",
+    "upns",
+    "withdrawal_bodies",
+]
+
+T = TypeVar("T")
+Strategy = st.SearchStrategy
+
+_TEXT: Final = 16
+_ITEMS: Final = 3
+_FIRST_DAY: Final = dt.date(2000, 1, 1)
+_LAST_DAY: Final = dt.date(2030, 12, 31)
+_EARLIEST: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_LATEST: Final = dt.datetime(2030, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
+_OFFSET_MINUTES: Final = 14 * 60
+_DIGITS: Final = "0123456789"
+_UPN_LETTERS: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_CHARACTERS: Final = st.characters(codec="utf-8")
+_PART3: Final = frozenset(
+    {LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT, LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING}
+)
+_JSON: Final[Strategy[Any]] = st.recursive(
+    st.none() | st.booleans() | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(_CHARACTERS, max_size=_TEXT),
+    lambda inner: st.lists(inner, max_size=_ITEMS)
+    | st.dictionaries(st.text(_CHARACTERS, max_size=8), inner, max_size=_ITEMS),
+    max_leaves=6,
+)
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise UsageError("datetimes() takes timezone-aware bounds")
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _in_offset(instant: dt.datetime, minutes: int) -> dt.datetime:
+    offset = dt.timezone(dt.timedelta(minutes=minutes))
+    return instant.replace(tzinfo=dt.UTC).astimezone(offset)
+
+
+def datetimes(
+    *, min_value: dt.datetime | None = None, max_value: dt.datetime | None = None,
+) -> Strategy[dt.datetime]:
+    """Timezone-aware datetimes to the microsecond, in a fixed offset of whole minutes within ±14 hours.
+
+    The instant lies between the aware bounds ``min_value`` and ``max_value``
+    (by default the start of 2000 and the end of 2030, UTC). Raises
+    :class:`~concernshare.errors.UsageError` for a naive bound.
+    """
+    high = _naive_utc(max_value or _LATEST)
+    low = _naive_utc(min_value) if min_value else min(_naive_utc(_EARLIEST), high)
+    return st.builds(
+        _in_offset, st.datetimes(min_value=low, max_value=high),
+        st.integers(-_OFFSET_MINUTES, _OFFSET_MINUTES),
+    )
+
+
+def dates(*, min_value: dt.date | None = None, max_value: dt.date | None = None) -> Strategy[dt.date]:
+    """Dates between ``min_value`` and ``max_value`` (by default 2000 to 2030)."""
+    high = max_value or _LAST_DAY
+    return st.dates(min_value=min_value or min(_FIRST_DAY, high), max_value=high)
+
+
+def _truncate(day: dt.date, precision: str) -> PartialDate:
+    if precision == "year":
+        return PartialDate(day.year)
+    if precision == "month":
+        return PartialDate(day.year, day.month)
+    return PartialDate(day.year, day.month, day.day)
+
+
+def partial_dates(
+    *, min_value: dt.date | None = None, max_value: dt.date | None = None,
+) -> Strategy[PartialDate]:
+    """Partial dates to the day, the month or the year, of a day between the bounds (as :func:`dates`).
+
+    The partial date's earliest day is never after ``max_value``.
+    """
+    return st.builds(
+        _truncate, dates(min_value=min_value, max_value=max_value),
+        st.sampled_from(("day", "month", "year")),
+    )
+
+
+def _nhs_check_digit(nine: str) -> int:
+    """The digit that makes stdnum's modulus-11 checksum zero; 10 means no number has these nine."""
+    return (-nhs.checksum(nine + "0")) % 11
+
+
+def nhs_numbers() -> Strategy[str]:
+    """NHS numbers from the 999 test range (never issued to a patient), with a right check digit."""
+    return (
+        st.text(_DIGITS, min_size=6, max_size=6)
+        .map(lambda six: "999" + six)
+        .filter(lambda nine: _nhs_check_digit(nine) != 10)
+        .map(lambda nine: f"{nine}{_nhs_check_digit(nine)}")
+    )
+
+
+def upns(*, temporary: bool | None = None) -> Strategy[str]:
+    """UPNs with a right check letter and a DfE LA number from the shipped council list.
+
+    A temporary UPN ends in a letter; ``temporary`` picks one kind, None both.
+    """
+    permanent = st.text(_DIGITS, min_size=3, max_size=3)
+    provisional = st.tuples(
+        st.text(_DIGITS, min_size=2, max_size=2), st.sampled_from(_UPN_LETTERS),
+    ).map("".join)
+    serials = {None: permanent | provisional, False: permanent, True: provisional}[temporary]
+    numbers = st.tuples(
+        st.sampled_from(sorted(councils().dfe_numbers)),
+        st.text(_DIGITS, min_size=6, max_size=6),  # establishment number and year of issue
+        serials,
+    ).map("".join)
+    return numbers.map(lambda number: upn.calc_check_digit(number) + number)
+
+
+_UNITS: Final = st.lists(
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6),
+    min_size=1, max_size=3,
+).map("-".join)
+
+
+def _codes(scheme: str) -> Strategy[str]:
+    if scheme == "la":
+        return st.sampled_from(sorted(councils().current))
+    return st.from_regex(AGENCY_SCHEMES[scheme], fullmatch=True)
+
+
+def _agency(organisation: str, unit: str | None) -> AgencyId:
+    return AgencyId(organisation if unit is None else f"{organisation}/{unit}")
+
+
+def agency_ids(*schemes: str, units: bool = True) -> Strategy[AgencyId]:
+    """Agency ids of the given schemes (all by default), each with or without a unit if ``units``.
+
+    ``la`` codes are current councils of the shipped list. Raises
+    :class:`~concernshare.errors.UsageError` for an unknown scheme.
+    """
+    chosen = schemes or tuple(AGENCY_SCHEMES)
+    if unknown := sorted(set(chosen) - set(AGENCY_SCHEMES)):
+        raise UsageError(f"no agency id scheme {', '.join(unknown)}")
+    organisations = st.one_of([_codes(s).map(f"{s}:".__add__) for s in chosen])
+    return st.builds(_agency, organisations, st.none() | _UNITS if units else st.none())
+
+
+def la_ids(*, units: bool = False) -> Strategy[AgencyId]:
+    """``la:`` ids of councils with children's services that are current in the shipped list."""
+    return agency_ids("la", units=units)
+
+
+def extensions(*, max_size: int = _ITEMS) -> Strategy[dict[str, Any]]:
+    """Extension members: namespaced keys, any JSON values (integers within ±(2^53−1))."""
+    keys = st.from_regex(EXTENSION_KEY, fullmatch=True).filter(lambda key: len(key) <= 128)
+    return st.dictionaries(keys, _JSON, max_size=max_size)
+
+
+# -- records, derived from the field metadata ---------------------------------------------
+
+
+def _when(at: dt.datetime | None) -> dt.datetime:
+    return _LATEST if at is None else at
+
+
+def _day(at: dt.datetime) -> dt.date:
+    return at.astimezone(dt.UTC).date()
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _wire_fields(cls: type) -> Iterator[attrs.Attribute[Any]]:
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(typing.cast(Any, cls))
+    return (f for f in fields if f.metadata.get("wire", True))
+
+
+@functools.cache
+def _strings(pattern: str | None, low: int, high: int | None) -> Strategy[str]:
+    if pattern is None:
+        size = max(low, min(high or _TEXT, _TEXT))
+        return st.text(_CHARACTERS, min_size=low, max_size=size)
+    return st.from_regex(pattern, fullmatch=True, alphabet=_CHARACTERS).filter(
+        lambda text: low <= len(text) <= (high or len(text)),
+    )
+
+
+def _of_type(hint: Any, facts: Mapping[str, Any], at: dt.datetime) -> Strategy[Any]:
+    """A strategy for values of a type, within the schema facts of the field that holds them."""
+    if hint is Body:
+        return bodies(at=at)
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        low = facts.get("minItems", 0)
+        high = min(facts.get("maxItems", _ITEMS), max(low, _ITEMS))
+        unique = item is AgencyId or (isinstance(item, type) and issubclass(item, enum.Enum))
+        items = st.lists(_of_type(item, {}, at), min_size=low, max_size=high, unique=unique)
+        return items.map(tuple)
+    if hint == Mapping[str, Any]:
+        return extensions(max_size=min(facts.get("maxItems", _ITEMS), _ITEMS))
+    values: dict[Any, Callable[[], Strategy[Any]]] = {
+        dt.datetime: lambda: datetimes(max_value=at),
+        dt.date: lambda: dates(max_value=_day(at)),
+        PartialDate: lambda: partial_dates(max_value=_day(at)),
+        uuid.UUID: st.uuids,
+        AgencyId: agency_ids,
+        bool: st.booleans,
+        int: lambda: st.integers(
+            facts.get("minimum", -MAX_SAFE_INTEGER), facts.get("maximum", MAX_SAFE_INTEGER),
+        ),
+        str: lambda: _strings(facts.get("pattern"), facts.get("minLength", 0),
+                              facts.get("maxLength")),
+    }
+    if hint in values:
+        return values[hint]()
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return st.sampled_from(hint)
+    if attrs.has(hint):
+        return records(hint, at=at)
+    raise TypeError(f"no strategy for values of {hint!r}")
+
+
+def _field(cls: type, name: str, at: dt.datetime, *, present: bool = False) -> Strategy[Any]:
+    """A strategy for one field of a record; absent values too if optional, unless ``present``."""
+    attribute = attrs.fields_dict(typing.cast(Any, cls))[name]
+    facts: Mapping[str, Any] = attribute.metadata.get(META, {})
+    if "const" in facts:
+        return st.just(facts["const"])
+    hint = _hints(cls)[name]
+    values = [a for a in typing.get_args(hint) if a is not type(None)]
+    optional = hint is not Body and len(values) == 1 and type(None) in typing.get_args(hint)
+    named = _BY_NAME.get(name)
+    strategy = named() if named else _of_type(values[0] if optional else hint, facts, at)
+    if optional and not present and not facts.get("withholdable"):
+        return st.none() | strategy
+    return strategy
+
+
+def _derive(cls: type[T], at: dt.datetime, **fixed: Strategy[Any]) -> Strategy[T]:
+    """Records of ``cls`` with ``fixed`` strategies for some fields and derived ones for the rest."""
+    fields = {
+        f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at)
+        for f in _wire_fields(cls)
+    }
+    if fixed:
+        raise UsageError(f"{cls.__name__} has no field {', '.join(fixed)}")
+    return st.fixed_dictionaries(fields).map(lambda values: cls(**values))
+
+
+def records(cls: type[T], *, at: dt.datetime | None = None) -> Strategy[T]:
+    """Records of any class of the format, valid by the schema and the semantic checks.
+
+    Uses the class's own strategy where it has rules that tie fields together,
+    and derives one from the field metadata otherwise. Raises
+    :class:`~concernshare.errors.UsageError` for a class that is not a record.
+    """
+    if cls is Message:
+        return typing.cast(Strategy[T], messages())
+    if cls in _SPECIAL:
+        return typing.cast(Strategy[T], _SPECIAL[cls](at=at))
+    if not attrs.has(cls) or cls is UnknownMember:
+        raise UsageError(f"{cls.__name__} is not a record of the format")
+    return _derive(cls, _when(at))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# -- records with rules that tie fields together -----------------------------------------
+
+
+@st.composite
+def children(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Child:
+    """Children under 18 at ``at``, and unborn children with an expected delivery date and the mother's identifiers."""
+    moment = _when(at)
+    today = _day(moment)
+    places: dict[str, Strategy[Any]] = {
+        "local_authority": st.none() | la_ids(),
+        "responsible_local_authority": st.none() | la_ids(),
+        "school": st.none() | agency_ids("school"),
+        "gp_practice": st.none() | agency_ids("ods"),
+    }
+    if draw(st.booleans()):
+        return draw(_derive(
+            Child, moment, unborn=st.just(True), name=st.none(), birth_date=st.none(),
+            expected_delivery_date=dates(min_value=today,
+                                         max_value=today + dt.timedelta(days=280)),
+            mother=records(PersonIdentifiers, at=moment), **places,
+        ))
+    # Three days' margin: the age check counts from the date in the message's own offset.
+    youngest = _years_before(today, 18) + dt.timedelta(days=3)
+    return draw(_derive(
+        Child, moment, unborn=st.just(False), expected_delivery_date=st.none(),
+        birth_date=st.none() | dates(min_value=youngest, max_value=today), **places,
+    ))
+
+
+def related_people(*, at: dt.datetime | None = None) -> Strategy[RelatedPerson]:
+    """People in a child's life, born from 1940 on."""
+    moment = _when(at)
+    born = dates(min_value=dt.date(1940, 1, 1), max_value=_day(moment))
+    return _derive(RelatedPerson, moment, birth_date=st.none() | born)
+
+
+@st.composite
+def non_engagement_events(draw: st.DrawFn, *, at: dt.datetime | None = None) -> NonEngagementEvent:
+    """Missed contacts; one that was challenged says by whom, one that was not has no response."""
+    moment = _when(at)
+    if draw(st.booleans()):
+        fixed = {"challenged": st.just(True),
+                 "challenged_by": _field(NonEngagementEvent, "challenged_by", moment,
+                                         present=True)}
+    else:
+        fixed = {"challenged": st.just(False), "challenged_by": st.none(),
+                 "response": st.none()}
+    return draw(_derive(NonEngagementEvent, moment, **fixed))
+
+
+@st.composite
+def chronology_entries(draw: st.DrawFn, *, at: dt.datetime | None = None) -> ChronologyEntry:
+    """Chronology entries recorded on or after the event, neither after ``at``."""
+    moment = _when(at)
+    event = draw(partial_dates(max_value=_day(moment)))
+    recorded = dates(min_value=event.earliest, max_value=_day(moment))
+    return draw(_derive(ChronologyEntry, moment, event_date=st.just(event),
+                        recorded_date=recorded))
+
+
+@st.composite
+def lawful_bases(draw: st.DrawFn, *, at: dt.datetime | None = None) -> LawfulBasis:
+    """Lawful bases under one regime with a primary condition, and a reason exactly when consent was not sought."""
+    if draw(st.booleans()):
+        pool = sorted(_PART3)
+    else:
+        pool = sorted(set(LawfulCondition) - _PART3)
+    conditions = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=_ITEMS, unique=True)
+                      .filter(lambda chosen: bool(set(chosen) & PRIMARY_CONDITIONS)))
+    consent = draw(st.sampled_from(ConsentStatus))
+    reason = (st.sampled_from(ConsentNotSoughtReason) if consent is ConsentStatus.NOT_SOUGHT
+              else st.none())
+    return draw(_derive(LawfulBasis, _when(at), conditions=st.just(tuple(conditions)),
+                        consent=st.just(consent), consent_not_sought_reason=reason))
+
+
+# -- bodies -------------------------------------------------------------------------------
+
+
+def _later(at: dt.datetime, days: int) -> Strategy[dt.datetime]:
+    return datetimes(min_value=at, max_value=at + dt.timedelta(days=days))
+
+
+@st.composite
+def concern_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> ConcernBody:
+    """Concerns; where the parents are not aware, the reason is given."""
+    moment = _when(at)
+    aware = draw(st.booleans())
+    reason = (st.none() if aware
+              else _field(ConcernBody, "parents_not_aware_reason", moment, present=True))
+    return draw(_derive(ConcernBody, moment, parents_aware=st.just(aware),
+                        parents_not_aware_reason=reason))
+
+
+@st.composite
+def acknowledgement_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> AcknowledgementBody:
+    """Acknowledgements; a rejection lists problems, an acceptance none."""
+    moment = _when(at)
+    outcome = draw(st.sampled_from(AcknowledgementOutcome))
+    problems = (st.lists(records(ReportedProblem), min_size=1, max_size=_ITEMS).map(tuple)
+                if outcome is AcknowledgementOutcome.REJECTED else st.just(()))
+    return draw(_derive(AcknowledgementBody, moment, outcome=st.just(outcome),
+                        problems=problems, next_steps_due=st.none() | _later(moment, 30)))
+
+
+@st.composite
+def decision_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> DecisionBody:
+    """Decisions; transfers name an authority, referrals their time, factors only a concluded assessment."""
+    moment = _when(at)
+    outcome = draw(st.sampled_from(DecisionOutcome))
+    kind = draw(st.sampled_from(ContactOrReferral))
+    concluded = draw(st.booleans())
+    others = sorted(set(AssessmentFactor) - {AssessmentFactor.NO_FACTORS})
+    factors = (
+        st.just((AssessmentFactor.NO_FACTORS,))
+        | st.lists(st.sampled_from(others), max_size=_ITEMS, unique=True).map(tuple)
+        if concluded else st.just(())
+    )
+    transfer = outcome is DecisionOutcome.TRANSFERRED_TO_ANOTHER_AUTHORITY
+    return draw(_derive(
+        DecisionBody, moment, outcome=st.just(outcome), contact_or_referral=st.just(kind),
+        referral_at=(datetimes(max_value=moment) if kind is ContactOrReferral.REFERRAL
+                     else st.none()),
+        assessment_concluded=st.just(concluded), assessment_factors=factors,
+        transferred_to=la_ids() if transfer else st.none(),
+    ))
+
+
+def update_bodies(*, at: dt.datetime | None = None) -> Strategy[UpdateBody]:
+    """Updates to a concern."""
+    return _derive(UpdateBody, _when(at))
+
+
+def withdrawal_bodies(*, at: dt.datetime | None = None) -> Strategy[WithdrawalBody]:
+    """Withdrawals, always permanent."""
+    return _derive(WithdrawalBody, _when(at))
+
+
+def chronology_bodies(*, at: dt.datetime | None = None) -> Strategy[ChronologyBody]:
+    """Chronologies of one to three entries."""
+    return _derive(ChronologyBody, _when(at))
+
+
+def information_request_bodies(
+    *, at: dt.datetime | None = None,
+) -> Strategy[InformationRequestBody]:
+    """Information requests due within 30 days of ``at``."""
+    moment = _when(at)
+    return _derive(InformationRequestBody, moment, respond_by=_later(moment, 30))
+
+
+@st.composite
+def information_response_bodies(
+    draw: st.DrawFn, *, at: dt.datetime | None = None,
+) -> InformationResponseBody:
+    """Information responses; one that knows nothing carries no information and no entries."""
+    moment = _when(at)
+    if draw(st.booleans()):
+        return draw(_derive(InformationResponseBody, moment, nothing_known=st.just(True),
+                            information=st.none(), entries=st.just(())))
+    return draw(_derive(InformationResponseBody, moment, nothing_known=st.just(False)))
+
+
+@st.composite
+def domestic_abuse_notification_bodies(
+    draw: st.DrawFn, *, at: dt.datetime | None = None,
+) -> DomesticAbuseNotificationBody:
+    """Domestic-abuse notifications to a school or a local authority, due after the incident."""
+    moment = _when(at)
+    incident = draw(datetimes(max_value=moment))
+    return draw(_derive(
+        DomesticAbuseNotificationBody, moment, incident_at=st.just(incident),
+        deliver_before=_later(incident, 3), setting_notified=agency_ids("school", "la"),
+    ))
+
+
+@st.composite
+def assessment_summary_bodies(
+    draw: st.DrawFn, *, at: dt.datetime | None = None,
+) -> AssessmentSummaryBody:
+    """Assessment summaries reviewed, if at all, within a year after the assessment."""
+    moment = _when(at)
+    assessed = draw(dates(max_value=_day(moment)))
+    review = dates(min_value=assessed, max_value=assessed + dt.timedelta(days=365))
+    return draw(_derive(AssessmentSummaryBody, moment, assessed_on=st.just(assessed),
+                        review_date=st.none() | review))
+
+
+def escalation_bodies(*, at: dt.datetime | None = None) -> Strategy[EscalationBody]:
+    """Escalations due for a response within 30 days of ``at``."""
+    moment = _when(at)
+    return _derive(EscalationBody, moment, respond_by=_later(moment, 30))
+
+
+def access_notification_bodies(
+    *, at: dt.datetime | None = None,
+) -> Strategy[AccessNotificationBody]:
+    """Notices that a child's record was looked at."""
+    return _derive(AccessNotificationBody, _when(at))
+
+
+_BODY_STRATEGIES: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
+    ConcernBody: concern_bodies,
+    AcknowledgementBody: acknowledgement_bodies,
+    DecisionBody: decision_bodies,
+    UpdateBody: update_bodies,
+    WithdrawalBody: withdrawal_bodies,
+    ChronologyBody: chronology_bodies,
+    InformationRequestBody: information_request_bodies,
+    InformationResponseBody: information_response_bodies,
+    DomesticAbuseNotificationBody: domestic_abuse_notification_bodies,
+    AssessmentSummaryBody: assessment_summary_bodies,
+    EscalationBody: escalation_bodies,
+    AccessNotificationBody: access_notification_bodies,
+}
+
+
+def bodies(type: MessageType | None = None, *, at: dt.datetime | None = None) -> Strategy[Body]:
+    """Bodies of one message type, or of any."""
+    kinds = list(MessageType) if type is None else [MessageType(type)]
+    return st.one_of([_BODY_STRATEGIES[BODIES[kind]](at=at) for kind in kinds])
+
+
+# -- messages ------------------------------------------------------------------------------
+
+
+def _walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attribute[Any] | None]]:
+    """Yield ``(pointer, value, attribute)`` for every value inside a record."""
+    if attrs.has(type(record)):
+        for attribute in _wire_fields(type(record)):
+            value = getattr(record, attribute.name)
+            child = f"{pointer}/{attribute.name}"
+            yield child, value, attribute
+            yield from _walk(value, child)
+    elif isinstance(record, tuple):
+        for index, item in enumerate(record):
+            yield f"{pointer}/{index}", item, None
+            yield from _walk(item, f"{pointer}/{index}")
+
+
+def _without(record: Any, tokens: list[str]) -> Any:
+    """The record with the value at ``tokens`` (a split JSON pointer) taken out."""
+    head, *rest = tokens
+    if isinstance(record, tuple):
+        index = int(head)
+        inner = _without(record[index], rest) if rest else None
+        return (*record[:index], inner, *record[index + 1:])
+    inner = _without(getattr(record, head), rest) if rest else None
+    return attrs.evolve(record, **{head: inner})
+
+
+@st.composite
+def _redacted(draw: st.DrawFn, message: Message) -> Message:
+    """The message, or a view of it that withholds some of the fields a view may withhold."""
+    if not draw(st.booleans()):
+        return message
+    withholdable = [
+        pointer for pointer, value, attribute in _walk(message)
+        if attribute is not None and value is not None
+        and attribute.metadata.get(META, {}).get("withholdable")
+    ]
+    chosen = draw(st.lists(st.sampled_from(withholdable), max_size=_ITEMS, unique=True))
+    for pointer in chosen:
+        message = _without(message, pointer.split("/")[1:])
+    withheld = tuple(
+        draw(_derive(Withheld, message.created, pointer=st.just(pointer))) for pointer in chosen
+    )
+    view = draw(_derive(View, message.created, withheld=st.just(withheld)))
+    return attrs.evolve(message, view=view)
+
+
+@st.composite
+def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
+    created = draw(datetimes())
+    body = draw(bodies(draw(kinds), at=created))
+    notification = isinstance(body, DomesticAbuseNotificationBody)
+    sender = draw(_derive(Sender, created,
+                          agency=agency_ids("police") if notification else agency_ids()))
+    named = (body.setting_notified,) if isinstance(body, DomesticAbuseNotificationBody) else ()
+    others = draw(st.lists(
+        agency_ids().filter(lambda agency: agency != sender.agency and agency not in named),
+        min_size=0 if named else 1, max_size=_ITEMS - len(named), unique=True,
+    ))
+    handling = records(Handling, at=created)
+    if notification:
+        markings = st.lists(st.sampled_from(Marking), max_size=_ITEMS, unique=True).map(
+            lambda chosen: tuple(dict.fromkeys((Marking.DO_NOT_APPROACH_PARENTS, *chosen))),
+        )
+        handling = _derive(Handling, created, markings=markings)
+    thread = draw(records(Thread, at=created))
+    taken = {value for _, value, _ in _walk((body, thread)) if isinstance(value, uuid.UUID)}
+    message = draw(_derive(
+        Message, created,
+        format_version=st.just(FORMAT_VERSION),
+        id=st.uuids().filter(lambda candidate: candidate not in taken),
+        created=st.just(created),
+        sent=st.none() | _later(created, 2),
+        sender=st.just(sender),
+        recipients=st.just((*named, *others)),
+        handling=handling,
+        thread=st.just(thread),
+        view=st.none(),
+        body=st.just(body),
+    ))
+    return draw(_redacted(message))
+
+
+def messages(type: MessageType | None = None) -> Strategy[Message]:
+    """Valid messages of one type, or of any; some are views that withhold fields."""
+    return _messages(st.sampled_from(MessageType) if type is None else st.just(MessageType(type)))
+
+
+_SPECIAL: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
+    Child: children,
+    RelatedPerson: related_people,
+    NonEngagementEvent: non_engagement_events,
+    ChronologyEntry: chronology_entries,
+    LawfulBasis: lawful_bases,
+    **_BODY_STRATEGIES,
+}
+
+#: Fields whose strategy follows from their name wherever they appear.
+_BY_NAME: Final[dict[str, Callable[[], Strategy[str]]]] = {
+    "nhs_number": nhs_numbers,
+    "upn": upns,
+}
