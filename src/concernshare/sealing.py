@@ -15,6 +15,7 @@ before. Only then is it recorded as seen. :func:`sign_message` and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -38,12 +39,21 @@ from concernshare.errors import (
     UntrustedSender,
 )
 from concernshare.records import Message, Status
-from concernshare.records.types import AgencyId
+from concernshare.records.types import UUID, AgencyId
 from concernshare.stores.base import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
 
-_ID: Final = re.compile(rb'"id":"([0-9a-f-]{36})"')
+_UUID: Final = re.compile(UUID)
+
+
+def _message_id(payload: bytes) -> str | None:
+    """The id of a refused message, if one can be read, so that the rejection can name it."""
+    try:
+        value = json.loads(payload).get("id")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return value if isinstance(value, str) and _UUID.fullmatch(value) else None
 
 
 @attrs.frozen(kw_only=True)
@@ -109,10 +119,9 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
     try:
         message = validation.validate(payload, now=None)
     except InvalidDocument as error:
-        found = _ID.search(payload[:4096])
         raise ContentRefused(
             "the message was signed by a known agency but its content is refused",
-            sender=agency.id, message_id=found.group(1).decode() if found else None, problems=error.problems,
+            sender=agency.id, message_id=_message_id(payload), problems=error.problems,
         ) from None
     if message.sent is None:
         problem = Problem(pointer="/sent", code="CS010", message="a signed message must say when it was sent")

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from crypto_helpers import MESSAGE, SEALED, header_b64
 
 from concernshare import crypto
 from concernshare.crypto._b64 import b64encode
 from concernshare.crypto.keys import FileSigner, PrivateJwk, PublicJwk
 
-from crypto_helpers import MESSAGE, SEALED, header_b64
 
 @pytest.fixture(scope="session")
 def ed25519_key() -> PrivateJwk:

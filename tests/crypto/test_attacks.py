@@ -531,3 +531,13 @@ def test_refusals_quote_no_header_value(
         with pytest.raises(crypto.JoseError) as raised:
             crypto.decrypt(dumps(jwe), FileDecrypter.from_jwk(x25519_key), **SEALED)
         assert secret not in str(raised.value)
+
+
+def test_baselines_open(
+    sealed: dict[str, Any], x25519_key: PrivateJwk, forge_jws: Callable[..., dict[str, Any]], resolver: Resolver
+) -> None:
+    """The documents the attacks start from are valid, so each refusal is the mutation's doing."""
+    spy = Spy(FileDecrypter.from_jwk(x25519_key))
+    assert crypto.decrypt(dumps(sealed), spy, **SEALED) == b"the signed message"
+    assert spy.calls == 1
+    assert crypto.verify(dumps(forge_jws()), resolver, **MESSAGE)[0] == b"{}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crypto_helpers import MESSAGE, SEALED
 
 from concernshare import crypto
 from concernshare.crypto._b64 import b64encode
@@ -20,8 +21,6 @@ from concernshare.crypto.keys import (
     signer_from,
 )
 from concernshare.errors import UsageError
-
-from crypto_helpers import MESSAGE, SEALED
 
 P256_P = 2**256 - 2**224 + 2**192 + 2**96 - 1
 
