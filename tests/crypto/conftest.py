@@ -69,9 +69,7 @@ def forge_jws(ed25519_key: PrivateJwk) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def resolver(
-    ed25519_key: PrivateJwk, es256_key: PrivateJwk
-) -> Callable[[str], PublicJwk | None]:
+def resolver(ed25519_key: PrivateJwk, es256_key: PrivateJwk) -> Callable[[str], PublicJwk | None]:
     """Resolve the two signing keys by kid."""
     return {ed25519_key.kid: ed25519_key.public, es256_key.kid: es256_key.public}.get
 

@@ -166,9 +166,7 @@ JWE_STRUCTURAL: dict[str, Mutation] = {
 
 
 @pytest.mark.parametrize("mutation", JWE_STRUCTURAL.values(), ids=JWE_STRUCTURAL.keys())
-def test_jwe_refused_before_cryptography(
-    mutation: Mutation, sealed: dict[str, Any], x25519_key: PrivateJwk
-) -> None:
+def test_jwe_refused_before_cryptography(mutation: Mutation, sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
     """Each structural attack on a sealed document is refused without reaching the decrypter."""
     document = copy.deepcopy(sealed)
     mutation(document)
@@ -208,9 +206,7 @@ def _raw_jwe_cases(sealed: dict[str, Any]) -> dict[str, bytes]:
         "a JWS",
     ],
 )
-def test_jwe_raw_input_refused_before_cryptography(
-    case: str, sealed: dict[str, Any], x25519_key: PrivateJwk
-) -> None:
+def test_jwe_raw_input_refused_before_cryptography(case: str, sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
     """Malformed bytes, limits and other serializations are refused before any parsing or cryptography."""
     spy = Spy(FileDecrypter.from_jwk(x25519_key))
     with pytest.raises(crypto.JoseError):
@@ -260,9 +256,7 @@ JWE_CRYPTOGRAPHIC: dict[str, tuple[Mutation, str]] = {
         "x25519",
     ),
     "another X25519 epk": (
-        lambda d: d["recipients"][0]["header"]["epk"].update(
-            x=crypto.generate_encryption_key().public.x
-        ),
+        lambda d: d["recipients"][0]["header"]["epk"].update(x=crypto.generate_encryption_key().public.x),
         "x25519",
     ),
     "P-256 epk off the curve": (
@@ -331,9 +325,7 @@ JWS_STRUCTURAL_HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize(
-    "changes", JWS_STRUCTURAL_HEADERS.values(), ids=JWS_STRUCTURAL_HEADERS.keys()
-)
+@pytest.mark.parametrize("changes", JWS_STRUCTURAL_HEADERS.values(), ids=JWS_STRUCTURAL_HEADERS.keys())
 def test_jws_header_refused_before_cryptography(
     changes: dict[str, Any], forge_jws: Callable[..., dict[str, Any]], ed25519_key: PrivateJwk
 ) -> None:
@@ -355,9 +347,7 @@ JWS_UNPROTECTED: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("protected", "unprotected"), JWS_UNPROTECTED.values(), ids=JWS_UNPROTECTED.keys()
-)
+@pytest.mark.parametrize(("protected", "unprotected"), JWS_UNPROTECTED.values(), ids=JWS_UNPROTECTED.keys())
 def test_jws_misplaced_parameters_refused(
     protected: dict[str, Any],
     unprotected: dict[str, Any],
@@ -394,9 +384,7 @@ JWS_STRUCTURAL: dict[str, Mutation] = {
 
 
 @pytest.mark.parametrize("mutation", JWS_STRUCTURAL.values(), ids=JWS_STRUCTURAL.keys())
-def test_jws_shape_refused_before_cryptography(
-    mutation: Mutation, forge_jws: Callable[..., dict[str, Any]]
-) -> None:
+def test_jws_shape_refused_before_cryptography(mutation: Mutation, forge_jws: Callable[..., dict[str, Any]]) -> None:
     """Extra or missing signatures and members outside the serialization are refused."""
     document = forge_jws()
     mutation(document)
@@ -440,9 +428,7 @@ def test_jws_duplicate_member_inside_the_protected_header(
     assert spy.calls == 0
 
 
-def test_hmac_with_the_public_key_as_secret_is_refused(
-    ed25519_key: PrivateJwk, resolver: Resolver
-) -> None:
+def test_hmac_with_the_public_key_as_secret_is_refused(ed25519_key: PrivateJwk, resolver: Resolver) -> None:
     """The classic key confusion, HS256 keyed with the public key, is refused as an algorithm."""
     protected = header_b64({"alg": "HS256", "kid": ed25519_key.kid, **MESSAGE})
     payload = b64encode(b"{}")
@@ -490,9 +476,7 @@ def test_empty_or_stripped_signature(
 
 
 @pytest.mark.parametrize("field", ["protected", "payload", "signature"])
-def test_tampered_jws_fails(
-    field: str, forge_jws: Callable[..., dict[str, Any]], resolver: Resolver
-) -> None:
+def test_tampered_jws_fails(field: str, forge_jws: Callable[..., dict[str, Any]], resolver: Resolver) -> None:
     """A changed payload or signature, or protected header bytes, fail verification."""
     document = forge_jws()
     if field == "payload":
@@ -520,17 +504,22 @@ def test_refusals_quote_no_header_value(
     forge_jws: Callable[..., dict[str, Any]], ed25519_key: PrivateJwk, sealed: dict[str, Any], x25519_key: PrivateJwk
 ) -> None:
     """A header smuggling a value (here a name) is refused without the value in the message."""
-    secret = "Jane Doe 943 476 5919"
-    document = forge_jws({"alg": "Ed25519", "kid": ed25519_key.kid, **MESSAGE, "name": secret})
+    smuggled = "Jane Doe 943 476 5919"
+    document = forge_jws({"alg": "Ed25519", "kid": ed25519_key.kid, **MESSAGE, "name": smuggled})
     with pytest.raises(crypto.JoseError) as raised:
         crypto.verify(dumps(document), lambda kid: None, **MESSAGE)
-    assert secret not in str(raised.value)
-    for mutation in (_set_ours(note=secret), _set_ours(kid=secret), _set_protected(typ=secret), _set_ours(alg=secret)):
+    assert smuggled not in str(raised.value)
+    for mutation in (
+        _set_ours(note=smuggled),
+        _set_ours(kid=smuggled),
+        _set_protected(typ=smuggled),
+        _set_ours(alg=smuggled),
+    ):
         jwe = copy.deepcopy(sealed)
         mutation(jwe)
         with pytest.raises(crypto.JoseError) as raised:
             crypto.decrypt(dumps(jwe), FileDecrypter.from_jwk(x25519_key), **SEALED)
-        assert secret not in str(raised.value)
+        assert smuggled not in str(raised.value)
 
 
 def test_baselines_open(

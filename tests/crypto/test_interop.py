@@ -56,7 +56,9 @@ def test_jwcrypto_opens_what_we_seal(
         assert header["typ"] == crypto.MESSAGE_TYP
 
 
-def test_jwcrypto_agrees_on_thumbprints(ed25519_key: PrivateJwk, es256_key: PrivateJwk, x25519_key: PrivateJwk, p256_key: PrivateJwk) -> None:
+def test_jwcrypto_agrees_on_thumbprints(
+    ed25519_key: PrivateJwk, es256_key: PrivateJwk, x25519_key: PrivateJwk, p256_key: PrivateJwk
+) -> None:
     """jwcrypto computes the same RFC 7638 thumbprint for every kind of key we generate."""
     for key in (ed25519_key, es256_key, x25519_key, p256_key):
         assert jc_jwk.JWK(**key.public.to_dict()).thumbprint() == key.kid
@@ -64,9 +66,7 @@ def test_jwcrypto_agrees_on_thumbprints(ed25519_key: PrivateJwk, es256_key: Priv
 
 @pytest.mark.parametrize(("signing", "alg"), [("ed25519_key", "Ed25519"), ("es256_key", "ES256")])
 @pytest.mark.parametrize("encryption", ["x25519_key", "p256_key"])
-def test_joserfc_opens_what_we_seal(
-    signing: str, alg: str, encryption: str, request: pytest.FixtureRequest
-) -> None:
+def test_joserfc_opens_what_we_seal(signing: str, alg: str, encryption: str, request: pytest.FixtureRequest) -> None:
     """joserfc decrypts our JWE and verifies the JWS inside, on each curve and algorithm."""
     signer: PrivateJwk = request.getfixturevalue(signing)
     key: PrivateJwk = request.getfixturevalue(encryption)
@@ -118,9 +118,7 @@ def test_we_open_jwcrypto_flattened_json(encryption: str, request: pytest.Fixtur
 @pytest.mark.parametrize(
     ("signing", "alg"), [("ed25519_key", "Ed25519"), ("ed25519_key", "EdDSA"), ("es256_key", "ES256")]
 )
-def test_we_verify_jwcrypto_signatures(
-    signing: str, alg: str, request: pytest.FixtureRequest
-) -> None:
+def test_we_verify_jwcrypto_signatures(signing: str, alg: str, request: pytest.FixtureRequest) -> None:
     """A JWS that jwcrypto signs with Ed25519 (under either name) or ES256 verifies here."""
     key: PrivateJwk = request.getfixturevalue(signing)
     made = jc_jws.JWS(b'{"from":"jwcrypto"}')
@@ -177,9 +175,7 @@ def test_we_open_joserfc_flattened_json(encryption: str, request: pytest.Fixture
         ("es256_key", "ES256"),
     ],
 )
-def test_we_verify_joserfc_signatures(
-    signing: str, alg: str, request: pytest.FixtureRequest
-) -> None:
+def test_we_verify_joserfc_signatures(signing: str, alg: str, request: pytest.FixtureRequest) -> None:
     """A flattened JWS that joserfc signs with Ed25519 (under either name) or ES256 verifies here."""
     key: PrivateJwk = request.getfixturevalue(signing)
     private: dict[str, Any] = _without(key.to_dict(), "alg") if alg == "EdDSA" else key.to_dict()

@@ -75,9 +75,7 @@ def test_unknown_signing_key(ed25519_key: PrivateJwk) -> None:
         crypto.verify(signed, lambda kid: None, **MESSAGE)
 
 
-def test_key_of_another_signer_fails_cryptographically(
-    ed25519_key: PrivateJwk, es256_key: PrivateJwk
-) -> None:
+def test_key_of_another_signer_fails_cryptographically(ed25519_key: PrivateJwk, es256_key: PrivateJwk) -> None:
     """If the resolver gives another key for the kid, the signature does not verify."""
     other = crypto.generate_signing_key()
     signed = crypto.sign(b"x", FileSigner.from_jwk(ed25519_key), **MESSAGE)
@@ -120,9 +118,7 @@ def test_a_signer_returning_the_wrong_length_is_refused(es256_key: PrivateJwk) -
         crypto.sign(b"x", BrokenSigner(es256_key), **MESSAGE)
 
 
-def test_encrypt_then_decrypt_for_every_recipient(
-    x25519_key: PrivateJwk, p256_key: PrivateJwk
-) -> None:
+def test_encrypt_then_decrypt_for_every_recipient(x25519_key: PrivateJwk, p256_key: PrivateJwk) -> None:
     """Every recipient, on either curve, decrypts the one JWE to the same plaintext."""
     sealed = crypto.encrypt(b"signed bytes", [x25519_key.public, p256_key.public], **SEALED)
     for key in (x25519_key, p256_key):
@@ -177,9 +173,7 @@ def test_fresh_keys_for_every_recipient_and_every_message(x25519_key: PrivateJwk
     assert first["recipients"][0]["encrypted_key"] != second["recipients"][0]["encrypted_key"]
 
 
-def test_recipient_keys_must_be_distinct_encryption_keys(
-    x25519_key: PrivateJwk, ed25519_key: PrivateJwk
-) -> None:
+def test_recipient_keys_must_be_distinct_encryption_keys(x25519_key: PrivateJwk, ed25519_key: PrivateJwk) -> None:
     """No recipients, a key given twice, or a signing key as recipient are refused."""
     for recipients in ([], [x25519_key.public, x25519_key.public], [ed25519_key.public]):
         with pytest.raises(crypto.JoseError):

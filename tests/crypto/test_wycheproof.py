@@ -7,6 +7,7 @@ failure must be the uniform CryptoError or, for malformed keys, a JoseError.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from importlib.resources import files
 from typing import Any
@@ -34,9 +35,7 @@ def _tests(path: str, group_filter: Any = lambda group: True) -> list[Any]:
 
 def _signing_key(jwk: dict[str, Any], alg: str) -> crypto.PublicJwk:
     members = {k: v for k, v in jwk.items() if k != "kid"}
-    return crypto.parse_public_jwk(
-        members | {"use": "sig", "alg": alg, "kid": crypto.thumbprint(members)}
-    )
+    return crypto.parse_public_jwk(members | {"use": "sig", "alg": alg, "kid": crypto.thumbprint(members)})
 
 
 @pytest.mark.parametrize(("group", "test"), _tests("Protocol/wycheproof/x25519_test.json"))
@@ -72,9 +71,7 @@ def test_x25519_epk(group: dict[str, Any], test: dict[str, Any]) -> None:
         assert _agree_with_jwk(test["private"], test["public"]) == shared
 
 
-@pytest.mark.parametrize(
-    ("group", "test"), _tests("Protocol/wycheproof/ecdh_secp256r1_webcrypto_test.json")
-)
+@pytest.mark.parametrize(("group", "test"), _tests("Protocol/wycheproof/ecdh_secp256r1_webcrypto_test.json"))
 def test_p256_epk(group: dict[str, Any], test: dict[str, Any]) -> None:
     """P-256 ephemeral keys as JWKs: invalid-curve, wrong-curve and malformed points are refused."""
     if test["result"] == "invalid":
@@ -119,10 +116,8 @@ def test_ed25519(group: dict[str, Any], test: dict[str, Any]) -> None:
         with pytest.raises(CryptoError):
             _jose._verify_signature("Ed25519", key, message, signature)
     else:  # acceptable (mixed- or small-order public keys): either verdict, nothing else
-        try:
+        with contextlib.suppress(CryptoError):
             _jose._verify_signature("Ed25519", key, message, signature)
-        except CryptoError:
-            pass
 
 
 def _is_a256gcm(group: dict[str, Any]) -> bool:
@@ -163,7 +158,5 @@ def test_a256kw(group: dict[str, Any], test: dict[str, Any]) -> None:
         with pytest.raises(CryptoError):
             _jose.unwrap_key(kek, wrapped)
     else:  # acceptable: either outcome, but never another message
-        try:
+        with contextlib.suppress(CryptoError):
             assert _jose.unwrap_key(kek, wrapped) == message
-        except CryptoError:
-            pass

@@ -114,9 +114,7 @@ def parse_json(data: bytes, what: str) -> object:
         if depth > _MAX_DEPTH or count >= _MAX_TOKENS:
             raise JoseError(f"the {what} nests too deeply or has too many parts")
     try:
-        return json.loads(
-            data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_not_finite
-        )
+        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_not_finite)
     except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise JoseError(f"the {what} is not strict JSON") from None
 
@@ -457,9 +455,7 @@ def sign(payload: bytes, signer: Signer, *, typ: str, cty: str) -> bytes:
     return _dumps({"payload": body, "signatures": [entry]})
 
 
-def verify(
-    jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: str, cty: str
-) -> tuple[bytes, str, str]:
+def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: str, cty: str) -> tuple[bytes, str, str]:
     """Verify a JWS (general or flattened JSON) and return ``(payload, kid, alg)``.
 
     ``resolve_key`` maps the signer's ``kid`` to its public key, or ``None``;
@@ -536,10 +532,7 @@ def encrypt(
         if key.use != "enc" or key.alg != KEY_ALG or key.crv not in ("X25519", "P-256"):
             raise JoseError("a recipient key is not an encryption key of the suite")
         point = decode_point(key.crv, key.x, key.y)
-        if _ephemeral is None:
-            ephemeral = generate_private(key.crv)
-        else:
-            ephemeral = load_private(key.crv, _ephemeral[index])
+        ephemeral = generate_private(key.crv) if _ephemeral is None else load_private(key.crv, _ephemeral[index])
         kek = _kek(ephemeral.derive(point))
         epk = point_members(key.crv, ephemeral.public_point)
         entries.append(

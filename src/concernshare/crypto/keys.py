@@ -184,9 +184,7 @@ def _checked_public(jwk: Mapping[str, object], allowed: frozenset[str]) -> Publi
     kid = thumbprint(members)
     if jwk.get("kid") != kid:
         raise JoseError("a key's kid is not its RFC 7638 thumbprint")
-    return PublicJwk(
-        kty=kty, crv=crv, x=members["x"], y=members.get("y"), use=use, alg=alg, kid=kid
-    )
+    return PublicJwk(kty=kty, crv=crv, x=members["x"], y=members.get("y"), use=use, alg=alg, kid=kid)
 
 
 def parse_public_jwk(jwk: Mapping[str, object]) -> PublicJwk:
