@@ -140,6 +140,8 @@ JWE_STRUCTURAL: dict[str, Mutation] = {
     "epk Ed25519": lambda d: d["recipients"][0]["header"]["epk"].update(crv="Ed25519"),
     "epk P-384": _set_ours(epk={"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"}),
     "epk RSA": _set_ours(epk={"kty": "RSA", "n": "AQAB", "e": "AQAB"}),
+    "epk OKP with a y": lambda d: d["recipients"][0]["header"]["epk"].update(y=THUMBPRINT_LIKE),
+    "epk OKP with a null y": lambda d: d["recipients"][0]["header"]["epk"].update(y=None),
     "epk short x": lambda d: d["recipients"][0]["header"]["epk"].update(x="AAAA"),
     "epk not an object": _set_ours(epk="key"),
     "epk missing": _set_ours(epk=None),
@@ -530,3 +532,39 @@ def test_baselines_open(
     assert crypto.decrypt(dumps(sealed), spy, **SEALED) == b"the signed message"
     assert spy.calls == 1
     assert crypto.verify(dumps(forge_jws()), resolver, **MESSAGE)[0] == b"{}"
+
+
+REASONS: dict[str, tuple[Mutation, str]] = {
+    "jku": (_set_ours(jku="https://attacker.example/keys"), r"jku\b.*directory"),
+    "x5u": (_set_ours(x5u="https://attacker.example/cert"), r"x5u\b.*directory"),
+    "jwk": (_set_ours(jwk={"kty": "OKP"}), r"embedded key \(jwk\)"),
+    "x5c": (_set_ours(x5c=["MIIB"]), r"x5c\b.*directory"),
+    "zip": (_set_protected(zip="DEF"), r"compression \(zip\)"),
+    "crit unknown": (_set_protected(crit=["exp"], exp=1), "crit names extensions"),
+    "crit empty": (_set_protected(crit=[]), "empty crit"),
+    "crit misplaced": (_set_ours(crit=["exp"]), "crit outside the protected header"),
+    "alg none": (_set_ours(alg="none"), r"alg none"),
+    "alg dir": (_set_ours(alg="dir"), r"alg dir"),
+    "alg RSA1_5": (_set_ours(alg="RSA1_5"), "key management algorithm is outside"),
+    "enc": (_set_protected(enc="A128GCM"), "content encryption algorithm is outside"),
+    "enc misplaced": (_both(_set_protected(enc=None), _set_ours(enc="A256GCM")), "enc header parameter is not allowed"),
+    "epk misplaced": (_epk_in_protected_with_two_recipients, "epk header parameter is not allowed"),
+    "twice": (_set_protected(alg="ECDH-ES+A256KW"), "more than one header"),
+    "typ": (_set_protected(typ=crypto.MESSAGE_TYP), "expected type"),
+    "kid": (_set_ours(kid="Bob"), "thumbprint"),
+    "same key twice": (_duplicate_recipient, "same key"),
+    "aad": (_set(aad="AAAA"), r"\(aad\)"),
+    "unknown": (_set_ours(note="x"), "allow-list"),
+    "undefined member": (_set(note="x"), "does not define"),
+    "recipients": (_many_recipients, "recipients"),
+}
+
+
+@pytest.mark.parametrize("case", REASONS.values(), ids=REASONS.keys())
+def test_refusals_say_why(case: tuple[Mutation, str], sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
+    """Each refusal names its reason (never a value), so that a log line can be acted on."""
+    mutation, reason = case
+    document = copy.deepcopy(sealed)
+    mutation(document)
+    with pytest.raises(crypto.JoseError, match=reason):
+        crypto.decrypt(dumps(document), FileDecrypter.from_jwk(x25519_key), **SEALED)

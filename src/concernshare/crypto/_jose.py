@@ -180,7 +180,10 @@ _REFUSED: Final = {
     "x5c": "an embedded certificate chain (x5c) is refused: keys come only from the directory",
     "zip": "compression (zip) is refused",
 }
-_JWS_PLACES: Final = {"alg": {_P}, "typ": {_P}, "cty": {_P}, "kid": {_P, "unprotected"}}
+# Where each parameter may stand. Every parameter listed is also required, and
+# no other is allowed: the allow-list that keeps personal data out of headers.
+_JWS_PLACES: Final = {"alg": {_P}, "typ": {_P}, "cty": {_P}, "kid": {_P, _U}}
+_OKP_MEMBERS: Final = frozenset({"kty", "crv", "x"})
 _JWE_MANY: Final = {"enc": {_P}, "typ": {_P}, "cty": {_P}, "alg": {_P, _U, _H}, "kid": {_H}}
 _JWE_PLACES: Final = {
     True: {**_JWE_MANY, "kid": {_P, _U, _H}, "epk": {_P, _U, _H}},
@@ -206,7 +209,7 @@ def _check_params(
     if "crit" in params:
         place, value = params["crit"]
         if place != _P:
-            raise JoseError("crit is only allowed in the protected header, and is refused there")
+            raise JoseError("crit outside the protected header is refused")
         if value == []:
             raise JoseError("an empty crit is refused")
         raise JoseError("crit names extensions this profile does not understand")
@@ -485,7 +488,7 @@ def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: s
     protected_text, protected = _protected(_required(entry, "protected", "signature entry"))
     unprotected = _object(entry.get("header", {}), "unprotected header")
     signature = _b64(_required(entry, "signature", "signature entry"), "signature")
-    params = _merge((_P, protected), ("unprotected", unprotected))
+    params = _merge((_P, protected), (_U, unprotected))
     header = _check_params(params, _JWS_PLACES, typ=typ, cty=cty)
     alg = _check_alg(header["alg"], SIGNATURE_ALGS, "signature")
     kid = check_kid(header["kid"])
@@ -555,9 +558,9 @@ def encrypt(
 
 def _epk(value: object) -> tuple[str, bytes]:
     epk = _object(value, "epk")
-    for kty, crv in (("OKP", "X25519"), ("EC", "P-256")):
+    for kty, crv, members in (("OKP", "X25519", _OKP_MEMBERS), ("EC", "P-256", _OKP_MEMBERS | {"y"})):
         if epk.get("kty") == kty and epk.get("crv") == crv:
-            _members(epk, frozenset({"kty", "crv", "x", "y"}), "epk")
+            _members(epk, members, "epk")
             return crv, decode_point(crv, epk.get("x"), epk.get("y"))
     raise JoseError("the epk is not an X25519 or P-256 public key")
 

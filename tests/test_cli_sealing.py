@@ -1,0 +1,175 @@
+"""The sealing commands as a new user runs them: keys, a directory, seal, open, and every refusal."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from _samples import MINIMAL
+from concernshare.cli import main
+from concernshare.crypto import _jose, keys
+
+HV, MASH, CSC, GP = "ods:RYV01/hv", "la:E06000032/mash", "la:E06000032/csc", "ods:E81001"
+ROLES = {HV: "health_visiting", MASH: "mash", CSC: "childrens_social_care", GP: "gp"}
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, stdin=io.BytesIO())
+    return code, out.getvalue(), err.getvalue()
+
+
+def _ok(*argv: str) -> str:
+    code, out, err = _run(*argv)
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keys for four agencies and an authority, and a signed directory naming the agencies."""
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    _ok("keygen", "--authority", "--out", "keys")
+    for agency in ROLES:
+        _ok("keygen", "--agency", agency, "--out", "keys")
+    _ok("directory", "new", "--authority-key", "keys/authority.private.jwks", "-o", "dir.jws", "--id", "luton")
+    for agency, role in ROLES.items():
+        slug = agency.replace(":", "_").replace("/", "_")
+        _ok("directory", "add", "dir.jws", "--agency", agency, "--name", f"Test {role}", "--roles", role,
+            "--area", "E06000032", "--keys", f"keys/{slug}.public.jwks", "--authority-key",
+            "keys/authority.private.jwks")
+    document: dict[str, Any] = copy.deepcopy(MINIMAL)
+    document.update(recipients=[MASH, CSC], status="exercise")
+    Path("concern.json").write_text(json.dumps(document), encoding="utf-8")
+    return tmp_path
+
+
+def _key(agency: str) -> str:
+    return f"keys/{agency.replace(':', '_').replace('/', '_')}.private.jwks"
+
+
+DIR = ("--directory", "dir.jws", "--authority", "keys/authority.public.jwks")
+ACCEPT = ("--accept-status", "exercise")
+
+
+def test_private_keys_are_written_0600_and_never_printed(site: Path) -> None:
+    """keygen creates the private key file with mode 0600 and prints only key ids."""
+    mode = stat.S_IMODE((site / _key(HV)).stat().st_mode)
+    assert mode == 0o600
+    code, out, _ = _run("keygen", "--agency", "school:123456", "--out", "keys")
+    assert code == 0
+    private = json.loads((site / "keys/school_123456.private.jwks").read_text())
+    for key in private["keys"]:
+        assert key["d"] not in out
+    assert _run("keygen", "--agency", "school:123456", "--out", "keys")[0] == 2  # never overwritten
+
+
+def test_directory_show_lists_the_agencies(site: Path) -> None:
+    """directory show verifies the directory and prints it."""
+    shown = json.loads(_ok("directory", "show", "dir.jws", "--authority", "keys/authority.public.jwks"))
+    assert [a["id"] for a in shown["agencies"]] == list(ROLES)
+    assert shown["serial"] == 5
+
+
+def test_each_recipient_opens_and_the_gp_cannot(site: Path) -> None:
+    """Sealed from health visiting to the MASH and social care: each opens it, the GP cannot."""
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
+    for agency in (MASH, CSC):
+        opened = json.loads(_ok("open", "sealed.json", "--key", _key(agency), *DIR, *ACCEPT))
+        assert opened["id"] == MINIMAL["id"]
+        assert opened["sent"].endswith("Z")
+    code, _, err = _run("open", "sealed.json", "--key", _key(GP), *DIR, *ACCEPT)
+    assert code == 1
+    assert "refused" in err
+
+
+def test_exercise_messages_need_accepting(site: Path) -> None:
+    """A live receiver refuses an exercise message unless told to accept it."""
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
+    code, _, err = _run("open", "sealed.json", "--key", _key(MASH), *DIR)
+    assert code == 1
+    assert "does not accept exercise messages" in err
+
+
+def test_refusals_exit_one_with_a_clear_message(site: Path) -> None:
+    """A flipped byte, a replay, forwarding, impersonation and a tampered directory are each refused."""
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
+    _ok("open", "sealed.json", "--key", _key(MASH), *DIR, *ACCEPT)
+    code, _, err = _run("open", "sealed.json", "--key", _key(MASH), *DIR, *ACCEPT)
+    assert (code, "received before" in err) == (1, True)
+
+    sealed = json.loads(Path("sealed.json").read_text())
+    sealed["tag"] = ("A" if sealed["tag"][0] != "A" else "B") + sealed["tag"][1:]
+    Path("flipped.json").write_text(json.dumps(sealed))
+    code, _, err = _run("open", "flipped.json", "--key", _key(CSC), *DIR, *ACCEPT)
+    assert (code, "could not be decrypted or verified" in err) == (1, True)
+
+    mash = keys.loads_private_jwk_set(Path(_key(MASH)).read_bytes())
+    signed = _jose.decrypt(Path("sealed.json").read_bytes(), keys.decrypters_from(mash), typ=_jose.SEALED_TYP,
+                           cty=_jose.SEALED_CTY)
+    gp_public = keys.loads_public_jwk_set(Path("keys/ods_E81001.public.jwks").read_bytes())
+    forwarded = _jose.encrypt(signed, [k for k in gp_public if k.use == "enc"], typ=_jose.SEALED_TYP,
+                              cty=_jose.SEALED_CTY)
+    Path("forwarded.json").write_bytes(forwarded)
+    code, _, err = _run("open", "forwarded.json", "--key", _key(GP), *DIR, *ACCEPT)
+    assert (code, "not among the recipients" in err) == (1, True)
+
+    code, _, err = _run("seal", "concern.json", "--key", _key(GP), *DIR)
+    assert (code, "not a current signing key of the sending agency" in err) == (1, True)
+
+    directory = json.loads(Path("dir.jws").read_text())
+    directory["payload"] = directory["payload"][:-4] + ("AAAA" if directory["payload"][-4:] != "AAAA" else "BBBB")
+    Path("tampered.jws").write_text(json.dumps(directory))
+    code, _, err = _run("directory", "show", "tampered.jws", "--authority", "keys/authority.public.jwks")
+    assert code == 1
+    assert "directory" in err
+
+
+def test_revoked_key_is_refused_after_the_new_edition(site: Path) -> None:
+    """Once the sender's key is revoked in the directory, a live open refuses its messages."""
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
+    kid = keys.loads_private_jwk_set(Path(_key(HV)).read_bytes())[0].kid
+    _ok("directory", "revoke", "dir.jws", "--kid", kid, "--authority-key", "keys/authority.private.jwks")
+    code, _, err = _run("open", "sealed.json", "--key", _key(MASH), *DIR, *ACCEPT)
+    assert (code, "revoked" in err) == (1, True)
+
+
+def test_sign_and_verify(site: Path) -> None:
+    """A signed-only message verifies and prints; a sealed one handed to verify is refused."""
+    _ok("sign", "concern.json", "--key", _key(HV), *DIR, "-o", "signed.json")
+    assert json.loads(_ok("verify", "signed.json", *DIR, *ACCEPT))["id"] == MINIMAL["id"]
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
+    assert _run("verify", "sealed.json", *DIR, *ACCEPT)[0] == 1
+
+
+def test_wrong_authority_is_refused(site: Path) -> None:
+    """A directory checked against another authority's key is refused."""
+    _ok("keygen", "--authority", "--out", "other")
+    code, _, err = _run("seal", "concern.json", "--key", _key(HV), "--directory", "dir.jws", "--authority",
+                        "other/authority.public.jwks")
+    assert (code, "pinned authority" in err) == (1, True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["keygen", "--agency", "nonsense", "--out", "k"],
+        ["seal", "missing.json", "--key", "keys/authority.private.jwks", *DIR],
+        ["open", "x", "--key", "missing.jwks", *DIR],
+        ["open", "concern.json", "--key", "keys/ods_RYV01_hv.private.jwks", *DIR, "--accept-status", "bogus"],
+        ["directory", "revoke", "dir.jws", "--kid", "x", "--compromised-at", "yesterday", "--authority-key",
+         "keys/authority.private.jwks"],
+    ],
+)
+def test_usage_errors(site: Path, argv: list[str]) -> None:
+    """Bad arguments and missing files exit 2 with a message, never a traceback."""
+    code, _, err = _run(*argv)
+    assert code == 2, err
+    assert "Traceback" not in err
