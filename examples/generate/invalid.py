@@ -132,7 +132,7 @@ def _(d: Doc) -> bytes:
     return pretty(d).replace("@@LONE@@", "Kai made a sound \\ud800 and stopped").encode()
 
 
-@case("cs005-lone-surrogate-in-key", "01", "/extensions/uk.example.luton:note\ud800", "CS005",
+@case("cs005-lone-surrogate-in-key", "01", "/extensions/uk.example.luton:note\\ud800", "CS005",
       "A member name (here an extension key) contains the lone surrogate escape \\ud800.")
 def _(d: Doc) -> bytes:
     d["extensions"]["@@KEY@@"] = "checked"

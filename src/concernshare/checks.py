@@ -33,7 +33,6 @@ from concernshare.records import (
     NonEngagementEvent,
     PartialDate,
     UpdateBody,
-    WithdrawalBody,
 )
 from concernshare.records._fields import META
 from concernshare.records.codes import PRIMARY_CONDITIONS
@@ -318,12 +317,6 @@ def _decision(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if body.contact_or_referral.value == "referral" and body.referral_at is None:
         yield _warning("/body/referral_at", "CS116", "give the time the contact became a "
                        "referral: the statutory clocks run from it")
-
-
-@_check("CS117", "A withdrawal is not marked permanent.")
-def _withdrawal(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    if isinstance(message.body, WithdrawalBody) and message.body.permanent is not True:
-        yield _error("/body/permanent", "CS117", "a withdrawal is permanent; set it to true")
 
 
 _REFERENCES: Final = ("message_id", "concern_id", "request_id", "challenged_message_id")

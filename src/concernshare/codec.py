@@ -43,6 +43,7 @@ from concernshare.records.types import (
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
 
 __all__ = [
+    "CODES",
     "MAJOR",
     "MINOR",
     "Refusal",
@@ -63,6 +64,24 @@ _EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
 _NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
 _TYPES: Final = frozenset(MessageType)
 MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
+
+
+#: The codes of the codec and schema layers, with what each means.
+CODES: Final = {
+    "CS009": "A date-time has no UTC offset (a naive time).",
+    "CS010": "A required member is missing.",
+    "CS011": "A member is not part of the format (and the message is not of a newer minor version).",
+    "CS012": "A value has the wrong JSON type.",
+    "CS013": "A member is null; absent values are left out instead.",
+    "CS014": "The message has no type, or not one of the twelve.",
+    "CS015": "The message is of a format major version this reader cannot read.",
+    "CS016": "A member of a newer minor version was kept (a warning).",
+    "CS017": "A value is not one of the values its code list allows.",
+    "CS018": "A value is not in the form required (a date, a UUID, an agency id, an identifier's pattern).",
+    "CS019": "A string is too long or too short.",
+    "CS020": "An array or object has too many or too few items.",
+    "CS021": "A number is out of its range.",
+}
 
 
 class Refusal(ValueError):

@@ -88,6 +88,12 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
+    if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
+        key = escape_pointer(str(instance))
+        yield Problem(pointer=f"{pointer}/{key}", code="CS018",
+                      message="extension keys must be a reverse-DNS namespace, a colon and a name, such as "
+                      "uk.gov.luton:mosaic_id")
+        return
     if keyword == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
@@ -129,11 +135,6 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
                           "offset such as +01:00")
             return
         yield Problem(pointer=pointer, code="CS018", message=f"must be {words}")
-        return
-    if keyword == "propertyNames":
-        yield Problem(pointer=pointer, code="CS018",
-                      message="extension keys must be a reverse-DNS namespace, a colon and a "
-                      "name, such as uk.gov.luton:mosaic_id")
         return
     messages = {
         "minLength": f"must be at least {value} characters long",

@@ -14,7 +14,20 @@ from typing import Any, Final
 
 from concernshare.errors import InvalidRecord, Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_SAFE_INTEGER", "escape_pointer", "parse"]
+__all__ = ["CODES", "MAX_BYTES", "MAX_DEPTH", "MAX_SAFE_INTEGER", "escape_pointer", "parse"]
+
+#: The codes of the JSON layer, with what each means.
+CODES: Final = {
+    "CS000": "The file cannot be read (reported by the command line).",
+    "CS001": "The document is not well-formed JSON.",
+    "CS002": "The document is not UTF-8, or starts with a byte order mark.",
+    "CS003": "A member name appears twice in one object.",
+    "CS004": "NaN, Infinity, or a number too large for a double.",
+    "CS005": "A string or member name holds a lone surrogate.",
+    "CS006": "An integer lies outside ±(2^53-1).",
+    "CS007": "The document is larger than the size limit.",
+    "CS008": "The document nests more deeply than the depth limit.",
+}
 
 #: The largest document accepted by default, in bytes.
 MAX_BYTES: Final = 4 * 1024 * 1024
@@ -54,8 +67,17 @@ def _constant(_name: str) -> _NonFinite:
 
 
 def escape_pointer(token: str) -> str:
-    """Escape one reference token of an RFC 6901 JSON pointer."""
-    return token.replace("~", "~0").replace("/", "~1")
+    """Escape one reference token of an RFC 6901 JSON pointer.
+
+    A lone surrogate, which no UTF-8 output can carry, is written as its
+    ``\\uXXXX`` escape so that the pointer can be printed and logged.
+    """
+    escaped = token.replace("~", "~0").replace("/", "~1")
+    try:
+        escaped.encode("utf-8")
+    except UnicodeEncodeError:
+        return escaped.encode("utf-8", "backslashreplace").decode("utf-8")
+    return escaped
 
 
 def _problem(pointer: str, code: str, message: str) -> InvalidRecord:

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
-from concernshare import checks, codec, schema, strictjson
+from concernshare import FORMAT_VERSION, checks, codec, schema, strictjson
 from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
 from concernshare.records import Message
 
@@ -44,6 +44,11 @@ def _run(
         problem = Problem(pointer="", code="CS012", message="a message must be a JSON object")
         return [problem], None, _Layer.SCHEMA
     version = codec.version_of(data)
+    if version is not None and version[0] != codec.MAJOR:
+        problem = Problem(pointer="/format_version", code="CS015",
+                          message=f"format version {version[0]}.x cannot be read by a reader of "
+                          f"{FORMAT_VERSION}; it needs a reader of that major version")
+        return [problem], None, _Layer.SCHEMA
     newer_minor = version is not None and version[0] == codec.MAJOR and version[1] > codec.MINOR
     problems = [
         p for p in schema.iter_problems(data) if not (newer_minor and p.code == "CS011")

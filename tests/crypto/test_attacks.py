@@ -184,7 +184,7 @@ def _raw_jwe_cases(sealed: dict[str, Any]) -> dict[str, bytes]:
     return {
         "compact serialization": ".".join(parts).encode(),
         "duplicate outer member": text[:-1] + b',"iv":' + json.dumps(sealed["iv"]).encode() + b"}",
-        "oversized": text[:-1] + b',"x":"' + b"A" * crypto.MAX_INPUT_BYTES + b'"}',
+        "oversized": text + b" " * crypto.MAX_INPUT_BYTES,  # valid JSON, only too long
         "deeply nested": b'{"x":' + b"[" * 10_000 + b"]" * 10_000 + b"}",
         "too many parts": b'{"x":[' + b",".join([b'""'] * 5000) + b"]}",
         "not JSON": b"{not json",
@@ -568,3 +568,45 @@ def test_refusals_say_why(case: tuple[Mutation, str], sealed: dict[str, Any], x2
     mutation(document)
     with pytest.raises(crypto.JoseError, match=reason):
         crypto.decrypt(dumps(document), FileDecrypter.from_jwk(x25519_key), **SEALED)
+
+
+LIMITS: dict[str, tuple[Mutation, str]] = {
+    "protected header": (
+        lambda d: d.update(protected=header_b64(_protected(d) | {"pad": " " * crypto.MAX_HEADER_BYTES})),
+        "larger than the limit",
+    ),
+    "recipients": (_many_recipients, "limit of recipients"),
+}
+
+
+@pytest.mark.parametrize("case", LIMITS.values(), ids=LIMITS.keys())
+def test_limits_are_named(case: tuple[Mutation, str], sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
+    """A header or recipient count over its limit is refused as such, before anything else about it."""
+    mutation, reason = case
+    document = copy.deepcopy(sealed)
+    mutation(document)
+    with pytest.raises(crypto.JoseError, match=reason):
+        crypto.decrypt(dumps(document), FileDecrypter.from_jwk(x25519_key), **SEALED)
+
+
+def test_size_limit_comes_before_parsing(sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
+    """A valid sealed document padded past the size limit is refused for its size."""
+    with pytest.raises(crypto.JoseError, match="larger than the limit"):
+        crypto.decrypt(dumps(sealed) + b" " * crypto.MAX_INPUT_BYTES, FileDecrypter.from_jwk(x25519_key), **SEALED)
+
+
+def test_compact_serialization_is_named(sealed: dict[str, Any], x25519_key: PrivateJwk) -> None:
+    """The compact serialization is refused with a message that says so."""
+    compact = ".".join([sealed["protected"], "", sealed["iv"], sealed["ciphertext"], sealed["tag"]])
+    with pytest.raises(crypto.JoseError, match="compact serialization is refused"):
+        crypto.decrypt(compact.encode(), FileDecrypter.from_jwk(x25519_key), **SEALED)
+
+
+def test_invalid_points_never_reach_the_decrypter(sealed: dict[str, Any], p256_key: PrivateJwk) -> None:
+    """A key service behind the Decrypter protocol is only ever given points on its curve."""
+    document = copy.deepcopy(sealed)
+    document["recipients"][1]["header"]["epk"]["y"] = b64encode((1).to_bytes(32, "big"))
+    spy = Spy(FileDecrypter.from_jwk(p256_key))
+    with pytest.raises(CryptoError):
+        crypto.decrypt(dumps(document), spy, **SEALED)
+    assert spy.calls == 0

@@ -241,8 +241,20 @@ def test_decrypter_on_another_curve_fails_cryptographically(p256_key: PrivateJwk
 
 
 def test_a_decrypter_returning_zeros_is_refused(x25519_key: PrivateJwk) -> None:
-    """An all-zero shared secret from any decrypter is refused as a cryptographic failure."""
-    sealed = crypto.encrypt(b"x", [x25519_key.public], **SEALED)
+    """An all-zero shared secret from any decrypter is refused, even where it would unwrap."""
+    protected = header_b64({"enc": "A256GCM", **SEALED})
+    kek = _jose.concat_kdf(bytes(32), "ECDH-ES+A256KW", b"", b"", 256)  # what Z = 0 gives
+    cek, iv = bytes(range(32)), bytes(12)
+    sealed = AESGCM(cek).encrypt(iv, b"forged", protected.encode())
+    epk = {"kty": "OKP", "crv": "X25519", "x": b64encode(bytes(32))}
+    document = {
+        "protected": protected,
+        "header": {"alg": "ECDH-ES+A256KW", "kid": x25519_key.kid, "epk": epk},
+        "encrypted_key": b64encode(_jose.wrap_key(kek, cek)),
+        "iv": b64encode(iv),
+        "ciphertext": b64encode(sealed[:-16]),
+        "tag": b64encode(sealed[-16:]),
+    }
 
     class Zeros:
         kid, crv = x25519_key.kid, "X25519"
@@ -251,7 +263,7 @@ def test_a_decrypter_returning_zeros_is_refused(x25519_key: PrivateJwk) -> None:
             return bytes(32)
 
     with pytest.raises(CryptoError):
-        crypto.decrypt(sealed, Zeros(), **SEALED)
+        crypto.decrypt(dumps(document), Zeros(), **SEALED)
 
 
 def test_verify_then_decrypt_nested(ed25519_key: PrivateJwk, x25519_key: PrivateJwk, resolver: Resolver) -> None:

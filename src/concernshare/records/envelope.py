@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: An extension key: a reverse-DNS namespace, a colon, then a name (``uk.gov.luton:mosaic_id``).
-EXTENSION_KEY: Final = "^[a-z0-9]+([.-][a-z0-9]+)*[.][a-z]{2,}:[a-z][a-z0-9_]{0,63}$"
+EXTENSION_KEY: Final = "^[a-z]{2,63}([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+:[a-z][a-z0-9_]{0,63}$"
 MAX_RECIPIENTS: Final = 50
 
 

@@ -427,7 +427,7 @@ def non_engagement_events(draw: st.DrawFn, *, at: dt.datetime | None = None) -> 
     if draw(st.booleans()):
         fixed = {"challenged": st.just(True),
                  "challenged_by": _field(NonEngagementEvent, "challenged_by", moment,
-                                         present=True)}
+                                         present=True).filter(bool)}
     else:
         fixed = {"challenged": st.just(False), "challenged_by": st.none(),
                  "response": st.none()}
