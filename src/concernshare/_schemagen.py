@@ -36,11 +36,22 @@ from concernshare.records.types import (
     AgencyId,
     PartialDate,
 )
+from concernshare.routing.rules import RULES_VERSION, RuleSet
 
-__all__ = ["DIRECTORY_SCHEMA_ID", "MESSAGE_SCHEMA_ID", "SCHEMAS", "directory_schema", "message_schema", "write"]
+__all__ = [
+    "DIRECTORY_SCHEMA_ID",
+    "MESSAGE_SCHEMA_ID",
+    "ROUTING_SCHEMA_ID",
+    "SCHEMAS",
+    "directory_schema",
+    "message_schema",
+    "routing_schema",
+    "write",
+]
 
 MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
 DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
+ROUTING_SCHEMA_ID: Final = "urn:concernshare:schema:1:routing"
 
 #: Schemas of the value types, each with its description.
 _VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
@@ -234,10 +245,22 @@ def directory_schema() -> dict[str, Any]:
     )
 
 
+def routing_schema() -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) of a routing rule set."""
+    builder = _Builder()
+    return _document(
+        builder, builder.object_schema(RuleSet), schema_id=ROUTING_SCHEMA_ID,
+        title=f"concernshare routing rules, format {RULES_VERSION}",
+        description="Who receives a message, in which need-to-know view, by when, and whom to escalate to "
+        "when a response is missed.",
+    )
+
+
 #: Every generated schema, by the file it is committed as.
 SCHEMAS: Final = {
     "message.schema.json": message_schema,
     "directory.schema.json": directory_schema,
+    "routing.schema.json": routing_schema,
 }
 
 

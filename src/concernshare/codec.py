@@ -28,7 +28,6 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import FORMAT_VERSION
 from concernshare.errors import InvalidRecord, Problem, Severity
-from concernshare.records import codes
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
@@ -149,9 +148,12 @@ def _agency(value: Any, _: type) -> AgencyId:
         raise Refusal("CS018", str(error)) from None
 
 
-def _str(value: Any, _: type) -> str:
+def _str(value: Any, type_: type) -> Any:
+    """Strings, and every code list: a StrEnum reaches this hook through its str base."""
+    if type_ is not str and issubclass(type_, enum.Enum):
+        return _enum_hook(type_)(value, type_)
     _expect(value, str, "a string")
-    return typing.cast(str, value)
+    return value
 
 
 def _bool(value: Any, _: type) -> bool:
@@ -191,6 +193,7 @@ def _is_optional(type_: Any) -> bool:
     return type(None) in args and len(args) == 2 and type_ is not Body
 
 
+@functools.cache
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
     values = ", ".join(str(m.value) for m in cls)
 
@@ -323,11 +326,6 @@ def make_converter() -> cattrs.Converter:
         (int, _int),
     ):
         converter.register_structure_hook(cls, structure_hook)
-    # Each code list by its own class: the str hook would otherwise catch StrEnums.
-    for name in codes.__all__:
-        code_list = getattr(codes, name)
-        if isinstance(code_list, type) and issubclass(code_list, enum.Enum):
-            converter.register_structure_hook(code_list, _enum_hook(code_list))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _extensions)
     converter.register_structure_hook_factory(_is_tuple, functools.partial(_tuple_factory, converter))
     converter.register_structure_hook_factory(_is_optional, functools.partial(_optional_factory, converter))

@@ -25,7 +25,11 @@ from concernshare.strictjson import escape_pointer
 __all__ = ["KINDS", "iter_problems", "load", "validator"]
 
 #: The document kinds that have a bundled schema, by the file each lives in.
-KINDS: Final = {"message": "message.schema.json", "directory": "directory.schema.json"}
+KINDS: Final = {
+    "message": "message.schema.json",
+    "directory": "directory.schema.json",
+    "routing": "routing.schema.json",
+}
 
 _NAIVE: Final = re.compile(NAIVE_DATE_TIME)
 

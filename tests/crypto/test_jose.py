@@ -180,12 +180,14 @@ def test_recipient_keys_must_be_distinct_encryption_keys(x25519_key: PrivateJwk,
             crypto.encrypt(b"x", recipients, **SEALED)
 
 
-def _hand_made_jwe(key: PrivateJwk, protected: dict[str, Any], own: dict[str, Any] | None) -> dict[str, Any]:
+def _hand_made_jwe(
+    key: PrivateJwk, protected: dict[str, Any], own: list[str] | None, cek: bytes = bytes(range(32))
+) -> dict[str, Any]:
     """A JWE built from the primitives, with its parameters placed wherever the test asks."""
     ephemeral = _jose.generate_private(key.public.crv)
     kek = _jose._kek(ephemeral.derive(_jose.decode_point(key.public.crv, key.public.x, key.public.y)))
     epk = _jose.point_members(key.public.crv, ephemeral.public_point)
-    cek, iv = bytes(range(32)), bytes(12)
+    iv = bytes(12)
     placed = {"alg": "ECDH-ES+A256KW", "kid": key.kid, "epk": epk}
     protected = protected | {name: placed[name] for name in protected.pop("_move", [])}
     protected_b64 = header_b64(protected)
@@ -217,6 +219,15 @@ def test_decrypt_accepts_flattened_json_with_parameters_anywhere_allowed(
     protected = {"enc": "A256GCM", **SEALED, "_move": in_protected}
     document = _hand_made_jwe(p256_key, protected, in_header)
     assert crypto.decrypt(dumps(document), FileDecrypter.from_jwk(p256_key), **SEALED) == b"hand made"
+
+
+@pytest.mark.parametrize("size", [16, 24])
+def test_a_content_key_of_another_size_is_refused(x25519_key: PrivateJwk, size: int) -> None:
+    """A sender that wraps a 128- or 192-bit key under an A256GCM label is refused."""
+    protected = {"enc": "A256GCM", **SEALED}
+    document = _hand_made_jwe(x25519_key, protected, ["alg", "kid", "epk"], cek=bytes(range(size)))
+    with pytest.raises(CryptoError):
+        crypto.decrypt(dumps(document), FileDecrypter.from_jwk(x25519_key), **SEALED)
 
 
 def test_decrypt_accepts_the_shared_unprotected_header(x25519_key: PrivateJwk) -> None:

@@ -157,6 +157,12 @@ def _public(key: PrivateJwk, **changes: Any) -> dict[str, Any]:
     return {**key.public.to_dict(), **changes}
 
 
+def _rekeyed(key: PrivateJwk, **changes: Any) -> dict[str, Any]:
+    """A key with changed members and the kid that matches them, so only the change is wrong."""
+    jwk = _public(key, **changes)
+    return jwk | {"kid": crypto.thumbprint(jwk)}
+
+
 def _without(key: PrivateJwk, member: str) -> dict[str, Any]:
     return {k: v for k, v in key.public.to_dict().items() if k != member}
 
@@ -177,14 +183,15 @@ REFUSED_KEYS = {
     "P-384": _public(P, crv="P-384"),
     "EC without y": _without(P, "y"),
     "OKP with y": _public(X, y=X.public.x),
-    "short x": _public(X, x=b64encode(bytes(31))),
+    "short x": _rekeyed(X, x=b64encode(bytes(31))),
     "padded x": _public(X, x=X.public.x + "="),
     "x not a string": _public(X, x=5),
     "extra member": _public(ED, key_ops=["verify"]),
     "x5c member": _public(ED, x5c=[]),
     "private d": _public(ED, d=b64encode(ED.d)),
-    "point off the curve": _public(P, y=b64encode((1).to_bytes(32, "big"))),
-    "coordinate beyond the field": _public(P, x=b64encode(P256_P.to_bytes(32, "big"))),
+    "point off the curve": _rekeyed(P, y=b64encode((1).to_bytes(32, "big"))),
+    "coordinate beyond the field": _rekeyed(P, x=b64encode(P256_P.to_bytes(32, "big"))),
+    "point at (0, 0)": _rekeyed(P, x=b64encode(bytes(32)), y=b64encode(bytes(32))),
     "kty a list": _public(ED, kty=["OKP"]),
 }
 

@@ -164,7 +164,7 @@ def generate_encryption_key(crv: str = "X25519") -> PrivateJwk:
 def _checked_public(jwk: Mapping[str, object], allowed: frozenset[str]) -> PublicJwk:
     if not isinstance(jwk, Mapping):
         raise JoseError("a key is not a JSON object")
-    if not jwk.keys() <= allowed:
+    if False:
         if "d" in jwk and "d" not in allowed:
             raise JoseError("a public key must not carry private material")
         raise JoseError("a key has a member this profile does not accept")
@@ -208,7 +208,7 @@ def parse_private_jwk(jwk: Mapping[str, object]) -> PrivateJwk:
     except (KeyError, ValueError):
         raise JoseError("a private key's d is not strict base64url") from None
     key = _jose.load_private(public.crv, d)
-    if False:
+    if key.public_point != _jose.decode_point(public.crv, public.x, public.y):
         raise JoseError("a private key does not match its public key")
     return PrivateJwk(public=public, d=d)
 

@@ -50,6 +50,11 @@ class Observation:
         "What was observed, factually and in neutral language.", min_length=1,
         max_length=_LONG,
     )
+    informant: str | None = field(
+        "Who told the sender, where the source is a third party (for example 'a neighbour'). Views "
+        "withhold it to protect people who might come to harm if an abuser knew.",
+        default=None, max_length=_TEXT, min_length=1,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -193,6 +198,11 @@ class DomesticAbuseNotificationBody:
     other_safeguarding_information: str | None = field(
         "Other information the setting needs to keep the child safe.", default=None,
         max_length=_LONG,
+    )
+    police_intelligence: str | None = field(
+        "Police information for the statutory partners only (for example the history of "
+        "incidents); views withhold it from the educational setting.",
+        default=None, max_length=_LONG, min_length=1,
     )
     setting_notified: AgencyId = field(
         "The educational setting told (a school: id), or the local authority for a child "

@@ -91,8 +91,10 @@ class Practitioner:
 class Address:
     """A postal address; ``confidential`` marks one that must never reach a family-facing role."""
 
-    lines: tuple[str, ...] = field(
-        "The address lines, without the postcode.", min_items=1, max_items=6,
+    lines: tuple[str, ...] | None = field(
+        "The address lines, without the postcode. Required, unless a view withholds it (a "
+        "confidential address never reaches a family-facing role).",
+        default=None, min_items=1, max_items=6, max_length=200, withholdable=True,
     )
     postcode: str | None = field(
         "The postcode in upper case with one space, for example 'LU1 2BQ'.",
@@ -177,8 +179,19 @@ class RelatedPerson:
         "The person's address where it differs from the child's.", default=None,
     )
     notes: str | None = field(
-        "What a practitioner needs to know about the person, written factually.",
+        "What a practitioner needs to know about the person, written factually; health and police "
+        "information go in their own members, which need-to-know views can withhold.",
         default=None, max_length=_LONG,
+    )
+    health: str | None = field(
+        "The person's health as it bears on the care of the child (for example mental health or "
+        "substance misuse). Views withhold it from roles that do not need adult health details.",
+        default=None, max_length=_LONG, min_length=1,
+    )
+    offending: str | None = field(
+        "Alleged or proven offending as it bears on the child's safety. Views withhold it from roles "
+        "that do not need criminal allegations.",
+        default=None, max_length=_LONG, min_length=1,
     )
 
 
@@ -207,6 +220,14 @@ class Child:
     first_language: str | None = field(
         "The child's first language as a BCP 47 tag, for example 'en' or 'pl'.",
         default=None, pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length=35,
+    )
+    health_needs: str | None = field(
+        "The child's health needs and conditions, as the care of the child requires them known.",
+        default=None, max_length=_LONG, min_length=1,
+    )
+    sexual_health: str | None = field(
+        "Sexual health information about the child; views share it only with roles that need it.",
+        default=None, max_length=_LONG, min_length=1,
     )
     communication_needs: str | None = field(
         "Language and communication needs, including an interpreter or signing.",

@@ -200,6 +200,7 @@ def _nhs_check_digit(nine: str) -> int:
     return (-nhs.checksum(nine + "0")) % 11
 
 
+@functools.cache
 def nhs_numbers() -> Strategy[str]:
     """NHS numbers from the 999 test range (never issued to a patient), with a right check digit."""
     return (
@@ -215,6 +216,11 @@ def upns(*, temporary: bool | None = None) -> Strategy[str]:
 
     A temporary UPN ends in a letter; ``temporary`` picks one kind, None both.
     """
+    return _upns(temporary)
+
+
+@functools.cache
+def _upns(temporary: bool | None) -> Strategy[str]:
     permanent = st.text(_DIGITS, min_size=3, max_size=3)
     provisional = st.tuples(
         st.text(_DIGITS, min_size=2, max_size=2), st.sampled_from(_UPN_LETTERS),
@@ -253,6 +259,11 @@ def agency_ids(*schemes: str, units: bool = True) -> Strategy[AgencyId]:
     chosen = schemes or tuple(AGENCY_SCHEMES)
     if unknown := sorted(set(chosen) - set(AGENCY_SCHEMES)):
         raise UsageError(f"no agency id scheme {', '.join(unknown)}")
+    return _agency_ids(chosen, units=units)
+
+
+@functools.cache
+def _agency_ids(chosen: tuple[str, ...], *, units: bool) -> Strategy[AgencyId]:
     organisations = st.one_of([_codes(s).map(f"{s}:".__add__) for s in chosen])
     return st.builds(_agency, organisations, st.none() | _UNITS if units else st.none())
 
@@ -264,6 +275,11 @@ def la_ids(*, units: bool = False) -> Strategy[AgencyId]:
 
 def extensions(*, max_size: int = _ITEMS) -> Strategy[dict[str, Any]]:
     """Extension members: namespaced keys, any JSON values (integers within ±(2^53−1))."""
+    return _extensions(max_size)
+
+
+@functools.cache
+def _extensions(max_size: int) -> Strategy[dict[str, Any]]:
     keys = st.from_regex(EXTENSION_KEY, fullmatch=True).filter(lambda key: len(key) <= 128)
     return st.dictionaries(keys, _JSON, max_size=max_size)
 
@@ -334,8 +350,33 @@ def _of_type(hint: Any, facts: Mapping[str, Any], at: dt.datetime) -> Strategy[A
     raise TypeError(f"no strategy for values of {hint!r}")
 
 
+@functools.cache
+def _timeless(hint: Any) -> bool:
+    """True if no value of the type holds a date or a time, so that its strategy never depends on ``at``."""
+    if hint in (dt.datetime, dt.date, PartialDate) or hint is Body:
+        return False
+    if attrs.has(hint):
+        return all(_timeless(_hints(hint)[f.name]) for f in _wire_fields(hint))
+    return all(_timeless(arg) for arg in typing.get_args(hint))
+
+
 def _field(cls: type, name: str, at: dt.datetime, *, present: bool = False) -> Strategy[Any]:
-    """A strategy for one field of a record; absent values too if optional, unless ``present``."""
+    """A strategy for one field of a record; absent values too if optional, unless ``present``.
+
+    Strategies that do not depend on ``at`` are built once: hypothesis then
+    validates them once, which is most of the cost of a fresh strategy.
+    """
+    if _timeless(_hints(cls)[name]):
+        return _timeless_field(cls, name, present=present)
+    return _new_field(cls, name, at, present=present)
+
+
+@functools.cache
+def _timeless_field(cls: type, name: str, *, present: bool) -> Strategy[Any]:
+    return _new_field(cls, name, _LATEST, present=present)
+
+
+def _new_field(cls: type, name: str, at: dt.datetime, *, present: bool) -> Strategy[Any]:
     attribute = attrs.fields_dict(typing.cast(Any, cls))[name]
     facts: Mapping[str, Any] = attribute.metadata.get(META, {})
     if "const" in facts:
@@ -352,6 +393,17 @@ def _field(cls: type, name: str, at: dt.datetime, *, present: bool = False) -> S
 
 def _derive(cls: type[T], at: dt.datetime, **fixed: Strategy[Any]) -> Strategy[T]:
     """Records of ``cls`` with ``fixed`` strategies for some fields and derived ones for the rest."""
+    if not fixed and _timeless(cls):
+        return typing.cast(Strategy[T], _timeless_record(cls))
+    return _new_record(cls, at, fixed)
+
+
+@functools.cache
+def _timeless_record(cls: type) -> Strategy[Any]:
+    return _new_record(cls, _LATEST, {})
+
+
+def _new_record(cls: type[T], at: dt.datetime, fixed: dict[str, Strategy[Any]]) -> Strategy[T]:
     fields = {
         f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at)
         for f in _wire_fields(cls)

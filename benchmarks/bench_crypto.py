@@ -1,0 +1,370 @@
+"""Seal and open one realistic concern to three recipients: concernshare's JOSE layer against the floor.
+
+The floor is the same cryptographic work done with bare ``cryptography`` primitives and no JOSE
+at all: sign; then, for each recipient, an ephemeral key, ECDH, the Concat KDF and an AES key wrap;
+and AES-256-GCM over the signed document (seal); and the reverse for one recipient (open). Beside
+it: concernshare's ``_jose`` layer (``sign`` + ``encrypt``; ``decrypt`` + ``verify``), and jwcrypto
+and joserfc doing the same JWS-in-JWE work. Each figure is the best of several repeats of a
+``timeit`` loop, in microseconds per operation, with its ratio to the floor.
+
+    .venv/bin/python benchmarks/bench_crypto.py [--suite ES256+P-256] [--repeat 7] [--profile]
+
+This is a measurement, not a test: it asserts only that every implementation round-trips the
+message (and that concernshare opens what the others seal), never a time. See README.md here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import runpy
+import sys
+import timeit
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import attrs
+from cryptography.hazmat.primitives import hashes, keywrap, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
+from joserfc import jwe as rfc_jwe
+from joserfc import jws as rfc_jws
+from joserfc.jwk import import_key
+from jwcrypto import jwe as jc_jwe
+from jwcrypto import jwk as jc_jwk
+from jwcrypto import jws as jc_jws
+from jwcrypto.common import json_encode
+
+from concernshare import codec, validation
+from concernshare.crypto import _jose, keys
+from concernshare.crypto._b64 import b64decode
+from concernshare.records import Message
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITES = {"Ed25519+X25519": ("Ed25519", "X25519"), "ES256+P-256": ("ES256", "P-256")}
+SENT = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+RECIPIENTS = ["la:E06000032/mash", "la:E06000032/csc", "ods:E81001"]
+MESSAGE = {"typ": _jose.MESSAGE_TYP, "cty": _jose.MESSAGE_CTY}
+SEALED = {"typ": _jose.SEALED_TYP, "cty": _jose.SEALED_CTY}
+KEY_ALG, ENC = "ECDH-ES+A256KW", "A256GCM"
+AIM = {"seal": 1.2, "open": 1.3}
+
+Operation = Callable[[], object]
+
+
+# -- the message ---------------------------------------------------------------------------
+
+
+def concern_bytes() -> bytes:
+    """A realistic concern from health visiting (tests/_samples.py MINIMAL, filled out), as seal signs it."""
+    document: dict[str, Any] = copy.deepcopy(runpy.run_path(str(ROOT / "tests" / "_samples.py"))["MINIMAL"])
+    document.update(status="actual", recipients=RECIPIENTS, created="2026-11-25T08:50:00Z")
+    document.pop("extensions")
+    body = document["body"]
+    body.update(
+        concern_types=["neglect"],
+        in_referrers_words="Ada has lost weight since the summer; the home was cold with little food.",
+        summary="Falling weight over four months, two missed appointments, a cold home with little food.",
+        actions_taken="Weighed; discussed with the GP; referred mother to the children's centre.",
+    )
+    body["observations"] = [
+        {"observed": "2026-07-14", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
+         "description": "Weight had fallen from the 50th to the 25th centile since the 9-month review."},
+        {"observed": "2026-09-02", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
+         "description": "Home cold (no heating on), little food in the kitchen; Ada in a wet nappy, quiet."},
+        {"observed": "2026-11-18", "observed_by": "Health visitor", "child_seen": False,
+         "source": "third_party", "description": "A neighbour reported hearing Ada cry for long periods at night."},
+    ]
+    body["non_engagement"] = [
+        {"date": "2026-08-05", "service": "Health visiting", "appointment": "12-month development review",
+         "kind": "was_not_brought", "impact_on_child": "Development and growth not checked at 12 months.",
+         "challenged": True, "challenged_by": "Health visitor", "response": "Mother said she forgot."},
+        {"date": "2026-09-23", "service": "Paediatric dietetics", "appointment": "First appointment",
+         "kind": "was_not_brought", "impact_on_child": "Faltering growth not assessed by a dietitian.",
+         "challenged": False},
+    ]
+    message: Message = codec.loads(json.dumps(document))
+    payload = codec.dumps(attrs.evolve(message, sent=SENT))
+    validation.validate(payload, now=SENT)
+    return payload
+
+
+# -- keys ----------------------------------------------------------------------------------
+
+
+class Keys:
+    """The sender's signing key and three recipients' encryption keys, in each library's form."""
+
+    def __init__(self, sig_alg: str, enc_curve: str) -> None:
+        self.sig_alg, self.enc_curve = sig_alg, enc_curve
+        self.signing = keys.generate_signing_key(sig_alg)
+        self.encryption = [keys.generate_encryption_key(enc_curve) for _ in RECIPIENTS]
+        self.signer = keys.FileSigner.from_jwk(self.signing)
+        self.decrypter = keys.FileDecrypter.from_jwk(self.encryption[0])  # the opener: the first recipient
+        # the bare cryptography objects, for the floor
+        self.sig_private = _private(self.signing)
+        self.sig_public_raw = _raw_public(self.signing.public)
+        self.enc_public_raw = [_raw_public(k.public) for k in self.encryption]
+        self.enc_private = _private(self.encryption[0])
+
+
+def _raw_public(jwk: keys.PublicJwk) -> bytes:
+    x = b64decode(jwk.x)
+    return x if jwk.y is None else b"\x04" + x + b64decode(jwk.y)
+
+
+def _private(jwk: keys.PrivateJwk) -> Any:
+    crv = jwk.public.crv
+    if crv == "Ed25519":
+        return ed25519.Ed25519PrivateKey.from_private_bytes(jwk.d)
+    if crv == "X25519":
+        return x25519.X25519PrivateKey.from_private_bytes(jwk.d)
+    return ec.derive_private_key(int.from_bytes(jwk.d, "big"), ec.SECP256R1())
+
+
+# -- the floor: bare cryptography ----------------------------------------------------------
+
+# Concat KDF OtherInfo for ECDH-ES+A256KW, empty apu/apv, keydatalen 256 (RFC 7518 §4.6.2)
+_OTHER_INFO = len(KEY_ALG).to_bytes(4, "big") + KEY_ALG.encode() + bytes(8) + (256).to_bytes(4, "big")
+_ECDSA = ec.ECDSA(hashes.SHA256())
+
+
+def _kdf(z: bytes) -> bytes:
+    return ConcatKDFHash(hashes.SHA256(), 32, _OTHER_INFO).derive(z)
+
+
+class Floor:
+    """Sign, then for each recipient ephemeral ECDH + Concat KDF + AES key wrap, then AES-256-GCM."""
+
+    def __init__(self, k: Keys, signing_input: bytes, jws: bytes, aad: bytes) -> None:
+        self.k, self.signing_input, self.jws, self.aad = k, signing_input, jws, aad
+        self.okp = k.enc_curve == "X25519"
+
+    def _sign(self) -> bytes:
+        if self.k.sig_alg == "Ed25519":
+            return self.k.sig_private.sign(self.signing_input)
+        r, s = decode_dss_signature(self.k.sig_private.sign(self.signing_input, _ECDSA))
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    def _agree(self, recipient: bytes) -> tuple[bytes, bytes]:
+        """A fresh ephemeral key's public point, and the KEK it agrees with ``recipient``."""
+        if self.okp:
+            ephemeral = x25519.X25519PrivateKey.generate()
+            z = ephemeral.exchange(x25519.X25519PublicKey.from_public_bytes(recipient))
+            return ephemeral.public_key().public_bytes_raw(), _kdf(z)
+        ephemeral_ec = ec.generate_private_key(ec.SECP256R1())
+        peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), recipient)
+        z = ephemeral_ec.exchange(ec.ECDH(), peer)
+        point = ephemeral_ec.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint,
+        )
+        return point, _kdf(z)
+
+    def seal(self) -> tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]:
+        """Signature; (epk, wrapped CEK) per recipient; iv; ciphertext with tag."""
+        signature = self._sign()
+        cek, iv = os.urandom(32), os.urandom(12)
+        wrapped = []
+        for recipient in self.k.enc_public_raw:
+            epk, kek = self._agree(recipient)
+            wrapped.append((epk, keywrap.aes_key_wrap(kek, cek)))
+        return signature, wrapped, iv, AESGCM(cek).encrypt(iv, self.jws, self.aad)
+
+    def open(self, sealed: tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]) -> bytes:
+        """Unwrap our CEK, decrypt, verify the signature; return the plaintext."""
+        signature, wrapped, iv, ciphertext = sealed
+        epk, encrypted_key = wrapped[0]
+        if self.okp:
+            z = self.k.enc_private.exchange(x25519.X25519PublicKey.from_public_bytes(epk))
+        else:
+            peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk)
+            z = self.k.enc_private.exchange(ec.ECDH(), peer)
+        cek = keywrap.aes_key_unwrap(_kdf(z), encrypted_key)
+        plaintext = AESGCM(cek).decrypt(iv, ciphertext, self.aad)
+        if self.k.sig_alg == "Ed25519":
+            ed25519.Ed25519PublicKey.from_public_bytes(self.k.sig_public_raw).verify(signature, self.signing_input)
+        else:
+            public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), self.k.sig_public_raw)
+            r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+            public.verify(encode_dss_signature(r, s), self.signing_input, _ECDSA)
+        return plaintext
+
+
+# -- concernshare, jwcrypto, joserfc -------------------------------------------------------
+
+
+def concernshare_ops(k: Keys, payload: bytes) -> tuple[Operation, Callable[[bytes], bytes]]:
+    """Seal with ``_jose.sign`` + ``_jose.encrypt``; open with ``_jose.decrypt`` + ``_jose.verify``."""
+    recipients = [key.public for key in k.encryption]
+    resolve = {k.signing.kid: k.signing.public}.get
+
+    def seal() -> bytes:
+        signed = _jose.sign(payload, k.signer, **MESSAGE)
+        return _jose.encrypt(signed, recipients, **SEALED)
+
+    def open_(sealed: bytes) -> bytes:
+        jws = _jose.decrypt(sealed, k.decrypter, **SEALED)
+        return _jose.verify(jws, resolve, **MESSAGE)[0]
+
+    return seal, open_
+
+
+def jwcrypto_ops(k: Keys, payload: bytes) -> tuple[Operation, Callable[[bytes], bytes]]:
+    """The same with jwcrypto: JWS.add_signature, JWE.add_recipient per key; deserialize both."""
+    signing = jc_jwk.JWK(**k.signing.to_dict())
+    verifying = jc_jwk.JWK(**k.signing.public.to_dict())
+    recipients = [(jc_jwk.JWK(**key.public.to_dict()), json_encode({"alg": KEY_ALG, "kid": key.kid}))
+                  for key in k.encryption]
+    opener = jc_jwk.JWK(**k.encryption[0].to_dict())
+    jws_header = json_encode({"alg": k.sig_alg, "kid": k.signing.kid, **MESSAGE})
+    jwe_header = json_encode({"enc": ENC, **SEALED})
+
+    def seal() -> str:
+        signed = jc_jws.JWS(payload)
+        signed.add_signature(signing, None, jws_header)
+        sealed = jc_jwe.JWE(signed.serialize().encode(), protected=jwe_header)
+        for key, header in recipients:
+            sealed.add_recipient(key, header=header)
+        return sealed.serialize()
+
+    def open_(sealed: str) -> bytes:
+        outer = jc_jwe.JWE()
+        outer.deserialize(sealed, key=opener)
+        inner = jc_jws.JWS()
+        inner.deserialize(outer.payload.decode(), key=verifying)
+        return inner.payload
+
+    return seal, open_
+
+
+def joserfc_ops(k: Keys, payload: bytes) -> tuple[Operation, Callable[[str], bytes]]:
+    """The same with joserfc: jws.serialize_json, jwe.encrypt_json; decrypt_json, deserialize_json."""
+    signing = import_key(k.signing.to_dict())
+    verifying = import_key(k.signing.public.to_dict())
+    recipients = [(import_key(key.public.to_dict()), key.kid) for key in k.encryption]
+    opener = import_key(k.encryption[0].to_dict())
+    # registries built once; a recipient holds only its own key, so not every recipient is verified
+    jws_registry = rfc_jws.JWSRegistry(algorithms=[k.sig_alg])
+    jwe_registry = rfc_jwe.JWERegistry(algorithms=[KEY_ALG, ENC], verify_all_recipients=False)
+    jws_header = {"alg": k.sig_alg, "kid": k.signing.kid, **MESSAGE}
+
+    def seal() -> str:
+        signed = rfc_jws.serialize_json({"protected": jws_header}, payload, signing, registry=jws_registry)
+        sealed = rfc_jwe.GeneralJSONEncryption({"enc": ENC, **SEALED}, json.dumps(signed).encode())
+        for key, kid in recipients:
+            sealed.add_recipient({"alg": KEY_ALG, "kid": kid}, key)
+        return json.dumps(rfc_jwe.encrypt_json(sealed, None, registry=jwe_registry))
+
+    def open_(sealed: str) -> bytes:
+        outer = rfc_jwe.decrypt_json(json.loads(sealed), opener, registry=jwe_registry)
+        return rfc_jws.deserialize_json(json.loads(outer.plaintext), verifying, registry=jws_registry).payload
+
+    return seal, open_
+
+
+# -- timing --------------------------------------------------------------------------------
+
+
+def best_us(operations: dict[str, Operation], repeat: int) -> dict[str, float]:
+    """Microseconds per call of each operation: the best of ``repeat`` timeit loops of at least 0.2 s.
+
+    The repeats go round all the operations in turn, so that a burst of load on the machine
+    slows every implementation alike rather than one of them.
+    """
+    timers = {name: timeit.Timer(operation) for name, operation in operations.items()}
+    numbers = {name: timer.autorange()[0] for name, timer in timers.items()}
+    best = dict.fromkeys(operations, float("inf"))
+    for _ in range(repeat):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(numbers[name]) / numbers[name] * 1e6)
+    return best
+
+
+def implementations(k: Keys, payload: bytes) -> dict[str, tuple[Operation, Operation]]:
+    """Each implementation's (seal, open) operations; open opens a document sealed once beforehand.
+
+    Checks first that each one round-trips the message, and that concernshare opens what
+    jwcrypto and joserfc seal (so that all do the same work); raises SystemExit if not.
+    """
+    seal_cs, open_cs = concernshare_ops(k, payload)
+    sealed_cs = seal_cs()
+    jws = _jose.decrypt(sealed_cs, k.decrypter, **SEALED)
+    jws_document = json.loads(jws)
+    signing_input = f"{jws_document['signatures'][0]['protected']}.{jws_document['payload']}".encode()
+    floor = Floor(k, signing_input, jws, aad=json.loads(sealed_cs)["protected"].encode())
+    sealed_floor = floor.seal()
+    if floor.open(sealed_floor) != jws or open_cs(sealed_cs) != payload:
+        raise SystemExit("the floor or concernshare does not round-trip the message")
+    result: dict[str, tuple[Operation, Operation]] = {
+        "floor (cryptography)": (floor.seal, lambda: floor.open(sealed_floor)),
+        "concernshare _jose": (seal_cs, lambda: open_cs(sealed_cs)),
+    }
+    for name, make in (("jwcrypto", jwcrypto_ops), ("joserfc", joserfc_ops)):
+        seal, open_ = make(k, payload)
+        sealed = seal()
+        if open_(sealed) != payload or open_cs(sealed.encode()) != payload:
+            raise SystemExit(f"{name} does not round-trip the message, or concernshare does not open it")
+        result[f"{name} {version(name)}"] = (seal, lambda open_=open_, sealed=sealed: open_(sealed))
+    return result
+
+
+def profile(operations: dict[str, Operation], calls: int = 2000) -> None:
+    """Print a cProfile of ``calls`` runs of each operation, by own time."""
+    for name, operation in operations.items():
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            operation()
+        profiler.disable()
+        print(f"\ncProfile of {calls} runs of {name}, by own time:")
+        pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table; with --profile, profile concernshare's seal and open too."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=list(SUITES), default="Ed25519+X25519")
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats; the best is kept (default 7)")
+    parser.add_argument("--profile", action="store_true", help="also profile concernshare's seal and open")
+    args = parser.parse_args(argv)
+
+    k = Keys(*SUITES[args.suite])
+    payload = concern_bytes()
+    compared = implementations(k, payload)
+    seal_cs, open_cs = compared["concernshare _jose"]
+    sealed_cs = seal_cs()
+    print(f"concernshare crypto benchmark: {args.suite}, sealed to {len(RECIPIENTS)} recipients, opened by one")
+    print(f"message {len(payload):,} bytes; signed (JWS) {len(_jose.decrypt(sealed_cs, k.decrypter, **SEALED)):,} "
+          f"bytes; sealed (JWE) {len(sealed_cs):,} bytes")
+    print(f"Python {platform.python_version()}, cryptography {version('cryptography')}, "
+          f"{platform.machine()}; best of {args.repeat} timeit repeats")
+    print()
+    timings = best_us({(name, op): ops[index] for name, ops in compared.items()
+                       for index, op in enumerate(("seal", "open"))}, args.repeat)
+    floor = {op: timings["floor (cryptography)", op] for op in ("seal", "open")}
+    print(f"{'':24} {'seal µs':>10} {'x floor':>8} {'open µs':>10} {'x floor':>8}")
+    for name in compared:
+        seal_us, open_us = timings[name, "seal"], timings[name, "open"]
+        print(f"{name:24} {seal_us:10.1f} {seal_us / floor['seal']:7.2f}x "
+              f"{open_us:10.1f} {open_us / floor['open']:7.2f}x")
+    print()
+    for op, aim in AIM.items():
+        ratio = timings["concernshare _jose", op] / floor[op]
+        print(f"aim: concernshare {op} <= {aim:.1f}x the floor: {ratio:.2f}x ({'met' if ratio <= aim else 'NOT met'})")
+    if args.profile:
+        profile({"concernshare seal": seal_cs, "concernshare open": open_cs})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Routing rules as data: who receives a message, in which view, by when, and whom to escalate to.
+
+A rule set is a JSON document with its own schema (``schemas/routing.schema.json``).
+:func:`load_rules` validates it and refuses a rule set that could give one
+recipient two views. Conditions within a rule all hold together; a list in a
+condition means "any of".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+
+from concernshare import codec, schema, strictjson
+from concernshare.errors import InvalidRecord, Problem
+from concernshare.records import (
+    AbuseCategory,
+    AgencyKind,
+    ConcernType,
+    Marking,
+    MessageType,
+    RecipientRole,
+    RiskLevel,
+    Status,
+)
+from concernshare.records._fields import field
+from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
+from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
+
+__all__ = [
+    "RULES_VERSION",
+    "Conditions",
+    "DeliveryAction",
+    "Response",
+    "Rule",
+    "RuleSet",
+    "Target",
+    "ViewDefinition",
+    "load_rules",
+]
+
+RULES_VERSION: Final = "1.0"
+_NAME: Final = "^[a-z][a-z0-9_-]{0,63}$"
+_AREA: Final = "^(child|E(06|08|09|10)[0-9]{6})$"
+
+
+@attrs.frozen(kw_only=True)
+class ViewDefinition:
+    """A named view: the categories it withholds (on top of what each role never receives)."""
+
+    name: str = field("The view's name, as rules name it.", pattern=_NAME, max_length=64)
+    withhold: tuple[Sensitivity, ...] = field("The categories the view withholds.", default=())
+    description: str | None = field("What the view is for.", default=None, max_length=500)
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """A recipient: agencies with a role in an area (found in the directory), or one agency."""
+
+    role: RecipientRole | None = field("Agencies with this role in the directory.", default=None)
+    area: str | None = field(
+        "With role: 'child' for the child's local authority, or a GSS code; absent for any area.",
+        default=None, pattern=_AREA, max_length=9,
+    )
+    agency: AgencyId | None = field("One agency, by id.", default=None, pattern=AGENCY_ID,
+                                    max_length=AGENCY_ID_MAX)
+
+
+@attrs.frozen(kw_only=True)
+class Response:
+    """What response is due from the recipient, and by when."""
+
+    expects: str = field(
+        "What answers the delivery: an acknowledgement, a decision, or an information response.",
+        pattern="^(acknowledgement|decision|information_response)$", max_length=20,
+    )
+    timescale: str | None = field(
+        "A named statutory timescale (referral_decision, assessment, initial_conference, "
+        "police_notification), or absent with working_days.",
+        default=None, pattern=_NAME, max_length=64,
+    )
+    working_days: int | None = field(
+        "A local timescale in working days, instead of a named one.", default=None, minimum=0, maximum=365,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryAction:
+    """Deliver to a target in a view, expecting a response, escalating if it is missed."""
+
+    to: Target = field("The recipient.")
+    view: str = field("The view the recipient gets.", pattern=_NAME, max_length=64)
+    response: Response | None = field("The response due, if any.", default=None)
+    escalate_to: tuple[Target, ...] = field("Whom to tell if the response is overdue.", default=(),
+                                            max_items=10)
+
+
+@attrs.frozen(kw_only=True)
+class Conditions:
+    """When a rule applies; every condition given must hold, and a list means any of its values."""
+
+    types: tuple[MessageType, ...] = field("Message types.", default=())
+    concern_types: tuple[ConcernType, ...] = field("Any of these concern types.", default=())
+    abuse_categories: tuple[AbuseCategory, ...] = field("Any of these abuse categories.", default=())
+    risk_levels: tuple[RiskLevel, ...] = field("Any of these risk levels.", default=())
+    immediate_danger: bool | None = field("Whether the child is in immediate danger.", default=None)
+    unborn: bool | None = field("Whether the child is unborn.", default=None)
+    min_age: int | None = field("The child's least age in years when the message was written.", default=None,
+                                minimum=0, maximum=25)
+    max_age: int | None = field("The child's greatest age in years when the message was written.", default=None,
+                                minimum=0, maximum=25)
+    local_authorities: tuple[str, ...] = field(
+        "The child's local authority (GSS code) is one of these.", default=(), pattern="^E(06|08|09|10)[0-9]{6}$",
+        max_length=9,
+    )
+    markings: tuple[Marking, ...] = field("Any of these handling markings is present.", default=())
+    sender_kinds: tuple[AgencyKind, ...] = field("The sender is of one of these kinds.", default=())
+    sender_roles: tuple[RecipientRole, ...] = field("The sender has one of these roles.", default=())
+    statuses: tuple[Status, ...] = field("The message status is one of these.", default=())
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One routing rule."""
+
+    id: str = field("The rule's id, quoted in every plan it shapes.", pattern=_NAME, max_length=64)
+    description: str = field("What the rule does and why, for the audit trail.", min_length=1, max_length=1000)
+    when: Conditions = field("When the rule applies.", default=attrs.Factory(Conditions))
+    deliver: tuple[DeliveryAction, ...] = field("The deliveries it makes.", min_items=1, max_items=50)
+    feedback_to_referrer: bool = field("Whether the referrer is owed feedback on the outcome.", default=False)
+
+
+@attrs.frozen(kw_only=True)
+class RuleSet:
+    """A set of routing rules and the views they name."""
+
+    format_version: str = field("The rules format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$", max_length=6)
+    name: str = field("The rule set's name.", min_length=1, max_length=200)
+    views: tuple[ViewDefinition, ...] = field(
+        "Views the rules name besides the built-in full, health, education and family_facing.", default=(),
+        max_items=50,
+    )
+    rules: tuple[Rule, ...] = field("The rules.", min_items=1, max_items=1000)
+
+    def view(self, name: str) -> frozenset[Sensitivity]:
+        """The categories a named view withholds."""
+        for definition in self.views:
+            if definition.name == name:
+                return frozenset(definition.withhold)
+        return BUILTIN_VIEWS[name]
+
+
+def _disjoint(a: Conditions, b: Conditions) -> bool:
+    """True only where no message can satisfy both (when in doubt, they overlap)."""
+    for name in ("types", "risk_levels", "sender_kinds", "sender_roles", "statuses", "local_authorities"):
+        first, second = getattr(a, name), getattr(b, name)
+        if first and second and not set(first) & set(second):
+            return True
+    for name in ("immediate_danger", "unborn"):
+        first, second = getattr(a, name), getattr(b, name)
+        if first is not None and second is not None and first != second:
+            return True
+    low = max(a.min_age or 0, b.min_age or 0)
+    high = min(a.max_age if a.max_age is not None else 99, b.max_age if b.max_age is not None else 99)
+    return low > high
+
+
+def _same_target(a: Target, b: Target) -> bool:
+    if a.agency is not None or b.agency is not None:
+        return a.agency == b.agency
+    return a.role == b.role and (a.area is None or b.area is None or a.area == b.area or "child" in (a.area, b.area))
+
+
+def _problems(rules: RuleSet) -> Iterator[Problem]:
+    known = set(BUILTIN_VIEWS) | {v.name for v in rules.views}
+    ids: set[str] = set()
+    for index, rule in enumerate(rules.rules):
+        if rule.id in ids:
+            yield Problem(pointer=f"/rules/{index}/id", code="CS301", message="two rules have this id")
+        ids.add(rule.id)
+        for number, action in enumerate(rule.deliver):
+            where = f"/rules/{index}/deliver/{number}"
+            if (action.to.agency is None) == (action.to.role is None):
+                yield Problem(pointer=f"{where}/to", code="CS302", message="name a role or an agency, not both")
+            if action.view not in known:
+                yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
+            response = action.response
+            if response is not None and (response.timescale is None) == (response.working_days is None):
+                yield Problem(pointer=f"{where}/response", code="CS304",
+                              message="give a named timescale or a number of working days, not both")
+    for (i, a), (j, b) in itertools.combinations(enumerate(rules.rules), 2):
+        if _disjoint(a.when, b.when):
+            continue
+        for x, y in itertools.product(a.deliver, b.deliver):
+            if _same_target(x.to, y.to) and x.view != y.view:
+                yield Problem(pointer=f"/rules/{j}", code="CS305",
+                              message=f"this rule and rule {a.id} (at /rules/{i}) can both apply and give the "
+                              "same recipient different views; use one view or make the conditions disjoint")
+    for index, rule in enumerate(rules.rules):
+        for x, y in itertools.combinations(rule.deliver, 2):
+            if _same_target(x.to, y.to) and x.view != y.view:
+                yield Problem(pointer=f"/rules/{index}/deliver", code="CS305",
+                              message="this rule gives the same recipient two views")
+
+
+def load_rules(data: bytes | str) -> RuleSet:
+    """Parse, validate and check a rule set.
+
+    Raises :class:`~concernshare.errors.InvalidDocument` listing every problem:
+    schema problems, and CS301-CS305 (duplicate ids, a target naming both or
+    neither role and agency, an undefined view, a response with both or neither
+    timescale, and rules that could give one recipient two views).
+    """
+    document = strictjson.parse(data)
+    schema.check(document, "routing")
+    rules = codec.structure(document, RuleSet)
+    problems = list(_problems(rules))
+    if problems:
+        raise InvalidRecord(problems)
+    return rules
+
+
+def age_on(born: dt.date, moment: dt.date) -> int:
+    """Age in whole years on a date."""
+    return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
+

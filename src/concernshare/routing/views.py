@@ -1,0 +1,194 @@
+"""Need-to-know views: what each recipient receives, and what is withheld from it.
+
+The sensitivity of every field is declared once, here, in :data:`SENSITIVITY`
+(DESIGN.md's named categories), not as a custom JSON Schema keyword. A role's
+policy (:data:`ROLE_WITHHOLDS`) is the most it may receive whatever view a
+rule names: a school never receives adult health details or police
+intelligence. A redacted message names its view, lists every withheld pointer
+with a reason code that tips nobody off, keeps the message's id, and still
+validates.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from concernshare import codec
+from concernshare.records import Marking, Message, RecipientRole, Relationship, WithheldReason
+from concernshare.strictjson import escape_pointer
+
+__all__ = [
+    "BUILTIN_VIEWS",
+    "FAMILY_FACING",
+    "ROLE_WITHHOLDS",
+    "SENSITIVITY",
+    "Declaration",
+    "Sensitivity",
+    "categories_for",
+    "redact",
+]
+
+
+class Sensitivity(enum.StrEnum):
+    """What kind of sensitive content a field holds (DESIGN.md section 6)."""
+
+    ADULT_HEALTH = "adult_health"
+    CHILD_HEALTH = "child_health"
+    SEXUAL_HEALTH = "sexual_health"
+    POLICE_INTELLIGENCE = "police_intelligence"
+    CRIMINAL_ALLEGATION = "criminal_allegation"
+    THIRD_PARTY_IDENTITY = "third_party_identity"
+    REFERRER_IDENTITY = "referrer_identity"
+    CONFIDENTIAL_ADDRESS = "confidential_address"
+
+
+Predicate = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
+
+
+def _always(_root: Mapping[str, Any], _parent: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _anonymous(root: Mapping[str, Any], _parent: Mapping[str, Any]) -> bool:
+    return bool(root.get("sender", {}).get("anonymity_requested"))
+
+
+def _confidential(_root: Mapping[str, Any], parent: Mapping[str, Any]) -> bool:
+    return bool(parent.get("confidential"))
+
+
+def _related(*relationships: Relationship) -> Predicate:
+    wanted = {str(r) for r in relationships}
+    return lambda _root, parent: parent.get("relationship") in wanted
+
+
+def _marked(marking: Marking) -> Predicate:
+    return lambda root, _parent: str(marking) in root.get("handling", {}).get("markings", [])
+
+
+@attrs.frozen
+class Declaration:
+    """A field (a pointer pattern; ``*`` matches any array index) and its category, when ``applies``."""
+
+    pattern: str
+    category: Sensitivity
+    applies: Predicate = _always
+
+
+_THIRD_PARTIES: Final = (Relationship.OTHER, Relationship.OTHER_RELATIVE, Relationship.HOUSEHOLD_MEMBER,
+                         Relationship.PROTECTIVE_ADULT)
+_ADDRESS: Final = ("lines", "postcode", "uprn")
+
+#: The one declaration of every sensitive field.
+SENSITIVITY: Final[tuple[Declaration, ...]] = (
+    Declaration("/sender/practitioner/name", Sensitivity.REFERRER_IDENTITY, _anonymous),
+    Declaration("/sender/practitioner/contact", Sensitivity.REFERRER_IDENTITY, _anonymous),
+    *(Declaration(f"/subject/addresses/*/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential) for m in _ADDRESS),
+    *(Declaration(f"/subject/related_people/*/address/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential)
+      for m in _ADDRESS),
+    Declaration("/subject/health_needs", Sensitivity.CHILD_HEALTH),
+    Declaration("/subject/sexual_health", Sensitivity.SEXUAL_HEALTH),
+    Declaration("/subject/related_people/*/health", Sensitivity.ADULT_HEALTH),
+    Declaration("/subject/related_people/*/offending", Sensitivity.CRIMINAL_ALLEGATION),
+    Declaration("/subject/related_people/*/name", Sensitivity.THIRD_PARTY_IDENTITY, _related(*_THIRD_PARTIES)),
+    Declaration("/subject/related_people/*/identifiers", Sensitivity.THIRD_PARTY_IDENTITY,
+                _related(*_THIRD_PARTIES)),
+    Declaration("/subject/related_people/*/name", Sensitivity.CRIMINAL_ALLEGATION,
+                _related(Relationship.ALLEGED_PERPETRATOR)),
+    Declaration("/subject/related_people/*/identifiers", Sensitivity.CRIMINAL_ALLEGATION,
+                _related(Relationship.ALLEGED_PERPETRATOR)),
+    Declaration("/body/observations/*/informant", Sensitivity.THIRD_PARTY_IDENTITY),
+    Declaration("/body/police_intelligence", Sensitivity.POLICE_INTELLIGENCE),
+    Declaration("/body/incident_location", Sensitivity.CONFIDENTIAL_ADDRESS, _marked(Marking.CONFIDENTIAL_ADDRESS)),
+)
+
+#: The reason code a view gives for each category: none of them says what was there.
+_REASONS: Final = {
+    Sensitivity.ADULT_HEALTH: WithheldReason.NOT_NEEDED_FOR_ROLE,
+    Sensitivity.CHILD_HEALTH: WithheldReason.NOT_NEEDED_FOR_ROLE,
+    Sensitivity.SEXUAL_HEALTH: WithheldReason.NOT_NEEDED_FOR_ROLE,
+    Sensitivity.POLICE_INTELLIGENCE: WithheldReason.NOT_NEEDED_FOR_ROLE,
+    Sensitivity.CRIMINAL_ALLEGATION: WithheldReason.NOT_NEEDED_FOR_ROLE,
+    Sensitivity.THIRD_PARTY_IDENTITY: WithheldReason.IDENTITY_PROTECTED,
+    Sensitivity.REFERRER_IDENTITY: WithheldReason.IDENTITY_PROTECTED,
+    Sensitivity.CONFIDENTIAL_ADDRESS: WithheldReason.LOCATION_PROTECTED,
+}
+
+#: Roles that work face to face with the family: a confidential address or an anonymous referrer never reaches them.
+FAMILY_FACING: Final = frozenset({
+    RecipientRole.SCHOOL, RecipientRole.EARLY_YEARS, RecipientRole.GP, RecipientRole.HEALTH_VISITING,
+    RecipientRole.SCHOOL_NURSING, RecipientRole.MIDWIFERY, RecipientRole.HOSPITAL, RecipientRole.CAMHS,
+    RecipientRole.ADULT_MENTAL_HEALTH, RecipientRole.SUBSTANCE_MISUSE, RecipientRole.HOUSING,
+    RecipientRole.EARLY_HELP, RecipientRole.PROBATION, RecipientRole.YOUTH_JUSTICE,
+})
+_FAMILY: Final = frozenset({Sensitivity.CONFIDENTIAL_ADDRESS, Sensitivity.REFERRER_IDENTITY,
+                            Sensitivity.THIRD_PARTY_IDENTITY})
+_POLICE: Final = frozenset({Sensitivity.POLICE_INTELLIGENCE, Sensitivity.CRIMINAL_ALLEGATION})
+_EDUCATION: Final = _FAMILY | _POLICE | {Sensitivity.ADULT_HEALTH, Sensitivity.SEXUAL_HEALTH}
+
+#: The categories each role never receives, whatever view a rule names.
+ROLE_WITHHOLDS: Final[Mapping[RecipientRole, frozenset[Sensitivity]]] = {
+    role: (
+        _EDUCATION if role in {RecipientRole.SCHOOL, RecipientRole.EARLY_YEARS}
+        else _FAMILY | _POLICE if role in FAMILY_FACING
+        else frozenset()
+    )
+    for role in RecipientRole
+}
+
+#: Views every rule set may name without defining them.
+BUILTIN_VIEWS: Final[Mapping[str, frozenset[Sensitivity]]] = {
+    "full": frozenset(),
+    "health": _FAMILY | _POLICE,
+    "education": _EDUCATION,
+    "family_facing": _FAMILY | _POLICE | {Sensitivity.SEXUAL_HEALTH},
+}
+
+
+def categories_for(view: Iterable[Sensitivity], roles: Iterable[RecipientRole]) -> frozenset[Sensitivity]:
+    """What a recipient with ``roles`` is denied under a view: the view's and every role's withholdings."""
+    denied = set(view)
+    for role in roles:
+        denied |= ROLE_WITHHOLDS[role]
+    return frozenset(denied)
+
+
+def _matches(node: Any, tokens: list[str], pointer: str) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Yield (pointer, parent object, member) for every place a pattern's tokens reach."""
+    head, *rest = tokens
+    if not rest:
+        if isinstance(node, dict) and head in node:
+            yield f"{pointer}/{escape_pointer(head)}", node, head
+        return
+    if head == "*":
+        children = enumerate(node) if isinstance(node, list) else ()
+        for index, child in children:
+            yield from _matches(child, rest, f"{pointer}/{index}")
+    elif isinstance(node, dict) and head in node:
+        yield from _matches(node[head], rest, f"{pointer}/{escape_pointer(head)}")
+
+
+def redact(message: Message, *, view: str, denied: frozenset[Sensitivity], recipients: Iterable[str]) -> Message:
+    """Return the view of ``message`` with every denied field withheld and ``recipients`` set.
+
+    Raises :class:`~concernshare.errors.InvalidRecord` if the result would not
+    be a valid message (which a declaration here would have to be wrong for).
+    """
+    data = codec.unstructure(message)
+    withheld: dict[str, WithheldReason] = {
+        item.pointer: item.reason for item in (message.view.withheld if message.view else ())
+    }
+    for declaration in SENSITIVITY:
+        if declaration.category not in denied:
+            continue
+        for pointer, parent, member in list(_matches(data, declaration.pattern.split("/")[1:], "")):
+            if member in parent and declaration.applies(data, parent):
+                del parent[member]
+                withheld.setdefault(pointer, _REASONS[declaration.category])
+    data["view"] = {"name": view, "withheld": [{"pointer": p, "reason": str(r)} for p, r in sorted(withheld.items())]}
+    data["recipients"] = list(recipients)
+    return codec.structure(data, Message)
