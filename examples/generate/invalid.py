@@ -19,7 +19,8 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "invalid"
-VALID = {p.name[:2]: p for p in (ROOT / "messages").glob("*.json")}
+# By number; a need-to-know view of a message shares its number and gets a "v" ("09v").
+VALID = {p.name[:2] + ("v" if "-view" in p.name else ""): p for p in (ROOT / "messages").glob("*.json")}
 
 Doc = dict[str, Any]
 
@@ -443,10 +444,11 @@ def _(d: Doc) -> Doc:
     return d
 
 
-@case("cs114-withheld-field-present", "09", "/view/withheld/0/pointer", "CS114",
-      "The school view says the alleged perpetrator's name is withheld, yet the name is still in the message.")
+@case("cs114-withheld-field-present", "09v", "/view/withheld/0/pointer", "CS114",
+      "The school view says the police intelligence is withheld, yet it is still in the message.")
 def _(d: Doc) -> Doc:
-    d["subject"]["related_people"][1]["name"] = {"given": "Dean", "family": "Rourke"}
+    _expect(d["view"]["withheld"][0]["pointer"] == "/body/police_intelligence")
+    d["body"]["police_intelligence"] = "Third police-attended incident at the address in 2013."
     return d
 
 

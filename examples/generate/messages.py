@@ -19,6 +19,8 @@ import pathlib
 import uuid
 
 from concernshare import codec
+from concernshare.records import RecipientRole
+from concernshare.routing.views import BUILTIN_VIEWS, categories_for, redact
 from concernshare.validation import validate
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "messages"
@@ -67,6 +69,7 @@ MOTHER = {
     "identifiers": {"nhs_number": LEANNE_NHS},
     "parental_responsibility": "yes",
     "lives_with_child": "yes",
+    "health": "Low mood since Kai's birth; her GP has treated her for depression since late 2012.",
 }
 GRANDMOTHER = {
     "relationship": "carer",
@@ -93,6 +96,7 @@ EX_PARTNER = {
     "parental_responsibility": "no",
     "lives_with_child": "no",
     "notes": "The mother's former partner; not the father of either child. Visits the home.",
+    "offending": "Two police-attended domestic abuse incidents with a previous partner (2010 and 2011); no charges.",
 }
 
 KAI = {
@@ -287,6 +291,7 @@ FILES.append(("01-concern-health-visitor-neglect.json", message(
                 "child_seen": False,
                 "source": "third_party",
                 "description": "A neighbour told the health visitor that Kai is rarely seen outside and that she hears him crying for long periods in the afternoons.",
+                "informant": "Neighbour at number 12",
             },
         ],
         "non_engagement": WNB,
@@ -498,8 +503,8 @@ FILES.append(("08-assessment-summary-gcp2.json", message(
 
 # 09 ---------------------------------------------------------------------------------------
 DAN = uid("09-da-notification")
-FILES.append(("09-domestic-abuse-notification-police-to-school.json", message(
-    "09-da-notification", "domestic_abuse_notification", "2013-11-03T10:20", POLICE, JOANNE, [SCHOOL], TYLER,
+FILES.append(("09-domestic-abuse-notification-police.json", message(
+    "09-da-notification", "domestic_abuse_notification", "2013-11-03T10:20", POLICE, JOANNE, [SCHOOL, MASH], TYLER,
     {
         "police_reference": "EX-99-20131102-0431",
         "incident_at": "2013-11-02T22:40:00Z",
@@ -509,6 +514,7 @@ FILES.append(("09-domestic-abuse-notification-police-to-school.json", message(
         "childs_voice": "Tyler told the officer that he had put his hands over his ears and that his little brother was crying. He asked whether the man would come back.",
         "circumstances": "Police were called by a neighbour to shouting at the family home late on Saturday evening. The mother's former partner had left before officers arrived. Both children were at home. There were no injuries; enquiries continue.",
         "other_safeguarding_information": "Tyler may be tired or unsettled on Monday. Please do not discuss the incident with his mother or her former partner; speak to the police contact first.",
+        "police_intelligence": "Third police-attended incident at the address in 2013; the former partner is wanted for questioning about a breach of a non-molestation order held by a previous partner.",
         "setting_notified": SCHOOL,
         "deliver_before": "2013-11-04T08:40:00Z",
     },
@@ -521,20 +527,20 @@ FILES.append(("09-domestic-abuse-notification-police-to-school.json", message(
         "notes": "Operation Encompass notification (exercise copy).",
     },
     decided_by=ALAN, decided_at="2013-11-03T09:50",
-    why="The school must know before Tyler arrives on Monday so that his designated safeguarding lead can support him; the school receives only what it needs, not the name of the adult involved.",
+    why="The school must know before Tyler arrives on Monday so that his designated safeguarding lead can support him; the MASH holds the case of his younger brother. Each receives only what its role needs: the school's view leaves out the adults' health, the police intelligence and the identity of the adult involved.",
     markings=("do_not_approach_parents", "do_not_disclose_to_family"),
-    view={"name": "school", "withheld": [
-        {"pointer": "/subject/related_people/1/name", "reason": "identity_protected"},
-        {"pointer": "/subject/related_people/1/birth_date", "reason": "not_needed_for_role"},
-        {"pointer": "/subject/related_people/1/identifiers", "reason": "not_needed_for_role"},
-    ]},
     mid=DAN,
 )))
-# The school's view withholds the alleged perpetrator's name and identifiers.
-da = FILES[-1][1]
-del da["subject"]["related_people"][1]["name"]
-del da["subject"]["related_people"][1]["identifiers"]
-del da["subject"]["related_people"][1]["birth_date"]
+
+
+def school_view(document: dict) -> dict:
+    """The school's need-to-know view of the notification, made as `concernshare send` makes it."""
+    full = validate(json.dumps(document).encode(), strict=True)
+    denied = categories_for(BUILTIN_VIEWS["education"], [RecipientRole.SCHOOL])
+    return json.loads(codec.dumps(redact(full, view="education", denied=denied, recipients=[SCHOOL])))
+
+
+FILES.append(("09-domestic-abuse-notification-school-view.json", school_view(FILES[-1][1])))
 
 # 10 ---------------------------------------------------------------------------------------
 STEP_DOWN = uid("10-decision-step-down")

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from concernshare import crypto
 from concernshare.crypto._b64 import b64encode
 from concernshare.crypto.keys import FileDecrypter, PublicJwk
 
 DATA = Path(__file__).parent.parent / "data"
-MESSAGE = {"typ": crypto.MESSAGE_TYP, "cty": crypto.MESSAGE_CTY}
-SEALED = {"typ": crypto.SEALED_TYP, "cty": crypto.SEALED_CTY}
-DIRECTORY = {"typ": crypto.DIRECTORY_TYP, "cty": crypto.DIRECTORY_CTY}
+
+
+class Kind(TypedDict):
+    """The typ and cty of one kind of document, to pass as keyword arguments."""
+
+    typ: str
+    cty: str
+
+
+MESSAGE = Kind(typ=crypto.MESSAGE_TYP, cty=crypto.MESSAGE_CTY)
+SEALED = Kind(typ=crypto.SEALED_TYP, cty=crypto.SEALED_CTY)
+DIRECTORY = Kind(typ=crypto.DIRECTORY_TYP, cty=crypto.DIRECTORY_CTY)
 
 
 def load_data(name: str) -> Any:

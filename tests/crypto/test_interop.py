@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from crypto_helpers import MESSAGE, SEALED
+from crypto_helpers import MESSAGE, SEALED, load_data
 from joserfc import jwe as rfc_jwe
 from joserfc import jws as rfc_jws
 from joserfc.errors import DecodeError
@@ -194,3 +194,23 @@ def test_joserfc_and_jwcrypto_refuse_our_documents_when_tampered(x25519_key: Pri
         rfc_jwe.decrypt_json(document, import_key(x25519_key.to_dict()), algorithms=ENCRYPTION_ALGS)
     with pytest.raises(jc_jwe.InvalidJWEData):
         jc_jwe.JWE().deserialize(json.dumps(document), key=jc_jwk.JWK(**x25519_key.to_dict()))
+
+
+def test_libraries_open_our_published_vector() -> None:
+    """jwcrypto and joserfc both open the project's published sealed vector and verify its signature."""
+    vector = load_data("concernshare_sealed_vector.json")
+    signing = vector["signing_key"]
+    public_signing = _without(signing, "d")
+    for jwk in vector["recipient_keys"]:
+        outer = jc_jwe.JWE()
+        outer.deserialize(vector["sealed"], key=jc_jwk.JWK(**jwk))
+        inner = jc_jws.JWS()
+        inner.deserialize(outer.payload.decode())
+        inner.verify(jc_jwk.JWK(**public_signing))
+        assert inner.payload == vector["payload"].encode()
+    keys = KeySet([import_key(jwk) for jwk in vector["recipient_keys"]])
+    opened = rfc_jwe.decrypt_json(json.loads(vector["sealed"]), keys, algorithms=ENCRYPTION_ALGS)
+    verified = rfc_jws.deserialize_json(
+        json.loads(opened.plaintext), import_key(public_signing), algorithms=["Ed25519"]
+    )
+    assert verified.payload == vector["payload"].encode()

@@ -284,3 +284,13 @@ def test_verify_then_decrypt_nested(ed25519_key: PrivateJwk, x25519_key: Private
     sealed = crypto.encrypt(signed, [x25519_key.public], **SEALED)
     opened = crypto.decrypt(sealed, FileDecrypter.from_jwk(x25519_key), **SEALED)
     assert crypto.verify(opened, resolver, **MESSAGE)[0] == payload
+
+
+def test_only_uncompressed_points_on_known_curves_are_loaded(p256_key: PrivateJwk) -> None:
+    """A compressed P-256 point or a curve outside the suite is refused, as any invalid point."""
+    point = _jose.decode_point("P-256", p256_key.public.x, p256_key.public.y)
+    _jose.check_point("P-256", point)
+    compressed = bytes([2 + point[-1] % 2]) + point[1:33]
+    for crv, candidate in (("P-256", compressed), ("P-384", point), ("P-256", point[:-1])):
+        with pytest.raises(CryptoError):
+            _jose.check_point(crv, candidate)

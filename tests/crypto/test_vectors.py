@@ -127,3 +127,30 @@ def test_rfc7518_appendix_c_concat_kdf() -> None:
         RFC7518["keydatalen"],
     )
     assert b64encode(derived) == RFC7518["derived_key"]
+
+
+OWN = load_data("concernshare_sealed_vector.json")
+
+
+def test_own_vector_is_reproduced_byte_for_byte() -> None:
+    """With the fixed keys, ephemeral keys, content key and iv, signing and sealing give the published bytes."""
+    signer = FileSigner.from_jwk(crypto.parse_private_jwk(OWN["signing_key"]))
+    assert crypto.sign(OWN["payload"].encode(), signer, **MESSAGE) == OWN["signed"].encode()
+    recipients = [crypto.parse_private_jwk(jwk).public for jwk in OWN["recipient_keys"]]
+    sealed = crypto.encrypt(
+        OWN["signed"].encode(),
+        recipients,
+        **SEALED,
+        _ephemeral=[bytes.fromhex(secret) for secret in OWN["ephemeral_secrets_hex"]],
+        _cek=bytes.fromhex(OWN["cek_hex"]),
+        _iv=bytes.fromhex(OWN["iv_hex"]),
+    )
+    assert sealed == OWN["sealed"].encode()
+
+
+def test_own_vector_opens_for_each_recipient() -> None:
+    """Each recipient of the published vector opens it and verifies the payload."""
+    signing = crypto.parse_private_jwk(OWN["signing_key"]).public
+    for jwk in OWN["recipient_keys"]:
+        opened = crypto.decrypt(OWN["sealed"].encode(), FileDecrypter.from_jwk(crypto.parse_private_jwk(jwk)), **SEALED)
+        assert crypto.verify(opened, {signing.kid: signing}.get, **MESSAGE)[0] == OWN["payload"].encode()

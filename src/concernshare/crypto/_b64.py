@@ -11,15 +11,15 @@ bytes.
 from __future__ import annotations
 
 import base64
-import re
+import binascii
 
 __all__ = ["b64decode", "b64encode"]
 
-_URL_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 # A text of length 4n+2 ends in a character of which only the top 2 bits are
 # data (4 stray bits); one of length 4n+3 ends in a character with 4 data bits
 # (2 stray bits). These sets hold the last characters whose stray bits are zero.
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _CLEAN_AFTER_2 = frozenset(_ALPHABET[i] for i in range(0, 64, 16))  # low 4 bits zero
 _CLEAN_AFTER_3 = frozenset(_ALPHABET[i] for i in range(0, 64, 4))  # low 2 bits zero
 
@@ -37,13 +37,17 @@ def b64decode(text: str) -> bytes:
     character outside the url alphabet, padding or whitespace, has an
     impossible length, or has non-zero stray bits.
     """
-    if not isinstance(text, str) or _URL_ALPHABET.fullmatch(text) is None:
+    if not isinstance(text, str) or not text.isascii():
         raise ValueError("not base64url")
-    tail = len(text) % 4
+    raw = text.encode("ascii")
+    if b"+" in raw or b"/" in raw or b"=" in raw:  # the standard alphabet and padding
+        raise ValueError("not base64url")
+    tail = len(raw) % 4
     if tail == 1:
         raise ValueError("impossible base64url length")
-    if tail == 2 and text[-1] not in _CLEAN_AFTER_2:
+    if (tail == 2 and text[-1] not in _CLEAN_AFTER_2) or (tail == 3 and text[-1] not in _CLEAN_AFTER_3):
         raise ValueError("stray bits in base64url")
-    if tail == 3 and text[-1] not in _CLEAN_AFTER_3:
-        raise ValueError("stray bits in base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    try:  # strict mode refuses every character outside the alphabet, whitespace included
+        return binascii.a2b_base64(raw.translate(_TO_STANDARD) + b"=" * (-tail % 4), strict_mode=True)
+    except binascii.Error:
+        raise ValueError("not base64url") from None

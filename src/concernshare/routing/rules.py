@@ -1,8 +1,10 @@
 """Routing rules as data: who receives a message, in which view, by when, and whom to escalate to.
 
 A rule set is a JSON document with its own schema (``schemas/routing.schema.json``).
-:func:`load_rules` validates it and refuses a rule set that could give one
-recipient two views. Conditions within a rule all hold together; a list in a
+:func:`load_rules` validates it and refuses a rule set in which two rules that
+could both apply give the same target (the same role and area, agency, child
+setting, or the addressed agencies) different views; conflicts between targets
+of different kinds, which only the directory reveals, are refused by ``route``. Conditions within a rule all hold together; a list in a
 condition means "any of".
 """
 
@@ -59,7 +61,8 @@ class ViewDefinition:
 
 @attrs.frozen(kw_only=True)
 class Target:
-    """A recipient: agencies with a role in an area (found in the directory), or one agency."""
+    """A recipient: agencies with a role in an area (found in the directory), one agency, the child's GP
+    practice or school, or the agencies the sender addressed."""
 
     role: RecipientRole | None = field("Agencies with this role in the directory.", default=None)
     area: str | None = field(
@@ -68,6 +71,21 @@ class Target:
     )
     agency: AgencyId | None = field("One agency, by id.", default=None, pattern=AGENCY_ID,
                                     max_length=AGENCY_ID_MAX)
+    child_setting: str | None = field(
+        "The child's own GP practice or school, as the message names them.", default=None,
+        pattern="^(gp_practice|school)$", max_length=11,
+    )
+    addressed: bool | None = field(
+        "True for the agencies the sender named in recipients (replies, and messages sent to a known "
+        "agency).",
+        default=None,
+    )
+
+    @property
+    def kind(self) -> str | None:
+        """Which of role, agency, child_setting and addressed this target uses (None if not exactly one)."""
+        given = [name for name in ("role", "agency", "child_setting", "addressed") if getattr(self, name)]
+        return given[0] if len(given) == 1 else None
 
 
 @attrs.frozen(kw_only=True)
@@ -79,12 +97,12 @@ class Response:
         pattern="^(acknowledgement|decision|information_response)$", max_length=20,
     )
     timescale: str | None = field(
-        "A named statutory timescale (referral_decision, assessment, initial_conference, "
-        "police_notification), or absent with working_days.",
+        "A named statutory timescale (referral_decision, child_and_family_assessment, "
+        "initial_child_protection_conference, police_notification), or absent with working_days.",
         default=None, pattern=_NAME, max_length=64,
     )
     working_days: int | None = field(
-        "A local timescale in working days, instead of a named one.", default=None, minimum=0, maximum=365,
+        "A local timescale in working days, instead of a named one.", default=None, minimum=1, maximum=365,
     )
 
 
@@ -170,9 +188,18 @@ def _disjoint(a: Conditions, b: Conditions) -> bool:
 
 
 def _same_target(a: Target, b: Target) -> bool:
-    if a.agency is not None or b.agency is not None:
-        return a.agency == b.agency
-    return a.role == b.role and (a.area is None or b.area is None or a.area == b.area or "child" in (a.area, b.area))
+    """True where two targets of the same kind may reach the same agency.
+
+    Targets of different kinds (a role and the child's GP practice, say) meet
+    only through the directory and the message, so :func:`~concernshare.routing.route.route`
+    refuses their conflicts when it resolves them.
+    """
+    if a.kind != b.kind:
+        return False
+    if a.kind == "role":
+        return a.role == b.role and (a.area is None or b.area is None or a.area == b.area
+                                     or "child" in (a.area, b.area))
+    return (a.agency, a.child_setting, a.addressed) == (b.agency, b.child_setting, b.addressed)
 
 
 def _problems(rules: RuleSet) -> Iterator[Problem]:
@@ -184,8 +211,11 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
         ids.add(rule.id)
         for number, action in enumerate(rule.deliver):
             where = f"/rules/{index}/deliver/{number}"
-            if (action.to.agency is None) == (action.to.role is None):
-                yield Problem(pointer=f"{where}/to", code="CS302", message="name a role or an agency, not both")
+            if action.to.kind is None:
+                yield Problem(pointer=f"{where}/to", code="CS302",
+                              message="name exactly one of role, agency, child_setting or addressed")
+            if action.to.area is not None and action.to.kind != "role":
+                yield Problem(pointer=f"{where}/to/area", code="CS302", message="an area goes with a role only")
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response

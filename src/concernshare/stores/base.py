@@ -1,4 +1,10 @@
-"""The interface of a replay and receipt store."""
+"""The store interface: the replay and receipt store that ``open`` uses, and what the tracker keeps.
+
+:class:`ReplayStore` is what sealing needs; :class:`Store` adds the closed
+loop's records (see :mod:`concernshare.stores.tracking`). Every
+implementation is both, so one store serves a receiving node's ``open`` and
+its tracker.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,15 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Receipt", "ReplayStore"]
+from concernshare.errors import ConcernshareError
+from concernshare.records.types import AgencyId
+from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal
+
+__all__ = ["Receipt", "ReplayStore", "Store", "StoreError"]
+
+
+class StoreError(ConcernshareError):
+    """The store could not be opened or could not read or write (its database failed)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -51,4 +65,71 @@ class ReplayStore(Protocol):
 
     def close(self) -> None:
         """Release the store's resources."""
+        ...
+
+
+@runtime_checkable
+class Store(ReplayStore, Protocol):
+    """A :class:`ReplayStore` that also keeps the tracker's records.
+
+    Every ``add_*`` writes in one transaction and returns False, changing
+    nothing, if the record's key was there already (recording is idempotent):
+    a delivery is keyed by message and recipient, an arrival by recipient,
+    sender and message, an answer by the answering agency and the answer's
+    id, a withdrawal by the message, a decision not to share by its id. When
+    an answer and a delivery are both recorded, in either order, the earliest
+    answer that :func:`~concernshare.stores.tracking.satisfies` the delivery
+    closes it. Every method raises :class:`StoreError` if the database fails.
+    """
+
+    def add_delivery(self, delivery: Delivery) -> bool:
+        """Record a delivery; return False if this message was already recorded as sent to this recipient."""
+        ...
+
+    def add_arrival(self, arrival: Arrival) -> bool:
+        """Record an arrival; return False if it was recorded already."""
+        ...
+
+    def add_answer(self, answer: Answer) -> bool:
+        """Record an answer and close the deliveries it satisfies; return False if recorded already."""
+        ...
+
+    def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
+        """Record a withdrawal; return False if the message had been withdrawn already (the first stays)."""
+        ...
+
+    def add_non_share(self, non_share: NonShare) -> bool:
+        """Record a decision not to share; return False if one with its id was recorded already."""
+        ...
+
+    def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:
+        """The deliveries of a message, each with the answer that closed it, ordered by recipient."""
+        ...
+
+    def passed_on(self, message_id: str) -> tuple[str, ...]:
+        """The ids of the messages that passed this one on (deliveries whose ``passed_on_from`` it is)."""
+        ...
+
+    def arrivals(self, message_id: str) -> tuple[Arrival, ...]:
+        """Every recorded arrival of a message, ordered by time received."""
+        ...
+
+    def answers(self, message_id: str) -> tuple[Answer, ...]:
+        """The answers naming the message, or naming it as their concern, ordered by time."""
+        ...
+
+    def withdrawal(self, message_id: str) -> Withdrawal | None:
+        """The withdrawal of a message, if it was withdrawn."""
+        ...
+
+    def origin(self, message_id: str) -> AgencyId | None:
+        """The agency that sent the message: the sender in its earliest delivery or arrival recorded."""
+        ...
+
+    def overdue(self, at: dt.datetime) -> tuple[Delivery, ...]:
+        """Deliveries due before ``at`` and not closed by ``at``, ordered by due time, message and recipient."""
+        ...
+
+    def non_shares(self, *, message_id: str | None = None, child_ref: str | None = None) -> tuple[NonShare, ...]:
+        """Decisions not to share about a message or a child reference (or all), ordered by time."""
         ...

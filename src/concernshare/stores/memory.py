@@ -5,19 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from concernshare.records.types import AgencyId
 from concernshare.stores.base import Receipt
+from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 __all__ = ["MemoryStore"]
 
 
 class MemoryStore:
-    """A :class:`~concernshare.stores.ReplayStore` that forgets everything when the process ends."""
+    """A :class:`~concernshare.stores.Store` that forgets everything when the process ends.
+
+    Safe across threads of one process; raises nothing of its own.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], dt.datetime] = {}
         self._receipts: dict[tuple[str, str], Receipt] = {}
         self._serials: dict[str, int] = {}
+        self._deliveries: dict[tuple[str, str], Delivery] = {}
+        self._closed_by: dict[tuple[str, str], Answer] = {}
+        self._arrivals: dict[tuple[str, str, str], Arrival] = {}
+        self._answers: dict[tuple[str, str], Answer] = {}
+        self._withdrawals: dict[str, Withdrawal] = {}
+        self._non_shares: dict[str, NonShare] = {}
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""
@@ -50,6 +61,99 @@ class MemoryStore:
         with self._lock:
             if serial > self._serials.get(directory_id, -1):
                 self._serials[directory_id] = serial
+
+    def add_delivery(self, delivery: Delivery) -> bool:
+        """Record a delivery and close it with the earliest answer already recorded that satisfies it."""
+        key = (delivery.message_id, delivery.recipient)
+        with self._lock:
+            if key in self._deliveries:
+                return False
+            self._deliveries[key] = delivery
+            for answer in self._answers.values():
+                self._close(key, delivery, answer)
+            return True
+
+    def add_arrival(self, arrival: Arrival) -> bool:
+        """Record an arrival; return False if it was recorded already."""
+        key = (arrival.recipient, arrival.sender, arrival.message_id)
+        with self._lock:
+            return self._arrivals.setdefault(key, arrival) is arrival
+
+    def add_answer(self, answer: Answer) -> bool:
+        """Record an answer and close the deliveries it satisfies."""
+        with self._lock:
+            if self._answers.setdefault((answer.by, answer.answer_id), answer) is not answer:
+                return False
+            for key, delivery in self._deliveries.items():
+                self._close(key, delivery, answer)
+            return True
+
+    def _close(self, key: tuple[str, str], delivery: Delivery, answer: Answer) -> None:
+        current = self._closed_by.get(key)
+        if satisfies(answer, delivery) and (current is None or answer.at < current.at):
+            self._closed_by[key] = answer
+
+    def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
+        """Record a withdrawal; the first one recorded stays."""
+        with self._lock:
+            return self._withdrawals.setdefault(withdrawal.message_id, withdrawal) is withdrawal
+
+    def add_non_share(self, non_share: NonShare) -> bool:
+        """Record a decision not to share."""
+        with self._lock:
+            return self._non_shares.setdefault(non_share.id, non_share) is non_share
+
+    def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:
+        """The deliveries of a message, each with the answer that closed it, ordered by recipient."""
+        with self._lock:
+            found = [(d, self._closed_by.get(k)) for k, d in self._deliveries.items() if d.message_id == message_id]
+        return tuple(sorted(found, key=lambda pair: pair[0].recipient))
+
+    def passed_on(self, message_id: str) -> tuple[str, ...]:
+        """The ids of the messages that passed this one on."""
+        with self._lock:
+            return tuple(sorted({d.message_id for d in self._deliveries.values() if d.passed_on_from == message_id}))
+
+    def arrivals(self, message_id: str) -> tuple[Arrival, ...]:
+        """Every recorded arrival of a message, ordered by time received."""
+        with self._lock:
+            found = [a for a in self._arrivals.values() if a.message_id == message_id]
+        return tuple(sorted(found, key=lambda a: (a.received_at, a.recipient, a.sender)))
+
+    def answers(self, message_id: str) -> tuple[Answer, ...]:
+        """The answers naming the message, or naming it as their concern, ordered by time."""
+        with self._lock:
+            found = [a for a in self._answers.values() if message_id in (a.message_id, a.concern_id)]
+        return tuple(sorted(found, key=lambda a: (a.at, a.by, a.answer_id)))
+
+    def withdrawal(self, message_id: str) -> Withdrawal | None:
+        """The withdrawal of a message, if it was withdrawn."""
+        return self._withdrawals.get(message_id)
+
+    def origin(self, message_id: str) -> AgencyId | None:
+        """The sender in the message's earliest delivery or arrival recorded."""
+        with self._lock:
+            found = [(d.sent_at, d.sender) for d in self._deliveries.values() if d.message_id == message_id]
+            found += [(a.received_at, a.sender) for a in self._arrivals.values() if a.message_id == message_id]
+        return min(found)[1] if found else None
+
+    def overdue(self, at: dt.datetime) -> tuple[Delivery, ...]:
+        """Deliveries due before ``at`` and not closed by ``at``, ordered by due time."""
+        with self._lock:
+            found = [
+                d for k, d in self._deliveries.items()
+                if d.due is not None and d.due < at and (k not in self._closed_by or self._closed_by[k].at > at)
+            ]
+        return tuple(sorted(found, key=lambda d: (d.due, d.message_id, d.recipient)))
+
+    def non_shares(self, *, message_id: str | None = None, child_ref: str | None = None) -> tuple[NonShare, ...]:
+        """Decisions not to share about a message or a child reference (or all), ordered by time."""
+        with self._lock:
+            found = [
+                n for n in self._non_shares.values()
+                if message_id in (None, n.message_id) and child_ref in (None, n.child_ref)
+            ]
+        return tuple(sorted(found, key=lambda n: (n.decided_at, n.id)))
 
     def close(self) -> None:
         """Nothing to release."""

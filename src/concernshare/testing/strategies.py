@@ -6,11 +6,12 @@ What a field's schema says — pattern, length, item count, bounds, constant,
 whether a view may withhold it — is read from the field's metadata, so a new
 field is covered without editing this module. The rules that tie fields
 together (an unborn child has no birth date, no event is dated after the
-message, a refused consent needs no reason) are written out here, one
+message, consent not sought needs a reason) are written out here, one
 strategy per record that has such rules; :func:`records` finds them by class.
 
-Sizes are kept small for speed: free text of at most 16 characters, lists
-of at most three items. Text is any Unicode that UTF-8 can encode (no lone
+Sizes are kept small for speed: free text of at most 8 characters, lists of
+at most two items, patterns with each repetition capped at three more than
+its minimum. Text is any Unicode that UTF-8 can encode (no lone
 surrogates).
 
 Strategies for records take ``at``, the moment the enclosing message was
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 import typing
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -115,25 +117,29 @@ __all__ = [
 T = TypeVar("T")
 Strategy = st.SearchStrategy
 
-_TEXT: Final = 16
-_ITEMS: Final = 3
+_TEXT: Final = 8
+_ITEMS: Final = 2
 _FIRST_DAY: Final = dt.date(2000, 1, 1)
 _LAST_DAY: Final = dt.date(2030, 12, 31)
 _EARLIEST: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _LATEST: Final = dt.datetime(2030, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
 _OFFSET_MINUTES: Final = 14 * 60
 _DIGITS: Final = "0123456789"
+#: Namespaces of extension keys: a few are enough, and far quicker than generating them.
+_NAMESPACES: Final = ("uk.gov.luton", "uk.nhs.example-trust", "org.example.mash")
 _UPN_LETTERS: Final = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _CHARACTERS: Final = st.characters(codec="utf-8")
 _PART3: Final = frozenset(
     {LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT, LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING}
 )
+#: Random (version 4) UUIDs from one choice each; st.uuids() makes many, which is slow.
+_UUIDS: Final = st.integers(0, 2**128 - 1).map(lambda bits: uuid.UUID(int=bits, version=4))
 _JSON: Final[Strategy[Any]] = st.recursive(
     st.none() | st.booleans() | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(_CHARACTERS, max_size=_TEXT),
     lambda inner: st.lists(inner, max_size=_ITEMS)
     | st.dictionaries(st.text(_CHARACTERS, max_size=8), inner, max_size=_ITEMS),
-    max_leaves=6,
+    max_leaves=4,
 )
 
 
@@ -200,15 +206,17 @@ def _nhs_check_digit(nine: str) -> int:
     return (-nhs.checksum(nine + "0")) % 11
 
 
-@functools.cache
+_NHS_NUMBERS: Final = (
+    st.text(_DIGITS, min_size=6, max_size=6)
+    .map(lambda six: "999" + six)
+    .filter(lambda nine: _nhs_check_digit(nine) != 10)
+    .map(lambda nine: f"{nine}{_nhs_check_digit(nine)}")
+)
+
+
 def nhs_numbers() -> Strategy[str]:
     """NHS numbers from the 999 test range (never issued to a patient), with a right check digit."""
-    return (
-        st.text(_DIGITS, min_size=6, max_size=6)
-        .map(lambda six: "999" + six)
-        .filter(lambda nine: _nhs_check_digit(nine) != 10)
-        .map(lambda nine: f"{nine}{_nhs_check_digit(nine)}")
-    )
+    return _NHS_NUMBERS
 
 
 def upns(*, temporary: bool | None = None) -> Strategy[str]:
@@ -274,14 +282,16 @@ def la_ids(*, units: bool = False) -> Strategy[AgencyId]:
 
 
 def extensions(*, max_size: int = _ITEMS) -> Strategy[dict[str, Any]]:
-    """Extension members: namespaced keys, any JSON values (integers within ±(2^53−1))."""
+    """Extension members: namespaced keys, any JSON values (integers within plus or minus 2^53-1)."""
     return _extensions(max_size)
 
 
 @functools.cache
 def _extensions(max_size: int) -> Strategy[dict[str, Any]]:
-    keys = st.from_regex(EXTENSION_KEY, fullmatch=True).filter(lambda key: len(key) <= 128)
-    return st.dictionaries(keys, _JSON, max_size=max_size)
+    keys = st.tuples(st.sampled_from(_NAMESPACES), st.from_regex("[a-z][a-z0-9_]{0,5}",
+                                                                 fullmatch=True))
+    return st.dictionaries(keys.map(":".join).filter(re.compile(EXTENSION_KEY).fullmatch),
+                           _JSON, max_size=max_size)
 
 
 # -- records, derived from the field metadata ---------------------------------------------
@@ -305,12 +315,41 @@ def _wire_fields(cls: type) -> Iterator[attrs.Attribute[Any]]:
     return (f for f in fields if f.metadata.get("wire", True))
 
 
+_REPEAT: Final = re.compile(r"\{([0-9]+)(,([0-9]*))?\}")
+
+
+def _small(pattern: str) -> str:
+    """The pattern with each repetition capped at three more than its minimum.
+
+    It matches some of the strings the pattern matches: the short ones, which
+    are quicker to generate.
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        token = pattern[index:index + 2] if char == "\\" else char
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "*+":
+            token = "{0,3}" if char == "*" else "{1,3}"
+        elif char == "{" and (repeat := _REPEAT.match(pattern, index)):
+            low = int(repeat[1])
+            high = low if repeat[2] is None else min(int(repeat[3] or low + 3), low + 3)
+            token, index = f"{{{low},{high}}}", repeat.end() - 1
+        out.append(token)
+        index += len(token) if char == "\\" else 1
+    return "".join(out)
+
+
 @functools.cache
 def _strings(pattern: str | None, low: int, high: int | None) -> Strategy[str]:
     if pattern is None:
         size = max(low, min(high or _TEXT, _TEXT))
         return st.text(_CHARACTERS, min_size=low, max_size=size)
-    return st.from_regex(pattern, fullmatch=True, alphabet=_CHARACTERS).filter(
+    return st.from_regex(_small(pattern), fullmatch=True, alphabet=_CHARACTERS).filter(
         lambda text: low <= len(text) <= (high or len(text)),
     )
 
@@ -324,7 +363,9 @@ def _of_type(hint: Any, facts: Mapping[str, Any], at: dt.datetime) -> Strategy[A
         low = facts.get("minItems", 0)
         high = min(facts.get("maxItems", _ITEMS), max(low, _ITEMS))
         unique = item is AgencyId or (isinstance(item, type) and issubclass(item, enum.Enum))
-        items = st.lists(_of_type(item, {}, at), min_size=low, max_size=high, unique=unique)
+        # As in the schema: the length and pattern facts of an array field are its items'.
+        each = {k: v for k, v in facts.items() if k in {"pattern", "minLength", "maxLength"}}
+        items = st.lists(_of_type(item, each, at), min_size=low, max_size=high, unique=unique)
         return items.map(tuple)
     if hint == Mapping[str, Any]:
         return extensions(max_size=min(facts.get("maxItems", _ITEMS), _ITEMS))
@@ -332,7 +373,7 @@ def _of_type(hint: Any, facts: Mapping[str, Any], at: dt.datetime) -> Strategy[A
         dt.datetime: lambda: datetimes(max_value=at),
         dt.date: lambda: dates(max_value=_day(at)),
         PartialDate: lambda: partial_dates(max_value=_day(at)),
-        uuid.UUID: st.uuids,
+        uuid.UUID: lambda: _UUIDS,
         AgencyId: agency_ids,
         bool: st.booleans,
         int: lambda: st.integers(
@@ -393,8 +434,9 @@ def _new_field(cls: type, name: str, at: dt.datetime, *, present: bool) -> Strat
 
 def _derive(cls: type[T], at: dt.datetime, **fixed: Strategy[Any]) -> Strategy[T]:
     """Records of ``cls`` with ``fixed`` strategies for some fields and derived ones for the rest."""
-    if not fixed and _timeless(cls):
-        return typing.cast(Strategy[T], _timeless_record(cls))
+    kind: type = cls
+    if not fixed and _timeless(kind):
+        return typing.cast(Strategy[T], _timeless_record(kind))
     return _new_record(cls, at, fixed)
 
 
@@ -424,7 +466,7 @@ def records(cls: type[T], *, at: dt.datetime | None = None) -> Strategy[T]:
         return typing.cast(Strategy[T], messages())
     if cls in _SPECIAL:
         return typing.cast(Strategy[T], _SPECIAL[cls](at=at))
-    if not attrs.has(cls) or cls is UnknownMember:
+    if cls is UnknownMember or not attrs.has(typing.cast(type, cls)):
         raise UsageError(f"{cls.__name__} is not a record of the format")
     return _derive(cls, _when(at))
 
@@ -499,10 +541,7 @@ def chronology_entries(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Chr
 @st.composite
 def lawful_bases(draw: st.DrawFn, *, at: dt.datetime | None = None) -> LawfulBasis:
     """Lawful bases under one regime with a primary condition, and a reason exactly when consent was not sought."""
-    if draw(st.booleans()):
-        pool = sorted(_PART3)
-    else:
-        pool = sorted(set(LawfulCondition) - _PART3)
+    pool = sorted(_PART3) if draw(st.booleans()) else sorted(set(LawfulCondition) - _PART3)
     conditions = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=_ITEMS, unique=True)
                       .filter(lambda chosen: bool(set(chosen) & PRIMARY_CONDITIONS)))
     consent = draw(st.sampled_from(ConsentStatus))
@@ -575,7 +614,7 @@ def withdrawal_bodies(*, at: dt.datetime | None = None) -> Strategy[WithdrawalBo
 
 
 def chronology_bodies(*, at: dt.datetime | None = None) -> Strategy[ChronologyBody]:
-    """Chronologies of one to three entries."""
+    """Chronologies of a few entries."""
     return _derive(ChronologyBody, _when(at))
 
 
@@ -730,7 +769,7 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
     message = draw(_derive(
         Message, created,
         format_version=st.just(FORMAT_VERSION),
-        id=st.uuids().filter(lambda candidate: candidate not in taken),
+        id=_UUIDS.filter(lambda candidate: candidate not in taken),
         created=st.just(created),
         sent=st.none() | _later(created, 2),
         sender=st.just(sender),

@@ -1,0 +1,48 @@
+"""Routing: who receives a message, and by when a response is due.
+
+``deadlines`` reckons due times in working days in England and in a
+setting's school days, in Europe/London time, and holds the statutory
+timescales.
+"""
+
+from __future__ import annotations
+
+from concernshare.routing.deadlines import (
+    CHILD_AND_FAMILY_ASSESSMENT,
+    INITIAL_CHILD_PROTECTION_CONFERENCE,
+    LONDON,
+    POLICE_NOTIFICATION,
+    REFERRAL_DECISION,
+    TIMESCALES,
+    SchoolCalendar,
+    Term,
+    Timescale,
+    TimescaleKind,
+    WorkingCalendar,
+    add_working_days,
+    due,
+    is_school_day,
+    is_working_day,
+    late,
+    next_school_day_start,
+)
+
+__all__ = [
+    "CHILD_AND_FAMILY_ASSESSMENT",
+    "INITIAL_CHILD_PROTECTION_CONFERENCE",
+    "LONDON",
+    "POLICE_NOTIFICATION",
+    "REFERRAL_DECISION",
+    "TIMESCALES",
+    "SchoolCalendar",
+    "Term",
+    "Timescale",
+    "TimescaleKind",
+    "WorkingCalendar",
+    "add_working_days",
+    "due",
+    "is_school_day",
+    "is_working_day",
+    "late",
+    "next_school_day_start",
+]

@@ -1,0 +1,410 @@
+"""When a response is due: working days in England, and a setting's school days.
+
+Everything here is a pure function of the times passed in; nothing reads the
+wall clock. Times must be timezone-aware (a naive one raises
+:class:`~concernshare.errors.UsageError`), and every due time comes back in
+Europe/London time.
+
+**Working days.** A working day is a weekday that is not a bank holiday in
+England (with its observed, or substitute, day: Boxing Day 2026 falls on a
+Saturday and is observed on Monday 28 December) and not one of a
+:class:`WorkingCalendar`'s own closure dates. The bank holidays come from the
+``holidays`` library, never from a list kept here, so that one-off holidays
+such as a state funeral arrive with a library update.
+
+"N working days" means *by the same Europe/London clock time on the Nth
+following working day*. The days are counted from the calendar date of the
+start, in London, whatever kind of day that is: a referral at 10:00 on a
+Saturday is due one working day later at 10:00 on Monday (or Tuesday when
+Monday is a bank holiday). The clock time is kept across a change of the
+clocks, so the UTC offset of the due time may differ from that of the start:
+Friday 27 March 2026 10:00 GMT plus one working day is Monday 30 March 10:00
+BST, which is 09:00 UTC.
+
+**School days.** Operation Encompass notifications are due before the start
+of the setting's next school day. Each setting has its own
+:class:`SchoolCalendar`: the time its day starts, the weekdays it opens, its
+term dates and its closures (INSET days and the like); bank holidays are never
+school days. :func:`next_school_day_start` gives the start of the first school
+day that begins strictly after the incident, so an incident at 07:00 on a
+school day is due by 08:45 that morning, and one on a Friday evening in
+half-term is due at the start of the first day back.
+
+**Timescales.** The statutory defaults are the :class:`Timescale` values
+:data:`REFERRAL_DECISION`, :data:`CHILD_AND_FAMILY_ASSESSMENT`,
+:data:`INITIAL_CHILD_PROTECTION_CONFERENCE` and :data:`POLICE_NOTIFICATION`,
+also found by name in :data:`TIMESCALES`. Local rules may set other numbers
+of working days by building their own :class:`Timescale`. :func:`due` applies
+a timescale to a start time, and :func:`late` says whether something sent at
+a given time missed its due time (a late notification is still sent; this
+only reports the lateness).
+
+A clock time that a change of the clocks makes ambiguous (01:30 on the last
+Sunday of October happens twice) is taken at its first occurrence; one that
+does not exist (01:30 on the last Sunday of March) is moved on by the hour
+that the clocks skip. Working days are never Sundays, so this only ever
+touches a school that opens on a Sunday.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import attrs
+import holidays
+
+from concernshare.errors import UsageError
+
+__all__ = [
+    "CHILD_AND_FAMILY_ASSESSMENT",
+    "INITIAL_CHILD_PROTECTION_CONFERENCE",
+    "LONDON",
+    "POLICE_NOTIFICATION",
+    "REFERRAL_DECISION",
+    "TIMESCALES",
+    "SchoolCalendar",
+    "Term",
+    "Timescale",
+    "TimescaleKind",
+    "WorkingCalendar",
+    "add_working_days",
+    "due",
+    "is_school_day",
+    "is_working_day",
+    "late",
+    "next_school_day_start",
+]
+
+#: The time zone every deadline is reckoned in.
+LONDON: Final = ZoneInfo("Europe/London")
+
+_ONE_DAY: Final = timedelta(days=1)
+_SATURDAY: Final = 6  # ISO weekday numbers: Monday is 1, Sunday is 7
+_ISO_WEEKDAYS: Final = range(1, 8)
+
+
+# -- calendars ----------------------------------------------------------------
+
+
+@functools.cache
+def _bank_holidays(year: int) -> frozenset[date]:
+    """England's bank holidays and their observed days in ``year``, from the ``holidays`` library."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year, observed=True).keys())
+
+
+def _check_dates(what: str, values: object) -> None:
+    if not isinstance(values, tuple):
+        raise UsageError(f"{what} must be a tuple of dates")
+    for value in values:
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise UsageError(f"{what} must hold dates (local to England), not times or other values")
+
+
+@attrs.frozen(kw_only=True)
+class WorkingCalendar:
+    """The working days of an agency in England.
+
+    Saturdays, Sundays and England's bank holidays (with their observed days)
+    are never working days; ``closures`` adds the agency's own closure dates,
+    local to England (for instance a council that closes between Christmas
+    and New Year).
+
+    Raises :class:`~concernshare.errors.UsageError` when ``closures`` is not a
+    tuple of dates.
+    """
+
+    closures: tuple[date, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _check_dates("closures", self.closures)
+
+
+@attrs.frozen(kw_only=True)
+class Term:
+    """One term, or half-term, of a school: the dates of its first and last days, both included.
+
+    Raises :class:`~concernshare.errors.UsageError` when either is not a date
+    or the last day comes before the first.
+    """
+
+    first_day: date
+    last_day: date
+
+    def __attrs_post_init__(self) -> None:
+        _check_dates("a term's first and last days", (self.first_day, self.last_day))
+        if self.last_day < self.first_day:
+            raise UsageError("a term's last day must not come before its first day")
+
+
+@attrs.frozen(kw_only=True)
+class SchoolCalendar:
+    """The school days of one educational setting, for notifications due before its next school day.
+
+    ``day_start`` is the London clock time its day starts. ``weekdays`` are
+    the ISO weekday numbers it opens on (1 is Monday). ``terms`` are its term
+    dates; when there are none, every such weekday counts, so a setting that
+    only knows its closures can list them in ``closures`` (INSET days, a
+    half-term week, a closure for an election). Bank holidays in England are
+    never school days.
+
+    With ``terms`` given, the calendar ends with the last of them: asking for
+    a school day after it is an error rather than a guess.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``day_start`` is not
+    a clock time without a zone, ``weekdays`` is empty or holds a number
+    outside 1 to 7, or ``terms`` or ``closures`` hold the wrong kind of value.
+    """
+
+    day_start: time = time(8, 45)
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    terms: tuple[Term, ...] = ()
+    closures: tuple[date, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.day_start, time) or self.day_start.tzinfo is not None:
+            raise UsageError("a school day's start must be a clock time without a time zone (it is London time)")
+        if not isinstance(self.weekdays, tuple) or not self.weekdays:
+            raise UsageError("a school must open on at least one weekday, given as a tuple of ISO numbers")
+        for day in self.weekdays:
+            if isinstance(day, bool) or not isinstance(day, int) or day not in _ISO_WEEKDAYS:
+                raise UsageError("weekdays are ISO numbers: 1 is Monday and 7 is Sunday")
+        if not isinstance(self.terms, tuple) or not all(isinstance(term, Term) for term in self.terms):
+            raise UsageError("terms must be a tuple of Term values")
+        _check_dates("closures", self.closures)
+
+
+def _check_day(day: object) -> None:
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise UsageError("pass a date in England; for a time, take .astimezone(LONDON).date() first")
+
+
+def is_working_day(day: date, calendar: WorkingCalendar) -> bool:
+    """Whether ``day`` is a working day: a weekday, not a bank holiday in England, not one of ``calendar``'s closures.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``day`` is not a date
+    (a datetime is refused too: its date depends on the time zone).
+    """
+    _check_day(day)
+    return day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year) and day not in calendar.closures
+
+
+def is_school_day(day: date, school: SchoolCalendar) -> bool:
+    """Whether the setting is open on ``day``: one of its weekdays, in a term, not a closure, not a bank holiday.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``day`` is not a date.
+    """
+    _check_day(day)
+    return (
+        day.isoweekday() in school.weekdays
+        and day not in _bank_holidays(day.year)
+        and day not in school.closures
+        and (not school.terms or any(term.first_day <= day <= term.last_day for term in school.terms))
+    )
+
+
+# -- arithmetic ---------------------------------------------------------------
+
+
+def _in_london(value: object, what: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise UsageError(f"{what} must be a datetime")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UsageError(f"{what} must be timezone-aware; a naive datetime does not say when it happened")
+    return value.astimezone(LONDON)
+
+
+def _at(day: date, clock: time) -> datetime:
+    """``clock`` on ``day`` in London, with a skipped clock time moved on by the skipped hour."""
+    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).astimezone(LONDON)
+
+
+def add_working_days(start: datetime, n: int, calendar: WorkingCalendar) -> datetime:
+    """The same London clock time as ``start`` on the ``n``-th working day after ``start``'s London date.
+
+    A start on a weekend or a holiday counts from the next working days all
+    the same: Saturday 10:00 plus one working day is Monday 10:00. ``n`` of 0
+    gives ``start`` back in London time. The result is in Europe/London.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``start`` is naive
+    or ``n`` is not a whole number of days, 0 or more.
+    """
+    local = _in_london(start, "start")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise UsageError("the number of working days must be a whole number, 0 or more")
+    if n == 0:
+        return local
+    day = local.date()
+    remaining = n
+    while remaining:
+        day += _ONE_DAY
+        if is_working_day(day, calendar):
+            remaining -= 1
+    return _at(day, local.time().replace(fold=0))
+
+
+def next_school_day_start(after: datetime, school: SchoolCalendar) -> datetime:
+    """The start of the setting's first school day whose start is strictly after ``after``, in Europe/London.
+
+    An incident at 07:00 on a school day is due by that day's start; at the
+    very start or later, by the next school day's start.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``after`` is naive,
+    or when ``school`` has term dates and none of them holds a school day
+    starting after ``after`` (add the next terms' dates).
+    """
+    local = _in_london(after, "after")
+    last = max((term.last_day for term in school.terms), default=None)
+    day = local.date()
+    while last is None or day <= last:
+        if is_school_day(day, school):
+            begins = _at(day, school.day_start)
+            if begins > local:
+                return begins
+        day += _ONE_DAY
+    raise UsageError(
+        f"the school calendar has no school day after {local.isoformat()}; its last term ends on "
+        f"{last.isoformat()}, so add the next terms' dates"
+    )
+
+
+# -- timescales ---------------------------------------------------------------
+
+
+class TimescaleKind(enum.StrEnum):
+    """How a timescale runs: a number of working days, or to the start of the next school day."""
+
+    WORKING_DAYS = "working_days"
+    NEXT_SCHOOL_DAY = "next_school_day"
+
+
+@attrs.frozen(kw_only=True)
+class Timescale:
+    """A named time limit for a response, with what it means and where it comes from.
+
+    A ``working_days`` timescale needs ``working_days`` (1 or more); a
+    ``next_school_day`` timescale has none. Local rules build their own, for
+    instance from a routing rule's ``{"working_days": 2}``.
+
+    Raises :class:`~concernshare.errors.UsageError` when the fields do not fit
+    together.
+    """
+
+    name: str
+    kind: TimescaleKind
+    working_days: int | None = None
+    description: str = ""
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise UsageError("a timescale needs a name")
+        if not isinstance(self.kind, TimescaleKind):
+            raise UsageError("a timescale's kind must be a TimescaleKind")
+        days = self.working_days
+        if self.kind is TimescaleKind.NEXT_SCHOOL_DAY:
+            if days is not None:
+                raise UsageError(f"the {self.name} timescale runs to the next school day and takes no working days")
+        elif isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise UsageError(f"the {self.name} timescale needs a whole number of working days, 1 or more")
+
+
+REFERRAL_DECISION: Final = Timescale(
+    name="referral_decision",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=1,
+    description=(
+        "The local authority acknowledges a referral to the referrer and decides the next steps and the type of "
+        "response within one working day. The clock runs from when the front door decides that a contact is a "
+        "referral."
+    ),
+    source="Working Together to Safeguard Children 2023 (statutory guidance, s7 Local Authority Social Services "
+    "Act 1970): responding to referrals.",
+)
+"""A decision on a referral within 1 working day of it (WT2023; from when a contact is decided to be a referral)."""
+
+CHILD_AND_FAMILY_ASSESSMENT: Final = Timescale(
+    name="child_and_family_assessment",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=45,
+    description=(
+        "A child and family assessment concludes within 45 working days of the point of referral (not of its "
+        "acceptance); when it takes longer, the social worker records why."
+    ),
+    source="Working Together to Safeguard Children 2023: assessment timescales; the DfE children in need census "
+    "validation uses the same 45 working days (query 8670Q).",
+)
+"""An assessment within 45 working days of the referral (WT2023; DfE CIN census query 8670Q)."""
+
+INITIAL_CHILD_PROTECTION_CONFERENCE: Final = Timescale(
+    name="initial_child_protection_conference",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=15,
+    description=(
+        "The initial child protection conference is held within 15 working days of the strategy discussion; where "
+        "there was more than one, of the one at which the section 47 enquiry was started."
+    ),
+    source="Working Together to Safeguard Children 2023: initial child protection conferences; the DfE children "
+    "in need census validation counts 15 working days from the s47 enquiry's start (query 8675Q).",
+)
+"""An ICPC within 15 working days of the strategy discussion that started the s47 enquiry (WT2023; CIN 8675Q)."""
+
+POLICE_NOTIFICATION: Final = Timescale(
+    name="police_notification",
+    kind=TimescaleKind.NEXT_SCHOOL_DAY,
+    description=(
+        "Police tell the child's educational setting (its designated safeguarding lead) about a police-attended "
+        "domestic abuse incident that relates to the child before the start of the setting's next school day, "
+        "weekends and holidays included. A late notification is still sent, and flagged."
+    ),
+    source="Operation Encompass: Victims and Prisoners Act 2024 and the Home Office statutory guidance of "
+    "November 2025.",
+)
+"""An Operation Encompass notification before the start of the setting's next school day (VPA 2024)."""
+
+#: The statutory timescales by name.
+TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
+    timescale.name: timescale
+    for timescale in (
+        REFERRAL_DECISION,
+        CHILD_AND_FAMILY_ASSESSMENT,
+        INITIAL_CHILD_PROTECTION_CONFERENCE,
+        POLICE_NOTIFICATION,
+    )
+})
+
+
+def due(
+    timescale: Timescale, start: datetime, *, calendar: WorkingCalendar, school: SchoolCalendar | None = None,
+) -> datetime:
+    """When a response under ``timescale`` that started at ``start`` is due, in Europe/London.
+
+    A working-days timescale uses ``calendar``; a next-school-day timescale
+    needs the receiving setting's ``school``.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``start`` is naive,
+    when a next-school-day timescale has no ``school``, or as
+    :func:`next_school_day_start` does.
+    """
+    if timescale.kind is TimescaleKind.NEXT_SCHOOL_DAY:
+        if school is None:
+            raise UsageError(f"the {timescale.name} timescale runs to the setting's next school day: pass its school")
+        return next_school_day_start(start, school)
+    if timescale.working_days is None:  # pragma: no cover - Timescale refuses this when it is built
+        raise UsageError(f"the {timescale.name} timescale has no number of working days")
+    return add_working_days(start, timescale.working_days, calendar)
+
+
+def late(sent: datetime, due: datetime) -> bool:
+    """Whether something sent at ``sent`` missed its ``due`` time; sent exactly at ``due`` is on time.
+
+    It only reports: a late notification is still sent, and flagged.
+
+    Raises :class:`~concernshare.errors.UsageError` when either time is naive.
+    """
+    return _in_london(sent, "sent") > _in_london(due, "due")

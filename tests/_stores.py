@@ -1,0 +1,106 @@
+"""How the tests make each store: memory, a SQLite file, and a throwaway schema on a real PostgreSQL server.
+
+PostgreSQL is reached at ``CONCERNSHARE_TEST_POSTGRES`` (default
+``postgresql://postgres@127.0.0.1:5432/test``). Where it cannot be reached the
+PostgreSQL tests are skipped, except under CI (the ``CI`` environment variable
+set), where they fail: CI runs ``.ci/services`` first, so a server must be there.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from concernshare.stores import MemoryStore, SQLiteStore, Store
+
+DEFAULT_DSN: Final = "postgresql://postgres@127.0.0.1:5432/test"
+KINDS: Final = ("memory", "sqlite", "postgres")
+#: Every schema this test run makes starts with this, so that one left behind by a crash can be found.
+RUN_PREFIX: Final = f"cs_test_{uuid.uuid4().hex[:10]}"
+
+
+def postgres_dsn() -> str:
+    """The DSN of the PostgreSQL server the tests use."""
+    return os.environ.get("CONCERNSHARE_TEST_POSTGRES", DEFAULT_DSN)
+
+
+@functools.cache
+def _postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used, or None if it can."""
+    try:
+        import psycopg  # noqa: PLC0415  (optional: only the PostgreSQL tests need it)
+    except ImportError:
+        return "psycopg is not installed (pip install psycopg)"
+    try:
+        psycopg.connect(postgres_dsn(), connect_timeout=5).close()
+    except psycopg.Error as error:
+        return f"cannot connect to {postgres_dsn()}: {str(error).strip()}"
+    return None
+
+
+def require_postgres() -> str:
+    """The DSN, or skip the test (fail it under CI) when PostgreSQL cannot be reached."""
+    problem = _postgres_problem()
+    if problem is None:
+        return postgres_dsn()
+    message = (
+        f"PostgreSQL store tests need a PostgreSQL server: {problem}. Set CONCERNSHARE_TEST_POSTGRES to a DSN "
+        f"(default {DEFAULT_DSN}), or run .ci/services to start the local one."
+    )
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so this is not skipped: {message}")
+    pytest.skip(message)
+
+
+def drop_schema(dsn: str, schema: str) -> None:
+    """Drop a throwaway schema and everything in it."""
+    import psycopg  # noqa: PLC0415
+
+    if not schema.startswith("cs_test_") or not schema.replace("_", "").isalnum():
+        raise ValueError("only the tests' own throwaway schemas are dropped")
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')  # the name is checked above
+
+
+def new_schema() -> str:
+    """A fresh schema name for this run."""
+    return f"{RUN_PREFIX}_{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def postgres_schema() -> Iterator[tuple[str, str]]:
+    """A (DSN, schema) whose schema is dropped afterwards; skips or fails as :func:`require_postgres` says."""
+    dsn, schema = require_postgres(), new_schema()
+    try:
+        yield dsn, schema
+    finally:
+        drop_schema(dsn, schema)
+
+
+@contextmanager
+def make_store(kind: str, folder: Path) -> Iterator[Store]:
+    """A fresh, empty store of ``kind``, closed (and its schema dropped) afterwards."""
+    if kind == "memory":
+        yield MemoryStore()
+    elif kind == "sqlite":
+        store = SQLiteStore(folder / "store.db")
+        try:
+            yield store
+        finally:
+            store.close()
+    else:
+        from concernshare.stores import PostgresStore  # noqa: PLC0415
+
+        with postgres_schema() as (dsn, schema):
+            pg = PostgresStore(dsn, schema=schema)
+            try:
+                yield pg
+            finally:
+                pg.close()
