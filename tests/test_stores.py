@@ -1,54 +1,96 @@
-"""Tests for the replay and receipt stores; every implementation passes the same tests."""
+"""Tests for the stores; MemoryStore, SQLiteStore and PostgresStore pass the same tests."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from concernshare.stores import MemoryStore, Receipt, ReplayStore, SQLiteStore
+from _stores import KINDS, make_store, postgres_schema, require_postgres
+from concernshare.errors import UsageError
+from concernshare.stores import Receipt, ReplayStore, SQLiteStore, Store, StoreError
+from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+HOUR = dt.timedelta(hours=1)
+HV, MASH, CSC, SCHOOL = "ods:RYV01/hv", "la:E06000032/mash", "la:E06000032/csc", "school:123456"
+WRITER = Path(__file__).with_name("tracker_writer.py")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReplayStore]:
-    """Each store implementation in turn."""
-    made: ReplayStore = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "replay.db")
-    yield made
-    made.close()
+def uid(n: int) -> str:
+    """A readable fixed message id."""
+    return str(uuid.UUID(int=n))
 
 
-def _receipt(message_id: str = "m1", sender: str = "ods:RYV01/hv") -> Receipt:
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each store implementation in turn, empty."""
+    with make_store(request.param, tmp_path) as made:
+        yield made
+
+
+def _receipt(message_id: str = "m1", sender: str = HV) -> Receipt:
     return Receipt(sender=sender, message_id=message_id, sent=T0, received=T0 + dt.timedelta(minutes=1))
 
 
-def test_first_record_succeeds_second_is_a_replay(store: ReplayStore) -> None:
+def _delivery(n: int = 1, recipient: str = MASH, **changes: object) -> Delivery:
+    fields: dict[str, object] = {
+        "message_id": uid(n), "message_type": "concern", "sender": HV, "recipient": recipient, "sent_at": T0,
+        "due": T0 + 24 * HOUR, "expects": "acknowledgement", "concern_id": uid(n),
+    }
+    fields.update(changes)
+    return Delivery(**fields)  # type: ignore[arg-type]
+
+
+def _ack(n: int, answers: int = 1, by: str = MASH, at: dt.datetime = T0 + HOUR, **changes: object) -> Answer:
+    fields: dict[str, object] = {
+        "answer_id": uid(1000 + n), "kind": "acknowledgement", "by": by, "at": at, "message_id": uid(answers),
+    }
+    fields.update(changes)
+    return Answer(**fields)  # type: ignore[arg-type]
+
+
+# The replay and receipt store.
+
+
+def test_every_store_is_a_store(store: Store) -> None:
+    """Each implementation satisfies both the replay store and the full store interface."""
+    assert isinstance(store, ReplayStore)
+    assert isinstance(store, Store)
+
+
+def test_first_record_succeeds_second_is_a_replay(store: Store) -> None:
     """The same sender and id is accepted once only."""
     assert store.record(_receipt(), keep_until=T0 + dt.timedelta(days=8))
     assert not store.record(_receipt(), keep_until=T0 + dt.timedelta(days=8))
 
 
-def test_same_id_from_another_sender_is_not_a_replay(store: ReplayStore) -> None:
+def test_same_id_from_another_sender_is_not_a_replay(store: Store) -> None:
     """Replays are keyed by sender and id together."""
     assert store.record(_receipt(), keep_until=T0)
-    assert store.record(_receipt(sender="la:E06000032/mash"), keep_until=T0)
+    assert store.record(_receipt(sender=MASH), keep_until=T0)
 
 
-def test_receipts_survive_pruning(store: ReplayStore) -> None:
-    """Pruning forgets seen entries past their time but never the receipt log."""
+def test_receipts_survive_pruning(store: Store) -> None:
+    """Pruning forgets seen entries past their time but never the receipt log, so a replay stays refused."""
     store.record(_receipt(), keep_until=T0 + dt.timedelta(days=1))
     store.record(_receipt("m2"), keep_until=T0 + dt.timedelta(days=30))
     assert store.prune(T0 + dt.timedelta(days=2)) == 1
-    receipt = store.receipt("ods:RYV01/hv", "m1")
-    assert receipt is not None
-    assert receipt.received == T0 + dt.timedelta(minutes=1)
-    assert store.receipt("ods:RYV01/hv", "nope") is None
+    receipt = store.receipt(HV, "m1")
+    assert receipt == _receipt()
+    assert store.receipt(HV, "nope") is None
+    assert not store.record(_receipt(), keep_until=T0 + dt.timedelta(days=40))
 
 
-def test_directory_serial_only_rises(store: ReplayStore) -> None:
+def test_directory_serial_only_rises(store: Store) -> None:
     """The highest serial seen is kept; a lower one does not replace it."""
     assert store.directory_serial("d") is None
     store.note_directory_serial("d", 5)
@@ -58,13 +100,327 @@ def test_directory_serial_only_rises(store: ReplayStore) -> None:
     assert store.directory_serial("d") == 9
 
 
+# The tracker's records.
+
+
+def test_a_delivery_reads_back_equal_and_is_recorded_once(store: Store) -> None:
+    """Every field survives the store, and recording the same delivery again changes nothing."""
+    delivery = _delivery(view="mash", escalate_to=(CSC, "la:E06000032"), rules=("r1", "front-door.2"),
+                         passed_on_by=HV, passed_on_from=uid(9), due=dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC))
+    assert store.add_delivery(delivery)
+    assert not store.add_delivery(_delivery(view="other"))
+    assert store.deliveries(uid(1)) == ((delivery, None),)
+    assert store.passed_on(uid(9)) == (uid(1),)
+    assert store.deliveries(uid(2)) == ()
+
+
+def test_an_answer_closes_a_delivery_recorded_before_or_after_it(store: Store) -> None:
+    """Closing does not depend on the order in which the delivery and the answer are recorded."""
+    store.add_delivery(_delivery(1))
+    assert store.add_answer(_ack(1, answers=1))
+    assert store.add_answer(_ack(2, answers=2))
+    assert not store.add_answer(_ack(2, answers=2))
+    store.add_delivery(_delivery(2))
+    assert store.deliveries(uid(1)) == ((_delivery(1), _ack(1, answers=1)),)
+    assert store.deliveries(uid(2)) == ((_delivery(2), _ack(2, answers=2)),)
+
+
+def test_the_earliest_satisfying_answer_closes(store: Store) -> None:
+    """An earlier answer recorded later replaces a later one as the answer that closed the delivery."""
+    store.add_delivery(_delivery(1))
+    store.add_answer(_ack(1, at=T0 + 5 * HOUR))
+    store.add_answer(_ack(2, at=T0 + 2 * HOUR))
+    store.add_answer(_ack(3, at=T0 + 9 * HOUR))
+    assert store.deliveries(uid(1))[0][1] == _ack(2, at=T0 + 2 * HOUR)
+
+
+def test_overdue_is_due_before_and_unanswered_at_the_time_asked(store: Store) -> None:
+    """A delivery is overdue after its due time until its answer; ordered by due time, then message."""
+    store.add_delivery(_delivery(1, due=T0 + 30 * HOUR))
+    store.add_delivery(_delivery(2, due=T0 + 20 * HOUR))
+    store.add_delivery(_delivery(3, due=T0 + 20 * HOUR, recipient=SCHOOL))
+    store.add_delivery(_delivery(4, due=None, expects="decision"))
+    store.add_answer(_ack(1, answers=1, at=T0 + 40 * HOUR))
+    assert store.overdue(T0 + 20 * HOUR) == ()
+    assert store.overdue(T0 + 25 * HOUR) == (
+        _delivery(2, due=T0 + 20 * HOUR), _delivery(3, due=T0 + 20 * HOUR, recipient=SCHOOL),
+    )
+    assert [d.message_id for d in store.overdue(T0 + 35 * HOUR)] == [uid(2), uid(3), uid(1)]
+    assert [d.message_id for d in store.overdue(T0 + 50 * HOUR)] == [uid(2), uid(3)]
+
+
+def test_arrivals_answers_and_origin_read_back(store: Store) -> None:
+    """Arrivals come back in time order; the origin is the sender first recorded."""
+    late = Arrival(message_id=uid(1), message_type="concern", sender=SCHOOL, recipient=CSC,
+                   received_at=T0 + 3 * HOUR, accepted=False, problems=("CS201", "CS104"), supersedes=uid(7))
+    early = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0 + HOUR,
+                    accepted=True, concern_id=uid(1), in_reply_to=uid(5), withdraws=uid(6))
+    assert store.origin(uid(1)) is None
+    assert store.add_arrival(late)
+    assert store.add_arrival(early)
+    assert not store.add_arrival(early)
+    assert store.arrivals(uid(1)) == (early, late)
+    assert store.origin(uid(1)) == HV
+    store.add_delivery(_delivery(1, sender=MASH, sent_at=T0))
+    assert store.origin(uid(1)) == MASH
+    decision = Answer(answer_id=uid(50), kind="decision", by=MASH, at=T0 + 2 * HOUR, concern_id=uid(1),
+                      decision="section_47_enquiry")
+    rejection = _ack(51, answers=1, by=CSC, rejected=True, problems=("CS201",))
+    store.add_answer(decision)
+    store.add_answer(rejection)
+    assert store.answers(uid(1)) == (rejection, decision)
+
+
+def test_the_first_withdrawal_stays(store: Store) -> None:
+    """A message is withdrawn once; a second withdrawal changes nothing."""
+    first = Withdrawal(message_id=uid(1), by=HV, at=T0, reason="wrong_child")
+    assert store.withdrawal(uid(1)) is None
+    assert store.add_withdrawal(first)
+    assert not store.add_withdrawal(Withdrawal(message_id=uid(1), by=MASH, at=T0 + HOUR, reason="duplicate"))
+    assert store.withdrawal(uid(1)) == first
+
+
+def test_non_shares_are_found_by_message_or_child(store: Store) -> None:
+    """Decisions not to share read back by message, by child reference, by both, or all."""
+    by_message = NonShare(id=uid(1), withheld_from=SCHOOL, decided_by_agency=MASH, decided_by_role="MASH manager",
+                          decided_at=T0 + HOUR, reason="would_increase_risk", message_id=uid(9))
+    by_child = NonShare(id=uid(2), withheld_from=HV, decided_by_agency=MASH, decided_by_role="MASH manager",
+                        decided_at=T0, reason="not_necessary", child_ref="MOSAIC-123", note="Not needed for role.")
+    assert store.add_non_share(by_message)
+    assert store.add_non_share(by_child)
+    assert not store.add_non_share(by_child)
+    assert store.non_shares() == (by_child, by_message)
+    assert store.non_shares(message_id=uid(9)) == (by_message,)
+    assert store.non_shares(child_ref="MOSAIC-123") == (by_child,)
+    assert store.non_shares(message_id=uid(9), child_ref="MOSAIC-123") == ()
+
+
+# The records and the closing rule.
+
+
+@pytest.mark.parametrize(
+    ("expects", "answer", "closes"),
+    [
+        ("acknowledgement", {"kind": "acknowledgement"}, True),
+        ("acknowledgement", {"kind": "response"}, True),
+        ("decision", {"kind": "acknowledgement"}, False),
+        ("decision", {"kind": "acknowledgement", "rejected": True}, True),
+        ("decision", {"kind": "decision", "message_id": None, "concern_id": uid(1), "decision": "early_help"}, True),
+        ("information_response", {"kind": "response"}, False),
+        ("information_response", {"kind": "information_response"}, True),
+        ("response", {"kind": "acknowledgement"}, False),
+        ("response", {"kind": "information_response"}, True),
+        (None, {"kind": "response"}, False),
+    ],
+)
+def test_what_closes_what(expects: str | None, answer: dict[str, object], closes: bool) -> None:
+    """Each expectation is closed by the answers the closing rule names, and by a rejection."""
+    delivery = _delivery(1, expects=expects, due=None)
+    assert satisfies(_ack(1, **answer), delivery) is closes
+
+
+def test_only_the_recipients_own_answer_about_the_message_closes() -> None:
+    """Another agency's answer, or an answer about another message, closes nothing."""
+    assert not satisfies(_ack(1, by=SCHOOL), _delivery(1))
+    assert not satisfies(_ack(1, answers=2), _delivery(1))
+
+
+def test_a_decision_closes_the_concerns_messages_sent_before_it() -> None:
+    """A decision on a concern closes an update of it sent earlier, not one sent after the decision."""
+    update = _delivery(2, message_type="update", concern_id=uid(1), expects="decision")
+    decision = _ack(1, kind="decision", message_id=None, concern_id=uid(1), decision="early_help", at=T0 + HOUR)
+    assert satisfies(decision, update)
+    assert not satisfies(decision, _delivery(2, message_type="update", concern_id=uid(1), sent_at=T0 + 2 * HOUR))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _delivery(message_id="NOT-A-UUID"),
+        lambda: _delivery(message_id=uid(0xABCDEF).upper()),
+        lambda: _delivery(recipient="Children's services"),
+        lambda: _delivery(sent_at=dt.datetime(2026, 11, 25, 9)),  # noqa: DTZ001  (the naive time is the point)
+        lambda: _delivery(expects=None),
+        lambda: _delivery(expects="a reply"),
+        lambda: _delivery(rules=("rule with spaces",)),
+        lambda: _delivery(escalate_to=CSC),
+        lambda: _delivery(passed_on_from=uid(3)),
+        lambda: _ack(1, message_id=None),
+        lambda: _ack(1, kind="decision"),
+        lambda: _ack(1, kind="response", rejected=True),
+        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
+                         reason="not_necessary"),
+        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
+                         reason="not_necessary", child_ref="Jane Smith"),
+        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
+                         reason="not_necessary", message_id=uid(2), note="x" * 201),
+    ],
+)
+def test_malformed_records_are_refused(make: Callable[[], object]) -> None:
+    """Bad ids, naive times, unknown codes and inconsistent records raise UsageError, never ValueError."""
+    with pytest.raises(UsageError):
+        make()
+
+
+# Opening and failing.
+
+
 def test_sqlite_store_is_durable(tmp_path: Path) -> None:
     """What one SQLiteStore committed, another opened on the same file sees."""
     first = SQLiteStore(tmp_path / "r.db")
     first.record(_receipt(), keep_until=T0)
     first.note_directory_serial("d", 4)
+    first.add_delivery(_delivery())
     first.close()
     second = SQLiteStore(tmp_path / "r.db")
     assert not second.record(_receipt(), keep_until=T0)
     assert second.directory_serial("d") == 4
+    assert second.deliveries(uid(1)) == ((_delivery(), None),)
     second.close()
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    """Opening something that is not a SQLite database raises StoreError."""
+    (tmp_path / "junk.db").write_bytes(b"not a database, " * 100)
+    with pytest.raises(StoreError):
+        SQLiteStore(tmp_path / "junk.db")
+
+
+def test_postgres_schema_name_is_checked() -> None:
+    """A schema name that is not a plain lower-case identifier is refused before connecting."""
+    pytest.importorskip("psycopg")
+    from concernshare.stores import PostgresStore
+
+    with pytest.raises(UsageError):
+        PostgresStore("postgresql://127.0.0.1:1/none", schema='x"; DROP SCHEMA public; --')
+
+
+def test_an_unreachable_postgres_server_is_a_store_error() -> None:
+    """A server that cannot be reached raises StoreError."""
+    pytest.importorskip("psycopg")
+    from concernshare.stores import PostgresStore
+
+    with pytest.raises(StoreError, match="could not connect"):
+        PostgresStore("postgresql://postgres@127.0.0.1:1/test?connect_timeout=2")
+
+
+def test_postgres_creates_its_tables_in_its_own_schema() -> None:
+    """Two stores on the same schema share one set of tables; another schema is separate."""
+    from concernshare.stores import PostgresStore
+
+    with postgres_schema() as (dsn, first), postgres_schema() as (_, second):
+        a, b, c = PostgresStore(dsn, schema=first), PostgresStore(dsn, schema=first), PostgresStore(dsn, schema=second)
+        try:
+            assert a.record(_receipt(), keep_until=T0)
+            assert not b.record(_receipt(), keep_until=T0)
+            assert c.record(_receipt(), keep_until=T0)
+        finally:
+            for made in (a, b, c):
+                made.close()
+
+
+# Crashes and races, across processes.
+
+
+def _store_args(kind: str, tmp_path: Path, schema: str | None) -> list[str]:
+    if kind == "sqlite":
+        return ["sqlite", str(tmp_path / "tracker.db")]
+    assert schema is not None
+    return ["postgres", require_postgres(), schema]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[str]]:
+    """The arguments that open each durable store in a writer process."""
+    if request.param == "sqlite":
+        yield _store_args("sqlite", tmp_path, None)
+    else:
+        with postgres_schema() as (_, schema):
+            yield _store_args("postgres", tmp_path, schema)
+
+
+def _open(args: list[str]) -> Store:
+    if args[0] == "sqlite":
+        return SQLiteStore(args[1])
+    from concernshare.stores import PostgresStore
+
+    return PostgresStore(args[1], schema=args[2])
+
+
+@pytest.mark.parametrize("kill_after", [1, 17, 120])
+def test_a_killed_writer_loses_nothing_it_committed(durable: list[str], kill_after: int) -> None:
+    """SIGKILL at an arbitrary point: every delivery and answer the writer reported committed is there, closed."""
+    writer = subprocess.Popen([sys.executable, str(WRITER), "record", *durable], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    reported = [writer.stdout.readline() for _ in range(kill_after)]
+    writer.send_signal(signal.SIGKILL)
+    rest, _ = writer.communicate(timeout=30)
+    assert writer.returncode == -signal.SIGKILL
+    lines = [line.split() for line in reported + rest.splitlines(keepends=True) if line.endswith("\n")]
+    assert len(lines) >= kill_after
+    if durable[0] == "sqlite":
+        with sqlite3.connect(durable[1]) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store = _open(durable)
+    try:
+        for line in lines:
+            if line[0] == "delivery":
+                assert len(store.deliveries(line[1])) == 1
+            else:
+                ((_, answer),) = store.deliveries(line[2])
+                assert answer is not None
+                assert answer.answer_id == line[1]
+        assert store.add_delivery(_delivery(1))
+    finally:
+        store.close()
+
+
+def test_recording_a_message_as_seen_is_atomic_across_processes(durable: list[str]) -> None:
+    """Two processes recording the same 300 messages at once: each message is recorded by exactly one."""
+    count = 300
+    writers = [
+        subprocess.Popen([sys.executable, str(WRITER), "race", *durable, str(count)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for writer in writers:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "ready\n"
+    outputs = [writer.communicate("go\n", timeout=120)[0].split() for writer in writers]
+    assert all(writer.returncode == 0 for writer in writers)
+    first, second = (set(output) for output in outputs)
+    assert not first & second
+    assert first | second == {uid(n) for n in range(count)}
+
+
+def test_an_answer_and_a_delivery_recorded_at_once_on_two_connections_meet(durable: list[str]) -> None:
+    """Recorded at the same moment through two connections, each answer still closes its delivery."""
+    rounds, barrier = 40, threading.Barrier(2, timeout=60)
+    failures: list[BaseException] = []
+
+    def deliver() -> None:
+        store = _open(durable)  # a connection of its own, made in its own thread
+        try:
+            for n in range(1, rounds + 1):
+                barrier.wait()
+                store.add_delivery(_delivery(n))
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+            barrier.abort()
+        finally:
+            store.close()
+
+    store = _open(durable)
+    thread = threading.Thread(target=deliver)
+    thread.start()
+    try:
+        for n in range(1, rounds + 1):
+            barrier.wait()
+            store.add_answer(_ack(n, answers=n))
+        thread.join()
+        assert not failures
+        for n in range(1, rounds + 1):
+            assert store.deliveries(uid(n)) == ((_delivery(n), _ack(n, answers=n)),)
+    finally:
+        thread.join()
+        store.close()

@@ -130,11 +130,16 @@ class ContentRefused(SealError):
     (pointers and codes only), so that nothing is lost silently.
     """
 
-    def __init__(self, message: str, *, sender: str, message_id: str | None, problems: tuple[Problem, ...]) -> None:
+    def __init__(
+        self, message: str, *, sender: str, message_id: str | None, problems: tuple[Problem, ...],
+        message_type: str | None = None, status: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.sender = sender
         self.message_id = message_id
         self.problems = problems
+        self.message_type = message_type
+        self.status = status
 
 
 class DirectoryRefused(SealError):

@@ -38,22 +38,32 @@ from concernshare.errors import (
     SealError,
     UntrustedSender,
 )
-from concernshare.records import Message, Status
+from concernshare.records import Message, MessageType, Status
 from concernshare.records.types import UUID, AgencyId
 from concernshare.stores.base import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
 
 _UUID: Final = re.compile(UUID)
+_TYPES: Final = frozenset(MessageType)
+_STATUSES: Final = frozenset(Status)
 
 
-def _message_id(payload: bytes) -> str | None:
-    """The id of a refused message, if one can be read, so that the rejection can name it."""
+def _readable(payload: bytes) -> tuple[str | None, str | None, str | None]:
+    """The id, type and status of a refused message, where they can be read, so that the rejection can name it."""
     try:
-        value = json.loads(payload).get("id")
-    except (ValueError, AttributeError, RecursionError):
-        return None
-    return value if isinstance(value, str) and _UUID.fullmatch(value) else None
+        document = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None, None, None
+    if not isinstance(document, dict):
+        return None, None, None
+    found = document.get("id")
+    kind, status = document.get("type"), document.get("status")
+    return (
+        found if isinstance(found, str) and _UUID.fullmatch(found) else None,
+        kind if kind in _TYPES else None,
+        status if status in _STATUSES else None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -119,18 +129,19 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
     try:
         message = validation.validate(payload, now=None)
     except InvalidDocument as error:
+        message_id, kind, status = _readable(payload)
         raise ContentRefused(
             "the message was signed by a known agency but its content is refused",
-            sender=agency.id, message_id=_message_id(payload), problems=error.problems,
+            sender=agency.id, message_id=message_id, problems=error.problems, message_type=kind, status=status,
         ) from None
     if message.sent is None:
         problem = Problem(pointer="/sent", code="CS010", message="a signed message must say when it was sent")
-        raise ContentRefused("the signed message has no sent time", sender=agency.id,
-                             message_id=str(message.id), problems=(problem,))
+        raise ContentRefused("the signed message has no sent time", sender=agency.id, message_id=str(message.id),
+                             problems=(problem,), message_type=message.type, status=message.status)
     if message.created > now + dt.timedelta(minutes=5):
         problem = Problem(pointer="/created", code="CS104", message="the message is dated in the future")
-        raise ContentRefused("the message is dated in the future", sender=agency.id,
-                             message_id=str(message.id), problems=(problem,))
+        raise ContentRefused("the message is dated in the future", sender=agency.id, message_id=str(message.id),
+                             problems=(problem,), message_type=message.type, status=message.status)
     return message
 
 

@@ -77,13 +77,18 @@ class MemoryStore:
         """Record an arrival; return False if it was recorded already."""
         key = (arrival.recipient, arrival.sender, arrival.message_id)
         with self._lock:
-            return self._arrivals.setdefault(key, arrival) is arrival
+            if key in self._arrivals:
+                return False
+            self._arrivals[key] = arrival
+            return True
 
     def add_answer(self, answer: Answer) -> bool:
         """Record an answer and close the deliveries it satisfies."""
+        key = (answer.by, answer.answer_id)
         with self._lock:
-            if self._answers.setdefault((answer.by, answer.answer_id), answer) is not answer:
+            if key in self._answers:
                 return False
+            self._answers[key] = answer
             for key, delivery in self._deliveries.items():
                 self._close(key, delivery, answer)
             return True
@@ -96,12 +101,18 @@ class MemoryStore:
     def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
         """Record a withdrawal; the first one recorded stays."""
         with self._lock:
-            return self._withdrawals.setdefault(withdrawal.message_id, withdrawal) is withdrawal
+            if withdrawal.message_id in self._withdrawals:
+                return False
+            self._withdrawals[withdrawal.message_id] = withdrawal
+            return True
 
     def add_non_share(self, non_share: NonShare) -> bool:
         """Record a decision not to share."""
         with self._lock:
-            return self._non_shares.setdefault(non_share.id, non_share) is non_share
+            if non_share.id in self._non_shares:
+                return False
+            self._non_shares[non_share.id] = non_share
+            return True
 
     def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:
         """The deliveries of a message, each with the answer that closed it, ordered by recipient."""

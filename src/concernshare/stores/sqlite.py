@@ -44,9 +44,9 @@ class SQLiteStore(SQLStore):
             self._db.execute("PRAGMA synchronous=FULL")
             with self._transaction() as cursor:
                 self._create_tables(cursor)
-        except StoreError:
+        except (sqlite3.Error, StoreError) as error:
             self._db.close()
-            raise
+            raise StoreError(f"could not open the SQLite store {self.path}") from error
 
     def close(self) -> None:
         """Close the database file."""
