@@ -386,7 +386,11 @@ def test_recording_a_message_as_seen_is_atomic_across_processes(durable: list[st
     for writer in writers:
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
-    outputs = [writer.communicate("go\n", timeout=120)[0].split() for writer in writers]
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    outputs = [writer.communicate(timeout=120)[0].split() for writer in writers]
     assert all(writer.returncode == 0 for writer in writers)
     first, second = (set(output) for output in outputs)
     assert not first & second

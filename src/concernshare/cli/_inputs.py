@@ -12,7 +12,7 @@ from typing import Any, Final
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import SealError, UsageError
-from concernshare.stores import SQLiteStore
+from concernshare.stores import ReplayStore, SQLiteStore
 
 __all__ = [
     "EXIT_INVALID",
@@ -90,7 +90,7 @@ def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the pinned authority public key(s) the directory must be signed with")
 
 
-def load_directory(args: argparse.Namespace, store: SQLiteStore | None = None) -> Directory:
+def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -> Directory:
     """Verify and read the directory named on the command line; record its serial."""
     pinned = read_public(args.authority)
     data = read_bytes(args.directory, "directory")
