@@ -4,8 +4,9 @@ A rule set is a JSON document with its own schema (``schemas/routing.schema.json
 :func:`load_rules` validates it and refuses a rule set in which two rules that
 could both apply give the same target (the same role and area, agency, child
 setting, or the addressed agencies) different views; conflicts between targets
-of different kinds, which only the directory reveals, are refused by ``route``. Conditions within a rule all hold together; a list in a
-condition means "any of".
+of different kinds, which only the directory reveals, are refused by
+``route``. Conditions within a rule all hold together; a list in a condition
+means "any of".
 """
 
 from __future__ import annotations
