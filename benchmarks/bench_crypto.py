@@ -16,6 +16,7 @@ message (and that concernshare opens what the others seal), never a time. See RE
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import cProfile
 import datetime as dt
@@ -151,13 +152,14 @@ class Floor:
         self.k, self.signing_input, self.jws, self.aad = k, signing_input, jws, aad
         self.okp = k.enc_curve == "X25519"
 
-    def _sign(self) -> bytes:
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte signature: Ed25519, or ES256 as raw r || s."""
         if self.k.sig_alg == "Ed25519":
-            return self.k.sig_private.sign(self.signing_input)
-        r, s = decode_dss_signature(self.k.sig_private.sign(self.signing_input, _ECDSA))
+            return self.k.sig_private.sign(data)
+        r, s = decode_dss_signature(self.k.sig_private.sign(data, _ECDSA))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
-    def _agree(self, recipient: bytes) -> tuple[bytes, bytes]:
+    def agree(self, recipient: bytes) -> tuple[bytes, bytes]:
         """A fresh ephemeral key's public point, and the KEK it agrees with ``recipient``."""
         if self.okp:
             ephemeral = x25519.X25519PrivateKey.generate()
@@ -171,34 +173,100 @@ class Floor:
         )
         return point, _kdf(z)
 
-    def seal(self) -> tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]:
-        """Signature; (epk, wrapped CEK) per recipient; iv; ciphertext with tag."""
-        signature = self._sign()
-        cek, iv = os.urandom(32), os.urandom(12)
-        wrapped = []
-        for recipient in self.k.enc_public_raw:
-            epk, kek = self._agree(recipient)
-            wrapped.append((epk, keywrap.aes_key_wrap(kek, cek)))
-        return signature, wrapped, iv, AESGCM(cek).encrypt(iv, self.jws, self.aad)
-
-    def open(self, sealed: tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]) -> bytes:
-        """Unwrap our CEK, decrypt, verify the signature; return the plaintext."""
-        signature, wrapped, iv, ciphertext = sealed
-        epk, encrypted_key = wrapped[0]
+    def unwrap_decrypt(self, epk: bytes, encrypted_key: bytes, iv: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+        """ECDH with the ephemeral key, unwrap the CEK, AES-GCM decrypt (``ciphertext`` ends with the tag)."""
         if self.okp:
             z = self.k.enc_private.exchange(x25519.X25519PublicKey.from_public_bytes(epk))
         else:
             peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk)
             z = self.k.enc_private.exchange(ec.ECDH(), peer)
         cek = keywrap.aes_key_unwrap(_kdf(z), encrypted_key)
-        plaintext = AESGCM(cek).decrypt(iv, ciphertext, self.aad)
+        return AESGCM(cek).decrypt(iv, ciphertext, aad)
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Verify the sender's signature over ``data``; raises InvalidSignature."""
         if self.k.sig_alg == "Ed25519":
-            ed25519.Ed25519PublicKey.from_public_bytes(self.k.sig_public_raw).verify(signature, self.signing_input)
+            ed25519.Ed25519PublicKey.from_public_bytes(self.k.sig_public_raw).verify(signature, data)
         else:
             public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), self.k.sig_public_raw)
             r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            public.verify(encode_dss_signature(r, s), self.signing_input, _ECDSA)
+            public.verify(encode_dss_signature(r, s), data, _ECDSA)
+
+    def seal(self) -> tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]:
+        """Signature; (epk, wrapped CEK) per recipient; iv; ciphertext with tag."""
+        signature = self.sign(self.signing_input)
+        cek, iv = os.urandom(32), os.urandom(12)
+        wrapped = []
+        for recipient in self.k.enc_public_raw:
+            epk, kek = self.agree(recipient)
+            wrapped.append((epk, keywrap.aes_key_wrap(kek, cek)))
+        return signature, wrapped, iv, AESGCM(cek).encrypt(iv, self.jws, self.aad)
+
+    def open(self, sealed: tuple[bytes, list[tuple[bytes, bytes]], bytes, bytes]) -> bytes:
+        """Unwrap our CEK, decrypt, verify the signature; return the plaintext."""
+        signature, wrapped, iv, ciphertext = sealed
+        plaintext = self.unwrap_decrypt(*wrapped[0], iv, ciphertext, self.aad)
+        self.verify(signature, self.signing_input)
         return plaintext
+
+
+def _b64e(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+class BareJose:
+    """A reference, not an implementation: the floor plus the JOSE format (base64url, JSON), no checks at all.
+
+    What any JOSE library in Python pays for the format alone: the same documents as
+    concernshare writes (concernshare opens them), with stdlib base64 and json.
+    """
+
+    def __init__(self, floor: Floor, k: Keys, payload: bytes) -> None:
+        self.floor, self.payload = floor, payload
+        self.jws_protected = _b64e(_dumps({"alg": k.sig_alg, "kid": k.signing.kid, **MESSAGE}))
+        self.jwe_protected = _b64e(_dumps({"enc": ENC, **SEALED}))
+        self.recipients = [(key.kid, key.public.crv, raw) for key, raw in zip(k.encryption, k.enc_public_raw,
+                                                                               strict=True)]
+        self.our_kid = k.encryption[0].kid
+
+    def seal(self) -> bytes:
+        """Sign and encrypt to every recipient; the general JSON serialization."""
+        body = _b64e(self.payload)
+        signature = self.floor.sign(f"{self.jws_protected}.{body}".encode("ascii"))
+        entry = {"protected": self.jws_protected, "signature": _b64e(signature)}
+        jws = _dumps({"payload": body, "signatures": [entry]})
+        cek, iv = os.urandom(32), os.urandom(12)
+        recipients = []
+        for kid, crv, recipient in self.recipients:
+            epk, kek = self.floor.agree(recipient)
+            point = {"kty": "OKP", "crv": crv, "x": _b64e(epk)} if self.floor.okp else \
+                {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
+            recipients.append({"header": {"alg": KEY_ALG, "kid": kid, "epk": point},
+                               "encrypted_key": _b64e(keywrap.aes_key_wrap(kek, cek))})
+        sealed = AESGCM(cek).encrypt(iv, jws, self.jwe_protected.encode("ascii"))
+        return _dumps({"protected": self.jwe_protected, "recipients": recipients, "iv": _b64e(iv),
+                       "ciphertext": _b64e(sealed[:-16]), "tag": _b64e(sealed[-16:])})
+
+    def open(self, sealed: bytes) -> bytes:
+        """Find our entry by kid, decrypt, verify; the payload."""
+        jwe = json.loads(sealed)
+        entry = next(r for r in jwe["recipients"] if r["header"]["kid"] == self.our_kid)
+        epk = entry["header"]["epk"]
+        point = _b64d(epk["x"]) if self.floor.okp else b"\x04" + _b64d(epk["x"]) + _b64d(epk["y"])
+        ciphertext = _b64d(jwe["ciphertext"]) + _b64d(jwe["tag"])
+        jws = json.loads(self.floor.unwrap_decrypt(point, _b64d(entry["encrypted_key"]), _b64d(jwe["iv"]),
+                                                   ciphertext, jwe["protected"].encode("ascii")))
+        signature = jws["signatures"][0]
+        self.floor.verify(_b64d(signature["signature"]), f"{signature['protected']}.{jws['payload']}".encode())
+        return _b64d(jws["payload"])
 
 
 # -- concernshare, jwcrypto, joserfc -------------------------------------------------------
@@ -307,10 +375,15 @@ def implementations(k: Keys, payload: bytes) -> dict[str, tuple[Operation, Opera
     signing_input = f"{jws_document['signatures'][0]['protected']}.{jws_document['payload']}".encode()
     floor = Floor(k, signing_input, jws, aad=json.loads(sealed_cs)["protected"].encode())
     sealed_floor = floor.seal()
-    if floor.open(sealed_floor) != jws or open_cs(sealed_cs) != payload:
-        raise SystemExit("the floor or concernshare does not round-trip the message")
+    bare = BareJose(floor, k, payload)
+    sealed_bare = bare.seal()
+    if floor.open(sealed_floor) != jws or open_cs(sealed_cs) != payload or bare.open(sealed_bare) != payload:
+        raise SystemExit("the floor, the bare format or concernshare does not round-trip the message")
+    if open_cs(sealed_bare) != payload:
+        raise SystemExit("concernshare does not open what the bare format seals")
     result: dict[str, tuple[Operation, Operation]] = {
         "floor (cryptography)": (floor.seal, lambda: floor.open(sealed_floor)),
+        "bare format, no checks": (bare.seal, lambda: bare.open(sealed_bare)),
         "concernshare _jose": (seal_cs, lambda: open_cs(sealed_cs)),
     }
     for name, make in (("jwcrypto", jwcrypto_ops), ("joserfc", joserfc_ops)):

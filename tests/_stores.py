@@ -84,6 +84,18 @@ def postgres_schema() -> Iterator[tuple[str, str]]:
         drop_schema(dsn, schema)
 
 
+def postgres_store(dsn: str, schema: str = "concernshare") -> Store:
+    """A PostgresStore (imported here, so that a run without psycopg can still skip)."""
+    from concernshare.stores import PostgresStore  # noqa: PLC0415
+
+    return PostgresStore(dsn, schema=schema)
+
+
+def open_store(args: list[str]) -> Store:
+    """The store named by ``sqlite PATH`` or ``postgres DSN SCHEMA``."""
+    return SQLiteStore(args[1]) if args[0] == "sqlite" else postgres_store(args[1], args[2])
+
+
 @contextmanager
 def make_store(kind: str, folder: Path) -> Iterator[Store]:
     """A fresh, empty store of ``kind``, closed (and its schema dropped) afterwards."""
@@ -96,10 +108,8 @@ def make_store(kind: str, folder: Path) -> Iterator[Store]:
         finally:
             store.close()
     else:
-        from concernshare.stores import PostgresStore  # noqa: PLC0415
-
         with postgres_schema() as (dsn, schema):
-            pg = PostgresStore(dsn, schema=schema)
+            pg = postgres_store(dsn, schema)
             try:
                 yield pg
             finally:

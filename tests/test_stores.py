@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from _stores import KINDS, make_store, postgres_schema, require_postgres
+from _stores import KINDS, make_store, open_store, postgres_schema, postgres_store, require_postgres
 from concernshare.errors import UsageError
 from concernshare.stores import Receipt, ReplayStore, SQLiteStore, Store, StoreError
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
@@ -215,8 +215,9 @@ def test_non_shares_are_found_by_message_or_child(store: Store) -> None:
 )
 def test_what_closes_what(expects: str | None, answer: dict[str, object], closes: bool) -> None:
     """Each expectation is closed by the answers the closing rule names, and by a rejection."""
+    fields: dict[str, object] = {"answer_id": uid(1001), "by": MASH, "at": T0 + HOUR, "message_id": uid(1), **answer}
     delivery = _delivery(1, expects=expects, due=None)
-    assert satisfies(_ack(1, **answer), delivery) is closes
+    assert satisfies(Answer(**fields), delivery) is closes  # type: ignore[arg-type]
 
 
 def test_only_the_recipients_own_answer_about_the_message_closes() -> None:
@@ -239,7 +240,7 @@ def test_a_decision_closes_the_concerns_messages_sent_before_it() -> None:
         lambda: _delivery(message_id="NOT-A-UUID"),
         lambda: _delivery(message_id=uid(0xABCDEF).upper()),
         lambda: _delivery(recipient="Children's services"),
-        lambda: _delivery(sent_at=dt.datetime(2026, 11, 25, 9)),  # noqa: DTZ001  (the naive time is the point)
+        lambda: _delivery(sent_at=dt.datetime(2026, 11, 25, 9)),  # naive: refused
         lambda: _delivery(expects=None),
         lambda: _delivery(expects="a reply"),
         lambda: _delivery(rules=("rule with spaces",)),
@@ -289,27 +290,21 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
 def test_postgres_schema_name_is_checked() -> None:
     """A schema name that is not a plain lower-case identifier is refused before connecting."""
     pytest.importorskip("psycopg")
-    from concernshare.stores import PostgresStore
-
     with pytest.raises(UsageError):
-        PostgresStore("postgresql://127.0.0.1:1/none", schema='x"; DROP SCHEMA public; --')
+        postgres_store("postgresql://127.0.0.1:1/none", 'x"; DROP SCHEMA public; --')
 
 
 def test_an_unreachable_postgres_server_is_a_store_error() -> None:
     """A server that cannot be reached raises StoreError."""
     pytest.importorskip("psycopg")
-    from concernshare.stores import PostgresStore
-
     with pytest.raises(StoreError, match="could not connect"):
-        PostgresStore("postgresql://postgres@127.0.0.1:1/test?connect_timeout=2")
+        postgres_store("postgresql://postgres@127.0.0.1:1/test?connect_timeout=2")
 
 
 def test_postgres_creates_its_tables_in_its_own_schema() -> None:
     """Two stores on the same schema share one set of tables; another schema is separate."""
-    from concernshare.stores import PostgresStore
-
     with postgres_schema() as (dsn, first), postgres_schema() as (_, second):
-        a, b, c = PostgresStore(dsn, schema=first), PostgresStore(dsn, schema=first), PostgresStore(dsn, schema=second)
+        a, b, c = postgres_store(dsn, first), postgres_store(dsn, first), postgres_store(dsn, second)
         try:
             assert a.record(_receipt(), keep_until=T0)
             assert not b.record(_receipt(), keep_until=T0)
@@ -339,14 +334,6 @@ def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[str
             yield _store_args("postgres", tmp_path, schema)
 
 
-def _open(args: list[str]) -> Store:
-    if args[0] == "sqlite":
-        return SQLiteStore(args[1])
-    from concernshare.stores import PostgresStore
-
-    return PostgresStore(args[1], schema=args[2])
-
-
 @pytest.mark.parametrize("kill_after", [1, 17, 120])
 def test_a_killed_writer_loses_nothing_it_committed(durable: list[str], kill_after: int) -> None:
     """SIGKILL at an arbitrary point: every delivery and answer the writer reported committed is there, closed."""
@@ -361,7 +348,7 @@ def test_a_killed_writer_loses_nothing_it_committed(durable: list[str], kill_aft
     if durable[0] == "sqlite":
         with sqlite3.connect(durable[1]) as db:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    store = _open(durable)
+    store = open_store(durable)
     try:
         for line in lines:
             if line[0] == "delivery":
@@ -403,7 +390,7 @@ def test_an_answer_and_a_delivery_recorded_at_once_on_two_connections_meet(durab
     failures: list[BaseException] = []
 
     def deliver() -> None:
-        store = _open(durable)  # a connection of its own, made in its own thread
+        store = open_store(durable)  # a connection of its own, made in its own thread
         try:
             for n in range(1, rounds + 1):
                 barrier.wait()
@@ -414,7 +401,7 @@ def test_an_answer_and_a_delivery_recorded_at_once_on_two_connections_meet(durab
         finally:
             store.close()
 
-    store = _open(durable)
+    store = open_store(durable)
     thread = threading.Thread(target=deliver)
     thread.start()
     try:

@@ -16,21 +16,13 @@ import datetime as dt
 import sys
 import uuid
 
-from concernshare.stores import Receipt, SQLiteStore, Store
+from _stores import open_store
+from concernshare.stores import Receipt, Store
 from concernshare.tracker import Tracker
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 SENDER = "ods:RYV01/hv"
 RECIPIENT = "la:E06000032/mash"
-
-
-def open_store(args: list[str]) -> tuple[Store, list[str]]:
-    """The store named at the start of ``args``, and the arguments left."""
-    if args[0] == "sqlite":
-        return SQLiteStore(args[1]), args[2:]
-    from concernshare.stores import PostgresStore  # noqa: PLC0415
-
-    return PostgresStore(args[1], schema=args[2]), args[3:]
 
 
 def record_forever(store: Store) -> None:
@@ -62,7 +54,8 @@ def race(store: Store, count: int) -> None:
 def main(argv: list[str]) -> None:
     """Run the mode named first in ``argv``."""
     mode, rest = argv[0], argv[1:]
-    store, rest = open_store(rest)
+    width = 2 if rest[0] == "sqlite" else 3
+    store, rest = open_store(rest[:width]), rest[width:]
     if mode == "record":
         record_forever(store)
     else:

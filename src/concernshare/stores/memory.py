@@ -84,7 +84,7 @@ class MemoryStore:
 
     def add_answer(self, answer: Answer) -> bool:
         """Record an answer and close the deliveries it satisfies."""
-        key = (answer.by, answer.answer_id)
+        key: tuple[str, str] = (answer.by, answer.answer_id)
         with self._lock:
             if key in self._answers:
                 return False

@@ -72,7 +72,7 @@ class PostgresStore(SQLStore):
         with self._lock:
             try:
                 with self._db.transaction(), self._db.cursor() as cursor:
-                    if serialise and False:
+                    if serialise:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
                     yield cursor
             except psycopg.Error as error:

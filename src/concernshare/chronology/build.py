@@ -1,0 +1,220 @@
+"""Build one child's chronology from many agencies' messages.
+
+Identity: entries join on the NHS number; a weaker match (name and birth date,
+or a local id) is shown as probable, for a person to confirm, never merged;
+conflicting identifiers are never merged; an unborn child's entries link to
+the child after birth through the mother's NHS number and the expected date of
+delivery. Cleaning: copies of one message (two views of it) count once;
+entries from the same source record are merged, the latest kept with the
+others as history; entries that are merely alike are kept and flagged.
+Supersession and withdrawal act as the design says: a superseded entry shows
+its latest version with its history; a withdrawn one is marked, and one
+withdrawn as "wrong child" shows nothing but the fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from concernshare.chronology.extract import entries_of
+from concernshare.chronology.model import (
+    CHRONOLOGY_VERSION,
+    Chronology,
+    ChronologyChild,
+    Entry,
+    EntryState,
+    Match,
+    Unreadable,
+    Version,
+)
+from concernshare.chronology.patterns import Thresholds, find_patterns
+from concernshare.errors import UsageError
+from concernshare.records import Child, Message, PartialDate, Relationship, WithdrawalBody, WithdrawalReason
+
+__all__ = ["build_chronology"]
+
+_BEFORE_BIRTH = dt.timedelta(weeks=10)
+_AFTER_BIRTH = dt.timedelta(weeks=6)
+
+
+def _name_key(child: Child) -> tuple[str, str] | None:
+    names = [child.name, *child.known_as] if child.name else list(child.known_as)
+    if child.birth_date is None or not names:
+        return None
+    first = names[0]
+    if first is None or first.family is None:
+        return None
+    return (f"{(first.given or '').strip().lower()} {first.family.strip().lower()}", child.birth_date.isoformat())
+
+
+def _local_ids(child: Child) -> set[tuple[str, str]]:
+    return {(local.agency, local.value) for local in child.identifiers.local_ids}
+
+
+def _parents(messages: Iterable[Message]) -> set[str]:
+    return {
+        person.identifiers.nhs_number
+        for message in messages for person in message.subject.related_people
+        if person.relationship is Relationship.PARENT and person.identifiers and person.identifiers.nhs_number
+    }
+
+
+def _target(messages: Sequence[Message], child: str | None, unborn_mother: str | None) -> str | None:
+    if child is not None or unborn_mother is not None:
+        return child
+    numbers = Counter(m.subject.identifiers.nhs_number for m in messages if m.subject.identifiers.nhs_number)
+    if len(numbers) > 1:
+        raise UsageError("the messages are about more than one child: name one with --child NHS_NUMBER")
+    if not numbers:
+        raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
+                         "child's mother with --unborn")
+    return next(iter(numbers))
+
+
+def _linked(message: Message, mothers: set[str], born: dt.date | None) -> bool:
+    subject = message.subject
+    if not subject.unborn or subject.mother is None or subject.mother.nhs_number not in mothers:
+        return False
+    due = subject.expected_delivery_date
+    return born is None or due is None or due - _BEFORE_BIRTH <= born <= due + _AFTER_BIRTH
+
+
+def _unique(messages: Iterable[Message]) -> list[Message]:
+    """One copy per message id: the one that withholds least (two views of one message are one message)."""
+    best: dict[str, Message] = {}
+    for message in messages:
+        key = str(message.id)
+        current = best.get(key)
+        withheld = len(message.view.withheld) if message.view else 0
+        if current is None or withheld < (len(current.view.withheld) if current.view else 0):
+            best[key] = message
+    return list(best.values())
+
+
+def _sort_key(entry: Entry) -> tuple[dt.date, dt.date, dt.datetime, str, str]:
+    return (entry.event_date.earliest, entry.event_date.latest, entry.recorded, entry.agency, entry.id)
+
+
+def _apply_history(messages: list[Message], entries: dict[str, list[Entry]]) -> None:
+    """Supersession and withdrawal, each only by the agency that sent the original."""
+    sender = {str(m.id): m.sender.agency for m in messages}
+    for message in sorted(messages, key=lambda m: m.created):
+        old = str(message.thread.supersedes) if message.thread.supersedes else None
+        if old in entries and sender.get(old) == message.sender.agency and entries[str(message.id)]:
+            replaced = entries.pop(old)
+            head, *rest = entries[str(message.id)]
+            earlier = [Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded)
+                       for e in replaced if e.id.endswith("#")]
+            history = tuple(v for e in replaced for v in e.history) + tuple(earlier)
+            entries[str(message.id)] = [attrs.evolve(head, history=history), *rest]
+    for message in messages:
+        body = message.body
+        if not isinstance(body, WithdrawalBody):
+            continue
+        target = str(body.message_id)
+        if target not in entries or sender.get(target) != message.sender.agency:
+            continue
+        if body.reason is WithdrawalReason.WRONG_CHILD:
+            entries[target] = [Entry(
+                id=f"{target}#", message_id=target, message_type="withdrawal", agency=message.sender.agency,
+                event_date=PartialDate(message.created.year, message.created.month, message.created.day),
+                recorded=message.created, event_type="withdrawn",
+                summary="A message was withdrawn as about the wrong child; its content is not shown.",
+                state=EntryState.WITHDRAWN, withdrawal_reason=body.reason,
+            )]
+        else:
+            entries[target] = [attrs.evolve(e, state=EntryState.WITHDRAWN, withdrawal_reason=body.reason)
+                               for e in entries[target]]
+
+
+def _merge_records(entries: list[Entry]) -> list[Entry]:
+    """Entries from the same source record are one event: keep the latest, the others as history."""
+    by_record: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    rest: list[Entry] = []
+    for entry in entries:
+        if entry.source_record_reference:
+            by_record[(entry.agency, entry.source_record_reference)].append(entry)
+        else:
+            rest.append(entry)
+    for group in by_record.values():
+        group.sort(key=lambda e: e.recorded)
+        *older, latest = group
+        history = tuple(Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded) for e in older
+                        if e.summary != latest.summary)
+        rest.append(attrs.evolve(latest, history=latest.history + history))
+    return rest
+
+
+def _flag_alike(entries: list[Entry]) -> list[Entry]:
+    """Entries alike in day, agency, kind and text, from different records: kept, and flagged."""
+    groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for entry in (e for e in entries if e.state is EntryState.CURRENT):
+        key = (str(entry.event_date), entry.agency, entry.event_type, " ".join(entry.summary.lower().split()))
+        groups[key].append(entry.id)
+    alike = {i: tuple(j for j in ids if j != i) for ids in groups.values() if len(ids) > 1 for i in ids}
+    return [attrs.evolve(e, possible_duplicates=alike[e.id]) if e.id in alike else e for e in entries]
+
+
+def build_chronology(
+    messages: Iterable[Message],
+    *,
+    generated: dt.datetime,
+    child: str | None = None,
+    unborn_mother: str | None = None,
+    unreadable: Sequence[Unreadable] = (),
+    thresholds: Thresholds | None = None,
+) -> Chronology:
+    """Build the chronology of the child with NHS number ``child`` (or of an unborn child by its mother).
+
+    Without either, the messages must be about one child by NHS number.
+    ``generated`` is the time the chronology is built (patterns such as
+    overdue responses are judged at it). Raises
+    :class:`~concernshare.errors.UsageError` if the child cannot be told.
+    """
+    unique = _unique(messages)
+    target = _target(unique, child, unborn_mother)
+    exact = [m for m in unique if target is not None and m.subject.identifiers.nhs_number == target]
+    born = next((m.subject.birth_date for m in exact if m.subject.birth_date), None)
+    mothers = _parents(exact) | ({unborn_mother} if unborn_mother else set())
+    linked = [m for m in unique if m not in exact and _linked(m, mothers, born)]
+    known_names = {key for m in exact if (key := _name_key(m.subject))}
+    known_ids = set().union(*(_local_ids(m.subject) for m in exact)) if exact else set()
+    probable: list[tuple[Message, str]] = []
+    conflicts: list[str] = []
+    for message in unique:
+        if message in exact or message in linked:
+            continue
+        number, key = message.subject.identifiers.nhs_number, _name_key(message.subject)
+        if number is not None:
+            if key is not None and key in known_names:
+                conflicts.append(str(message.id))
+        elif key is not None and key in known_names:
+            probable.append((message, "same name and birth date, no NHS number"))
+        elif _local_ids(message.subject) & known_ids:
+            probable.append((message, "same local case-system id, no NHS number"))
+    joined = exact + linked
+    by_message = {str(m.id): list(entries_of(m)) for m in joined}
+    for message in linked:
+        by_message[str(message.id)] = [attrs.evolve(e, match=Match.UNBORN_LINK) for e in by_message[str(message.id)]]
+    _apply_history(joined, by_message)
+    entries = _flag_alike(_merge_records([e for group in by_message.values() for e in group]))
+    entries.sort(key=_sort_key)
+    maybe = sorted(
+        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason) for m, reason in probable for e in entries_of(m)),
+        key=_sort_key,
+    )
+    subject = exact[0].subject if exact else None
+    names = sorted({f"{(m.subject.name.given or '')} {(m.subject.name.family or '')}".strip()
+                    for m in exact if m.subject.name})
+    return Chronology(
+        format_version=CHRONOLOGY_VERSION, generated=generated,
+        child=ChronologyChild(nhs_number=target, mother_nhs_number=unborn_mother,
+                              birth_date=subject.birth_date if subject else None, names=tuple(n for n in names if n)),
+        entries=tuple(entries), probable=tuple(maybe), conflicts=tuple(sorted(conflicts)),
+        patterns=find_patterns(entries, joined, generated, thresholds or Thresholds()),
+        unreadable=tuple(unreadable), agencies=tuple(dict.fromkeys(e.agency for e in entries)),
+    )

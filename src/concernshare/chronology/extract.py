@@ -1,0 +1,127 @@
+"""Turn one message into chronology entries: every type of message says something about the child's life."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from concernshare.chronology.model import Entry
+from concernshare.records import (
+    AccessNotificationBody,
+    AcknowledgementBody,
+    AssessmentSummaryBody,
+    ChronologyBody,
+    ChronologyEntry,
+    ConcernBody,
+    DecisionBody,
+    DomesticAbuseNotificationBody,
+    EscalationBody,
+    InformationRequestBody,
+    InformationResponseBody,
+    Message,
+    NonEngagementEvent,
+    Observation,
+    PartialDate,
+    UpdateBody,
+    WithdrawalBody,
+    YesNoUnknown,
+)
+
+__all__ = ["entries_of"]
+
+
+def _day(moment: dt.datetime | dt.date) -> PartialDate:
+    day = moment.astimezone(dt.UTC).date() if isinstance(moment, dt.datetime) else moment
+    return PartialDate(day.year, day.month, day.day)
+
+
+def _entry(message: Message, pointer: str, **values: object) -> Entry:
+    values.setdefault("agency", message.sender.agency)
+    values.setdefault("author_role", message.sender.practitioner.role)
+    values.setdefault("recorded", message.created)
+    return Entry(id=f"{message.id}#{pointer}", message_id=str(message.id), message_type=str(message.type),
+                 **values)  # type: ignore[arg-type]
+
+
+def _observation(message: Message, pointer: str, observation: Observation) -> Entry:
+    return _entry(
+        message, pointer, event_date=observation.observed, event_type="observation",
+        author_role=observation.observed_by, summary=observation.description,
+        child_seen=YesNoUnknown.YES if observation.child_seen else YesNoUnknown.NO,
+    )
+
+
+def _missed(message: Message, pointer: str, event: NonEngagementEvent) -> Entry:
+    challenged = "challenged" if event.challenged else "not challenged"
+    return _entry(
+        message, pointer, event_date=event.date, event_type="non_engagement", non_engagement=event.kind,
+        summary=f"{event.service}: {event.appointment} ({event.kind.value.replace('_', ' ')}; {challenged})",
+        significance=event.impact_on_child, child_seen=YesNoUnknown.NO,
+        source_record_reference=event.source_record_reference,
+    )
+
+
+def _recorded(message: Message, pointer: str, item: ChronologyEntry) -> Entry:
+    return _entry(
+        message, pointer, agency=item.source_agency, author_role=item.author_role, event_date=item.event_date,
+        recorded=dt.datetime.combine(item.recorded_date, dt.time.min, tzinfo=dt.UTC), event_type=item.event_type.value,
+        summary=item.summary, significance=item.significance, child_seen=item.child_seen, impact=item.impact,
+        source_record_reference=item.source_record_reference,
+    )
+
+
+def _details(message: Message, body: ConcernBody | UpdateBody) -> Iterator[Entry]:
+    for index, observation in enumerate(body.observations):
+        yield _observation(message, f"/body/observations/{index}", observation)
+    for index, event in enumerate(body.non_engagement):
+        yield _missed(message, f"/body/non_engagement/{index}", event)
+
+
+def entries_of(message: Message) -> Iterator[Entry]:
+    """Yield the chronology entries a message holds (a withdrawal yields none: it acts on others)."""
+    body, created = message.body, message.created
+    if isinstance(body, ConcernBody):
+        kinds = ", ".join(t.value.replace("_", " ") for t in body.concern_types)
+        yield _entry(message, "", event_date=_day(created), event_type="concern_raised", summary=body.summary,
+                     significance=f"{kinds}; risk {body.risk_level.value.replace('_', ' ')}"
+                     + ("; immediate danger" if body.immediate_danger else ""))
+        yield from _details(message, body)
+    elif isinstance(body, UpdateBody):
+        yield _entry(message, "", event_date=_day(created), event_type="concern_updated", summary=body.what_changed)
+        yield from _details(message, body)
+    elif isinstance(body, DecisionBody):
+        outcome = body.outcome.value.replace("_", " ")
+        yield _entry(message, "", event_date=_day(body.decided_at), event_type="decision",
+                     author_role=body.decided_by.role, summary=f"{outcome}: {body.reasons}",
+                     significance=f"the front door treats it as a {body.contact_or_referral.value}")
+    elif isinstance(body, AcknowledgementBody):
+        following = f"; next: {body.next_steps}" if body.next_steps else ""
+        yield _entry(message, "", event_date=_day(body.received_at), event_type="acknowledgement",
+                     summary=f"message {body.outcome.value}{following}")
+    elif isinstance(body, ChronologyBody | InformationResponseBody):
+        if isinstance(body, InformationResponseBody):
+            known = "nothing known" if body.nothing_known else (body.information or "information given")
+            yield _entry(message, "", event_date=_day(created), event_type="information_response", summary=known)
+        for index, item in enumerate(body.entries):
+            yield _recorded(message, f"/body/entries/{index}", item)
+    elif isinstance(body, InformationRequestBody):
+        yield _entry(message, "", event_date=_day(created), event_type="information_request",
+                     summary=f"{body.asked} ({body.purpose})")
+    elif isinstance(body, DomesticAbuseNotificationBody):
+        seen = {"yes": YesNoUnknown.YES, "no": YesNoUnknown.NO}.get(body.child_present.value, YesNoUnknown.UNKNOWN)
+        yield _entry(message, "", event_date=_day(body.incident_at), event_type="police_incident",
+                     summary=body.circumstances, significance=body.childs_voice, child_seen=seen)
+    elif isinstance(body, AssessmentSummaryBody):
+        grades = ", ".join(f"{g.area} {g.grade}" for g in body.area_grades)
+        yield _entry(message, "", event_date=_day(body.assessed_on), event_type="assessment",
+                     author_role=body.assessor.role, summary=f"{body.tool} {body.tool_version}: {grades}",
+                     significance=body.overall_view)
+    elif isinstance(body, EscalationBody):
+        yield _entry(message, "", event_date=_day(created), event_type="escalation",
+                     summary=f"level {body.level}: {body.reason}", significance=body.outcome_sought)
+    elif isinstance(body, AccessNotificationBody):
+        yield _entry(message, "", agency=body.accessed_by, author_role=body.accessor_role,
+                     event_date=_day(body.accessed_at), event_type="record_accessed",
+                     summary=f"record looked at in {body.setting.value.replace('_', ' ')}")
+    elif isinstance(body, WithdrawalBody):  # pragma: no branch - the twelve types are covered
+        return

@@ -1,0 +1,195 @@
+"""Patterns across a chronology, each with configurable thresholds and the entries behind it.
+
+No explanation names a personal value: counts, kinds of event, agencies and
+dates only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.records import (
+    AssessmentSummaryBody,
+    DecisionBody,
+    DecisionOutcome,
+    EscalationBody,
+    InformationRequestBody,
+    InformationResponseBody,
+    Message,
+    NonEngagementKind,
+    YesNoUnknown,
+)
+from concernshare.routing import deadlines
+
+__all__ = ["Thresholds", "find_patterns"]
+
+_MISSED = frozenset({NonEngagementKind.WAS_NOT_BROUGHT, NonEngagementKind.NO_ACCESS_VISIT,
+                     NonEngagementKind.DID_NOT_ATTEND})
+_ASSESSING = frozenset({DecisionOutcome.CHILD_IN_NEED_ASSESSMENT, DecisionOutcome.STRATEGY_DISCUSSION,
+                        DecisionOutcome.SECTION_47_ENQUIRY, DecisionOutcome.IMMEDIATE_PROTECTION})
+
+
+@attrs.frozen(kw_only=True)
+class Thresholds:
+    """When a pattern is flagged; every number can be set locally."""
+
+    missed_contacts: int = 3
+    missed_window: dt.timedelta = dt.timedelta(days=90)
+    concerns_without_assessment: int = 2
+    unseen_gap: dt.timedelta = dt.timedelta(days=42)
+    rising_window: dt.timedelta = dt.timedelta(days=90)
+    rising_factor: float = 2.0
+    rising_minimum: int = 3
+
+
+def _current(entries: Sequence[Entry]) -> list[Entry]:
+    return [e for e in entries if e.state is EntryState.CURRENT]
+
+
+def _span(first: Entry, last: Entry) -> str:
+    return f"between {first.event_date} and {last.event_date}"
+
+
+def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
+    """Runs of missed contacts: every one in some window holding the threshold, overlapping windows joined."""
+    missed = [e for e in _current(entries)
+              if e.non_engagement in _MISSED or (e.event_type == "non_engagement" and e.non_engagement is None)]
+    flagged: dict[str, Entry] = {}
+    for index, first in enumerate(missed):
+        start = first.event_date.earliest
+        window = [e for e in missed[index:] if e.event_date.earliest - start <= limits.missed_window]
+        if len(window) >= limits.missed_contacts:
+            flagged.update((e.id, e) for e in window)
+    runs: list[list[Entry]] = []
+    for entry in (e for e in missed if e.id in flagged):
+        if runs and entry.event_date.earliest - runs[-1][-1].event_date.earliest <= limits.missed_window:
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    for run in runs:
+        agencies = sorted({e.agency for e in run})
+        yield Pattern(
+            kind=PatternKind.REPEATED_NON_ENGAGEMENT, entries=tuple(e.id for e in run),
+            explanation=f"{len(run)} missed contacts (was not brought, no access or did not attend) "
+            f"{_span(run[0], run[-1])}, at least {limits.missed_contacts} within {limits.missed_window.days} days, "
+            f"recorded by {len(agencies)} {'agency' if len(agencies) == 1 else 'agencies'} ({', '.join(agencies)}); "
+            "each should prompt a look at its impact on the child",
+        )
+
+
+def _assessed(message: Message) -> bool:
+    body = message.body
+    return isinstance(body, AssessmentSummaryBody) or (
+        isinstance(body, DecisionBody) and (body.assessment_concluded or body.outcome in _ASSESSING)
+    )
+
+
+def _unassessed(entries: Sequence[Entry], messages: Sequence[Message], limits: Thresholds) -> Iterator[Pattern]:
+    assessments = sorted(m.created for m in messages if _assessed(m))
+    run: list[Entry] = []
+    for entry in (e for e in _current(entries) if e.event_type == "concern_raised"):
+        if run and any(run[-1].recorded <= moment <= entry.recorded for moment in assessments):
+            run = []
+        run.append(entry)
+    if len(run) >= limits.concerns_without_assessment and not any(m >= run[0].recorded for m in assessments):
+        yield Pattern(
+            kind=PatternKind.CONCERNS_WITHOUT_ASSESSMENT, entries=tuple(e.id for e in run),
+            explanation=f"{len(run)} concerns {_span(run[0], run[-1])} and no assessment since the first",
+        )
+
+
+def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datetime) -> Iterator[Pattern]:
+    calendar = deadlines.WorkingCalendar()
+    by_id = {e.message_id: e for e in entries if e.id.endswith("#")}
+    decided: dict[object, dt.datetime] = {}
+    answered: dict[object, dt.datetime] = {}
+    replies: dict[object, dt.datetime] = {}
+    for m in sorted(messages, key=lambda m: m.created, reverse=True):  # the first answer wins
+        if isinstance(m.body, DecisionBody):
+            decided[m.body.concern_id] = m.created
+        if isinstance(m.body, InformationResponseBody):
+            answered[m.body.request_id] = m.created
+        if m.thread.in_reply_to:
+            replies[m.thread.in_reply_to] = m.created
+    for message in messages:
+        entry = by_id.get(str(message.id))
+        if entry is None or entry.state is not EntryState.CURRENT:
+            continue
+        due: dt.datetime | None = None
+        answer: dt.datetime | None = None
+        what = ""
+        if message.type == "concern":
+            due = deadlines.due(deadlines.REFERRAL_DECISION, message.created, calendar=calendar)
+            answer, what = decided.get(message.id), "a decision on the concern"
+        elif isinstance(message.body, InformationRequestBody):
+            due, answer, what = message.body.respond_by, answered.get(message.id), "an information response"
+        elif isinstance(message.body, EscalationBody):
+            due, answer, what = message.body.respond_by, replies.get(message.id), "a response to the escalation"
+        if due is not None and ((answer is None and at > due) or (answer is not None and answer > due)):
+            late = "came late" if answer is not None else f"had not come by {at.date()}"
+            yield Pattern(kind=PatternKind.OVERDUE_RESPONSE, entries=(entry.id,),
+                          explanation=f"{what} was due by {due.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC and {late}")
+
+
+def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
+    seen = [e for e in _current(entries) if e.child_seen is YesNoUnknown.YES and e.event_date.precision == "day"]
+    for before, after in itertools.pairwise(seen):
+        gap = after.event_date.earliest - before.event_date.latest
+        if gap > limits.unseen_gap:
+            yield Pattern(kind=PatternKind.UNSEEN_GAP, entries=(before.id, after.id),
+                          explanation=f"no agency recorded seeing the child for {gap.days} days, "
+                          f"{_span(before, after)}")
+
+
+def _rising(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
+    concerns = [e for e in _current(entries) if e.event_type == "concern_raised"]
+    if not concerns:
+        return
+    end = concerns[-1].event_date.earliest
+    recent = [e for e in concerns if end - e.event_date.earliest < limits.rising_window]
+    earlier = [e for e in concerns if limits.rising_window <= end - e.event_date.earliest < 2 * limits.rising_window]
+    if len(recent) >= limits.rising_minimum and len(recent) >= limits.rising_factor * max(len(earlier), 1):
+        yield Pattern(kind=PatternKind.RISING_FREQUENCY, entries=tuple(e.id for e in recent),
+                      explanation=f"{len(recent)} concerns in the last {limits.rising_window.days} days against "
+                      f"{len(earlier)} in the {limits.rising_window.days} days before")
+
+
+def _withdrawn(entries: Sequence[Entry]) -> Iterator[Pattern]:
+    withdrawn = [e for e in entries if e.state is EntryState.WITHDRAWN and e.message_type == "concern"
+                 and e.id.endswith("#")]
+    if withdrawn:
+        reasons = sorted({str(e.withdrawal_reason) for e in withdrawn})
+        yield Pattern(kind=PatternKind.WITHDRAWN_CONCERN, entries=tuple(e.id for e in withdrawn),
+                      explanation=f"{len(withdrawn)} concern{'s' if len(withdrawn) > 1 else ''} withdrawn "
+                      f"({', '.join(reasons)}); a withdrawn concern is kept and marked, not removed")
+
+
+def _duplicates(entries: Sequence[Entry]) -> Iterator[Pattern]:
+    done: set[str] = set()
+    for entry in entries:
+        if entry.possible_duplicates and entry.id not in done:
+            group = (entry.id, *entry.possible_duplicates)
+            done.update(group)
+            yield Pattern(kind=PatternKind.POSSIBLE_DUPLICATE, entries=group,
+                          explanation=f"{len(group)} entries look alike (same day, agency, kind and text) but come "
+                          "from different records: all are kept and counted; a person should check them")
+
+
+def find_patterns(
+    entries: Sequence[Entry], messages: Sequence[Message], at: dt.datetime, limits: Thresholds,
+) -> tuple[Pattern, ...]:
+    """Every pattern found in ordered ``entries`` (from ``messages``), judged at time ``at``."""
+    return (
+        *_missed(entries, limits),
+        *_unassessed(entries, messages, limits),
+        *_overdue(entries, messages, at),
+        *_unseen(entries, limits),
+        *_rising(entries, limits),
+        *_withdrawn(entries),
+        *_duplicates(entries),
+    )
