@@ -19,8 +19,11 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "invalid"
-# By number; a need-to-know view of a message shares its number and gets a "v" ("09v").
-VALID = {p.name[:2] + ("v" if "-view" in p.name else ""): p for p in (ROOT / "messages").glob("*.json")}
+# By number, the first file of each number; a need-to-know view of a message shares its number and gets
+# a "v" ("09v").
+VALID: dict[str, pathlib.Path] = {}
+for _path in sorted((ROOT / "messages").glob("*.json")):
+    VALID.setdefault(_path.name[:2] + ("v" if "-view" in _path.name else ""), _path)
 
 Doc = dict[str, Any]
 

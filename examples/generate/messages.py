@@ -168,6 +168,7 @@ JOANNE = {"name": "Joanne Fisk", "role": "Police constable", "team": "Response, 
 ALAN = {"name": "Alan Carver", "role": "Detective sergeant", "team": "Public Protection Unit"}
 CLAIRE = {"name": "Claire Dunmore", "role": "Paediatric liaison nurse",
           "team": "Emergency Department", "contact": {"phone": "01632 960500"}}
+MARGARET = {"name": "Margaret Osei", "role": "Designated safeguarding lead", "team": "Example Primary School"}
 AMINA = {"name": "Amina Yusuf", "role": "Community midwife", "team": "Safeguarding Midwifery Team",
          "contact": {"phone": "01632 960600", "email": "midwifery.safeguarding@example.org"}}
 
@@ -439,6 +440,31 @@ FILES.append(("06-chronology-gp.json", message(
     decided_by=IMRAN, decided_at="2013-09-18T11:10",
     why="A referral has been made: the multi-agency chronology for the strategy discussion needs the GP's entries, and the health visitor holding the case needs the same picture.",
     thread={"in_reply_to": DECISION}, mid=CHRONO,
+)))
+
+# 06 (school) ------------------------------------------------------------------------------
+SCHOOL_GATE = {
+    "event_date": "2013-06", "recorded_date": "2013-06-28", "source_agency": SCHOOL,
+    "author_role": "Designated safeguarding lead", "event_type": "other",
+    "summary": "Kai was brought to the school gate in a buggy by his grandmother at collection time on several days; staff noticed he looked pale and thin and was often in the same clothes.",
+    "significance": "Kai has no setting of his own: school staff were among the few professionals who saw him outside health appointments.",
+    "child_seen": "yes", "impact": "negative", "source_record_reference": "CPOMS-EX-3391",
+}
+SCHOOL_TYLER = {
+    "event_date": "2013-09-09", "recorded_date": "2013-09-09", "source_agency": SCHOOL,
+    "author_role": "Designated safeguarding lead", "event_type": "education",
+    "summary": "Kai's brother said at breakfast club that there was 'no food at home' for the baby and that he shares his cereal with him.",
+    "significance": "What an older sibling says about food at home bears directly on the concern about Kai's weight.",
+    "child_seen": "no", "impact": "negative", "action_taken": "Recorded and discussed with the headteacher; the school was not aware of the health visiting concern.",
+    "source_record_reference": "CPOMS-EX-3417",
+}
+FILES.append(("06-chronology-school.json", message(
+    "06-chronology-school", "chronology", "2013-09-18T14:05", SCHOOL, MARGARET, [MASH], KAI,
+    {"entries": [SCHOOL_GATE, SCHOOL_TYLER]},
+    basis={**LA_BASIS, "statutory_gateways": ["children_act_1989_s47", "children_act_2004_s11"]},
+    decided_by=MARGARET, decided_at="2013-09-18T13:50",
+    why="The MASH asked the agencies that know the family for what they hold; the school saw Kai at the gate and heard from his brother about food at home.",
+    thread={"in_reply_to": DECISION}, mid=uid("06-chronology-school"),
 )))
 
 # 07 ---------------------------------------------------------------------------------------

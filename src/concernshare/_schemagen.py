@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from concernshare import FORMAT_VERSION
+from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology
 from concernshare.directory import DIRECTORY_VERSION, Directory
 from concernshare.records._fields import META
 from concernshare.records.bodies import BODIES, Body
@@ -39,10 +40,12 @@ from concernshare.records.types import (
 from concernshare.routing.rules import RULES_VERSION, RuleSet
 
 __all__ = [
+    "CHRONOLOGY_SCHEMA_ID",
     "DIRECTORY_SCHEMA_ID",
     "MESSAGE_SCHEMA_ID",
     "ROUTING_SCHEMA_ID",
     "SCHEMAS",
+    "chronology_schema",
     "directory_schema",
     "message_schema",
     "routing_schema",
@@ -52,6 +55,7 @@ __all__ = [
 MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
 DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
 ROUTING_SCHEMA_ID: Final = "urn:concernshare:schema:1:routing"
+CHRONOLOGY_SCHEMA_ID: Final = "urn:concernshare:schema:1:chronology"
 
 #: Schemas of the value types, each with its description.
 _VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
@@ -256,11 +260,24 @@ def routing_schema() -> dict[str, Any]:
     )
 
 
+def chronology_schema() -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) of a chronology export."""
+    builder = _Builder()
+    return _document(
+        builder, builder.object_schema(Chronology), schema_id=CHRONOLOGY_SCHEMA_ID,
+        title=f"concernshare chronology export, format {CHRONOLOGY_VERSION}",
+        description="One child's merged multi-agency chronology: entries in order, probable matches for a person "
+        "to confirm, identifier conflicts, patterns with the entries behind them, and inputs that could not be "
+        "read.",
+    )
+
+
 #: Every generated schema, by the file it is committed as.
 SCHEMAS: Final = {
     "message.schema.json": message_schema,
     "directory.schema.json": directory_schema,
     "routing.schema.json": routing_schema,
+    "chronology.schema.json": chronology_schema,
 }
 
 

@@ -29,6 +29,7 @@ KINDS: Final = {
     "message": "message.schema.json",
     "directory": "directory.schema.json",
     "routing": "routing.schema.json",
+    "chronology": "chronology.schema.json",
 }
 
 _NAIVE: Final = re.compile(NAIVE_DATE_TIME)
