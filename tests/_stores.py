@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,17 +32,22 @@ def postgres_dsn() -> str:
     return os.environ.get("CONCERNSHARE_TEST_POSTGRES", DEFAULT_DSN)
 
 
+def _shown(dsn: str) -> str:
+    """The DSN without its password, for messages."""
+    return re.sub(r"(password=)\S+", r"\1***", re.sub(r"(://[^:@/]+:)[^@/]*@", r"\1***@", dsn))
+
+
 @functools.cache
 def _postgres_problem() -> str | None:
     """Why PostgreSQL cannot be used, or None if it can."""
     try:
         import psycopg  # noqa: PLC0415  (optional: only the PostgreSQL tests need it)
-    except ImportError:
-        return "psycopg is not installed (pip install psycopg)"
+    except ImportError as error:
+        return f"psycopg cannot be imported ({error}); install it, and libpq, with pip install psycopg"
     try:
         psycopg.connect(postgres_dsn(), connect_timeout=5).close()
     except psycopg.Error as error:
-        return f"cannot connect to {postgres_dsn()}: {str(error).strip()}"
+        return f"cannot connect to {_shown(postgres_dsn())}: {str(error).strip()}"
     return None
 
 

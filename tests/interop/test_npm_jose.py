@@ -143,15 +143,14 @@ def test_npm_jose_refuses_what_it_should(agencies: Agencies, npm_jose: NodeJose)
     ciphertext = bytearray(b64decode(document["ciphertext"]))
     ciphertext[0] ^= 1
     tampered = json.dumps({**document, "ciphertext": b64encode(bytes(ciphertext))}).encode()
-    for key, sender, data in [
-        (agencies.private[GP], agencies.public[HV], sealed),
-        (agencies.private[MASH], agencies.public[HV], tampered),
-        (agencies.private[MASH], agencies.public[GP], sealed),
+    for key, sender, data, error in [
+        (agencies.private[GP], agencies.public[HV], sealed, b"ERR_JWE_DECRYPTION_FAILED"),
+        (agencies.private[MASH], agencies.public[HV], tampered, b"ERR_JWE_DECRYPTION_FAILED"),
+        (agencies.private[MASH], agencies.public[GP], sealed, b"ERR_JWS_SIGNATURE_VERIFICATION_FAILED"),
     ]:
         done = npm_jose("open", key, sender, stdin=data)
-        assert done.returncode == 1
-        assert done.stdout == b""
-        assert done.stderr.startswith(b"jose_interop: ERR_")
+        assert (done.returncode, done.stdout) == (1, b"")
+        assert done.stderr.startswith(b"jose_interop: " + error + b":")
 
 
 # -- sealed by npm jose, opened here -------------------------------------------------------

@@ -1,10 +1,15 @@
 """What the SQLite and PostgreSQL stores share: the tables and every statement, written once.
 
-Statements are templates: ``{p}`` is the table prefix (a validated, quoted
-schema name on PostgreSQL, nothing on SQLite), ``{time}`` and ``{text}`` the
-column types, and ``?`` marks each bound parameter (PostgreSQL's driver writes
-it ``%s``; the templates contain no other ``?`` or ``%``). Values are always
-bound, never formatted in.
+Statements are templates filled once per store: ``{p}`` is the table prefix
+(a validated, quoted schema name on PostgreSQL, nothing on SQLite),
+``{time}`` and ``{text}`` the column types, ``{delivery}`` and the like the
+column lists below, and ``?`` marks each bound parameter (PostgreSQL's driver
+writes it ``%s``; the templates contain no other ``?`` or ``%``). Values are
+always bound, never formatted in.
+
+Deliveries carry the answer that closed them (``closed_by``, ``closed_at``),
+set when the delivery or the answer is recorded, whichever comes second, in
+the same transaction; so :meth:`SQLStore.overdue` is one indexed query.
 """
 
 from __future__ import annotations

@@ -545,7 +545,7 @@ def lawful_bases(draw: st.DrawFn, *, at: dt.datetime | None = None) -> LawfulBas
     conditions = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=_ITEMS, unique=True)
                       .filter(lambda chosen: bool(set(chosen) & PRIMARY_CONDITIONS)))
     consent = draw(st.sampled_from(ConsentStatus))
-    reason = (st.sampled_from(ConsentNotSoughtReason) if consent is not ConsentStatus.NOT_SOUGHT
+    reason = (st.sampled_from(ConsentNotSoughtReason) if consent is ConsentStatus.NOT_SOUGHT
               else st.none())
     return draw(_derive(LawfulBasis, _when(at), conditions=st.just(tuple(conditions)),
                         consent=st.just(consent), consent_not_sought_reason=reason))

@@ -1,0 +1,224 @@
+"""``concernshare chronology``: one child's multi-agency chronology from message files, folders and sealed messages.
+
+Every input that cannot be read, opened or validated is named with its
+problem on stderr and in the chronology, and the exit code is 1; nothing is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Final
+
+import attrs
+
+from concernshare.chronology import Chronology, Unreadable, build_chronology
+from concernshare.chronology.export import to_csv, to_html, to_json
+from concernshare.cli._inputs import (
+    EXIT_INVALID,
+    EXIT_OK,
+    load_directory,
+    now,
+    read_private,
+    slug,
+    state_store,
+)
+from concernshare.crypto import keys
+from concernshare.directory import Directory
+from concernshare.errors import ConcernshareError, ContentRefused, InvalidDocument, SealError, UsageError
+from concernshare.records import Message, Status
+from concernshare.records.identifiers import nhs_number_ok
+from concernshare.sealing import OpenPolicy, open_sealed, verify_message
+from concernshare.stores import SQLiteStore
+from concernshare.validation import validate
+
+__all__ = ["register"]
+
+#: Progress goes to stderr every this many inputs (on a terminal, or when there are more than this many).
+PROGRESS_EVERY: Final = 1000
+_LIMIT: Final = 16 * 1024 * 1024  # the largest sealed document the JOSE layer reads
+_EVERY_STATUS: Final = OpenPolicy(accept_status=frozenset(Status))
+_SUFFIXES: Final = {".html": "html", ".htm": "html", ".csv": "csv"}
+
+
+def register(commands: Any) -> None:
+    """Add the chronology command."""
+    parser = commands.add_parser(
+        "chronology", help="build one child's multi-agency chronology: JSON, CSV or an HTML report",
+        description="Merge every agency's messages about one child into one ordered chronology with its patterns "
+        "flagged. Reads message files, folders (every *.json in them, recursively) and sealed messages (opened as "
+        "archives with --key, --directory and --authority). An input that cannot be read is named on stderr and "
+        "in the output, and the exit code is 1.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="a message, a sealed message, or a folder")
+    parser.add_argument("--child", metavar="NHS_NUMBER",
+                        help="the child (needed when the messages are about more than one child)")
+    parser.add_argument("--unborn", metavar="MOTHER_NHS_NUMBER",
+                        help="for a child not yet born (or born since), the mother's NHS number")
+    parser.add_argument("--format", choices=("json", "csv", "html"),
+                        help="the output (default: html for an -o ending .html, csv for .csv, else json)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    keys_group = parser.add_argument_group("sealed and signed inputs")
+    keys_group.add_argument("--key", metavar="PRIVATE_JWKS", help="your agency's private keys, to open sealed inputs")
+    keys_group.add_argument("--directory", metavar="DIRECTORY", help="the signed trust directory")
+    keys_group.add_argument("--authority", metavar="PUBLIC_JWKS", help="the pinned authority public key(s)")
+    keys_group.add_argument("--receipts", metavar="STORE",
+                            help="your SQLite replay and receipt store (default: your agency's in the state folder)")
+    parser.set_defaults(run=_chronology)
+
+
+@attrs.frozen
+class _Opener:
+    """What opening sealed inputs as archives needs: our keys, our agency, the directory, our receipt log."""
+
+    decrypters: tuple[keys.Decrypter, ...]
+    me: str | None
+    directory: Directory
+    store: SQLiteStore | None
+
+    def open(self, data: bytes) -> Message:
+        if self.me is None or self.store is None:
+            raise UsageError("concernshare: a sealed input needs --key to open it")
+        return open_sealed(data, self.decrypters, me=self.me, directory=self.directory, store=self.store, now=now(),
+                           archive=True, policy=_EVERY_STATUS).message
+
+    def verify(self, data: bytes) -> Message:
+        return verify_message(data, directory=self.directory, now=now(), store=self.store, archive=True,
+                              policy=_EVERY_STATUS).message
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    for name, number in (("--child", args.child), ("--unborn", args.unborn)):
+        if number is not None and not nhs_number_ok(number):
+            raise UsageError(f"concernshare: {name} takes a valid ten-digit NHS number")
+    given = [n for n in ("key", "directory", "authority") if getattr(args, n)]
+    if (args.directory is None) != (args.authority is None) or (args.key and len(given) < 3):
+        raise UsageError("concernshare: give --directory and --authority together (and --key with both)")
+    if args.receipts and not args.key:
+        raise UsageError("concernshare: --receipts goes with --key")
+
+
+def _opener(args: argparse.Namespace) -> _Opener | None:
+    if args.directory is None:
+        return None
+    if args.key is None:
+        return _Opener(decrypters=(), me=None, directory=load_directory(args), store=None)
+    private = read_private(args.key)
+    directory = load_directory(args)
+    me = next((found[0].id for key in private if (found := directory.key(key.kid)) is not None), None)
+    if me is None:
+        raise UsageError("concernshare: none of the keys in --key belongs to an agency in the directory")
+    store = SQLiteStore(args.receipts) if args.receipts else state_store(f"replay-{slug(me)}")
+    return _Opener(decrypters=tuple(keys.decrypters_from(private)), me=me, directory=load_directory(args, store),
+                   store=store)
+
+
+def _inputs(paths: Sequence[str]) -> Iterator[Path | Unreadable]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            yield Unreadable(source=raw, problem="no such file or folder")
+
+
+def _kind(data: bytes) -> str:
+    """``sealed``, ``signed`` or ``plain``: the JOSE JSON serialization is told by its members."""
+    if b'"ciphertext"' not in data and b'"signatures"' not in data:
+        return "plain"
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return "plain"
+    if isinstance(document, dict) and {"protected", "ciphertext"} <= document.keys():
+        return "sealed"
+    return "signed" if isinstance(document, dict) and {"payload", "signatures"} <= document.keys() else "plain"
+
+
+def _problem(error: ConcernshareError) -> str:
+    """Words for why an input was refused: the library's own, which never quote a personal value."""
+    if isinstance(error, ContentRefused) and error.problems:
+        return f"could not be opened: {error}: " + "; ".join(str(p) for p in error.problems[:5])
+    if isinstance(error, SealError):
+        return f"could not be opened: {error}"
+    return f"is not a valid message: {error}"
+
+
+def _read(path: Path, opener: _Opener | None) -> Message | Unreadable:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_LIMIT + 1)
+    except OSError as error:
+        return Unreadable(source=str(path), problem=f"cannot be read ({error.strerror})")
+    if len(data) > _LIMIT:
+        return Unreadable(source=str(path), problem=f"is larger than {_LIMIT} bytes")
+    kind = _kind(data)
+    if kind != "plain" and (opener is None or (kind == "sealed" and opener.me is None)):
+        needs = "--key, --directory and --authority" if kind == "sealed" else "--directory and --authority"
+        return Unreadable(source=str(path), problem=f"is a {kind} message: give {needs} to open it as an archive")
+    try:
+        if opener is not None and kind == "sealed":
+            return opener.open(data)
+        if opener is not None and kind == "signed":
+            return opener.verify(data)
+        return validate(data)
+    except (InvalidDocument, SealError) as error:
+        return Unreadable(source=str(path), problem=_problem(error)[:2000])
+
+
+def _gather(args: argparse.Namespace, opener: _Opener | None, err: IO[str]) -> tuple[list[Message], list[Unreadable]]:
+    inputs = list(_inputs(args.paths))
+    progress = err.isatty() or len(inputs) > PROGRESS_EVERY
+    messages: list[Message] = []
+    unreadable: list[Unreadable] = []
+    for count, item in enumerate(inputs, start=1):
+        result = _read(item, opener) if isinstance(item, Path) else item
+        if isinstance(result, Unreadable):
+            unreadable.append(result)
+            err.write(f"{result.source}: unreadable: {result.problem}\n")
+        else:
+            messages.append(result)
+        if progress and count % PROGRESS_EVERY == 0:
+            err.write(f"concernshare: read {count} of {len(inputs)} inputs\n")
+    return messages, unreadable
+
+
+def _render(chronology: Chronology, kind: str, statuses: set[Status]) -> bytes:
+    if kind == "html":
+        return to_html(chronology, statuses=statuses).encode("utf-8")
+    if kind == "csv":
+        return to_csv(chronology).encode("utf-8")
+    return to_json(chronology)
+
+
+def _write(data: bytes, kind: str, path: str | None, out: IO[str]) -> None:
+    if path is None:
+        out.write(data.decode("utf-8"))
+        return
+    try:  # a byte-order mark, so that Excel reads a CSV file as UTF-8
+        Path(path).write_bytes(b"\xef\xbb\xbf" + data if kind == "csv" else data)
+    except OSError as error:
+        raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
+
+
+def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes]) -> int:
+    _check_arguments(args)
+    kind = args.format or _SUFFIXES.get(Path(args.output).suffix.lower() if args.output else "", "json")
+    opener = _opener(args)
+    try:
+        messages, unreadable = _gather(args, opener, err)
+    finally:
+        if opener is not None and opener.store is not None:
+            opener.store.close()
+    chronology = build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
+                                  unreadable=unreadable)
+    _write(_render(chronology, kind, {m.status for m in messages}), kind, args.output, out)
+    err.write(f"{len(messages) + len(unreadable)} inputs: {len(messages)} read, {len(unreadable)} unreadable; "
+              f"{len(chronology.entries)} entries, {len(chronology.probable)} probable matches, "
+              f"{len(chronology.patterns)} patterns\n")
+    return EXIT_INVALID if unreadable else EXIT_OK

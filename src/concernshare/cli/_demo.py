@@ -1,0 +1,38 @@
+"""``concernshare demo``: play the example story end to end, offline, with throwaway keys."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from concernshare.cli._inputs import EXIT_OK, now
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add the demo command."""
+    demo = commands.add_parser(
+        "demo", help="play the example story end to end (offline, throwaway keys, exercise messages)",
+        description="Generate throwaway keys and a signed directory, then play the story of the examples: a health "
+        "visitor's neglect concern routed and sealed to the MASH, children's social care and the GP, each opening "
+        "its own view; the MASH's acknowledgement and decision; chronology entries from the GP and the school; a "
+        "police domestic-abuse notification to the school; and the chronology report.",
+    )
+    demo.add_argument("--out", metavar="DIR", help="the folder to play in (default: a new temporary folder)")
+    demo.set_defaults(run=_demo)
+
+
+def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    from concernshare.demo import run
+
+    folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="concernshare-demo-"))
+
+    def say(line: str) -> None:
+        out.write(line + "\n")
+        out.flush()
+
+    run(folder, now=now(), say=say)
+    return EXIT_OK

@@ -1,0 +1,137 @@
+"""``concernshare demo``: the story of the examples, played end to end with throwaway keys.
+
+Everything happens in one folder: keys for each agency, a directory signed by
+a throwaway authority, a tracker per agency, every sealed message, and the
+chronology report. All messages are ``exercise`` messages about invented
+people; nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+from concernshare.chronology import build_chronology
+from concernshare.exchange import receive, send
+from concernshare.records import Message, RecipientRole, Status
+from concernshare.routing.rules import RuleSet, load_rules
+from concernshare.routing.views import Sensitivity
+from concernshare.sealing import OpenPolicy
+from concernshare.stores import MemoryStore
+from concernshare.testing.world import World, make_world
+from concernshare.tracker import Tracker
+from concernshare.validation import validate
+
+__all__ = ["run"]
+
+HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
+GP, SCHOOL, POLICE = "ods:Y99GP", "school:999101", "police:99"
+_AGENCIES: Final = {
+    HV: [RecipientRole.HEALTH_VISITING], MASH: [RecipientRole.MASH], CSC: [RecipientRole.CHILDRENS_SOCIAL_CARE],
+    "la:E06000032/early-help": [RecipientRole.EARLY_HELP], GP: [RecipientRole.GP],
+    "ods:Y99AC/emergency-department": [RecipientRole.HOSPITAL], "ods:Y99AC/midwifery": [RecipientRole.MIDWIFERY],
+    SCHOOL: [RecipientRole.SCHOOL], POLICE: [RecipientRole.POLICE],
+}
+_KAI: Final = "9990000026"
+_POLICY: Final = OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE}))
+
+#: The story's steps: which example messages are sent at each, and what the step shows.
+_STEPS: Final = (
+    ("Health visiting raises a neglect concern: three appointments Kai was not brought to", ["01"]),
+    ("The MASH acknowledges the concern and decides on a strategy discussion", ["02", "03"]),
+    ("The MASH asks the GP and the police what they know; the GP answers", ["04", "05"]),
+    ("The GP and the school send their chronology entries", ["06-chronology-gp", "06-chronology-school"]),
+    ("Health visiting reports a fourth missed appointment; the Graded Care Profile is shared", ["07", "08"]),
+    ("The police send a domestic-abuse notification to the school", ["09-domestic-abuse-notification-police"]),
+    ("Children's social care steps the case down; health visiting escalates", ["10", "11"]),
+    ("The emergency department's record access is notified twice; the duplicate is withdrawn", ["12", "13", "14"]),
+    ("The midwife raises a concern about the unborn sibling", ["15"]),
+)
+
+
+def _story() -> dict[str, bytes]:
+    folder = importlib.resources.files("concernshare").joinpath("_story", "messages")
+    return {item.name: item.read_bytes() for item in folder.iterdir() if item.name.endswith(".json")}
+
+
+def _rules() -> RuleSet:
+    return load_rules(importlib.resources.files("concernshare").joinpath("_story", "mash-front-door.json")
+                      .read_bytes())
+
+
+def _pick(story: dict[str, bytes], prefix: str) -> Message:
+    (name,) = [n for n in story if n.startswith(prefix) and "-view" not in n]
+    return attrs.evolve(validate(story[name]), sent=None)
+
+
+def _trackers(world: World) -> dict[str, Tracker]:
+    """One tracker per agency, in memory: the demo shows the loop, not the durability (tests prove that)."""
+    return {agency: Tracker(MemoryStore()) for agency in world.agencies}
+
+
+def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
+    """Play the story in ``folder`` starting at ``now``; report each step through ``say``; return the report path."""
+    from concernshare.chronology.export import to_html
+
+    folder.mkdir(parents=True, exist_ok=True)
+    world = make_world(_AGENCIES, now=now, directory_id="demo-luton")
+    (folder / "directory.jws").write_bytes(world.signed_directory)
+    trackers = _trackers(world)
+    rules, story = _rules(), _story()
+    opened: list[Message] = []
+    say(f"Throwaway keys for {len(world.agencies)} agencies and a directory signed by a throwaway authority: "
+        f"{folder / 'directory.jws'}")
+    at = now
+    for number, (title, prefixes) in enumerate(_STEPS, 1):
+        say(f"\n{number}. {title}")
+        for prefix in prefixes:
+            at += dt.timedelta(minutes=7)
+            message = _pick(story, prefix)
+            sender = world[message.sender.agency]
+            sent = send(message, sender.signer, rules=rules, directory=world.directory,
+                        tracker=trackers[sender.id], at=at)
+            for view in sent.views:
+                (folder / f"{message.id}.{view.view}.sealed.json").write_bytes(view.sealed)
+                for recipient in view.recipients:
+                    agency = world[recipient]
+                    received = receive(view.sealed, agency.decrypters, agency.signer, me=agency.id,
+                                       directory=world.directory, store=trackers[recipient].store,
+                                       tracker=trackers[recipient], at=at + dt.timedelta(minutes=1), policy=_POLICY)
+                    if received.message is not None:
+                        opened.append(received.message)
+                    withheld = len(received.message.view.withheld) if received.message and received.message.view \
+                        else 0
+                    due = next((d.due for d in sent.plan.deliveries if d.recipient == recipient), None)
+                    say(f"   {message.type} from {message.sender.agency} opened by {recipient} in the "
+                        f"{view.view} view ({withheld} field{'' if withheld == 1 else 's'} withheld)"
+                        + (f", response due {due.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if due else ""))
+            if message.type == "domestic_abuse_notification":
+                school = next(v for v in sent.views if SCHOOL in v.recipients)
+                denied = next(d.withheld_categories for d in sent.plan.deliveries if d.recipient == SCHOOL)
+                say(f"   the school's view withholds: {', '.join(denied)}; adult health reaches it: "
+                    f"{'yes' if Sensitivity.ADULT_HEALTH not in denied else 'no'} ({len(school.sealed)} bytes sealed)")
+    later = at + dt.timedelta(days=3)
+    overdue = trackers[HV].overdue(later)
+    say(f"\nThe closed loop: health visiting's tracker, three days on, lists {len(overdue)} overdue responses")
+    for delivery in overdue:
+        say(f"   {delivery.message_type} to {delivery.recipient}: {delivery.expects} was due "
+            f"{delivery.due.astimezone(dt.UTC) if delivery.due else ''}; escalate to "
+            f"{', '.join(delivery.escalate_to) or 'the sender'}")
+    chronology = build_chronology(opened, child=_KAI, generated=later)
+    report = folder / "chronology-report.html"
+    report.write_text(to_html(chronology), encoding="utf-8")
+    (folder / "chronology.json").write_text(json.dumps({"entries": len(chronology.entries)}), encoding="utf-8")
+    say(f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
+        f"agencies, {len(chronology.patterns)} patterns flagged:")
+    for pattern in chronology.patterns:
+        say(f"   {pattern.kind}: {pattern.explanation}")
+    for tracker in trackers.values():
+        tracker.store.close()
+    say(f"\nReport: {report}")
+    return report

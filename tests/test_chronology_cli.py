@@ -1,0 +1,199 @@
+"""``concernshare chronology`` on plain, folder and sealed inputs: every format, and nothing dropped silently."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from concernshare import codec, schema
+from concernshare.cli import _chronology
+from concernshare.cli._inputs import Parser
+from concernshare.crypto import keys
+from concernshare.directory import open_directory
+from concernshare.errors import ConcernshareError, UsageError
+from concernshare.sealing import seal
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MESSAGES = EXAMPLES / "messages"
+KEYS = EXAMPLES / "directory" / "keys"
+CONCERN = MESSAGES / "01-concern-health-visitor-neglect.json"
+CONCERN_ID = json.loads(CONCERN.read_bytes())["id"]
+#: The example directory was issued at 09:00 that day.
+SEALED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+KAI = ("--child", "9990000026")
+DIRECTORY = ("--directory", str(EXAMPLES / "directory" / "directory.jws"),
+             "--authority", str(KEYS / "authority.public.jwks"))
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    """Run the chronology command as ``concernshare.cli.main`` does: exit 2 on misuse, 1 when refused."""
+    parser = Parser(prog="concernshare")
+    _chronology.register(parser.add_subparsers(dest="command", parser_class=Parser))
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        args = parser.parse_args(["chronology", *argv])
+        code: int = args.run(args, out, err, io.BytesIO())
+    except UsageError as error:
+        err.write(f"{error}\n")
+        return 2, out.getvalue(), err.getvalue()
+    except ConcernshareError as error:
+        err.write(f"concernshare: refused: {error}\n")
+        return 1, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the state folder (directory serials, default receipt logs) inside the test's folder."""
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
+
+
+def _sealed_concern() -> bytes:
+    """The example concern, sealed by health visiting to the MASH with the published example keys."""
+    authority = keys.loads_public_jwk_set((KEYS / "authority.public.jwks").read_bytes())
+    directory = open_directory((EXAMPLES / "directory" / "directory.jws").read_bytes(), authority, now=SEALED_AT)
+    private = keys.loads_private_jwk_set((KEYS / "ods_Y99HV_health-visiting.private.jwks").read_bytes())
+    signer = keys.signer_from(private)
+    return seal(codec.loads(CONCERN.read_bytes()), signer, directory=directory, now=SEALED_AT)
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """The example messages with the concern replaced by its sealed form."""
+    folder = tmp_path / "inbox"
+    shutil.copytree(MESSAGES, folder)
+    (folder / CONCERN.name).unlink()
+    (folder / "sealed" / "concern.jwe.json").parent.mkdir()
+    (folder / "sealed" / "concern.jwe.json").write_bytes(_sealed_concern())
+    return folder
+
+
+def test_json_of_the_examples_is_valid() -> None:
+    """The examples folder gives Kai's chronology as JSON valid against its schema, with patterns, exit 0."""
+    code, out, err = _run(str(MESSAGES), *KAI, "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert list(schema.iter_problems(document, "chronology")) == []
+    assert document["patterns"]
+    assert document["unreadable"] == []
+    assert "0 unreadable" in err
+
+
+def test_csv_of_the_examples_has_a_row_per_entry() -> None:
+    """The CSV has the header and one row per entry of the JSON export."""
+    code, out, err = _run(str(MESSAGES), *KAI, "--format", "csv")
+    assert code == 0, err
+    entries = json.loads(_run(str(MESSAGES), *KAI)[1])["entries"]
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [r["Entry id"] for r in rows] == [e["id"] for e in entries]
+
+
+def test_html_of_the_examples_is_a_report(tmp_path: Path) -> None:
+    """-o report.html writes the HTML report (the format told by the suffix), with the exercise banner."""
+    target = tmp_path / "report.html"
+    code, out, err = _run(str(MESSAGES), *KAI, "-o", str(target))
+    assert code == 0, err
+    assert out == ""
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
+    assert "EXERCISE" in page
+
+
+def test_csv_file_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """A CSV written to a file starts with a UTF-8 byte-order mark, so that Excel reads it as UTF-8."""
+    target = tmp_path / "chronology.csv"
+    assert _run(str(MESSAGES), *KAI, "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfDate,")
+
+
+def test_unreadable_and_sealed_without_keys_are_named_and_exit_one(tmp_path: Path, inbox: Path) -> None:
+    """A broken file, a missing one and a sealed one without keys are each named with a problem; exit 1."""
+    broken = inbox / "broken.json"
+    broken.write_text('{"id": "Kai Ashdown", ', encoding="utf-8")
+    missing = tmp_path / "missing.json"
+    code, out, err = _run(str(inbox), str(missing), *KAI)
+    assert code == 1
+    sealed = str(inbox / "sealed" / "concern.jwe.json")
+    assert f"{broken}: unreadable: is not a valid message" in err
+    assert f"{sealed}: unreadable: is a sealed message: give --key, --directory and --authority" in err
+    assert f"{missing}: unreadable: no such file or folder" in err
+    named = {u["source"]: u["problem"] for u in json.loads(out)["unreadable"]}
+    assert set(named) == {str(broken), sealed, str(missing)}
+    assert "Ashdown" not in err.replace(str(inbox), "")
+
+
+def test_unreadable_inputs_are_in_the_html_report(inbox: Path) -> None:
+    """The HTML report names each unreadable input and warns that the chronology is incomplete."""
+    (inbox / "broken.json").write_text("not json", encoding="utf-8")
+    code, out, _ = _run(str(inbox), *KAI, "--format", "html")
+    assert code == 1
+    assert "2 inputs could not be read" in out
+    assert f"{inbox / 'broken.json'}</th>" in out
+
+
+def test_sealed_inputs_open_as_archives_with_the_keys(tmp_path: Path, inbox: Path) -> None:
+    """With the MASH's key, the directory and a receipt log, a sealed concern is opened and joins the chronology."""
+    code, out, err = _run(str(inbox), *KAI, "--key", str(KEYS / "la_E06000032_mash.private.jwks"), *DIRECTORY,
+                          "--receipts", str(tmp_path / "receipts.db"))
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["unreadable"] == []
+    assert any(e["message_id"] == CONCERN_ID for e in document["entries"])
+
+
+def test_a_sealed_input_for_another_agency_is_named(inbox: Path) -> None:
+    """Opened with a key it was not sealed to, a sealed input is unreadable with the reason; exit 1."""
+    code, out, err = _run(str(inbox), *KAI, "--key", str(KEYS / "ods_Y99GP.private.jwks"), *DIRECTORY)
+    assert code == 1
+    assert "concern.jwe.json: unreadable: could not be opened: " in err
+    assert len(json.loads(out)["unreadable"]) == 1
+
+
+def test_progress_is_reported_for_large_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the progress threshold, a line on stderr says how far the reading has got."""
+    monkeypatch.setattr(_chronology, "PROGRESS_EVERY", 5)
+    total = len(list(MESSAGES.glob("*.json")))
+    code, _, err = _run(str(MESSAGES), *KAI)
+    assert code == 0
+    assert f"concernshare: read 5 of {total} inputs" in err
+    assert f"read 10 of {total} inputs" in err
+
+
+def test_no_progress_for_small_inputs() -> None:
+    """Below the threshold, and not on a terminal, nothing but the summary goes to stderr."""
+    code, _, err = _run(str(MESSAGES), *KAI)
+    assert code == 0
+    assert "concernshare: read" not in err
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--child", "1234567890"),
+        ("--unborn", "99900"),
+        ("--directory", "d.jws"),
+        ("--key", "k.jwks"),
+        ("--receipts", "r.db"),
+        ("--format", "pdf"),
+    ],
+)
+def test_misuse_exits_two(argv: tuple[str, ...]) -> None:
+    """A bad NHS number, half the key arguments or an unknown format is a usage error."""
+    code, _, err = _run(str(MESSAGES), *argv)
+    assert code == 2
+    assert "concernshare" in err
+
+
+def test_messages_about_several_children_need_child() -> None:
+    """The examples are about Kai, his brother and an unborn sibling: without --child that is a usage error."""
+    code, _, err = _run(str(MESSAGES))
+    assert code == 2
+    assert "--child" in err
