@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from concernshare import codec, schema, strictjson, validation
+from concernshare import codec, strictjson, validation
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64encode
 from concernshare.directory import (
@@ -120,7 +120,7 @@ def derived_key(label: str, crv: str) -> keys.PrivateJwk:
     use, alg = ("sig", "Ed25519") if crv == "Ed25519" else ("enc", _jose.KEY_ALG)
     if crv == "ES256":
         crv, use, alg = "P-256", "sig", "ES256"
-    return keys._private_jwk(_jose.load_private(crv, secret(f"key {label}")), use=use, alg=alg)  # noqa: SLF001
+    return keys._private_jwk(_jose.load_private(crv, secret(f"key {label}")), use=use, alg=alg)
 
 
 @attrs.frozen
@@ -193,10 +193,9 @@ REVOCATION = Revocation(revoked_at=dt.datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
 def conformance_directory(**changes: Any) -> Directory:
     """The example agencies, plus a rotated MASH key and three agencies for the sealing cases."""
     agencies = []
+    rotated = directory_key(KEYSETS["la_E06000032_mash-rotated"][0])
     for agency in example_directory().agencies:
-        if agency.id == MASH:
-            agency = attrs.evolve(agency, keys=(*agency.keys, directory_key(KEYSETS["la_E06000032_mash-rotated"][0])))
-        agencies.append(agency)
+        agencies.append(attrs.evolve(agency, keys=(*agency.keys, rotated)) if agency.id == MASH else agency)
     es, rv, nb = KEYSETS[slug(ES)], KEYSETS[slug(RV)], KEYSETS[slug(NB)]
     agencies += [
         DirectoryAgency(id=AgencyId(ES), name="Example trust signing with ES256 (conformance)", kind=AgencyKind.HEALTH,
@@ -238,8 +237,9 @@ def directory_cases() -> dict[str, Doc]:
 
     def case(description: str, signed: str, expected: Doc, *, authorities: Sequence[str] = tuple(pinned),
              now: dt.datetime = DIRECTORY_NOW, last_seen: int | None = None, payload_valid: bool | None = True) -> Doc:
+        seen = None if last_seen is None else {"directory_id": good.directory_id, "serial": last_seen}
         return {"description": description, "signed": signed, "authorities": list(authorities), "now": time(now),
-                "last_seen_serial": last_seen, "payload_schema_valid": payload_valid, "expected": expected}
+                "last_seen": seen, "payload_schema_valid": payload_valid, "expected": expected}
 
     two = copy.deepcopy(payload)
     stolen = two["agencies"][0]["keys"][0]  # the health visitors' signing key
@@ -475,26 +475,28 @@ def _set(document: Doc, pointer: str, value: Any) -> Doc:
     return result
 
 
-def _newline(prefix: str, pointer: str) -> Doc:
+def _newline(prefix: str, pointer: str, value: str | None) -> Doc:
     document = example(prefix)
-    value: Any = document
-    for token in pointer.split("/")[1:]:
-        value = value[int(token)] if isinstance(value, list) else value[token]
-    return _set(document, pointer, value + "\n")
+    if value is None:
+        found: Any = document
+        for token in pointer.split("/")[1:]:
+            found = found[int(token)] if isinstance(found, list) else found[token]
+        value = found
+    return _set(document, pointer, f"{value}\n")
 
 
-#: (case, example, pointer, what the field is): a line feed after a value that matches its pattern. In
-#: ECMA-262 (the regular expressions of JSON Schema) "$" matches only at the very end of the string.
+#: (case, example, pointer, value or None for the example's own, what the field is): a line feed after a
+#: value that matches its pattern. In ECMA-262 (the regular expressions of JSON Schema) "$" matches only at
+#: the very end of the string.
 NEWLINE_PROBES = [
-    ("format-version", "01", "/format_version", "the format version"),
-    ("created", "01", "/created", "a date-time (created)"),
-    ("recipient", "01", "/recipients/0", "an agency id (a recipient)"),
-    ("event-date", "06-chronology-gp", "/body/entries/0/event_date", "a partial date of the year only"),
-    ("first-language", "01", "/subject/first_language", "a language tag"),
-    ("phone", "01", "/sender/practitioner/contact/phone", "a telephone number"),
-    ("email", "01", "/sender/practitioner/contact/email", "an email address"),
-    ("area-grade-area", "08", "/body/area_grades/0/area", "an assessment area code"),
-    ("view-name", "09-domestic-abuse-notification-school-view", "/view/name", "a view name"),
+    ("format-version", "01", "/format_version", None, "the format version"),
+    ("created", "01", "/created", None, "a date-time (created)"),
+    ("recipient", "01", "/recipients/0", None, "an agency id (a recipient)"),
+    ("event-date", "06-chronology-gp", "/body/entries/0/event_date", "2012", "a partial date of the year only"),
+    ("first-language", "01", "/subject/first_language", None, "a language tag"),
+    ("phone", "01", "/sender/practitioner/contact/phone", None, "a telephone number"),
+    ("area-grade-area", "08", "/body/area_grades/0/area", None, "an assessment area code"),
+    ("view-name", "09-domestic-abuse-notification-school-view", "/view/name", None, "a view name"),
 ]
 
 
@@ -546,10 +548,10 @@ def new_invalid_cases() -> dict[str, Doc]:
             "Checked with the clock at now: the message says it was written a day later.",
             document=base, now="2013-09-15T14:20:00Z", layer="semantic", expected=[("/created", "CS104")]),
     }
-    for name, prefix, pointer, what in NEWLINE_PROBES:
+    for name, prefix, pointer, value, what in NEWLINE_PROBES:
         cases[f"schema-trailing-newline-{name}"] = invalid_case(
             f"A line feed after {what}: JSON Schema patterns are ECMA-262 regular expressions, in which $ matches only at the end of the string, so the pattern refuses it (Python's re.search would let $ match before a final line feed).",
-            document=_newline(prefix, pointer), layer="schema", expected=[(pointer, "CS018")])
+            document=_newline(prefix, pointer, value), layer="schema", expected=[(pointer, "CS018")])
     key = "uk.example.luton:hv_system_ref\n"
     concern_newline = copy.deepcopy(concern)
     concern_newline["extensions"] = {key: "EX-HV-2013-0917"}
@@ -816,7 +818,7 @@ def sealed_cases() -> dict[str, Doc]:  # noqa: PLR0915 - one statement per case 
         jwe(bad_signed, mash_keys, made_bad), made_bad,
         expected=refused("content_refused", problems=[{"pointer": "/subject/identifiers/nhs_number", "code": "CS101"}]))
 
-    _crypto_cases(add, refused, signed, concern_payload, mash_keys, sealed, made)
+    _crypto_cases(add, refused, signed, concern_payload, mash_keys, sealed=sealed, made=made)
     _header_cases(add, refused, signed, concern_payload, mash_keys)
     return cases
 
@@ -827,7 +829,7 @@ def _flip(text: str) -> str:
 
 
 def _crypto_cases(add: Callable[..., None], refused: Callable[..., Doc], signed: bytes, payload: bytes,
-                  mash_keys: Sequence[keys.PublicJwk], sealed: bytes, made: Sealing) -> None:
+                  mash_keys: Sequence[keys.PublicJwk], *, sealed: bytes, made: Sealing) -> None:
     document = json.loads(sealed)
     ciphertext = copy.deepcopy(document)
     ciphertext["ciphertext"] = _flip(ciphertext["ciphertext"])

@@ -17,7 +17,7 @@ from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import CryptoError, Replayed, SealError, UntrustedSender
 from concernshare.exchange import Received, Sent, receive, send
-from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, Message
+from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.sealing import open_sealed
 from concernshare.stores import MemoryStore
@@ -33,8 +33,9 @@ NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 DUE = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
 
-HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
-GP, POLICE, SCHOOL = "ods:Y99GP", "police:99", "school:999101"
+HV, MASH = AgencyId("ods:Y99HV/health-visiting"), AgencyId("la:E06000032/mash")
+CSC, GP = AgencyId("la:E06000032/childrens-social-care"), AgencyId("ods:Y99GP")
+POLICE, SCHOOL = AgencyId("police:99"), AgencyId("school:999101")
 CONCERN = "29506208-aff0-4428-8922-2f415c41c017"
 
 
@@ -66,7 +67,7 @@ class RecordingStore(MemoryStore):
 class Node:
     """One agency's receiving node: its keys and its own tracker (which is also its replay store)."""
 
-    agency: str
+    agency: AgencyId
     private: tuple[keys.PrivateJwk, ...]
     tracker: Tracker
 

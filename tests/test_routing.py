@@ -14,7 +14,7 @@ from concernshare import codec
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import InvalidDocument, InvalidRecord, SchemaViolation
-from concernshare.records import Message
+from concernshare.records import AgencyId, Message
 from concernshare.routing.deadlines import SchoolCalendar
 from concernshare.routing.route import Plan, RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
@@ -29,10 +29,11 @@ NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 THURSDAY_10 = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 THURSDAY_SCHOOL_START = dt.datetime(2026, 11, 26, 8, 45, tzinfo=dt.UTC)
 
-HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
-GP, POLICE, SCHOOL = "ods:Y99GP", "police:99", "school:999101"
+HV, MASH = AgencyId("ods:Y99HV/health-visiting"), AgencyId("la:E06000032/mash")
+CSC, GP = AgencyId("la:E06000032/childrens-social-care"), AgencyId("ods:Y99GP")
+POLICE, SCHOOL = AgencyId("police:99"), AgencyId("school:999101")
 NOTIFICATION = "09-domestic-abuse-notification-police"
-ED, MIDWIFERY = "ods:Y99AC/emergency-department", "ods:Y99AC/midwifery"
+MIDWIFERY = AgencyId("ods:Y99AC/midwifery")
 
 
 @pytest.fixture(scope="module")
@@ -292,24 +293,25 @@ def _utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-@pytest.mark.parametrize(
-    ("prefix", "recipient", "at", "expected"),
-    [
-        ("01", MASH, "2026-11-25T10:00:00+00:00", "2026-11-26T10:00:00+00:00"),  # Wednesday -> Thursday
-        ("01", MASH, "2026-11-27T18:30:00+00:00", "2026-11-30T18:30:00+00:00"),  # Friday evening -> Monday
-        ("01", GP, "2026-11-28T11:00:00+00:00", "2026-11-30T11:00:00+00:00"),  # Saturday -> Monday
-        ("01", MASH, "2026-12-24T10:00:00+00:00", "2026-12-29T10:00:00+00:00"),  # Christmas, Boxing Day on Monday
-        ("01", MASH, "2026-03-27T10:00:00+00:00", "2026-03-30T09:00:00+00:00"),  # 10:00 GMT -> 10:00 BST
-        (NOTIFICATION, SCHOOL, "2026-11-27T18:30:00+00:00", "2026-11-30T08:45:00+00:00"),  # Friday evening -> Monday start
-        (NOTIFICATION, SCHOOL, "2026-11-26T07:00:00+00:00", "2026-11-26T08:45:00+00:00"),  # before school -> that morning
-        (NOTIFICATION, SCHOOL, "2026-11-26T08:45:00+00:00", "2026-11-27T08:45:00+00:00"),  # at the start -> next day
-        (NOTIFICATION, SCHOOL, "2026-06-05T20:00:00+00:00", "2026-06-08T07:45:00+00:00"),  # 08:45 BST is 07:45 UTC
-    ],
-)
+_DUE_TIMES: list[tuple[str, AgencyId, str, str]] = [
+    ("01", MASH, "2026-11-25T10:00:00+00:00", "2026-11-26T10:00:00+00:00"),  # Wednesday -> Thursday
+    ("01", MASH, "2026-11-27T18:30:00+00:00", "2026-11-30T18:30:00+00:00"),  # Friday evening -> Monday
+    ("01", GP, "2026-11-28T11:00:00+00:00", "2026-11-30T11:00:00+00:00"),  # Saturday -> Monday
+    ("01", MASH, "2026-12-24T10:00:00+00:00", "2026-12-29T10:00:00+00:00"),  # Christmas; Boxing Day on Monday
+    ("01", MASH, "2026-03-27T10:00:00+00:00", "2026-03-30T09:00:00+00:00"),  # 10:00 GMT -> 10:00 BST
+    (NOTIFICATION, SCHOOL, "2026-11-27T18:30:00+00:00", "2026-11-30T08:45:00+00:00"),  # Friday night -> Monday
+    (NOTIFICATION, SCHOOL, "2026-11-26T07:00:00+00:00", "2026-11-26T08:45:00+00:00"),  # before school
+    (NOTIFICATION, SCHOOL, "2026-11-26T08:45:00+00:00", "2026-11-27T08:45:00+00:00"),  # at the start
+    (NOTIFICATION, SCHOOL, "2026-06-05T20:00:00+00:00", "2026-06-08T07:45:00+00:00"),  # 08:45 BST
+]
+
+
+@pytest.mark.parametrize("case", _DUE_TIMES, ids=[f"{c[1]}@{c[2]}" for c in _DUE_TIMES])
 def test_due_times_follow_the_calendar(
-    prefix: str, recipient: str, at: str, expected: str, rules: RuleSet, directory: Directory,
+    case: tuple[str, AgencyId, str, str], rules: RuleSet, directory: Directory,
 ) -> None:
     """Due times, worked out by hand: working days in England and the school's next 08:45 start."""
+    prefix, recipient, at, expected = case
     plan = {d.recipient: d for d in route(_message(prefix), rules, directory, _utc(at)).deliveries}
     assert plan[recipient].due == _utc(expected)
 

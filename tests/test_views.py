@@ -113,8 +113,8 @@ def _leaves(value: Any, pointer: str = "") -> Iterator[str]:
 
 
 def _resolve(document: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+    for escaped in pointer.split("/")[1:]:
+        token = escaped.replace("~1", "/").replace("~0", "~")
         document = document[int(token)] if isinstance(document, list) else document[token]
     return document
 
@@ -350,7 +350,8 @@ def _directory() -> Directory:
 
 
 def _private(agency: str) -> tuple[keys.PrivateJwk, ...]:
-    return keys.loads_private_jwk_set((KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks").read_bytes())
+    path = KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks"
+    return keys.loads_private_jwk_set(path.read_bytes())
 
 
 def test_a_domestic_abuse_notification_reaches_the_school_without_adult_health_data() -> None:

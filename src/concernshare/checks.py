@@ -37,6 +37,7 @@ from concernshare.records import (
 from concernshare.records._fields import META
 from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.identifiers import councils, nhs_number_ok, upn_problem
+from concernshare.records.people import age_on
 from concernshare.records.types import AgencyId
 from concernshare.strictjson import escape_pointer
 
@@ -273,16 +274,13 @@ def _recipients(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             yield _warning(f"/recipients/{index}", "CS113", "the sender is among the recipients")
 
 
-def _present(message: Message, pointer: str) -> bool:
-    return any(p == pointer and v not in (None, ()) for p, v, _ in walk(message))
-
-
 @_check("CS114", "A view names a withheld field that the message still carries.")
 def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    if message.view is None:
+    if message.view is None or not message.view.withheld:
         return
+    present = {p for p, v, _attribute in walk(message) if v not in (None, ())}
     for index, item in enumerate(message.view.withheld):
-        if _present(message, item.pointer):
+        if item.pointer in present:
             yield _error(f"/view/withheld/{index}/pointer", "CS114", "the view says this field "
                          "is withheld but the message carries it; remove the field or the entry")
 
@@ -337,9 +335,7 @@ def _self_reference(message: Message, _: dt.datetime | None) -> Iterator[Problem
 @_check("CS119", "The child is 18 or over when the message was written.")
 def _age(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     born = message.subject.birth_date
-    written = message.created.date()
-    if born is not None and (written.year - born.year
-                             - ((written.month, written.day) < (born.month, born.day))) >= 18:
+    if born is not None and age_on(born, message.created) >= 18:
         yield _warning("/subject/birth_date", "CS119", "the subject is 18 or over; "
                        "concernshare is for children, so check the birth date")
 

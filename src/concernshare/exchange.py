@@ -55,7 +55,8 @@ from concernshare.tracker import Tracker
 
 __all__ = ["Received", "Sent", "receive", "send"]
 
-_RECEIVING_SYSTEM: Final = Practitioner(role="Receiving system (automated)")
+#: Who signs a rejection: the receiving system itself, not a person.
+_RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
 
 
 @attrs.frozen(kw_only=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
@@ -96,14 +97,26 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+@functools.lru_cache(maxsize=4096)
+def _short(text: str) -> str:
+    """Escape a short text that repeats from entry to entry: an agency, a role, a date, a kind of event."""
+    return escape(text, quote=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(date: PartialDate) -> str:
+    return escape(date_text(date))
+
+
 def _words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
 def _event(entry: Entry) -> str:
+    """What kind of event, in words (escaped)."""
     if entry.non_engagement is not None:
-        return f"missed contact: {_words(entry.non_engagement)}"
-    return "missed contact" if entry.event_type == "non_engagement" else _words(entry.event_type)
+        return _short(f"missed contact: {_words(entry.non_engagement)}")
+    return "missed contact" if entry.event_type == "non_engagement" else _short(_words(entry.event_type))
 
 
 def _count(items: Collection[object], one: str, many: str = "") -> str:
@@ -130,25 +143,26 @@ class _Refs:
 
 
 class _Scale:
-    """Days to x: the plot runs from the first day any entry may mean to the last."""
+    """Days (as ordinals) to x: the plot runs from the first day any entry may mean to the day after the last."""
 
-    def __init__(self, entries: Sequence[Entry], left: int) -> None:
-        first = min(e.event_date.earliest for e in entries)
-        last = max(e.event_date.latest for e in entries) + _DAY
-        pad = max((last - first).days // 40, 15)
-        self.start, self.end = first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)
-        self.left, self.width = left, _WIDTH - left - 12
-        self.days = (self.end - self.start).days
+    def __init__(self, spans: Collection[tuple[int, int]], left: int) -> None:
+        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+        pad = max((last - first) // 40, 15)
+        self.start, self.end = dt.date.fromordinal(first - pad), dt.date.fromordinal(last + pad)
+        self.origin, self.left = first - pad, left
+        self.days = last - first + 2 * pad
+        self.per_day = (_WIDTH - left - 12) / self.days
 
-    def x(self, day: dt.date) -> float:
-        return round(self.left + (day - self.start).days / self.days * self.width, 1)
+    def x(self, day: int) -> int:
+        return round(self.left + (day - self.origin) * self.per_day)
 
     def ticks(self) -> Iterator[tuple[dt.date, str]]:
         """Every year (every fifth over 25 years), or every quarter over less than two and a half years."""
         years = self.days / 365.25
         if years > 2.5:
             step = 5 if years > 25 else 1
-            yield from ((dt.date(y, 1, 1), str(y)) for y in range(self.start.year + 1, self.end.year + 1) if y % step == 0)
+            years_shown = range(self.start.year + 1, self.end.year + 1)
+            yield from ((dt.date(y, 1, 1), str(y)) for y in years_shown if y % step == 0)
             return
         month = dt.date(self.start.year, self.start.month, 1)
         while month < self.end:
@@ -157,43 +171,42 @@ class _Scale:
             month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _rows(extents: Sequence[tuple[float, float]]) -> list[int]:
+def _rows(extents: Sequence[tuple[int, int]]) -> list[int]:
     """Stack overlapping marks of a lane into rows, greedily; past the last row they overlap."""
-    ends: list[float] = []
+    ends: list[int] = []
     rows: list[int] = []
     for start, end in extents:
-        for row, last in enumerate(ends):
+        row = None
+        for number, last in enumerate(ends):
             if start > last + 2:
-                ends[row] = end
-                rows.append(row)
+                row = number
                 break
-        else:
-            if len(ends) < _ROWS:
-                ends.append(end)
-                rows.append(len(ends) - 1)
-            else:
-                row = min(range(_ROWS), key=ends.__getitem__)
-                ends[row] = max(ends[row], end)
-                rows.append(row)
+        if row is None and len(ends) < _ROWS:
+            row = len(ends)
+            ends.append(end)
+        elif row is None:
+            row = min(range(_ROWS), key=ends.__getitem__)
+        ends[row] = max(ends[row], end)
+        rows.append(row)
     return rows
 
 
-def _extent(entry: Entry, scale: _Scale) -> tuple[float, float]:
-    x = scale.x(entry.event_date.earliest)
-    return (x, scale.x(entry.event_date.latest + _DAY)) if entry.event_date.precision != "day" else (x - 6, x + 6)
+def _extent(span: tuple[int, int], day: bool, scale: _Scale) -> tuple[int, int]:
+    x0, x1 = scale.x(span[0]), scale.x(span[1])
+    return (x0 - 6, x0 + 6) if day else (x0, x1)
 
 
-def _mark(entry: Entry, x0: float, x1: float, y: float, *, flagged: bool, anchor: str) -> str:
+def _mark(entry: Entry, x0: int, x1: int, y: int, *, flagged: bool, anchor: str) -> str:
     withdrawn = entry.state is EntryState.WITHDRAWN
     kind = "wd" if withdrawn else "miss" if entry.event_type == "non_engagement" else "ev"
     flag = " flag" if flagged else ""
-    what = f"{date_text(entry.event_date)} · {entry.agency} · {_event(entry)}" + (" · WITHDRAWN" if withdrawn else "")
-    summary = entry.summary if len(entry.summary) <= 240 else entry.summary[:239] + "…"
-    title = f"<title>{_e(what)}: {_e(summary)}</title>"
+    summary = escape(entry.summary if len(entry.summary) <= 240 else entry.summary[:239] + "…")
+    title = (f"<title>{_date(entry.event_date)} · {_short(entry.agency)} · {_event(entry)}"
+             f"{' · WITHDRAWN' if withdrawn else ''}: {summary}</title>")
     if entry.event_date.precision != "day":
-        shape = f'<rect class="span {kind}{flag}" x="{x0}" y="{y - 3}" width="{max(x1 - x0, 2):.1f}" height="6"/>'
+        shape = f'<rect class="span {kind}{flag}" x="{x0}" y="{y - 3}" width="{max(x1 - x0, 2)}" height="6"/>'
     elif kind == "miss":
-        shape = f'<path class="miss{flag}" d="M{x0},{y - 5.5}l5.5,5.5-5.5,5.5-5.5-5.5z"/>'
+        shape = f'<path class="miss{flag}" d="M{x0},{y - 6}l6,6-6,6-6-6z"/>'
     else:
         shape = f'<circle class="{kind}{flag}" cx="{x0}" cy="{y}" r="4.5"/>'
     if withdrawn:
@@ -208,42 +221,42 @@ def _timeline(chronology: Chronology, refs: _Refs) -> str:
     if not entries:
         return (head.format(height=40) + '<title id="tl-title">Timeline</title><desc id="tl-desc">No entries.</desc>'
                 '<text x="12" y="24" class="tick">No entries.</text></svg>')
+    spans = {e.id: (e.event_date.earliest.toordinal(), e.event_date.latest.toordinal() + 1) for e in entries}
     lanes: dict[str, list[Entry]] = {agency: [] for agency in chronology.agencies}
     for entry in entries:
         lanes.setdefault(entry.agency, []).append(entry)
     left = min(max(20 + 7 * max(len(a) for a in lanes), 120), 360)
-    scale = _Scale(entries, left)
+    scale = _Scale(spans.values(), left)
     marks: list[str] = []
     backgrounds: list[str] = []
-    y = float(_AXIS)
+    y = _AXIS
     for index, (agency, own) in enumerate(lanes.items()):
-        rows = _rows([_extent(e, scale) for e in own])
+        extents = [_extent(spans[e.id], e.event_date.day is not None, scale) for e in own]
+        rows = _rows(extents)
         height = 10 + _ROW * (max(rows) + 1)
         backgrounds.append(f'<rect class="lane{" odd" if index % 2 else ""}" x="0" y="{y}" width="{_WIDTH}" '
-                           f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height / 2 + 4}">'
+                           f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height // 2 + 4}">'
                            f"{_e(agency)}</text>")
-        for entry, row in zip(own, rows, strict=True):
-            x0 = scale.x(entry.event_date.earliest)
-            x1 = scale.x(entry.event_date.latest + _DAY)
-            marks.append(_mark(entry, x0, x1, y + 11 + row * _ROW, flagged=entry.id in refs.numbers,
+        for entry, row, (x0, x1) in zip(own, rows, extents, strict=True):
+            at = x0 + 6 if entry.event_date.day is not None else x0
+            marks.append(_mark(entry, at, x1, y + 11 + row * _ROW, flagged=entry.id in refs.numbers,
                                anchor=refs.anchors[entry.id]))
         y += height
     grid = []
     for day, label in scale.ticks():
-        x = scale.x(day)
+        x = scale.x(day.toordinal())
         text = f'<text class="tick" x="{x + 3}" y="{_AXIS - 10}">{_e(label)}</text>' if x < _WIDTH - 50 else ""
         grid.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{_AXIS - 6}" y2="{y}"/>{text}')
-    by_id = {e.id: e for e in entries}
     for pattern in chronology.patterns:
-        if pattern.kind is PatternKind.UNSEEN_GAP and all(i in by_id for i in pattern.entries):
-            first, last = by_id[pattern.entries[0]], by_id[pattern.entries[-1]]
-            x0, x1 = scale.x(first.event_date.latest + _DAY), scale.x(last.event_date.earliest)
-            grid.append(f'<rect class="gap" x="{x0}" y="{_AXIS}" width="{max(x1 - x0, 1):.1f}" '
+        if pattern.kind is PatternKind.UNSEEN_GAP and all(i in spans for i in pattern.entries):
+            x0, x1 = scale.x(spans[pattern.entries[0]][1]), scale.x(spans[pattern.entries[-1]][0])
+            grid.append(f'<rect class="gap" x="{x0}" y="{_AXIS}" width="{max(x1 - x0, 1)}" '
                         f'height="{y - _AXIS}"><title>{_e(pattern.explanation)}</title></rect>')
     desc = (f"{len(entries)} entries from {len(lanes)} agencies, one lane each, from "
-            f"{min(e.event_date.earliest for e in entries)} to {max(e.event_date.latest for e in entries)}. "
+            f"{dt.date.fromordinal(min(a for a, _ in spans.values()))} to "
+            f"{dt.date.fromordinal(max(b for _, b in spans.values()) - 1)}. "
             "The same entries are listed in the table below.")
-    return (head.format(height=round(y + 4)) + '<title id="tl-title">Timeline of the chronology</title>'
+    return (head.format(height=y + 4) + '<title id="tl-title">Timeline of the chronology</title>'
             f'<desc id="tl-desc">{_e(desc)}</desc>' + "".join(backgrounds) + "".join(grid) + "".join(marks)
             + "</svg>")
 
@@ -271,47 +284,47 @@ def _number(anchor: str) -> str:
 
 
 def _link(entry_id: str, anchors: dict[str, str], label: str) -> str:
+    """A link to an entry's row; ``label`` is HTML, already escaped."""
     anchor = anchors.get(entry_id)
-    return f'<a href="#{anchor}">{_e(label)}</a>' if anchor else _e(label)
+    return f'<a href="#{anchor}">{label}</a>' if anchor else label
 
 
 def _state(entry: Entry, anchors: dict[str, str]) -> str:
+    if entry.state is EntryState.CURRENT and entry.match is not Match.UNBORN_LINK and not entry.possible_duplicates:
+        return '<span class="state">Current</span>'
     parts = [f'<span class="state">{_e(entry.state.value.capitalize())}</span>']
     if entry.withdrawal_reason is not None:
         parts[0] = f'<span class="state">Withdrawn: {_e(_words(entry.withdrawal_reason))}</span>'
     if entry.match is Match.UNBORN_LINK:
         parts.append("joined before birth, through the mother")
     if entry.possible_duplicates:
-        links = ", ".join(_link(i, anchors, _number(anchors.get(i, ""))) for i in entry.possible_duplicates)
+        links = ", ".join(_link(i, anchors, _e(_number(anchors.get(i, "?")))) for i in entry.possible_duplicates)
         parts.append(f"possible duplicate of entry {links}: check")
     return "<br>".join(parts)
 
 
 def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     anchor, numbers = refs.anchors[entry.id], refs.numbers.get(entry.id, ())
-    date = (_e(entry.event_date) if entry.event_date.precision == "day"
-            else f'<span class="approx">{_e(date_text(entry.event_date))}</span>')
-    summary = _e(entry.summary)
+    date = (_date(entry.event_date) if entry.event_date.precision == "day"
+            else f'<span class="approx">{_date(entry.event_date)}</span>')
+    summary = escape(entry.summary)
     if entry.history:
         earlier = "".join(f"<li>{_e(v.recorded.date())}: {_e(v.summary)}</li>" for v in entry.history)
         summary += f'<div class="small">Earlier versions:<ul>{earlier}</ul></div>'
-    patterns = "<br>".join(f'<a href="#pattern-{n}">{n}. {_e(refs.titles[n - 1])}</a>' for n in numbers)
+    patterns = "<br>".join(f'<a href="#pattern-{n}">{n}. {_short(refs.titles[n - 1])}</a>' for n in numbers)
     source = f"ref {_e(entry.source_record_reference)}<br>" if entry.source_record_reference else ""
-    source += f'message <span title="{_e(entry.message_id)}">{_e(entry.message_id[:8])}</span>'
-    classes = " ".join(c for c, on in (("flagged", bool(numbers)), ("withdrawn", entry.state is EntryState.WITHDRAWN))
-                       if on)
-    cells = [
-        f"<td>{_number(anchor)}</td>", f'<th scope="row">{date}</th>',
-        f"<td>{_e(entry.agency).replace('/', '/<wbr>')}</td>",
-        f"<td>{_e(entry.author_role or '')}</td>", f"<td>{_e(_event(entry))}</td>", f'<td class="what">{summary}</td>',
-        f'<td class="sig">{_e(entry.significance or "")}</td>', f"<td>{_e(entry.child_seen.value)}</td>",
-        f"<td>{_state(entry, refs.anchors)}</td>", f"<td>{patterns}</td>",
-        f'<td class="small">{source}</td>',
-    ]
-    if reason:
-        cells.insert(2, f"<td>{_e(entry.match_reason or '')}</td>")
+    withdrawn = entry.state is EntryState.WITHDRAWN
+    classes = " ".join(c for c, on in (("flagged", bool(numbers)), ("withdrawn", withdrawn)) if on)
     kind = f' class="{classes}"' if classes else ""
-    return f'<tr id="{anchor}"{kind}>{"".join(cells)}</tr>'
+    why = f"<td>{_e(entry.match_reason or '')}</td>" if reason else ""
+    return (
+        f'<tr id="{anchor}"{kind}><td>{_number(anchor)}</td>'
+        f'<th scope="row">{date}</th>{why}<td>{_short(entry.agency).replace("/", "/<wbr>")}</td>'
+        f"<td>{_short(entry.author_role or '')}</td><td>{_event(entry)}</td><td class=\"what\">{summary}</td>"
+        f'<td class="sig">{escape(entry.significance or "")}</td><td>{_short(str(entry.child_seen))}</td>'
+        f'<td>{_state(entry, refs.anchors)}</td><td>{patterns}</td><td class="small">{source}message '
+        f'<span title="{_e(entry.message_id)}">{_e(entry.message_id[:8])}</span></td></tr>'
+    )
 
 
 _HEADS: Final = ("No.", "Date", "Agency", "Recorded by", "Event", "What happened", "Significance for the child",
@@ -328,7 +341,8 @@ def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool 
 
 
 def _brief(entry: Entry, refs: _Refs) -> str:
-    return f"{_number(refs.anchors[entry.id])} ({entry.event_date}, {entry.agency}, {_event(entry)})"
+    """An entry in a few words, as HTML: its number, date, agency and kind."""
+    return f"{_number(refs.anchors[entry.id])} ({_date(entry.event_date)}, {_short(entry.agency)}, {_event(entry)})"
 
 
 def _patterns(chronology: Chronology, refs: _Refs) -> str:
@@ -337,7 +351,8 @@ def _patterns(chronology: Chronology, refs: _Refs) -> str:
     by_id = {e.id: e for e in (*chronology.entries, *chronology.probable)}
     items = []
     for number, pattern in enumerate(chronology.patterns, start=1):
-        links = ", ".join(_link(i, refs.anchors, _brief(by_id[i], refs) if i in by_id else i) for i in pattern.entries)
+        links = ", ".join(_link(i, refs.anchors, _brief(by_id[i], refs) if i in by_id else _e(i))
+                          for i in pattern.entries)
         items.append(f'<li id="pattern-{number}"><h3>{number}. {_e(PATTERN_TITLES[pattern.kind])}</h3>'
                      f"<p>{_e(pattern.explanation)}</p><p>Entries behind it: {links}</p></li>")
     return f'<ol class="patterns">{"".join(items)}</ol>'

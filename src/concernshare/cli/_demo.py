@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from concernshare.cli._inputs import EXIT_OK, now
+from concernshare.demo import run
 
 __all__ = ["register"]
 
@@ -26,8 +27,6 @@ def register(commands: Any) -> None:
 
 
 def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
-    from concernshare.demo import run
-
     folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="concernshare-demo-"))
 
     def say(line: str) -> None:

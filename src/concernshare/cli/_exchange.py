@@ -157,19 +157,31 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
             passes_on = uuid.UUID(args.passes_on)
         except ValueError:
             raise UsageError("concernshare send: --passes-on takes a message id (a UUID)") from None
+    folder = _out_folder(args.out)
     try:
         sent = send(message, signer, rules=rules, directory=load_directory(args), tracker=tracker, at=now(),
                     passes_on=passes_on)
     finally:
         tracker.store.close()
-    folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for view in sent.views:
-        path = folder / f"{message.id}.{view.view}.sealed.json"
+    for number, view in enumerate(sent.views, 1):
+        path = folder / f"{message.id}.{number}.{view.view}.sealed.json"
         path.write_bytes(view.sealed)
         err.write(f"{path}: view {view.view} for {', '.join(view.recipients)}\n")
     _json(sent.plan.to_json(), out)
     return EXIT_OK
+
+
+def _out_folder(text: str) -> Path:
+    """The folder sealed views are written to, made and checked before anything is sent or recorded."""
+    folder = Path(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".concernshare-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"concernshare send: cannot write into {text}: {error.strerror}") from None
+    return folder
 
 
 def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes]) -> int:
@@ -195,7 +207,10 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
         err.write(f"{args.sealed}:{problem.pointer}: [{problem.code}] {problem.message}\n")
     if received.message is None:
         reply = Path(args.reply or f"{args.sealed}.rejected.json")
-        reply.write_bytes(received.rejection or b"")
+        try:
+            reply.write_bytes(received.rejection or b"")
+        except OSError as error:
+            raise UsageError(f"concernshare receive: cannot write the rejection to {reply}: {error.strerror}") from None
         err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "
                   f"{reply}\n")
         return EXIT_INVALID

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -17,6 +18,7 @@ from concernshare.records.types import (
 )
 
 __all__ = [
+    "ENGLAND",
     "Address",
     "Child",
     "ChildIdentifiers",
@@ -26,7 +28,17 @@ __all__ = [
     "PersonName",
     "Practitioner",
     "RelatedPerson",
+    "age_on",
 ]
+
+#: Ages and dates of events are reckoned by the date in England.
+ENGLAND = ZoneInfo("Europe/London")
+
+
+def age_on(born: dt.date, moment: dt.datetime) -> int:
+    """Age in whole years at ``moment``, by the date in England (Europe/London)."""
+    day = moment.astimezone(ENGLAND).date()
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 _TEXT = 200
 _LONG = 4000

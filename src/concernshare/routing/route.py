@@ -21,8 +21,9 @@ import attrs
 from concernshare.directory import Directory
 from concernshare.errors import ConcernshareError
 from concernshare.records import AgencyId, Message
+from concernshare.records.people import age_on
 from concernshare.routing import deadlines
-from concernshare.routing.rules import Conditions, DeliveryAction, Response, Rule, RuleSet, Target, age_on
+from concernshare.routing.rules import Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
 
 __all__ = ["Plan", "PlannedDelivery", "RoutingError", "route"]
@@ -100,7 +101,7 @@ def _holds(when: Conditions, message: Message, directory: Directory) -> bool:
     ]
     if when.min_age is not None or when.max_age is not None:
         born = child.birth_date
-        age = age_on(born, message.created.date()) if born is not None and not child.unborn else None
+        age = age_on(born, message.created) if born is not None and not child.unborn else None
         checks.append(age is not None and (when.min_age or 0) <= age <= (when.max_age if when.max_age is not None
                                                                            else 99))
     return all(checks)

@@ -11,7 +11,6 @@ means "any of".
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterator
 from typing import Final
@@ -32,6 +31,7 @@ from concernshare.records import (
 )
 from concernshare.records._fields import field
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
+from concernshare.routing.deadlines import TIMESCALES
 from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
 
 __all__ = [
@@ -203,26 +203,45 @@ def _same_target(a: Target, b: Target) -> bool:
     return (a.agency, a.child_setting, a.addressed) == (b.agency, b.child_setting, b.addressed)
 
 
+def _target_problems(target: Target, where: str) -> Iterator[Problem]:
+    if target.kind is None:
+        yield Problem(pointer=where, code="CS302",
+                      message="name exactly one of role, agency, child_setting or addressed")
+    if target.area is not None and target.kind != "role":
+        yield Problem(pointer=f"{where}/area", code="CS302", message="an area goes with a role only")
+
+
+def _view_problems(rules: RuleSet) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, view in enumerate(rules.views):
+        if view.name in BUILTIN_VIEWS or view.name in seen:
+            yield Problem(pointer=f"/views/{index}/name", code="CS306",
+                          message="this view name is already taken (by a built-in view or an earlier definition)")
+        seen.add(view.name)
+
+
 def _problems(rules: RuleSet) -> Iterator[Problem]:
     known = set(BUILTIN_VIEWS) | {v.name for v in rules.views}
     ids: set[str] = set()
+    yield from _view_problems(rules)
     for index, rule in enumerate(rules.rules):
         if rule.id in ids:
             yield Problem(pointer=f"/rules/{index}/id", code="CS301", message="two rules have this id")
         ids.add(rule.id)
         for number, action in enumerate(rule.deliver):
             where = f"/rules/{index}/deliver/{number}"
-            if action.to.kind is None:
-                yield Problem(pointer=f"{where}/to", code="CS302",
-                              message="name exactly one of role, agency, child_setting or addressed")
-            if action.to.area is not None and action.to.kind != "role":
-                yield Problem(pointer=f"{where}/to/area", code="CS302", message="an area goes with a role only")
+            yield from _target_problems(action.to, f"{where}/to")
+            for step, target in enumerate(action.escalate_to):
+                yield from _target_problems(target, f"{where}/escalate_to/{step}")
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response
             if response is not None and (response.timescale is None) == (response.working_days is None):
                 yield Problem(pointer=f"{where}/response", code="CS304",
                               message="give a named timescale or a number of working days, not both")
+            if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
+                yield Problem(pointer=f"{where}/response/timescale", code="CS304",
+                              message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES))
     for (i, a), (j, b) in itertools.combinations(enumerate(rules.rules), 2):
         if _disjoint(a.when, b.when):
             continue
@@ -244,7 +263,8 @@ def load_rules(data: bytes | str) -> RuleSet:
     Raises :class:`~concernshare.errors.InvalidDocument` listing every problem:
     schema problems, and CS301-CS305 (duplicate ids, a target naming both or
     neither role and agency, an undefined view, a response with both or neither
-    timescale, and rules that could give one recipient two views).
+    timescale or an unknown one, rules that could give one recipient two
+    views), and CS306 (a view name defined twice or taken from a built-in view).
     """
     document = strictjson.parse(data)
     schema.check(document, "routing")
@@ -253,9 +273,3 @@ def load_rules(data: bytes | str) -> RuleSet:
     if problems:
         raise InvalidRecord(problems)
     return rules
-
-
-def age_on(born: dt.date, moment: dt.date) -> int:
-    """Age in whole years on a date."""
-    return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
-

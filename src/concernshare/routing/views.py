@@ -57,6 +57,12 @@ def _anonymous(root: Mapping[str, Any], _parent: Mapping[str, Any]) -> bool:
     return bool(root.get("sender", {}).get("anonymity_requested"))
 
 
+def _referrer(root: Mapping[str, Any], parent: Mapping[str, Any]) -> bool:
+    """The anonymous referrer named again elsewhere (as the one who decided to share, say)."""
+    name = root.get("sender", {}).get("practitioner", {}).get("name")
+    return _anonymous(root, parent) and name is not None and parent.get("name") == name
+
+
 def _confidential(_root: Mapping[str, Any], parent: Mapping[str, Any]) -> bool:
     return bool(parent.get("confidential"))
 
@@ -87,6 +93,9 @@ _ADDRESS: Final = ("lines", "postcode", "uprn")
 SENSITIVITY: Final[tuple[Declaration, ...]] = (
     Declaration("/sender/practitioner/name", Sensitivity.REFERRER_IDENTITY, _anonymous),
     Declaration("/sender/practitioner/contact", Sensitivity.REFERRER_IDENTITY, _anonymous),
+    *(Declaration(f"{where}/{member}", Sensitivity.REFERRER_IDENTITY, _referrer)
+      for where in ("/sharing_decision/decided_by", "/body/decided_by", "/body/received_by", "/body/assessor")
+      for member in ("contact", "name")),
     *(Declaration(f"/subject/addresses/*/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential) for m in _ADDRESS),
     *(Declaration(f"/subject/related_people/*/address/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential)
       for m in _ADDRESS),
@@ -99,6 +108,7 @@ SENSITIVITY: Final[tuple[Declaration, ...]] = (
                 _related(*_THIRD_PARTIES)),
     Declaration("/subject/related_people/*/birth_date", Sensitivity.THIRD_PARTY_IDENTITY,
                 _related(*_THIRD_PARTIES)),
+    Declaration("/subject/related_people/*/address", Sensitivity.THIRD_PARTY_IDENTITY, _related(*_THIRD_PARTIES)),
     *(Declaration(f"/subject/related_people/*/{member}", Sensitivity.CRIMINAL_ALLEGATION,
                   _related(Relationship.ALLEGED_PERPETRATOR)) for member in ("name", "identifiers", "birth_date")),
     Declaration("/body/observations/*/informant", Sensitivity.THIRD_PARTY_IDENTITY),
@@ -179,6 +189,7 @@ def redact(message: Message, *, view: str, denied: frozenset[Sensitivity], recip
     be a valid message (which a declaration here would have to be wrong for).
     """
     data = codec.unstructure(message)
+    original = codec.unstructure(message)  # predicates read what the message said, not what is left of it
     withheld: dict[str, WithheldReason] = {
         item.pointer: item.reason for item in (message.view.withheld if message.view else ())
     }
@@ -186,7 +197,7 @@ def redact(message: Message, *, view: str, denied: frozenset[Sensitivity], recip
         if declaration.category not in denied:
             continue
         for pointer, parent, member in list(_matches(data, declaration.pattern.split("/")[1:], "")):
-            if member in parent and declaration.applies(data, parent):
+            if member in parent and declaration.applies(original, parent):
                 del parent[member]
                 withheld.setdefault(pointer, _REASONS[declaration.category])
     data["view"] = {"name": view, "withheld": [{"pointer": p, "reason": str(r)} for p, r in sorted(withheld.items())]}
