@@ -50,7 +50,7 @@ from concernshare.routing.route import RoutingError, route
 from concernshare.routing.rules import load_rules
 from concernshare.sealing import OpenPolicy, open_sealed
 from concernshare.stores import MemoryStore
-from concernshare.stores.base import Receipt
+from concernshare.stores.interface import Receipt
 from concernshare.validation import iter_problems
 
 REPO = Path(__file__).resolve().parent.parent

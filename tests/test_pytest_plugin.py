@@ -187,6 +187,27 @@ def test_a_project_that_ignores_the_plugin_is_unaffected(pytester: pytest.Pytest
     assert result.errlines == []
 
 
+def test_without_hypothesis_only_the_strategies_fixture_fails(pytester: pytest.Pytester) -> None:
+    """With hypothesis missing, the other fixtures and the assertion work, and the strategies fixture says why not."""
+    pytester.makeconftest("""
+        import sys
+
+        sys.modules["hypothesis"] = None  # what an environment without hypothesis shows an import
+    """)
+    pytester.makepyfile(test_no_hypothesis="""
+        from concernshare.testing.assertions import assert_valid_message
+
+        def test_the_rest_works(concernshare_world, concernshare_message):
+            assert_valid_message(concernshare_message(), now=concernshare_world.now)
+
+        def test_the_strategies(concernshare_strategies):
+            pass
+    """)
+    result = pytester.runpytest_subprocess(*PLUGIN, "-p", "no:hypothesispytest")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["the concernshare_strategies fixture needs hypothesis: pip install hypothesis"])
+
+
 def test_importing_the_plugin_imports_only_what_it_must(pytester: pytest.Pytester) -> None:
     """Beside pytest, importing the plugin loads concernshare's top package and its light testing modules only."""
     code = ("import sys, pytest; before = set(sys.modules); import concernshare.testing.pytest_plugin; "

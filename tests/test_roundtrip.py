@@ -13,8 +13,8 @@ from concernshare.records import Message, MessageType
 from concernshare.testing.strategies import messages
 
 #: The profile's examples, spread over the twelve types so that every type is certain
-#: to be tried while a property costs about three unparametrized tests.
-PER_TYPE = settings(max_examples=max(5, settings.default.max_examples // 4))
+#: to be tried while a property costs about two unparametrized tests.
+PER_TYPE = settings(max_examples=max(5, settings.default.max_examples // 6))
 EVERY_TYPE = pytest.mark.parametrize("kind", list(MessageType), ids=str)
 
 

@@ -23,7 +23,7 @@ from concernshare.errors import DirectoryRefused, InvalidDocument, SealError
 from concernshare.records._fields import field
 from concernshare.records.codes import AgencyKind, RecipientRole, RevocationReason
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
-from concernshare.stores.base import ReplayStore
+from concernshare.stores.interface import ReplayStore
 
 __all__ = [
     "DIRECTORY_VERSION",

@@ -27,6 +27,7 @@ __all__ = [
     "SchemaViolation",
     "SealError",
     "Severity",
+    "StoreError",
     "UntrustedSender",
     "UsageError",
 ]
@@ -144,6 +145,10 @@ class ContentRefused(SealError):
 
 class DirectoryRefused(SealError):
     """The trust directory is unsigned, wrongly signed, expired, rolled back or inconsistent."""
+
+
+class StoreError(ConcernshareError):
+    """The store could not be opened or could not read or write (its database failed)."""
 
 
 class UsageError(ConcernshareError):

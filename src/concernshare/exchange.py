@@ -50,7 +50,7 @@ from concernshare.routing.route import Plan, route
 from concernshare.routing.rules import RuleSet
 from concernshare.routing.views import Sensitivity, redact
 from concernshare.sealing import OpenPolicy, open_sealed, seal
-from concernshare.stores.base import ReplayStore
+from concernshare.stores.interface import ReplayStore
 from concernshare.tracker import Tracker
 
 __all__ = ["Received", "Sent", "receive", "send"]

@@ -40,7 +40,7 @@ from concernshare.errors import (
 )
 from concernshare.records import Message, MessageType, Status
 from concernshare.records.types import UUID, AgencyId
-from concernshare.stores.base import Receipt, ReplayStore
+from concernshare.stores.interface import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
 

@@ -32,7 +32,7 @@ import attrs
 from concernshare.errors import Problem, Severity
 from concernshare.records.codes import DecisionOutcome, MessageType, WithdrawalReason
 from concernshare.records.types import AgencyId
-from concernshare.stores.base import Store
+from concernshare.stores.interface import Store
 from concernshare.stores.tracking import (
     Answer,
     AnswerKind,

@@ -14,12 +14,19 @@ Use it inside an ``eval-rst`` block, since autodoc writes reStructuredText::
 
 from __future__ import annotations
 
+import enum
 import importlib
+import inspect
 import pkgutil
+import re
+import sys
+import typing
 from collections.abc import Iterator
 from functools import cache
 from types import ModuleType
 from typing import Any, ClassVar, Final
+
+import attrs
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -54,17 +61,23 @@ def _exports(module: ModuleType) -> list[str]:
 
 @cache
 def owners() -> dict[str, list[str]]:
-    """For each public module, the public names documented there (in ``__all__`` order)."""
+    """For each public module, the public names documented there (in ``__all__`` order).
+
+    A name counts as exported by a module only if the module holds it (a lazy
+    ``__getattr__`` export is documented where the object is defined).
+    """
     candidates: dict[tuple[str, int], list[str]] = {}
     modules = {name: importlib.import_module(name) for name in public_modules()}
     for name, module in modules.items():
         for member in _exports(module):
-            value = getattr(module, member)
-            candidates.setdefault((member, id(value)), []).append(name)
+            if member in vars(module):
+                candidates.setdefault((member, id(vars(module)[member])), []).append(name)
     chosen: dict[str, list[str]] = {name: [] for name in modules}
     for name, module in modules.items():
         for member in _exports(module):
-            places = candidates[(member, id(getattr(module, member)))]
+            if member not in vars(module):
+                continue
+            places = candidates[(member, id(vars(module)[member]))]
             best = min(places, key=lambda place: (place.count("."), place))
             if best == name:
                 chosen[name].append(member)
@@ -82,6 +95,7 @@ def _canonical() -> dict[tuple[str, int], str]:
     return found
 
 
+@cache
 def _import(target: str) -> Any:
     """The object a dotted path names, or None."""
     parts = target.split(".")
@@ -99,26 +113,92 @@ def _import(target: str) -> Any:
     return None
 
 
-def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element) -> nodes.Node | None:
-    """Resolve ``concernshare.x.Y`` written with any path that exports ``Y`` to where ``Y`` is documented."""
-    target = node.get("reftarget", "")
-    if node.get("refdomain") != "py" or not target.startswith(f"{ROOT}."):
-        return None
-    head, _, attribute = target.rpartition(".")
+def _documented_path(target: str) -> str | None:
+    """Where the object that ``target`` names is documented (a method or attribute: under its class)."""
     value = _import(target)
-    documented = _canonical().get((attribute, id(value))) if value is not None else None
-    suffix = ""
-    if documented is None:  # a method or attribute: resolve its class
-        owner = _import(head)
-        owner_path = _canonical().get((head.rpartition(".")[2], id(owner))) if owner is not None else None
-        if owner_path is None:
-            return None
-        documented, suffix = owner_path, f".{attribute}"
-    domain = env.domains.python_domain
-    found = domain.objects.get(documented + suffix)
-    if found is None or documented + suffix == target:
+    head, _, attribute = target.rpartition(".")
+    if value is not None and (found := _canonical().get((attribute, id(value)))) is not None:
+        return found
+    owner = _import(head) if head else None
+    owner_path = _canonical().get((head.rpartition(".")[2], id(owner))) if owner is not None else None
+    return f"{owner_path}.{attribute}" if owner_path is not None else None
+
+
+def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element) -> nodes.Node | None:
+    """Resolve a reference to a concernshare object written with any path that reaches it.
+
+    ``concernshare.records.envelope.Message`` (a type hint), ``Message`` in a
+    docstring of ``concernshare.records.envelope`` and ``concernshare.records.Message``
+    all lead to the one entry, ``concernshare.records.Message``.
+    """
+    if node.get("refdomain") != "py":
         return None
-    return make_refnode(app.builder, node["refdoc"], found.docname, found.node_id, contnode, documented + suffix)
+    target = node.get("reftarget", "").removeprefix("~").removeprefix(".")
+    module, cls = node.get("py:module"), node.get("py:class")
+    candidates = [target]
+    if module and not target.startswith(f"{ROOT}."):
+        candidates += [f"{module}.{cls}.{target}"] if cls else []
+        candidates.append(f"{module}.{target}")
+    domain = env.domains.python_domain
+    for candidate in candidates:
+        if not candidate.startswith(f"{ROOT}."):
+            continue
+        documented = _documented_path(candidate)
+        found = domain.objects.get(documented) if documented else None
+        if found is not None and documented is not None:
+            return make_refnode(app.builder, node["refdoc"], found.docname, found.node_id, contnode, documented)
+    return None
+
+
+def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
+    """Give autodoc real types for the string annotations of attrs-generated methods.
+
+    ``from __future__ import annotations`` leaves annotations as strings, which
+    autodoc evaluates in the function's globals; the ``__init__`` that attrs
+    generates has no useful globals, so ``dt.datetime`` would stay a string.
+    They are evaluated here in the namespace of the module that defines the class.
+    """
+    del app, bound_method
+    module = sys.modules.get(getattr(obj, "__module__", "") or "")
+    if module is None or not module.__name__.startswith(f"{ROOT}.") or not inspect.isfunction(obj):
+        return
+    resolved = {}
+    for name, annotation in obj.__annotations__.items():
+        try:
+            resolved[name] = eval(annotation, vars(module)) if isinstance(annotation, str) else annotation  # noqa: S307
+        except (NameError, AttributeError, TypeError, SyntaxError):  # a name imported only for type checking
+            resolved[name] = annotation
+    obj.__annotations__ = resolved
+
+
+_LITERAL_BEFORE_LETTER: Final = re.compile(r"(``[^`]+``)(?=[A-Za-z0-9])")
+
+
+def fix_literals(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """Let a literal run straight into a word (````StrEnum````s), as docstrings in the source do.
+
+    reStructuredText wants whitespace after an inline literal; an escaped space
+    (``\\ ``) gives it without changing the text.
+    """
+    del app, what, name, obj, options
+    lines[:] = [_LITERAL_BEFORE_LETTER.sub(r"\1\\ ", line) for line in lines]
+
+
+def describe_records(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """Append each attrs record's fields (with the descriptions the schema is made from) and each code list's values."""
+    del app, name, options
+    if what not in {"class", "exception"} or not isinstance(obj, type):
+        return
+    if attrs.has(obj):
+        described = [f for f in attrs.fields(obj) if f.metadata.get("concernshare", {}).get("description")]
+        if described:
+            lines += ["", "Fields (their JSON members have the same names):", ""]
+            for item in described:
+                text = " ".join(item.metadata["concernshare"]["description"].split())
+                lines.append(f"- ``{item.name}``: {text}")
+            lines.append("")
+    elif issubclass(obj, enum.Enum) and obj.__module__.startswith(f"{ROOT}."):
+        lines += ["", "Values: " + ", ".join(f"``{member.value}``" for member in obj), ""]
 
 
 def _rendered(env: BuildEnvironment) -> dict[str, str]:
@@ -182,5 +262,8 @@ def setup(app: Sphinx) -> None:
     """Register the directive, the alias resolver and the completeness check."""
     app.add_directive("api-modules", ApiModules)
     app.connect("missing-reference", resolve_alias)
+    app.connect("autodoc-before-process-signature", resolve_annotations)
+    app.connect("autodoc-process-docstring", fix_literals)
+    app.connect("autodoc-process-docstring", describe_records)
     app.connect("env-purge-doc", _purge)
     app.connect("env-check-consistency", _check)

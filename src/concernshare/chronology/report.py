@@ -80,12 +80,12 @@ _DAY: Final = dt.timedelta(days=1)
 
 
 def date_text(date: PartialDate) -> str:
-    """A partial date as what it is: ``2013-05-22``, ``2013-05 (month)`` or ``2013 (year)``."""
+    """A partial date as what it is: ``2013-05-22``, ``2013-05 (month)`` or ``2013 (year)``. Raises nothing."""
     return str(date) if date.precision == "day" else f"{date} ({date.precision})"
 
 
 def pattern_numbers(chronology: Chronology) -> dict[str, list[int]]:
-    """For each entry id, the numbers (from 1, in the chronology's order) of the patterns it belongs to."""
+    """For each entry id, the numbers (from 1, in the chronology's order) of its patterns. Raises nothing."""
     numbers: dict[str, list[int]] = defaultdict(list)
     for number, pattern in enumerate(chronology.patterns, start=1):
         for entry_id in pattern.entries:

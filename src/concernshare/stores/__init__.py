@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from concernshare.stores.base import Receipt, ReplayStore, Store, StoreError
+from concernshare.stores.interface import Receipt, ReplayStore, Store, StoreError
 from concernshare.stores.memory import MemoryStore
 from concernshare.stores.sqlite import SQLiteStore
 

@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Final, Protocol
 
 from concernshare.records.types import AgencyId
-from concernshare.stores.base import Receipt
+from concernshare.stores.interface import Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
 
 __all__ = ["SQLStore"]

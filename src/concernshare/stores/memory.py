@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 from concernshare.records.types import AgencyId
-from concernshare.stores.base import Receipt
+from concernshare.stores.interface import Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 __all__ = ["MemoryStore"]

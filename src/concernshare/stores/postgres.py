@@ -14,7 +14,7 @@ import psycopg
 
 from concernshare.errors import UsageError
 from concernshare.stores._sql import Cursor, SQLStore
-from concernshare.stores.base import StoreError
+from concernshare.stores.interface import StoreError
 
 __all__ = ["PostgresStore"]
 

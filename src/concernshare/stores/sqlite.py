@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from concernshare.stores._sql import Cursor, SQLStore
-from concernshare.stores.base import StoreError
+from concernshare.stores.interface import StoreError
 
 __all__ = ["SQLiteStore"]
 

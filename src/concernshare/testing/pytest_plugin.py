@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import pytest
 
+from concernshare import FORMAT_VERSION
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -73,7 +75,7 @@ def _example(message_id: str) -> dict[str, Any]:
     """A valid concern from health visiting to the MASH about an invented child, as a fresh dict."""
     practitioner = {"name": "Alex Invented", "role": "Health visitor"}
     return {
-        "format_version": "1.0",
+        "format_version": FORMAT_VERSION,
         "id": message_id,
         "type": "concern",
         "created": _stamp(NOW - dt.timedelta(minutes=10)),

@@ -13,15 +13,12 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from concernshare.errors import ConcernshareError
+from concernshare.errors import StoreError
 from concernshare.records.types import AgencyId
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal
 
 __all__ = ["Receipt", "ReplayStore", "Store", "StoreError"]
 
-
-class StoreError(ConcernshareError):
-    """The store could not be opened or could not read or write (its database failed)."""
 
 
 @attrs.frozen(kw_only=True)
