@@ -166,3 +166,19 @@ def test_unknown_kind_is_a_usage_error() -> None:
     """Asking for a schema that does not exist is a usage error."""
     with pytest.raises(UsageError):
         schema.load("nope")
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("format_version",), "1.0\n"), (("sender", "practitioner", "contact"), {"phone": "01632 960101\n"})],
+)
+def test_dollar_means_the_very_end_as_in_ecma_262(path: tuple[str, ...], value: object) -> None:
+    """A trailing newline fails a pattern here as it does in Ajv and jsonschema-rs (Python's $ alone would pass it)."""
+    document = copy.deepcopy(MINIMAL)
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    problems = list(schema.iter_problems(document))
+    assert [p.code for p in problems] == ["CS018"]
+    assert problems[0].pointer.startswith("/" + path[0])

@@ -62,6 +62,8 @@ _UUID_RE: Final = re.compile(UUID)
 _EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
 _NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
 _TYPES: Final = frozenset(MessageType)
+_EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+_LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 
@@ -109,9 +111,14 @@ def _datetime(value: Any, _: type) -> dt.datetime:
         raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as "
                                "2026-11-25T09:30:00Z")
     try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
+        moment = dt.datetime.fromisoformat(value)
+        in_range = _EARLIEST <= moment.astimezone(dt.UTC) <= _LATEST
+    except (ValueError, OverflowError):
         raise Refusal("CS018", "is not a date-time in the calendar") from None
+    if not in_range:
+        raise Refusal("CS018", "is outside the range of times the format carries (years 0001 to 9999, a day "
+                               "short of either end)")
+    return moment
 
 
 def _date(value: Any, _: type) -> dt.date:

@@ -66,9 +66,29 @@ def _registry() -> referencing.Registry[Any]:
 
 
 @functools.cache
-def validator(kind: str = "message") -> jsonschema.Draft202012Validator:
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """A pattern as ECMA-262 reads it: ``$`` is the very end, not the end before a final newline."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(
+    checker: jsonschema.protocols.Validator, pattern: str, instance: Any, _schema: dict[str, Any],
+) -> Iterator[ValidationError]:
+    if checker.is_type(instance, "string") and _ecma(pattern).search(instance) is None:
+        yield ValidationError("does not match the pattern")
+
+
+#: Draft 2020-12 with ECMA-262 patterns, so that Python agrees with Ajv and jsonschema-rs on "1.0\n".
+_Validator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern},
+)
+
+
+@functools.cache
+def validator(kind: str = "message") -> jsonschema.protocols.Validator:
     """Return the one validator of a document kind, built on first use."""
-    return jsonschema.Draft202012Validator(load(kind), registry=_registry())
+    built: jsonschema.protocols.Validator = _Validator(load(kind), registry=_registry())
+    return built
 
 
 def _pointer(path: Any) -> str:

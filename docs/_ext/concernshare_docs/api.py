@@ -14,6 +14,7 @@ Use it inside an ``eval-rst`` block, since autodoc writes reStructuredText::
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
 import inspect
@@ -150,25 +151,51 @@ def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contno
     return None
 
 
+@cache
+def _namespace(module_name: str) -> dict[str, Any]:
+    """The module's globals, with the names it imports only under ``if TYPE_CHECKING:`` added."""
+    module = sys.modules[module_name]
+    namespace = dict(vars(module))
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return namespace
+    for statement in tree.body:
+        test = statement.test if isinstance(statement, ast.If) else None
+        if ast.unparse(test or ast.Constant(None)) not in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}:
+            continue
+        for inner in statement.body:  # type: ignore[attr-defined]
+            if isinstance(inner, ast.Import | ast.ImportFrom):
+                try:
+                    exec(compile(ast.Module([inner], []), module.__file__ or "", "exec"), namespace)  # noqa: S102
+                except ImportError:
+                    continue
+    return namespace
+
+
 def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
-    """Give autodoc real types for the string annotations of attrs-generated methods.
+    """Give autodoc real types for string annotations that it cannot evaluate itself.
 
     ``from __future__ import annotations`` leaves annotations as strings, which
-    autodoc evaluates in the function's globals; the ``__init__`` that attrs
-    generates has no useful globals, so ``dt.datetime`` would stay a string.
-    They are evaluated here in the namespace of the module that defines the class.
+    autodoc evaluates in the function's globals. The ``__init__`` that attrs
+    generates has no useful globals, and names imported only for type checking
+    are not in any, so ``dt.datetime`` would stay a string. Each annotation is
+    evaluated here in the namespace of the module that defines the function,
+    with its type-checking imports added; one that still fails is left as it is.
     """
     del app, bound_method
-    module = sys.modules.get(getattr(obj, "__module__", "") or "")
-    if module is None or not module.__name__.startswith(f"{ROOT}.") or not inspect.isfunction(obj):
-        return
-    resolved = {}
-    for name, annotation in obj.__annotations__.items():
-        try:
-            resolved[name] = eval(annotation, vars(module)) if isinstance(annotation, str) else annotation  # noqa: S307
-        except (NameError, AttributeError, TypeError, SyntaxError):  # a name imported only for type checking
-            resolved[name] = annotation
-    obj.__annotations__ = resolved
+    while obj is not None:
+        module_name = getattr(obj, "__module__", "") or ""
+        if module_name.startswith(f"{ROOT}.") and module_name in sys.modules and inspect.isfunction(obj):
+            namespace = _namespace(module_name)
+            resolved = {}
+            for name, annotation in obj.__annotations__.items():
+                try:
+                    resolved[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
+                except (NameError, AttributeError, TypeError, SyntaxError):
+                    resolved[name] = annotation
+            obj.__annotations__ = resolved
+        obj = getattr(obj, "__wrapped__", None)
 
 
 _LITERAL_BEFORE_LETTER: Final = re.compile(r"(``[^`]+``)(?=[A-Za-z0-9])")

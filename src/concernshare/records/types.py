@@ -6,6 +6,7 @@ paired with a ``maxLength``, so that jsonschema, jsonschema-rs and Ajv agree.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Final
@@ -139,8 +140,7 @@ class PartialDate:
             return self.earliest
         if self.month is None:
             return dt.date(self.year, 12, 31)
-        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def __str__(self) -> str:
         text = f"{self.year:04d}"
