@@ -17,7 +17,7 @@ from concernshare.cli._inputs import Parser
 from concernshare.crypto import keys
 from concernshare.directory import open_directory
 from concernshare.errors import ConcernshareError, UsageError
-from concernshare.sealing import seal
+from concernshare.sealing import seal, sign_message
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 MESSAGES = EXAMPLES / "messages"
@@ -54,13 +54,14 @@ def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
 
 
-def _sealed_concern() -> bytes:
-    """The example concern, sealed by health visiting to the MASH with the published example keys."""
+def _sealed_concern(*, encrypt: bool = True) -> bytes:
+    """The example concern, signed by health visiting and sealed to the MASH with the published example keys."""
     authority = keys.loads_public_jwk_set((KEYS / "authority.public.jwks").read_bytes())
     directory = open_directory((EXAMPLES / "directory" / "directory.jws").read_bytes(), authority, now=SEALED_AT)
     private = keys.loads_private_jwk_set((KEYS / "ods_Y99HV_health-visiting.private.jwks").read_bytes())
     signer = keys.signer_from(private)
-    return seal(codec.loads(CONCERN.read_bytes()), signer, directory=directory, now=SEALED_AT)
+    protect = seal if encrypt else sign_message
+    return protect(codec.loads(CONCERN.read_bytes()), signer, directory=directory, now=SEALED_AT)
 
 
 @pytest.fixture
@@ -154,6 +155,26 @@ def test_a_sealed_input_for_another_agency_is_named(inbox: Path) -> None:
     assert code == 1
     assert "concern.jwe.json: unreadable: could not be opened: " in err
     assert len(json.loads(out)["unreadable"]) == 1
+
+
+def test_an_unborn_child_is_found_through_the_mother() -> None:
+    """--unborn gives the unborn sibling's chronology, joined through the mother's NHS number."""
+    code, out, err = _run(str(MESSAGES), "--unborn", "9990000042", "--format", "html")
+    assert code == 0, err
+    assert "Mother&#x27;s NHS number (before birth)</dt><dd>999 000 0042" in out
+    assert "joined before birth, through the mother" in out
+
+
+def test_signed_inputs_are_verified_with_the_directory(tmp_path: Path) -> None:
+    """A signed (not sealed) message is verified with the directory alone; without it, it is named unreadable."""
+    signed = tmp_path / "concern.jws.json"
+    signed.write_bytes(_sealed_concern(encrypt=False))
+    code, out, err = _run(str(signed), *KAI, *DIRECTORY)
+    assert code == 0, err
+    assert {e["message_id"] for e in json.loads(out)["entries"]} == {CONCERN_ID}
+    code, out, err = _run(str(signed), *KAI)
+    assert code == 1
+    assert "is a signed message: give --directory and --authority to open it as an archive" in err
 
 
 def test_progress_is_reported_for_large_inputs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,8 @@ warns as recorded), invalid ones give their pointer and code at their layer, sea
 the exact plaintext at their reference time or are refused with their error class, directories are
 accepted or refused as recorded, routing plans are equal, deadline cases give their due times. The
 schema part is also run with Ajv (``tests/conformance_ajv``: npm ``ajv`` pinned, JSON Schema 2020-12,
-strict mode) and its verdicts compared with the cases and with Python's jsonschema. Finally
+strict mode) and its verdicts compared with the cases and with the library's own validator (jsonschema,
+reading patterns as ECMA-262 does). Finally
 ``conformance/generate.py`` is run into a temporary folder and must give the committed files exactly.
 """
 
@@ -65,44 +66,12 @@ def _cases(folder: str) -> tuple[tuple[str, Case], ...]:
     return tuple((p.stem, json.loads(p.read_text(encoding="utf-8"))) for p in sorted((SUITE / folder).glob("*.json")))
 
 
-def _params(folder: str, xfail: dict[str, str] | None = None) -> list[Any]:
-    known = xfail or {}
-    return [
-        pytest.param(name, case, id=name,
-                     marks=[pytest.mark.xfail(reason=known[name], strict=True)] if name in known else [])
-        for name, case in _cases(folder)
-    ]
+def _params(folder: str) -> list[Any]:
+    return [pytest.param(name, case, id=name) for name, case in _cases(folder)]
 
 
 def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
-
-
-# Known failures, each a bug reported to the lead and not fixed here (the schemas are generated from the
-# records; other engineers own them). In the generated schemas "$" follows a pattern whose maxLength leaves
-# room for one more character; Python's jsonschema matches patterns with re.search, in which "$" also
-# matches before a final line feed, so it accepts "value\n" where ECMA-262 (Ajv, and JSON Schema itself)
-# refuses it. These expectations are marked strict, so they fail loudly once the schemas are fixed.
-_NEWLINE = "Python jsonschema's re.search lets $ match before a final line feed; ECMA-262 (Ajv) does not"
-#: Cases whose expected schema verdict Python's jsonschema does not give.
-PYTHON_SCHEMA_DIVERGES = {
-    f"schema-trailing-newline-{field}": _NEWLINE
-    for field in ("format-version", "created", "recipient", "event-date", "first-language", "phone",
-                  "area-grade-area", "view-name", "extension-key")
-}
-PYTHON_RULES_SCHEMA_DIVERGES = {"schema-trailing-newline-rule-id": _NEWLINE}
-#: Cases that the whole library (all layers) accepts although ECMA-262 schema validation refuses them, or
-#: that it refuses at another pointer.
-LIBRARY_MISSES = {
-    "schema-trailing-newline-format-version": "the library accepts format_version '1.0\\n' at every layer",
-    "schema-trailing-newline-first-language": "the library accepts a language tag with a final line feed",
-    "schema-trailing-newline-phone": "the library accepts a telephone number with a final line feed",
-    "schema-trailing-newline-area-grade-area": "the library accepts an assessment area code with a final line feed",
-    "schema-trailing-newline-view-name": "the library accepts a view name with a final line feed",
-    "schema-trailing-newline-extension-key": "the codec reports the bad extension key at /extensions, not at the key",
-}
-#: Rule sets the library loads although ECMA-262 schema validation refuses them.
-LIBRARY_RULES_MISSES = {"schema-trailing-newline-rule-id": "load_rules accepts a rule id with a final line feed"}
 
 
 # -- the shape of the suite ------------------------------------------------------------------------
@@ -169,7 +138,7 @@ def test_valid_message(name: str, case: Case) -> None:
     assert (written == case["document"]) is case["canonical"]
 
 
-@pytest.mark.parametrize(("name", "case"), _params("messages/invalid", LIBRARY_MISSES))
+@pytest.mark.parametrize(("name", "case"), _params("messages/invalid"))
 def test_invalid_message(name: str, case: Case) -> None:
     """An invalid message is refused with every expected pointer and code, as errors."""
     raw = _document_bytes(case)
@@ -179,7 +148,7 @@ def test_invalid_message(name: str, case: Case) -> None:
     assert expected <= errors
 
 
-@pytest.mark.parametrize(("name", "case"), _params("messages/invalid", PYTHON_SCHEMA_DIVERGES))
+@pytest.mark.parametrize(("name", "case"), _params("messages/invalid"))
 def test_invalid_message_layer(name: str, case: Case) -> None:
     """The layer a case names is the one that refuses it: parse, the version gate, the schema, or the semantics."""
     raw = _document_bytes(case)
@@ -351,7 +320,7 @@ def test_routing_case(name: str, case: Case) -> None:
         run()
 
 
-@pytest.mark.parametrize(("name", "case"), _params("routing/invalid", LIBRARY_RULES_MISSES))
+@pytest.mark.parametrize(("name", "case"), _params("routing/invalid"))
 def test_invalid_rule_set(name: str, case: Case) -> None:
     """A rule set that must be refused at load is refused by its layer with every expected pointer and code."""
     with pytest.raises(InvalidDocument) as refused:
@@ -361,7 +330,7 @@ def test_invalid_rule_set(name: str, case: Case) -> None:
     assert {(e["pointer"], e["code"]) for e in case["expected"]} <= found
 
 
-@pytest.mark.parametrize(("name", "case"), _params("routing/invalid", PYTHON_RULES_SCHEMA_DIVERGES))
+@pytest.mark.parametrize(("name", "case"), _params("routing/invalid"))
 def test_invalid_rule_set_schema_verdict(name: str, case: Case) -> None:
     """Python's jsonschema refuses exactly the rule sets marked schema_refuses."""
     assert schema.validator("routing").is_valid(case["rules"]) is not case["schema_refuses"]
@@ -511,13 +480,11 @@ def _python_verdict(result: dict[str, Any]) -> bool:
 
 
 def test_ajv_and_python_jsonschema_agree(ajv: dict[str, Any]) -> None:
-    """Ajv and Python's jsonschema give the same verdict on every document, except the recorded, reported ones."""
+    """Ajv and the library's jsonschema validator give the same verdict on every document of the schema part."""
     disagree = {
         file: f"Ajv {'accepts' if result['valid'] else 'refuses'}, Python jsonschema "
         f"{'accepts' if python else 'refuses'}: {result['errors']}"
         for file, result in ajv["results"].items()
         if (python := _python_verdict(result)) is not result["valid"]
     }
-    known = {f"messages/invalid/{name}.json" for name in PYTHON_SCHEMA_DIVERGES}
-    known |= {f"routing/invalid/{name}.json" for name in PYTHON_RULES_SCHEMA_DIVERGES}
-    assert set(disagree) == known, json.dumps(disagree, indent=1)
+    assert disagree == {}, json.dumps(disagree, indent=1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -18,6 +17,7 @@ from typing import Final
 import attrs
 
 from concernshare.chronology import build_chronology
+from concernshare.chronology.export import to_html, to_json
 from concernshare.exchange import receive, send
 from concernshare.records import Message, RecipientRole, Status
 from concernshare.routing.rules import RuleSet, load_rules
@@ -77,8 +77,6 @@ def _trackers(world: World) -> dict[str, Tracker]:
 
 def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
     """Play the story in ``folder`` starting at ``now``; report each step through ``say``; return the report path."""
-    from concernshare.chronology.export import to_html
-
     folder.mkdir(parents=True, exist_ok=True)
     world = make_world(_AGENCIES, now=now, directory_id="demo-luton")
     (folder / "directory.jws").write_bytes(world.signed_directory)
@@ -126,7 +124,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
     chronology = build_chronology(opened, child=_KAI, generated=later)
     report = folder / "chronology-report.html"
     report.write_text(to_html(chronology), encoding="utf-8")
-    (folder / "chronology.json").write_text(json.dumps({"entries": len(chronology.entries)}), encoding="utf-8")
+    (folder / "chronology.json").write_bytes(to_json(chronology))
     say(f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
         f"agencies, {len(chronology.patterns)} patterns flagged:")
     for pattern in chronology.patterns:

@@ -35,6 +35,8 @@ from docutils.statemachine import StringList
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import PycodeError
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -65,7 +67,9 @@ def owners() -> dict[str, list[str]]:
     """For each public module, the public names documented there (in ``__all__`` order).
 
     A name counts as exported by a module only if the module holds it (a lazy
-    ``__getattr__`` export is documented where the object is defined).
+    ``__getattr__`` export is documented where the object is defined). A class
+    or function is documented at the shortest such path; a constant where its
+    ``#:`` comment or docstring is, since autodoc finds it only there.
     """
     candidates: dict[tuple[str, int], list[str]] = {}
     modules = {name: importlib.import_module(name) for name in public_modules()}
@@ -78,11 +82,22 @@ def owners() -> dict[str, list[str]]:
         for member in _exports(module):
             if member not in vars(module):
                 continue
-            places = candidates[(member, id(vars(module)[member]))]
+            value = vars(module)[member]
+            places = candidates[(member, id(value))]
+            if not (inspect.isclass(value) or inspect.isroutine(value)):
+                places = [place for place in places if _has_attribute_doc(place, member)] or places
             best = min(places, key=lambda place: (place.count("."), place))
             if best == name:
                 chosen[name].append(member)
     return chosen
+
+
+def _has_attribute_doc(module_name: str, member: str) -> bool:
+    try:
+        analyzer = ModuleAnalyzer.for_module(module_name)
+        return ("", member) in analyzer.find_attr_docs()
+    except PycodeError:
+        return False
 
 
 @cache
@@ -138,7 +153,9 @@ def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contno
     module, cls = node.get("py:module"), node.get("py:class")
     candidates = [target]
     if module and not target.startswith(f"{ROOT}."):
-        candidates += [f"{module}.{cls}.{target}"] if cls else []
+        # The docstring's own module: where the class in context is defined, then the page's module.
+        defined_in = getattr(_import(f"{module}.{cls}"), "__module__", None) if cls else None
+        candidates += [f"{defined_in}.{target}"] if defined_in else []
         candidates.append(f"{module}.{target}")
     domain = env.domains.python_domain
     for candidate in candidates:
@@ -173,6 +190,15 @@ def _namespace(module_name: str) -> dict[str, Any]:
     return namespace
 
 
+def _evaluate(annotation: Any, namespace: dict[str, Any]) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, namespace)  # noqa: S307  (annotations from the package's own source)
+    except (NameError, AttributeError, TypeError, SyntaxError):
+        return annotation
+
+
 def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
     """Give autodoc real types for string annotations that it cannot evaluate itself.
 
@@ -188,13 +214,14 @@ def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
         module_name = getattr(obj, "__module__", "") or ""
         if module_name.startswith(f"{ROOT}.") and module_name in sys.modules and inspect.isfunction(obj):
             namespace = _namespace(module_name)
-            resolved = {}
-            for name, annotation in obj.__annotations__.items():
-                try:
-                    resolved[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # noqa: S307
-                except (NameError, AttributeError, TypeError, SyntaxError):
-                    resolved[name] = annotation
-            obj.__annotations__ = resolved
+            obj.__annotations__ = {name: _evaluate(value, namespace) for name, value in obj.__annotations__.items()}
+            signature = getattr(obj, "__signature__", None)
+            if isinstance(signature, inspect.Signature):  # set by decorators such as hypothesis's composite
+                obj.__signature__ = signature.replace(
+                    parameters=[p.replace(annotation=_evaluate(p.annotation, namespace))
+                                for p in signature.parameters.values()],
+                    return_annotation=_evaluate(signature.return_annotation, namespace),
+                )
         obj = getattr(obj, "__wrapped__", None)
 
 

@@ -192,6 +192,19 @@ def _patterns() -> list[nodes.Node]:
     ]
 
 
+def _withholdable() -> list[nodes.Node]:
+    from concernshare import records  # noqa: PLC0415
+    from concernshare.records._fields import META  # noqa: PLC0415
+
+    rows = []
+    for name in records.__all__:
+        record = getattr(records, name)
+        if isinstance(record, type) and attrs.has(record):
+            rows.extend([code(name), code(f.name), " ".join(f.metadata[META]["description"].split())]
+                        for f in attrs.fields(record) if f.metadata.get(META, {}).get("withholdable"))
+    return [table(["Record", "Field", "Description"], rows, widths=[2, 2, 5])]
+
+
 TABLES: Final[dict[str, Callable[[], list[nodes.Node]]]] = {
     "timescales": _timescales,
     "builtin-views": _views,
@@ -202,6 +215,7 @@ TABLES: Final[dict[str, Callable[[], list[nodes.Node]]]] = {
     "council-list": _councils,
     "code-list-sources": _sources,
     "chronology-patterns": _patterns,
+    "withholdable-fields": _withholdable,
 }
 
 

@@ -217,4 +217,5 @@ def build_chronology(
         entries=tuple(entries), probable=tuple(maybe), conflicts=tuple(sorted(conflicts)),
         patterns=find_patterns(entries, joined, generated, thresholds or Thresholds()),
         unreadable=tuple(unreadable), agencies=tuple(dict.fromkeys(e.agency for e in entries)),
+        statuses=tuple(sorted({m.status for m in joined})),
     )

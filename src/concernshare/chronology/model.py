@@ -12,7 +12,7 @@ import enum
 import attrs
 
 from concernshare.records._fields import field
-from concernshare.records.codes import Impact, NonEngagementKind, WithdrawalReason, YesNoUnknown
+from concernshare.records.codes import Impact, NonEngagementKind, Status, WithdrawalReason, YesNoUnknown
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, PartialDate
 
 __all__ = [
@@ -154,3 +154,7 @@ class Chronology:
     patterns: tuple[Pattern, ...] = field("Patterns found, each with its entries.", default=())
     unreadable: tuple[Unreadable, ...] = field("Inputs that could not be used.", default=())
     agencies: tuple[AgencyId, ...] = field("Every agency with an entry, in order of first appearance.", default=())
+    statuses: tuple[Status, ...] = field(
+        "The statuses of the messages it was built from; a report built from exercise or test messages says so.",
+        default=(),
+    )

@@ -414,9 +414,11 @@ def _sections(chronology: Chronology, refs: _Refs) -> Iterator[str]:
 def to_html(chronology: Chronology, *, statuses: Collection[Status] = ()) -> str:
     """The chronology as one self-contained, print-friendly HTML page.
 
-    ``statuses`` are the statuses of the messages it was built from: any
-    ``exercise`` or ``test`` status is shown in a banner at the top. Raises nothing.
+    Any ``exercise`` or ``test`` status among the messages it was built from
+    (``chronology.statuses``, and ``statuses`` if given) is shown in a banner at
+    the top. Raises nothing.
     """
+    statuses = {*chronology.statuses, *statuses}
     refs = _Refs.of(chronology)
     who = "; ".join(chronology.child.names) or (
         f"NHS {_nhs(chronology.child.nhs_number)}" if chronology.child.nhs_number else "unborn child")

@@ -94,8 +94,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
     for name, number in (("--child", args.child), ("--unborn", args.unborn)):
         if number is not None and not nhs_number_ok(number):
             raise UsageError(f"concernshare: {name} takes a valid ten-digit NHS number")
-    given = [n for n in ("key", "directory", "authority") if getattr(args, n)]
-    if (args.directory is None) != (args.authority is None) or (args.key and len(given) < 3):
+    if (args.directory is None) != (args.authority is None) or (args.key and args.directory is None):
         raise UsageError("concernshare: give --directory and --authority together (and --key with both)")
     if args.receipts and not args.key:
         raise UsageError("concernshare: --receipts goes with --key")
@@ -112,8 +111,12 @@ def _opener(args: argparse.Namespace) -> _Opener | None:
     if me is None:
         raise UsageError("concernshare: none of the keys in --key belongs to an agency in the directory")
     store = SQLiteStore(args.receipts) if args.receipts else state_store(f"replay-{slug(me)}")
-    return _Opener(decrypters=tuple(keys.decrypters_from(private)), me=me, directory=load_directory(args, store),
-                   store=store)
+    try:
+        directory = load_directory(args, store)
+    except BaseException:
+        store.close()
+        raise
+    return _Opener(decrypters=tuple(keys.decrypters_from(private)), me=me, directory=directory, store=store)
 
 
 def _inputs(paths: Sequence[str]) -> Iterator[Path | Unreadable]:
