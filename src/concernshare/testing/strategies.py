@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from stdnum.gb import nhs, upn
 
 from concernshare import FORMAT_VERSION
+from concernshare.checks import walk
 from concernshare.errors import UsageError
 from concernshare.records import (
     BODIES,
@@ -701,20 +702,6 @@ def bodies(type: MessageType | None = None, *, at: dt.datetime | None = None) ->
 # -- messages ------------------------------------------------------------------------------
 
 
-def _walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attribute[Any] | None]]:
-    """Yield ``(pointer, value, attribute)`` for every value inside a record."""
-    if attrs.has(type(record)):
-        for attribute in _wire_fields(type(record)):
-            value = getattr(record, attribute.name)
-            child = f"{pointer}/{attribute.name}"
-            yield child, value, attribute
-            yield from _walk(value, child)
-    elif isinstance(record, tuple):
-        for index, item in enumerate(record):
-            yield f"{pointer}/{index}", item, None
-            yield from _walk(item, f"{pointer}/{index}")
-
-
 def _without(record: Any, tokens: list[str]) -> Any:
     """The record with the value at ``tokens`` (a split JSON pointer) taken out."""
     head, *rest = tokens
@@ -732,7 +719,7 @@ def _redacted(draw: st.DrawFn, message: Message) -> Message:
     if not draw(st.booleans()):
         return message
     withholdable = [
-        pointer for pointer, value, attribute in _walk(message)
+        pointer for pointer, value, attribute in walk(message)
         if attribute is not None and value is not None
         and attribute.metadata.get(META, {}).get("withholdable")
     ]
@@ -765,7 +752,7 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
         )
         handling = _derive(Handling, created, markings=markings)
     thread = draw(records(Thread, at=created))
-    taken = {value for _, value, _ in _walk((body, thread)) if isinstance(value, uuid.UUID)}
+    taken = {value for _, value, _ in walk((body, thread)) if isinstance(value, uuid.UUID)}
     message = draw(_derive(
         Message, created,
         format_version=st.just(FORMAT_VERSION),
