@@ -6,12 +6,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from concernshare import codec, schema
+from concernshare.chronology.build import UNPLACED
 from concernshare.cli import _chronology
 from concernshare.cli._inputs import Parser
 from concernshare.crypto import keys
@@ -111,7 +113,7 @@ def test_csv_file_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
     """A CSV written to a file starts with a UTF-8 byte-order mark, so that Excel reads it as UTF-8."""
     target = tmp_path / "chronology.csv"
     assert _run(str(MESSAGES), *KAI, "-o", str(target))[0] == 0
-    assert target.read_bytes().startswith(b"\xef\xbb\xbfDate,")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfChild,Date,")
 
 
 def test_unreadable_and_sealed_without_keys_are_named_and_exit_one(tmp_path: Path, inbox: Path) -> None:
@@ -213,8 +215,106 @@ def test_misuse_exits_two(argv: tuple[str, ...]) -> None:
     assert "concernshare" in err
 
 
-def test_messages_about_several_children_need_child() -> None:
-    """The examples are about Kai, his brother and an unborn sibling: without --child that is a usage error."""
-    code, _, err = _run(str(MESSAGES))
+def test_the_family_report_has_each_child_on_their_own(tmp_path: Path) -> None:
+    """Without --child, the examples give one page with an article for Kai, the unborn sibling and Tyler; exit 0."""
+    target = tmp_path / "report.html"
+    code, out, err = _run(str(MESSAGES), "--format", "html", "-o", str(target))
+    assert code == 0, err
+    assert out == ""
+    assert "3 children, each on their own: 30 entries" in err
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<article ") == 3
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 3
+    assert page.count("EXERCISE: built from exercise") == 1
+    headings = re.findall(r'<h2 id="c\d-name">([^<]*)</h2>', page)
+    assert headings == ["1. Kai Ashdown", "2. Unborn child (mother&#x27;s NHS number 999 000 0042)",
+                        "3. Tyler Ashdown"]
+    kai, tyler = page.split('<article id="c1"', 1)[1].split("</article>", 1)[0], page.split('<article id="c3"', 1)[1]
+    police = json.loads((MESSAGES / "09-domestic-abuse-notification-police.json").read_bytes())
+    assert police["id"][:8] in tyler
+    assert police["id"][:8] not in kai
+
+
+def test_the_family_json_is_an_array_of_valid_chronologies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --child, several children give a JSON array, each item valid against the chronology schema."""
+    monkeypatch.setattr(_chronology, "now", lambda: SEALED_AT)
+    code, out, err = _run(str(MESSAGES))
+    assert code == 0, err
+    documents = json.loads(out)
+    assert isinstance(documents, list)
+    assert [(d["child"].get("nhs_number"), d["child"].get("mother_nhs_number")) for d in documents] == [
+        ("9990000026", None), (None, "9990000042"), ("9990000034", None)]
+    for document in documents:
+        assert list(schema.iter_problems(document, "chronology")) == []
+    assert documents[0] == json.loads(_run(str(MESSAGES), *KAI)[1])
+    police = json.loads((MESSAGES / "09-domestic-abuse-notification-police.json").read_bytes())["id"]
+    assert [police in {e["message_id"] for e in d["entries"]} for d in documents] == [False, False, True]
+
+
+def test_the_family_csv_says_whose_each_row_is() -> None:
+    """Without --child, the CSV holds every child's rows, the Child column saying whose."""
+    code, out, err = _run(str(MESSAGES), "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    counts = {child: sum(1 for r in rows if r["Child"] == child) for child in {r["Child"] for r in rows}}
+    assert counts == {"9990000026": 26, "unborn of 9990000042": 3, "9990000034": 1}
+
+
+@pytest.mark.parametrize(("argv", "child"), [(("--child", "9990000034"), "9990000034"),
+                                             (("--unborn", "9990000042"), None)])
+def test_child_or_unborn_still_gives_one_chronology(argv: tuple[str, ...], child: str | None) -> None:
+    """--child or --unborn gives that one child's chronology as a single JSON document."""
+    code, out, err = _run(str(MESSAGES), *argv)
+    assert code == 0, err
+    document = json.loads(out)
+    assert isinstance(document, dict)
+    assert document["child"].get("nhs_number") == child
+    assert "children" not in err
+
+
+def test_one_child_without_child_is_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages about one child need no --child and give one JSON document, the same as with --child."""
+    monkeypatch.setattr(_chronology, "now", lambda: SEALED_AT)
+    folder = tmp_path / "kai"
+    folder.mkdir()
+    for path in MESSAGES.glob("*.json"):
+        if json.loads(path.read_bytes())["subject"]["identifiers"].get("nhs_number") == "9990000026":
+            shutil.copy(path, folder)
+    code, out, err = _run(str(folder))
+    assert code == 0, err
+    assert json.loads(out) == json.loads(_run(str(folder), *KAI)[1])
+    assert len(err.splitlines()) == 1
+
+
+def _stranger(folder: Path) -> Path:
+    """A valid message about a child with no NHS number, no local id and a name no other message gives."""
+    document = json.loads((MESSAGES / "02-acknowledgement-mash-accepted.json").read_bytes())
+    document["id"] = "00000000-0000-4000-8000-000000000099"
+    document["subject"].update(identifiers={"local_ids": []}, name={"given": "Sam", "family": "Nobody"},
+                               related_people=[])
+    path = folder / "stranger.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_a_message_in_no_chronology_is_named_and_exits_one(tmp_path: Path) -> None:
+    """A message that joins no child's chronology is named on stderr and in every chronology; exit 1."""
+    folder = tmp_path / "inbox"
+    shutil.copytree(MESSAGES, folder)
+    _stranger(folder)
+    code, out, err = _run(str(folder))
+    assert code == 1
+    assert "message 00000000-0000-4000-8000-000000000099: in no chronology: names no NHS number" in err
+    assert "Nobody" not in err
+    documents = json.loads(out)
+    assert len(documents) == 3
+    assert all(d["unreadable"] == [{"source": "message 00000000-0000-4000-8000-000000000099",
+                                    "problem": UNPLACED}] for d in documents)
+
+
+def test_messages_that_identify_no_child_are_a_usage_error(tmp_path: Path) -> None:
+    """Without --child, messages none of which gives a child's or a mother's NHS number are a usage error."""
+    code, _, err = _run(str(_stranger(tmp_path)))
     assert code == 2
     assert "--child" in err

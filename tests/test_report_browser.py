@@ -23,7 +23,8 @@ import attrs
 import pytest
 
 from concernshare.chronology import Chronology, Entry, build_chronology
-from concernshare.chronology.export import to_html
+from concernshare.chronology.build import build_chronologies
+from concernshare.chronology.export import to_html, to_html_many
 from concernshare.records import Status
 from concernshare.validation import validate
 
@@ -77,10 +78,13 @@ def _free_port() -> int:
         return port
 
 
+GENERATED = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+
+
 def _chronology() -> Chronology:
     """Kai's example chronology, with a script hidden in one summary."""
     messages = [validate(p.read_bytes()) for p in sorted(EXAMPLES.glob("*.json"))]
-    chronology = build_chronology(messages, child="9990000026", generated=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    chronology = build_chronology(messages, child="9990000026", generated=GENERATED)
     first: Entry = chronology.entries[0]
     return attrs.evolve(chronology, entries=(attrs.evolve(first, summary=ATTACK), *chronology.entries[1:]))
 
@@ -96,8 +100,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Chronology]:
 
 
 @pytest.fixture(scope="module")
-def browser(report: tuple[Path, Chronology], tmp_path_factory: pytest.TempPathFactory) -> Iterator[_WebDriver]:
-    """A chromedriver with one headless Chromium session that has opened the report."""
+def family(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[Chronology, ...]]:
+    """The page of the examples' three children (Kai, the unborn sibling, Tyler) written to a file."""
+    _require_browser()
+    chronologies = build_chronologies([validate(p.read_bytes()) for p in sorted(EXAMPLES.glob("*.json"))],
+                                      generated=GENERATED)
+    path = tmp_path_factory.mktemp("family") / "chronologies.html"
+    path.write_text(to_html_many(chronologies), encoding="utf-8")
+    return path, chronologies
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_WebDriver]:
+    """A chromedriver with one headless Chromium session."""
+    _require_browser()
     port = _free_port()
     process = subprocess.Popen([str(CHROMEDRIVER), f"--port={port}"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -119,12 +135,29 @@ def browser(report: tuple[Path, Chronology], tmp_path_factory: pytest.TempPathFa
             "browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": {"browser": "ALL"},
         }}})
         driver.session = created["sessionId"]
-        driver.command("POST", "/url", {"url": report[0].as_uri()})
         yield driver
         driver.command("DELETE", "")
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _open(driver: _WebDriver, path: Path) -> _WebDriver:
+    driver.command("POST", "/se/log", {"type": "browser"})  # what an earlier page logged is not this page's
+    driver.command("POST", "/url", {"url": path.as_uri()})
+    return driver
+
+
+@pytest.fixture
+def browser(driver: _WebDriver, report: tuple[Path, Chronology]) -> _WebDriver:
+    """The session, having just opened Kai's report."""
+    return _open(driver, report[0])
+
+
+@pytest.fixture
+def family_browser(driver: _WebDriver, family: tuple[Path, tuple[Chronology, ...]]) -> _WebDriver:
+    """The session, having just opened the family page."""
+    return _open(driver, family[0])
 
 
 def _size(browser: _WebDriver, selector: str) -> dict[str, float]:
@@ -188,3 +221,78 @@ def test_a_screenshot_can_be_taken(browser: _WebDriver, tmp_path: Path) -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 20_000  # a blank page is a few kilobytes
     (tmp_path / "report.png").write_bytes(png)
+
+
+def test_the_family_page_shows_each_childs_timeline(
+    family_browser: _WebDriver, family: tuple[Path, tuple[Chronology, ...]],
+) -> None:
+    """Each child's article draws its own timeline: a lane per agency and a visible mark per entry of that child."""
+    found = family_browser.script(
+        "return [...document.querySelectorAll('main > article')].map(article => {"
+        " const svg = article.querySelector('svg.timeline'), box = svg.getBoundingClientRect();"
+        " const marks = [...svg.querySelectorAll('a')];"
+        " return {id: article.id, width: box.width, height: box.height,"
+        "  lanes: svg.querySelectorAll('.lname').length, marks: marks.length,"
+        "  drawn: marks.filter(a => { const r = a.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"
+        "  .length, rows: article.querySelectorAll('section[id$=\"-entries\"] tbody tr').length}; });"
+    )
+    chronologies = family[1]
+    assert [f["id"] for f in found] == ["c1", "c2", "c3"]
+    for seen, chronology in zip(found, chronologies, strict=True):
+        assert seen["width"] > 800
+        assert seen["height"] > 40
+        entries = len(chronology.entries)
+        assert (seen["lanes"], seen["marks"], seen["drawn"], seen["rows"]) == (
+            len(chronology.agencies), entries, entries, entries)
+
+
+def test_the_family_pages_ids_are_unique_and_its_links_land_in_the_right_child(family_browser: _WebDriver) -> None:
+    """No id is used twice; every in-page link has a target; a mark in Tyler's timeline leads to Tyler's row."""
+    found = family_browser.script(
+        "const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        "const links = [...document.querySelectorAll('a[href^=\"#\"]')].map(a => a.getAttribute('href').slice(1));"
+        "return {ids: ids.length, unique: new Set(ids).size, dangling: links.filter(i => !document.getElementById(i)),"
+        " links: links.length};"
+    )
+    assert found["ids"] == found["unique"] > 60
+    assert found["dangling"] == []
+    assert found["links"] > 50
+    target = family_browser.script(
+        "const mark = document.querySelector('#c3 svg.timeline a');"
+        "const row = document.getElementById(mark.getAttribute('href').slice(1));"
+        "location.hash = mark.getAttribute('href');"
+        "const box = row.getBoundingClientRect();"
+        "return {article: row.closest('article').id, row: row.id, scrolled: window.scrollY,"
+        " seen: box.top >= 0 && box.bottom <= window.innerHeight};"
+    )
+    assert (target["article"], target["row"]) == ("c3", "c3-e1")
+    assert target["scrolled"] > 1000
+    assert target["seen"]
+
+
+def test_tylers_notification_is_only_in_his_article(
+    family_browser: _WebDriver, family: tuple[Path, tuple[Chronology, ...]],
+) -> None:
+    """The police notification about Tyler shows in his article and in no other child's."""
+    circumstances = family[1][2].entries[0].summary
+    texts = family_browser.script(
+        "return [...document.querySelectorAll('main > article')].map(a => a.innerText);"
+    )
+    assert [circumstances in text for text in texts] == [False, False, True]
+
+
+def test_the_family_page_logs_no_errors(family_browser: _WebDriver) -> None:
+    """The family page logs no error and no warning either."""
+    entries = family_browser.command("POST", "/se/log", {"type": "browser"})
+    assert [e for e in entries if e["level"] in ("SEVERE", "WARNING")] == []
+
+
+def test_screenshots_of_each_child_can_be_taken(family_browser: _WebDriver, tmp_path: Path) -> None:
+    """A screenshot of the top of the page and of each child's article, kept to look at."""
+    for name in ("top", "c1", "c2", "c3"):
+        family_browser.script("window.scrollTo(0, 0);" if name == "top"
+                              else f"document.getElementById({json.dumps(name)}).scrollIntoView();")
+        png = base64.b64decode(family_browser.command("GET", "/screenshot"))
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(png) > 20_000
+        (tmp_path / f"family-{name}.png").write_bytes(png)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concernshare.chronology.build import build_chronology
+from concernshare.chronology.build import build_chronologies, build_chronology
 from concernshare.chronology.model import (
     CHRONOLOGY_VERSION,
     Chronology,
@@ -29,5 +29,6 @@ __all__ = [
     "Thresholds",
     "Unreadable",
     "Version",
+    "build_chronologies",
     "build_chronology",
 ]

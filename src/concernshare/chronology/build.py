@@ -1,4 +1,4 @@
-"""Build one child's chronology from many agencies' messages.
+"""Build a child's chronology from many agencies' messages, or one for each child they are about.
 
 Identity: entries join on the NHS number; a weaker match (name and birth date,
 or a local id) is shown as probable, for a person to confirm, never merged;
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 import attrs
 
@@ -35,7 +36,7 @@ from concernshare.chronology.patterns import Thresholds, find_patterns
 from concernshare.errors import UsageError
 from concernshare.records import Child, Message, PartialDate, Relationship, WithdrawalBody, WithdrawalReason
 
-__all__ = ["build_chronology"]
+__all__ = ["UNPLACED", "build_chronologies", "build_chronology"]
 
 _BEFORE_BIRTH = dt.timedelta(weeks=10)
 _AFTER_BIRTH = dt.timedelta(weeks=6)
@@ -159,35 +160,70 @@ def _flag_alike(entries: list[Entry]) -> list[Entry]:
     return [attrs.evolve(e, possible_duplicates=alike[e.id]) if e.id in alike else e for e in entries]
 
 
-def build_chronology(
-    messages: Iterable[Message],
-    *,
-    generated: dt.datetime,
-    child: str | None = None,
-    unborn_mother: str | None = None,
-    unreadable: Sequence[Unreadable] = (),
-    thresholds: Thresholds | None = None,
-) -> Chronology:
-    """Build the chronology of the child with NHS number ``child`` (or of an unborn child by its mother).
+@attrs.frozen
+class _Index:
+    """The messages (one copy of each) by what identifies their child, each list in the messages' order."""
 
-    Without either, the messages must be about one child by NHS number.
-    ``generated`` is the time the chronology is built (patterns such as
-    overdue responses are judged at it). Raises
-    :class:`~concernshare.errors.UsageError` if the child cannot be told.
-    """
-    unique = _unique(messages)
-    target = _target(unique, child, unborn_mother)
-    exact = [m for m in unique if target is not None and m.subject.identifiers.nhs_number == target]
+    order: dict[str, int]
+    by_number: dict[str, list[Message]]
+    by_name: dict[tuple[str, str], list[Message]]
+    by_local: dict[tuple[str, str], list[Message]]
+    unborn: dict[str, list[Message]]
+
+    @classmethod
+    def of(cls, unique: Sequence[Message]) -> _Index:
+        index = cls({str(m.id): n for n, m in enumerate(unique)}, {}, {}, {}, {})
+        for message in unique:
+            subject = message.subject
+            if subject.identifiers.nhs_number:
+                index.by_number.setdefault(subject.identifiers.nhs_number, []).append(message)
+            if (key := _name_key(subject)) is not None:
+                index.by_name.setdefault(key, []).append(message)
+            for local in _local_ids(subject):
+                index.by_local.setdefault(local, []).append(message)
+            if subject.unborn and subject.mother is not None and subject.mother.nhs_number:
+                index.unborn.setdefault(subject.mother.nhs_number, []).append(message)
+        return index
+
+    def ordered(self, messages: Iterable[Message]) -> list[Message]:
+        return sorted({str(m.id): m for m in messages}.values(), key=lambda m: self.order[str(m.id)])
+
+
+def _joined(index: _Index, target: str | None, unborn_mother: str | None) -> tuple[list[Message], list[Message]]:
+    """The messages about the child by its NHS number, and those about it before birth that link to it."""
+    exact = index.by_number.get(target, []) if target is not None else []
+    ids = {str(m.id) for m in exact}
     born = next((m.subject.birth_date for m in exact if m.subject.birth_date), None)
     mothers = _parents(exact) | ({unborn_mother} if unborn_mother else set())
-    linked = [m for m in unique if m not in exact and _linked(m, mothers, born)]
+    linked = index.ordered(m for mother in mothers for m in index.unborn.get(mother, ())
+                           if str(m.id) not in ids and _linked(m, mothers, born))
+    return exact, linked
+
+
+def _assemble(
+    index: _Index,
+    exact: list[Message],
+    linked: list[Message],
+    *,
+    target: str | None,
+    unborn_mother: str | None,
+    generated: dt.datetime,
+    unreadable: Sequence[Unreadable],
+    thresholds: Thresholds | None,
+) -> tuple[Chronology, set[str]]:
+    """One child's chronology from its joined messages; and the ids of every message it shows (probable ones too)."""
+    joined = exact + linked
+    joined_ids = {str(m.id) for m in joined}
     known_names = {key for m in exact if (key := _name_key(m.subject))}
     known_ids = set().union(*(_local_ids(m.subject) for m in exact)) if exact else set()
+    candidates = index.ordered(
+        m for group in (*(index.by_name.get(k, ()) for k in known_names),
+                        *(index.by_local.get(i, ()) for i in known_ids))
+        for m in group if str(m.id) not in joined_ids
+    )
     probable: list[tuple[Message, str]] = []
     conflicts: list[str] = []
-    for message in unique:
-        if message in exact or message in linked:
-            continue
+    for message in candidates:
         number, key = message.subject.identifiers.nhs_number, _name_key(message.subject)
         if number is not None:
             if key is not None and key in known_names:
@@ -196,7 +232,6 @@ def build_chronology(
             probable.append((message, "same name and birth date, no NHS number"))
         elif _local_ids(message.subject) & known_ids:
             probable.append((message, "same local case-system id, no NHS number"))
-    joined = exact + linked
     by_message = {str(m.id): list(entries_of(m)) for m in joined}
     for message in linked:
         by_message[str(message.id)] = [attrs.evolve(e, match=Match.UNBORN_LINK) for e in by_message[str(message.id)]]
@@ -210,7 +245,7 @@ def build_chronology(
     subject = exact[0].subject if exact else None
     names = sorted({f"{(m.subject.name.given or '')} {(m.subject.name.family or '')}".strip()
                     for m in exact if m.subject.name})
-    return Chronology(
+    chronology = Chronology(
         format_version=CHRONOLOGY_VERSION, generated=generated,
         child=ChronologyChild(nhs_number=target, mother_nhs_number=unborn_mother,
                               birth_date=subject.birth_date if subject else None, names=tuple(n for n in names if n)),
@@ -219,3 +254,90 @@ def build_chronology(
         unreadable=tuple(unreadable), agencies=tuple(dict.fromkeys(e.agency for e in entries)),
         statuses=tuple(sorted({m.status for m in joined})),
     )
+    return chronology, joined_ids | {str(m.id) for m, _ in probable}
+
+
+def build_chronology(
+    messages: Iterable[Message],
+    *,
+    generated: dt.datetime,
+    child: str | None = None,
+    unborn_mother: str | None = None,
+    unreadable: Sequence[Unreadable] = (),
+    thresholds: Thresholds | None = None,
+) -> Chronology:
+    """Build the chronology of the child with NHS number ``child`` (or of an unborn child by its mother).
+
+    Without either, the messages must be about one child by NHS number (for
+    messages about several, see :func:`build_chronologies`). ``generated`` is
+    the time the chronology is built (patterns such as overdue responses are
+    judged at it). Raises :class:`~concernshare.errors.UsageError` if the child
+    cannot be told.
+    """
+    unique = _unique(messages)
+    target = _target(unique, child, unborn_mother)
+    index = _Index.of(unique)
+    exact, linked = _joined(index, target, unborn_mother)
+    return _assemble(index, exact, linked, target=target, unborn_mother=unborn_mother, generated=generated,
+                     unreadable=unreadable, thresholds=thresholds)[0]
+
+
+#: The problem named for a message that joins no chronology of :func:`build_chronologies`.
+UNPLACED: Final = ("names no NHS number for the child (nor, before birth, for the mother) and matches none of the "
+                   "children here by name and birth date or local id: it is in none of these chronologies")
+
+
+def build_chronologies(
+    messages: Iterable[Message],
+    *,
+    generated: dt.datetime,
+    unreadable: Sequence[Unreadable] = (),
+    thresholds: Thresholds | None = None,
+) -> tuple[Chronology, ...]:
+    """One chronology per child the messages are about, each built as :func:`build_chronology` builds it.
+
+    Identities are never guessed or merged. Each NHS number among the
+    messages' children has its own chronology, exactly the one
+    ``build_chronology(messages, child=number)`` gives: its own probable
+    matches and conflicts, and the messages about an unborn child that link to
+    it by the mother's NHS number and the expected date of delivery. Messages
+    about an unborn child that link to no child born form one chronology per
+    mother, keyed by her NHS number (as ``--unborn`` gives it, less those
+    linked to a born child).
+
+    Every chronology lists all of ``unreadable``: any input that could not be
+    read may have been about any of the children, so each may be incomplete.
+    A message that joins no chronology (no NHS number for its child, nor for
+    the mother of an unborn child, and no probable match to any child) is
+    added to them too, named ``message <id>`` with the problem
+    :data:`UNPLACED`: nothing is dropped silently.
+
+    The chronologies are ordered by number of entries, most first, then by
+    NHS number (the child's, or the mother's for an unborn child). The result
+    is empty when no message identifies a child. Raises nothing.
+    """
+    unique = _unique(messages)
+    index = _Index.of(unique)
+    built: list[Chronology] = []
+    placed: set[str] = set()
+    linked_somewhere: set[str] = set()
+
+    def assemble(exact: list[Message], linked: list[Message], number: str | None, mother: str | None) -> None:
+        chronology, shown = _assemble(index, exact, linked, target=number, unborn_mother=mother, generated=generated,
+                                      unreadable=(), thresholds=thresholds)
+        built.append(chronology)
+        placed.update(shown)
+
+    for number in index.by_number:
+        exact, linked = _joined(index, number, None)
+        assemble(exact, linked, number, None)
+        linked_somewhere.update(str(m.id) for m in linked)
+    for mother, group in index.unborn.items():
+        own = [m for m in group if str(m.id) not in linked_somewhere and m.subject.identifiers.nhs_number is None]
+        if own:
+            assemble([], own, None, mother)
+    unplaced = tuple(Unreadable(source=f"message {m.id}", problem=UNPLACED) for m in unique if str(m.id) not in placed)
+    everything = (*unreadable, *unplaced)
+    built.sort(key=lambda c: (-len(c.entries), c.child.nhs_number or c.child.mother_nhs_number or "",
+                              c.child.nhs_number is None))
+    return tuple(attrs.evolve(c, unreadable=everything) for c in built)

@@ -1,7 +1,14 @@
-"""Export a chronology: JSON (``schemas/chronology.schema.json``), CSV for a spreadsheet, and the HTML report.
+"""Export chronologies: JSON (``schemas/chronology.schema.json``), CSV for a spreadsheet, and the HTML report.
 
-:func:`to_html` is made in :mod:`concernshare.chronology.report`, which also
-holds the words both the CSV and the report use for patterns.
+Each export takes one chronology (:func:`to_json`, :func:`to_csv`,
+:func:`to_html`) or the chronologies of several children, as
+:func:`~concernshare.chronology.build.build_chronologies` gives them
+(:func:`to_json_many`: a JSON array of chronology documents, each valid
+against the schema; :func:`to_csv_many`: one table whose first column, "Child",
+says whose each row is; :func:`to_html_many`: one page with an article per
+child). :func:`to_html` and :func:`to_html_many` are made in
+:mod:`concernshare.chronology.report`, which also holds the words both the CSV
+and the report use for patterns.
 """
 
 from __future__ import annotations
@@ -10,17 +17,18 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from concernshare import codec
-from concernshare.chronology.model import Chronology, Entry
-from concernshare.chronology.report import PATTERN_TITLES, pattern_numbers, to_html
+from concernshare.chronology.model import Chronology, ChronologyChild, Entry
+from concernshare.chronology.report import PATTERN_TITLES, pattern_numbers, to_html, to_html_many
 
-__all__ = ["CSV_COLUMNS", "to_csv", "to_html", "to_json"]
+__all__ = ["CSV_COLUMNS", "child_label", "to_csv", "to_csv_many", "to_html", "to_html_many", "to_json", "to_json_many"]
 
 #: The CSV header, in column order: one row per entry, the probable matches after the joined entries.
 CSV_COLUMNS: Final = (
+    "Child",
     "Date",
     "Date precision",
     "Recorded (UTC)",
@@ -52,8 +60,29 @@ def to_json(chronology: Chronology) -> bytes:
 
     Raises nothing for a chronology built by :func:`~concernshare.chronology.build_chronology`.
     """
-    document = codec.unstructure(chronology)
+    return _dumps(codec.unstructure(chronology))
+
+
+def to_json_many(chronologies: Sequence[Chronology]) -> bytes:
+    """The chronologies as a UTF-8 JSON array of chronology documents, ending in a newline.
+
+    Each item is valid against the bundled ``chronology`` schema on its own;
+    the array is in the order given (any length, one included). Raises
+    nothing for chronologies built by
+    :func:`~concernshare.chronology.build.build_chronologies`.
+    """
+    return _dumps([codec.unstructure(chronology) for chronology in chronologies])
+
+
+def _dumps(document: object) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def child_label(child: ChronologyChild) -> str:
+    """The "Child" column of the CSV: the NHS number, or ``unborn of`` and the mother's. Raises nothing."""
+    if child.nhs_number:
+        return child.nhs_number
+    return f"unborn of {child.mother_nhs_number}" if child.mother_nhs_number else "unknown"
 
 
 def _cell(value: str) -> str:
@@ -65,8 +94,9 @@ def _words(value: object) -> str:
     return "" if value is None else str(value).replace("_", " ")
 
 
-def _row(entry: Entry, patterns: list[int], titles: list[str]) -> list[str]:
+def _row(child: str, entry: Entry, patterns: list[int], titles: list[str]) -> list[str]:
     return [
+        child,
         str(entry.event_date),
         entry.event_date.precision,
         f"{entry.recorded.astimezone(dt.UTC):%Y-%m-%d %H:%M}",
@@ -93,23 +123,37 @@ def _row(entry: Entry, patterns: list[int], titles: list[str]) -> list[str]:
 def _rows(chronology: Chronology) -> Iterable[list[str]]:
     numbers = pattern_numbers(chronology)
     titles = [PATTERN_TITLES[p.kind] for p in chronology.patterns]
+    child = child_label(chronology.child)
     for entry in (*chronology.entries, *chronology.probable):
-        yield _row(entry, numbers.get(entry.id, []), titles)
+        yield _row(child, entry, numbers.get(entry.id, []), titles)
 
 
 def to_csv(chronology: Chronology) -> str:
     """The entries as CSV (RFC 4180: CRLF line ends, quotes only where needed), a header row first.
 
-    One row per entry, then one per probable match (its ``Match`` column says
+    The first column, "Child", is the child's NHS number (``unborn of`` and the
+    mother's NHS number for a chronology begun before birth). One row per
+    entry, then one per probable match (its ``Match`` column says
     ``probable``, for a person to confirm). A cell that a spreadsheet would
     take for a formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a
     carriage return) is prefixed with ``'``. Patterns are numbered as in the
     HTML report. Conflicts and unreadable inputs are not rows: they are in the
     JSON and the report. Raises nothing.
     """
+    return to_csv_many((chronology,))
+
+
+def to_csv_many(chronologies: Sequence[Chronology]) -> str:
+    """Several children's chronologies as one CSV, as :func:`to_csv` makes it, with one header row.
+
+    Each chronology's rows follow the one before's, in the order given; the
+    "Child" column says whose each row is, and each child's patterns are
+    numbered on their own, as in the HTML report. Raises nothing.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in _rows(chronology):
-        writer.writerow([_cell(value) for value in row])
+    for chronology in chronologies:
+        for row in _rows(chronology):
+            writer.writerow([_cell(value) for value in row])
     return buffer.getvalue()

@@ -4,13 +4,19 @@ The page loads nothing: no script, no font, no image; its one style sheet is
 inline and allowed by hash in a Content-Security-Policy that forbids every
 other load. Every text that came from a message is escaped, in the SVG too.
 It prints on A4 landscape.
+
+:func:`to_html` makes the page of one chronology; :func:`to_html_many` puts
+the chronologies of several children on one page, each in an ``<article>`` of
+its own (its own identity, timeline, patterns and tables, every element id
+prefixed ``c1-``, ``c2-``… so that links stay within the child) under a list
+of the children. The timeline itself is drawn in
+:mod:`concernshare.chronology.timeline`.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
@@ -19,11 +25,11 @@ from typing import Final
 
 import attrs
 
-from concernshare.chronology.model import Chronology, Entry, EntryState, Match, PatternKind
+from concernshare.chronology.model import Chronology, ChronologyChild, Entry, EntryState, Match, PatternKind
+from concernshare.chronology.timeline import date_html, date_text, event_html, legend, short, text, timeline, words
 from concernshare.records.codes import Status
-from concernshare.records.types import PartialDate
 
-__all__ = ["PATTERN_TITLES", "date_text", "pattern_numbers", "to_html"]
+__all__ = ["PATTERN_TITLES", "date_text", "pattern_numbers", "to_html", "to_html_many"]
 
 #: What each kind of pattern is called where a person reads it.
 PATTERN_TITLES: Final = {
@@ -66,22 +72,29 @@ ol.patterns{list-style:none;padding:0}ol.patterns>li{margin-bottom:.8rem}ol.patt
 thead{display:table-header-group}tr,li,figure{break-inside:avoid}h2{break-after:avoid}
 .banner,.warn,tr.withdrawn td,.lane,.gap{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 """
-_CSP: Final = (
-    "default-src 'none'; style-src 'sha256-"
-    + base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
-    + "'; base-uri 'none'; form-action 'none'"
+#: What the page of several children adds to the style sheet: an article per child, headings a level down.
+_CSS_MANY: Final = _CSS + """
+nav.children{border:1px solid #bbb;background:#f7f9fb;padding:.2rem 1rem;max-width:60rem}
+nav.children h2{margin-top:.5rem;border:0}nav.children ol{columns:1;padding-left:1.5rem}nav.children li{margin:.3rem 0}
+article{margin-top:2.5rem;border-top:6px solid #2b5c8a;padding-top:.3rem}article>h2{border:0;margin:.3rem 0 .6rem}
+article h3{margin-top:1.8rem;border-bottom:2px solid #ccc;font-size:1.2rem}ol.patterns h4{margin:0;font-size:1rem}
+@media print{nav.children{display:block}article{break-before:page}h3{break-after:avoid}}
+"""
+
+
+def _csp(css: str) -> str:
+    return ("default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+            + "'; base-uri 'none'; form-action 'none'")
+
+
+_CSP: Final = _csp(_CSS)
+_CSP_MANY: Final = _csp(_CSS_MANY)
+_HOWTO: Final = (
+    '<p class="howto"><strong>How to read this:</strong> each mark and each row is one event as one agency '
+    "recorded it, oldest first. A date known only to the month or year is shown as such, for example "
+    "2013-05 (month), and drawn as a bar across that period. Flagged patterns are prompts for professional "
+    "judgement, not conclusions; each names the entries behind it.</p>"
 )
-_SVG_NS: Final = "http://www.w3.org/2000/svg"
-_WIDTH: Final = 1000
-_ROW: Final = 12
-_ROWS: Final = 5
-_AXIS: Final = 26
-_DAY: Final = dt.timedelta(days=1)
-
-
-def date_text(date: PartialDate) -> str:
-    """A partial date as what it is: ``2013-05-22``, ``2013-05 (month)`` or ``2013 (year)``. Raises nothing."""
-    return str(date) if date.precision == "day" else f"{date} ({date.precision})"
 
 
 def pattern_numbers(chronology: Chronology) -> dict[str, list[int]]:
@@ -93,32 +106,6 @@ def pattern_numbers(chronology: Chronology) -> dict[str, list[int]]:
     return numbers
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-@functools.lru_cache(maxsize=4096)
-def _short(text: str) -> str:
-    """Escape a short text that repeats from entry to entry: an agency, a role, a date, a kind of event."""
-    return escape(text, quote=True)
-
-
-@functools.lru_cache(maxsize=4096)
-def _date(date: PartialDate) -> str:
-    return escape(date_text(date))
-
-
-def _words(value: object) -> str:
-    return str(value).replace("_", " ")
-
-
-def _event(entry: Entry) -> str:
-    """What kind of event, in words (escaped)."""
-    if entry.non_engagement is not None:
-        return _short(f"missed contact: {_words(entry.non_engagement)}")
-    return "missed contact" if entry.event_type == "non_engagement" else _short(_words(entry.event_type))
-
-
 def _count(items: Collection[object], one: str, many: str = "") -> str:
     return f"{len(items)} {one if len(items) == 1 else many or one + 's'}"
 
@@ -127,203 +114,85 @@ def _nhs(number: str) -> str:
     return f"{number[:3]} {number[3:6]} {number[6:]}"
 
 
+def _name(child: ChronologyChild) -> str:
+    """Who a chronology is about, in words (not escaped): the names, else the NHS number, else the mother's."""
+    if child.names:
+        return "; ".join(child.names)
+    if child.nhs_number:
+        return f"Child with NHS number {_nhs(child.nhs_number)}"
+    mother = f" (mother's NHS number {_nhs(child.mother_nhs_number)})" if child.mother_nhs_number else ""
+    return f"Unborn child{mother}"
+
+
 @attrs.frozen
 class _Refs:
-    """How the page refers to entries and patterns: anchors, pattern numbers per entry, pattern titles."""
+    """How a chronology's part of the page refers to its entries, patterns and sections.
 
+    ``prefix`` starts every element id (empty on the page of one child);
+    ``level`` is the heading level of its sections; ``anchors`` gives each
+    entry's element id and ``labels`` what a person calls it (``12``, or
+    ``P3`` for a probable match).
+    """
+
+    prefix: str
+    level: int
     anchors: dict[str, str]
+    labels: dict[str, str]
     numbers: dict[str, list[int]]
     titles: list[str]
 
     @classmethod
-    def of(cls, chronology: Chronology) -> _Refs:
-        anchors = {entry.id: f"e{n}" for n, entry in enumerate(chronology.entries, start=1)}
-        anchors.update((entry.id, f"p{n}") for n, entry in enumerate(chronology.probable, start=1))
-        return cls(anchors, pattern_numbers(chronology), [PATTERN_TITLES[p.kind] for p in chronology.patterns])
+    def of(cls, chronology: Chronology, prefix: str = "", level: int = 2) -> _Refs:
+        labels = {entry.id: str(n) for n, entry in enumerate(chronology.entries, start=1)}
+        labels.update((entry.id, f"P{n}") for n, entry in enumerate(chronology.probable, start=1))
+        anchors = {entry_id: f"{prefix}{'p' if label[0] == 'P' else 'e'}{label.lstrip('P')}"
+                   for entry_id, label in labels.items()}
+        return cls(prefix, level, anchors, labels, pattern_numbers(chronology),
+                   [PATTERN_TITLES[p.kind] for p in chronology.patterns])
 
 
-class _Scale:
-    """Days (as ordinals) to x: the plot runs from the first day any entry may mean to the day after the last."""
-
-    def __init__(self, spans: Collection[tuple[int, int]], left: int) -> None:
-        first, last = min(a for a, _ in spans), max(b for _, b in spans)
-        pad = max((last - first) // 40, 15)
-        self.start, self.end = dt.date.fromordinal(first - pad), dt.date.fromordinal(last + pad)
-        self.origin, self.left = first - pad, left
-        self.days = last - first + 2 * pad
-        self.per_day = (_WIDTH - left - 12) / self.days
-
-    def x(self, day: int) -> int:
-        return round(self.left + (day - self.origin) * self.per_day)
-
-    def ticks(self) -> Iterator[tuple[dt.date, str]]:
-        """Every year (every fifth over 25 years), or every quarter over less than two and a half years."""
-        years = self.days / 365.25
-        if years > 2.5:
-            step = 5 if years > 25 else 1
-            years_shown = range(self.start.year + 1, self.end.year + 1)
-            yield from ((dt.date(y, 1, 1), str(y)) for y in years_shown if y % step == 0)
-            return
-        month = dt.date(self.start.year, self.start.month, 1)
-        while month < self.end:
-            if month > self.start and month.month in (1, 4, 7, 10):
-                yield month, f"{month:%Y}" if month.month == 1 else f"{month:%Y-%m}"
-            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _rows(extents: Sequence[tuple[int, int]]) -> list[int]:
-    """Stack overlapping marks of a lane into rows, greedily; past the last row they overlap."""
-    ends: list[int] = []
-    rows: list[int] = []
-    for start, end in extents:
-        row = None
-        for number, last in enumerate(ends):
-            if start > last + 2:
-                row = number
-                break
-        if row is None and len(ends) < _ROWS:
-            row = len(ends)
-            ends.append(end)
-        elif row is None:
-            row = min(range(_ROWS), key=ends.__getitem__)
-        ends[row] = max(ends[row], end)
-        rows.append(row)
-    return rows
-
-
-def _extent(span: tuple[int, int], day: bool, scale: _Scale) -> tuple[int, int]:
-    x0, x1 = scale.x(span[0]), scale.x(span[1])
-    return (x0 - 6, x0 + 6) if day else (x0, x1)
-
-
-def _mark(entry: Entry, x0: int, x1: int, y: int, *, flagged: bool, anchor: str) -> str:
-    withdrawn = entry.state is EntryState.WITHDRAWN
-    kind = "wd" if withdrawn else "miss" if entry.event_type == "non_engagement" else "ev"
-    flag = " flag" if flagged else ""
-    summary = escape(entry.summary if len(entry.summary) <= 240 else entry.summary[:239] + "…")
-    title = (f"<title>{_date(entry.event_date)} · {_short(entry.agency)} · {_event(entry)}"
-             f"{' · WITHDRAWN' if withdrawn else ''}: {summary}</title>")
-    if entry.event_date.precision != "day":
-        shape = f'<rect class="span {kind}{flag}" x="{x0}" y="{y - 3}" width="{max(x1 - x0, 2)}" height="6"/>'
-    elif kind == "miss":
-        shape = f'<path class="miss{flag}" d="M{x0},{y - 6}l6,6-6,6-6-6z"/>'
-    else:
-        shape = f'<circle class="{kind}{flag}" cx="{x0}" cy="{y}" r="4.5"/>'
-    if withdrawn:
-        shape += f'<path class="strike" d="M{x0 - 5},{y + 5}L{x0 + 5},{y - 5}"/>'
-    return f'<a href="#{anchor}">{title}{shape}</a>'
-
-
-def _timeline(chronology: Chronology, refs: _Refs) -> str:
-    entries = chronology.entries
-    head = (f'<svg xmlns="{_SVG_NS}" class="timeline" role="img" aria-labelledby="tl-title tl-desc" '
-            f'viewBox="0 0 {_WIDTH} {{height}}">')
-    if not entries:
-        return (head.format(height=40) + '<title id="tl-title">Timeline</title><desc id="tl-desc">No entries.</desc>'
-                '<text x="12" y="24" class="tick">No entries.</text></svg>')
-    spans = {e.id: (e.event_date.earliest.toordinal(), e.event_date.latest.toordinal() + 1) for e in entries}
-    lanes: dict[str, list[Entry]] = {agency: [] for agency in chronology.agencies}
-    for entry in entries:
-        lanes.setdefault(entry.agency, []).append(entry)
-    left = min(max(20 + 7 * max(len(a) for a in lanes), 120), 360)
-    scale = _Scale(spans.values(), left)
-    marks: list[str] = []
-    backgrounds: list[str] = []
-    y = _AXIS
-    for index, (agency, own) in enumerate(lanes.items()):
-        extents = [_extent(spans[e.id], e.event_date.day is not None, scale) for e in own]
-        rows = _rows(extents)
-        height = 10 + _ROW * (max(rows) + 1)
-        backgrounds.append(f'<rect class="lane{" odd" if index % 2 else ""}" x="0" y="{y}" width="{_WIDTH}" '
-                           f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height // 2 + 4}">'
-                           f"{_e(agency)}</text>")
-        for entry, row, (x0, x1) in zip(own, rows, extents, strict=True):
-            at = x0 + 6 if entry.event_date.day is not None else x0
-            marks.append(_mark(entry, at, x1, y + 11 + row * _ROW, flagged=entry.id in refs.numbers,
-                               anchor=refs.anchors[entry.id]))
-        y += height
-    grid = []
-    for day, label in scale.ticks():
-        x = scale.x(day.toordinal())
-        text = f'<text class="tick" x="{x + 3}" y="{_AXIS - 10}">{_e(label)}</text>' if x < _WIDTH - 50 else ""
-        grid.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{_AXIS - 6}" y2="{y}"/>{text}')
-    for pattern in chronology.patterns:
-        if pattern.kind is PatternKind.UNSEEN_GAP and all(i in spans for i in pattern.entries):
-            x0, x1 = scale.x(spans[pattern.entries[0]][1]), scale.x(spans[pattern.entries[-1]][0])
-            grid.append(f'<rect class="gap" x="{x0}" y="{_AXIS}" width="{max(x1 - x0, 1)}" '
-                        f'height="{y - _AXIS}"><title>{_e(pattern.explanation)}</title></rect>')
-    desc = (f"{len(entries)} entries from {len(lanes)} agencies, one lane each, from "
-            f"{dt.date.fromordinal(min(a for a, _ in spans.values()))} to "
-            f"{dt.date.fromordinal(max(b for _, b in spans.values()) - 1)}. "
-            "The same entries are listed in the table below.")
-    return (head.format(height=y + 4) + '<title id="tl-title">Timeline of the chronology</title>'
-            f'<desc id="tl-desc">{_e(desc)}</desc>' + "".join(backgrounds) + "".join(grid) + "".join(marks)
-            + "</svg>")
-
-
-_LEGEND: Final = (
-    ('<circle class="ev" cx="14" cy="8" r="4.5"/>', "an event on a known day"),
-    ('<path class="miss" d="M14,2.5l5.5,5.5-5.5,5.5-5.5-5.5z"/>', "a missed contact (was not brought, no access…)"),
-    ('<rect class="span ev" x="2" y="5" width="24" height="6"/>', "a date known only to the month or year: "
-     "the bar spans the whole period"),
-    ('<circle class="wd" cx="14" cy="8" r="4.5"/><path class="strike" d="M9,13L19,3"/>', "withdrawn"),
-    ('<circle class="ev flag" cx="14" cy="8" r="4.5"/>', "part of a flagged pattern (outlined)"),
-    ('<rect class="gap" x="0" y="0" width="28" height="16"/>', "a long gap in which no agency saw the child"),
-)
-
-
-def _legend() -> str:
-    items = "".join(f'<li><svg xmlns="{_SVG_NS}" viewBox="0 0 28 16" aria-hidden="true">{icon}</svg> {text}</li>'
-                    for icon, text in _LEGEND)
-    return f'<ul class="legend" aria-label="Key to the timeline">{items}</ul>'
-
-
-def _number(anchor: str) -> str:
-    """What a person calls an entry: ``12`` for a joined one, ``P3`` for a probable match."""
-    return anchor[1:] if anchor.startswith("e") else anchor.upper()
-
-
-def _link(entry_id: str, anchors: dict[str, str], label: str) -> str:
+def _link(entry_id: str, refs: _Refs, label: str) -> str:
     """A link to an entry's row; ``label`` is HTML, already escaped."""
-    anchor = anchors.get(entry_id)
+    anchor = refs.anchors.get(entry_id)
     return f'<a href="#{anchor}">{label}</a>' if anchor else label
 
 
-def _state(entry: Entry, anchors: dict[str, str]) -> str:
+def _state(entry: Entry, refs: _Refs) -> str:
     if entry.state is EntryState.CURRENT and entry.match is not Match.UNBORN_LINK and not entry.possible_duplicates:
         return '<span class="state">Current</span>'
-    parts = [f'<span class="state">{_e(entry.state.value.capitalize())}</span>']
+    parts = [f'<span class="state">{text(entry.state.value.capitalize())}</span>']
     if entry.withdrawal_reason is not None:
-        parts[0] = f'<span class="state">Withdrawn: {_e(_words(entry.withdrawal_reason))}</span>'
+        parts[0] = f'<span class="state">Withdrawn: {text(words(entry.withdrawal_reason))}</span>'
     if entry.match is Match.UNBORN_LINK:
         parts.append("joined before birth, through the mother")
     if entry.possible_duplicates:
-        links = ", ".join(_link(i, anchors, _e(_number(anchors.get(i, "?")))) for i in entry.possible_duplicates)
+        links = ", ".join(_link(i, refs, text(refs.labels.get(i, "?"))) for i in entry.possible_duplicates)
         parts.append(f"possible duplicate of entry {links}: check")
     return "<br>".join(parts)
 
 
 def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
-    anchor, numbers = refs.anchors[entry.id], refs.numbers.get(entry.id, ())
-    date = (_date(entry.event_date) if entry.event_date.precision == "day"
-            else f'<span class="approx">{_date(entry.event_date)}</span>')
+    numbers = refs.numbers.get(entry.id, ())
+    date = (date_html(entry.event_date) if entry.event_date.precision == "day"
+            else f'<span class="approx">{date_html(entry.event_date)}</span>')
     summary = escape(entry.summary)
     if entry.history:
-        earlier = "".join(f"<li>{_e(v.recorded.date())}: {_e(v.summary)}</li>" for v in entry.history)
+        earlier = "".join(f"<li>{text(v.recorded.date())}: {text(v.summary)}</li>" for v in entry.history)
         summary += f'<div class="small">Earlier versions:<ul>{earlier}</ul></div>'
-    patterns = "<br>".join(f'<a href="#pattern-{n}">{n}. {_short(refs.titles[n - 1])}</a>' for n in numbers)
-    source = f"ref {_e(entry.source_record_reference)}<br>" if entry.source_record_reference else ""
+    patterns = "<br>".join(f'<a href="#{refs.prefix}pattern-{n}">{n}. {short(refs.titles[n - 1])}</a>'
+                           for n in numbers)
+    source = f"ref {text(entry.source_record_reference)}<br>" if entry.source_record_reference else ""
     withdrawn = entry.state is EntryState.WITHDRAWN
     classes = " ".join(c for c, on in (("flagged", bool(numbers)), ("withdrawn", withdrawn)) if on)
     kind = f' class="{classes}"' if classes else ""
-    why = f"<td>{_e(entry.match_reason or '')}</td>" if reason else ""
+    why = f"<td>{text(entry.match_reason or '')}</td>" if reason else ""
     return (
-        f'<tr id="{anchor}"{kind}><td>{_number(anchor)}</td>'
-        f'<th scope="row">{date}</th>{why}<td>{_short(entry.agency).replace("/", "/<wbr>")}</td>'
-        f"<td>{_short(entry.author_role or '')}</td><td>{_event(entry)}</td><td class=\"what\">{summary}</td>"
-        f'<td class="sig">{escape(entry.significance or "")}</td><td>{_short(str(entry.child_seen))}</td>'
-        f'<td>{_state(entry, refs.anchors)}</td><td>{patterns}</td><td class="small">{source}message '
-        f'<span title="{_e(entry.message_id)}">{_e(entry.message_id[:8])}</span></td></tr>'
+        f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
+        f'<th scope="row">{date}</th>{why}<td>{short(entry.agency).replace("/", "/<wbr>")}</td>'
+        f"<td>{short(entry.author_role or '')}</td><td>{event_html(entry)}</td><td class=\"what\">{summary}</td>"
+        f'<td class="sig">{escape(entry.significance or "")}</td><td>{short(str(entry.child_seen))}</td>'
+        f'<td>{_state(entry, refs)}</td><td>{patterns}</td><td class="small">{source}message '
+        f'<span title="{text(entry.message_id)}">{text(entry.message_id[:8])}</span></td></tr>'
     )
 
 
@@ -342,7 +211,7 @@ def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool 
 
 def _brief(entry: Entry, refs: _Refs) -> str:
     """An entry in a few words, as HTML: its number, date, agency and kind."""
-    return f"{_number(refs.anchors[entry.id])} ({_date(entry.event_date)}, {_short(entry.agency)}, {_event(entry)})"
+    return f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency)}, {event_html(entry)})"
 
 
 def _patterns(chronology: Chronology, refs: _Refs) -> str:
@@ -350,11 +219,11 @@ def _patterns(chronology: Chronology, refs: _Refs) -> str:
         return "<p>No pattern was flagged. That is not evidence that all is well.</p>"
     by_id = {e.id: e for e in (*chronology.entries, *chronology.probable)}
     items = []
+    h = f"h{refs.level + 1}"
     for number, pattern in enumerate(chronology.patterns, start=1):
-        links = ", ".join(_link(i, refs.anchors, _brief(by_id[i], refs) if i in by_id else _e(i))
-                          for i in pattern.entries)
-        items.append(f'<li id="pattern-{number}"><h3>{number}. {_e(PATTERN_TITLES[pattern.kind])}</h3>'
-                     f"<p>{_e(pattern.explanation)}</p><p>Entries behind it: {links}</p></li>")
+        links = ", ".join(_link(i, refs, _brief(by_id[i], refs) if i in by_id else text(i)) for i in pattern.entries)
+        items.append(f'<li id="{refs.prefix}pattern-{number}"><{h}>{number}. {text(PATTERN_TITLES[pattern.kind])}'
+                     f"</{h}><p>{text(pattern.explanation)}</p><p>Entries behind it: {links}</p></li>")
     return f'<ol class="patterns">{"".join(items)}</ol>'
 
 
@@ -368,47 +237,93 @@ def _identity(chronology: Chronology) -> str:
     rows.append(("Born", str(child.birth_date) if child.birth_date else "not given"))
     rows.append(("Built", f"{chronology.generated.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"))
     rows.append(("Entries", f"{len(chronology.entries)} from {_count(chronology.agencies, 'agency', 'agencies')}"))
-    return '<dl class="who">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows) + "</dl>"
+    return '<dl class="who">' + "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in rows) + "</dl>"
 
 
-def _warnings(chronology: Chronology, statuses: Collection[Status]) -> str:
-    parts = []
+def _banner(statuses: Collection[Status]) -> str:
     marked = sorted(s.value for s in set(statuses) - {Status.ACTUAL})
-    if marked:
-        mixed = " Some are actual messages: check why they are mixed." if Status.ACTUAL in statuses else ""
-        parts.append(f'<p class="banner" role="note">{_e(" and ".join(marked).upper())}: built from '
-                     f"{_e(' and '.join(marked))} messages, not a real case.{mixed}</p>")
+    if not marked:
+        return ""
+    mixed = " Some are actual messages: check why they are mixed." if Status.ACTUAL in statuses else ""
+    return (f'<p class="banner" role="note">{text(" and ".join(marked).upper())}: built from '
+            f"{text(' and '.join(marked))} messages, not a real case.{mixed}</p>")
+
+
+def _notes(chronology: Chronology, refs: _Refs) -> str:
+    parts = []
     if chronology.unreadable:
         parts.append(f'<p class="warn" role="note">{_count(chronology.unreadable, "input")} could not be read: '
-                     'this chronology is incomplete. See <a href="#unreadable">Inputs that could not be read</a>.</p>')
+                     f'this chronology is incomplete. See <a href="#{refs.prefix}unreadable">Inputs that could not '
+                     "be read</a>.</p>")
     if chronology.probable or chronology.conflicts:
         probable = _count(chronology.probable, "probable match", "probable matches")
         parts.append(f'<p class="warn" role="note">{probable} and '
                      f"{_count(chronology.conflicts, 'conflict')} are left out of the timeline for a person to check. "
-                     'See <a href="#probable">Probable matches</a> and <a href="#conflicts">Conflicts</a>.</p>')
+                     f'See <a href="#{refs.prefix}probable">Probable matches</a> and <a href="#{refs.prefix}conflicts">'
+                     "Conflicts</a>.</p>")
     return "".join(parts)
 
 
+def _section(refs: _Refs, name: str, title: str) -> str:
+    return f'<section id="{refs.prefix}{name}"><h{refs.level}>{title}</h{refs.level}>'
+
+
 def _sections(chronology: Chronology, refs: _Refs) -> Iterator[str]:
-    yield ('<section id="probable"><h2>Probable matches</h2><p>These entries have no NHS number but look like '
+    yield (_section(refs, "probable", "Probable matches") + "<p>These entries have no NHS number but look like "
            "this child's. They are not merged: confirm or reject each one.</p>")
     yield (_table("Entries that may be this child's, to confirm", chronology.probable, refs, reason=True)
            if chronology.probable else "<p>None.</p>")
-    yield ('</section><section id="conflicts"><h2>Conflicts</h2><p>Messages that give a different NHS number for '
-           "a child with the same name and birth date. They are never merged: find out which child each is "
+    yield ("</section>" + _section(refs, "conflicts", "Conflicts") + "<p>Messages that give a different NHS number "
+           "for a child with the same name and birth date. They are never merged: find out which child each is "
            "about.</p>")
-    yield ("<ul>" + "".join(f"<li>message {_e(m)}</li>" for m in chronology.conflicts) + "</ul>"
+    yield ("<ul>" + "".join(f"<li>message {text(m)}</li>" for m in chronology.conflicts) + "</ul>"
            if chronology.conflicts else "<p>None.</p>")
-    yield ('</section><section id="unreadable"><h2>Inputs that could not be read</h2><p>Nothing from these is in '
-           "this chronology. Ask the sender again, or open them by hand.</p>")
+    yield ("</section>" + _section(refs, "unreadable", "Inputs that could not be read") + "<p>Nothing from these is "
+           "in this chronology. Ask the sender again, or open them by hand.</p>")
     if chronology.unreadable:
-        rows = "".join(f'<tr><th scope="row">{_e(u.source)}</th><td>{_e(u.problem)}</td></tr>'
+        rows = "".join(f'<tr><th scope="row">{text(u.source)}</th><td>{text(u.problem)}</td></tr>'
                        for u in chronology.unreadable)
         yield ('<table><caption>Inputs that could not be read, opened or validated</caption><thead><tr>'
                f'<th scope="col">Input</th><th scope="col">Problem</th></tr></thead><tbody>{rows}</tbody></table>')
     else:
         yield "<p>None: every input was read.</p>"
     yield "</section>"
+
+
+_CONTENTS: Final = (("timeline", "Timeline"), ("patterns", "Patterns"), ("entries", "Entries"),
+                    ("probable", "Probable matches"), ("conflicts", "Conflicts"),
+                    ("unreadable", "Inputs that could not be read"))
+
+
+def _contents(refs: _Refs, label: str) -> str:
+    links = "".join(f'<li><a href="#{refs.prefix}{name}">{title}</a></li>' for name, title in _CONTENTS)
+    return f'<nav aria-label="{label}"><ul>{links}</ul></nav>'
+
+
+def _chronology(chronology: Chronology, refs: _Refs) -> Iterator[str]:
+    """The timeline, the patterns and the tables of one chronology."""
+    flagged = refs.numbers.keys()
+    yield (_section(refs, "timeline", "Timeline")
+           + f"<figure>{timeline(chronology, refs.anchors, flagged, prefix=refs.prefix)}"
+           f"<figcaption>One lane per agency. Key:{legend()}</figcaption></figure></section>")
+    yield _section(refs, "patterns", "Patterns") + _patterns(chronology, refs) + "</section>"
+    yield _section(refs, "entries", "Entries")
+    count = len(chronology.entries)
+    yield _table("The one entry" if count == 1 else f"All {count} entries, oldest first", chronology.entries, refs)
+    yield "</section>"
+    yield from _sections(chronology, refs)
+
+
+def _page(title: str, css: str, csp: str, body: Iterator[str] | Sequence[str], version: str) -> str:
+    return "".join((
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width">',
+        f"<title>{text(title)}</title><style>{css}</style></head><body>", *body,
+        f"</main><footer><p class=\"small\">Chronology format {text(version)}, made by "
+        "concernshare. It holds personal data about a child: keep and share it only as your information-sharing "
+        "agreement allows.</p></footer></body></html>\n",
+    ))
 
 
 def to_html(chronology: Chronology, *, statuses: Collection[Status] = ()) -> str:
@@ -418,32 +333,62 @@ def to_html(chronology: Chronology, *, statuses: Collection[Status] = ()) -> str
     (``chronology.statuses``, and ``statuses`` if given) is shown in a banner at
     the top. Raises nothing.
     """
-    statuses = {*chronology.statuses, *statuses}
     refs = _Refs.of(chronology)
-    who = "; ".join(chronology.child.names) or (
-        f"NHS {_nhs(chronology.child.nhs_number)}" if chronology.child.nhs_number else "unborn child")
-    parts = [
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width">',
-        f"<title>Chronology: {_e(who)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>Multi-agency chronology</h1>{_warnings(chronology, statuses)}{_identity(chronology)}",
-        '<p class="howto"><strong>How to read this:</strong> each mark and each row is one event as one agency '
-        "recorded it, oldest first. A date known only to the month or year is shown as such, for example "
-        "2013-05 (month), and drawn as a bar across that period. Flagged patterns are prompts for professional "
-        "judgement, not conclusions; each names the entries behind it.</p></header>",
-        '<nav aria-label="Contents"><ul><li><a href="#timeline">Timeline</a></li><li><a href="#patterns">Patterns'
-        '</a></li><li><a href="#entries">Entries</a></li><li><a href="#probable">Probable matches</a></li>'
-        '<li><a href="#conflicts">Conflicts</a></li><li><a href="#unreadable">Inputs that could not be read</a>'
-        "</li></ul></nav><main>",
-        f'<section id="timeline"><h2>Timeline</h2><figure>{_timeline(chronology, refs)}'
-        f"<figcaption>One lane per agency. Key:{_legend()}</figcaption></figure></section>",
-        f'<section id="patterns"><h2>Patterns</h2>{_patterns(chronology, refs)}</section>',
-        '<section id="entries"><h2>Entries</h2>',
-        _table(f"All {len(chronology.entries)} entries, oldest first", chronology.entries, refs),
-        "</section>", *_sections(chronology, refs),
-        f"</main><footer><p class=\"small\">Chronology format {_e(chronology.format_version)}, made by "
-        "concernshare. It holds personal data about a child: keep and share it only as your information-sharing "
-        "agreement allows.</p></footer></body></html>\n",
+    child = chronology.child
+    who = "; ".join(child.names) or (f"NHS {_nhs(child.nhs_number)}" if child.nhs_number else "unborn child")
+    body = [
+        f"<header><h1>Multi-agency chronology</h1>{_banner({*chronology.statuses, *statuses})}"
+        f"{_notes(chronology, refs)}{_identity(chronology)}{_HOWTO}</header>",
+        _contents(refs, "Contents"), "<main>", *_chronology(chronology, refs),
     ]
-    return "".join(parts)
+    return _page(f"Chronology: {who}", _CSS, _CSP, body, chronology.format_version)
+
+
+def _child_item(number: int, chronology: Chronology) -> str:
+    child = chronology.child
+    how = f"NHS number {_nhs(child.nhs_number)}" if child.nhs_number else "known only before birth, by the mother"
+    born = f", born {child.birth_date}" if child.birth_date else ""
+    agencies = _count(chronology.agencies, "agency", "agencies")
+    found = [f"{_count(chronology.entries, 'entry', 'entries')} from {agencies}",
+             _count(chronology.patterns, "pattern") + " flagged"]
+    if chronology.probable or chronology.conflicts:
+        found.append(f"{_count(chronology.probable, 'probable match', 'probable matches')} and "
+                     f"{_count(chronology.conflicts, 'conflict')} to check")
+    return f'<li><a href="#c{number}">{text(_name(child))}</a>: {text(how + born)}; {text("; ".join(found))}.</li>'
+
+
+def to_html_many(chronologies: Sequence[Chronology], *, statuses: Collection[Status] = ()) -> str:
+    """Several children's chronologies as one self-contained, print-friendly HTML page.
+
+    A list of the children comes first; then each child's chronology is an
+    ``<article id="cN">`` (N from 1, in the order given) with its own identity,
+    notes, timeline, patterns and tables, every element id in it prefixed
+    ``cN-``. Nothing is merged between children. The page has one banner for
+    the ``exercise`` or ``test`` statuses of all of them (and ``statuses``).
+    One chronology gives exactly the page of :func:`to_html`. Raises
+    :class:`ValueError` for none.
+    """
+    if not chronologies:
+        raise ValueError("no chronology to show")
+    if len(chronologies) == 1:
+        return to_html(chronologies[0], statuses=statuses)
+    every = {*statuses, *(s for c in chronologies for s in c.statuses)}
+    children = "".join(_child_item(n, c) for n, c in enumerate(chronologies, start=1))
+    body = [
+        f"<header><h1>Multi-agency chronologies</h1>{_banner(every)}<p>These messages are about "
+        f"{len(chronologies)} children. Each has a chronology of their own below: an entry is joined to a child "
+        "only by that child's NHS number (or, before birth, through the mother's), and nothing is merged between "
+        f"children.</p>{_HOWTO}</header>",
+        f'<nav class="children" aria-labelledby="children"><h2 id="children">Children</h2><ol>{children}</ol></nav>',
+        "<main>",
+    ]
+    for number, chronology in enumerate(chronologies, start=1):
+        refs = _Refs.of(chronology, f"c{number}-", 3)
+        name = text(_name(chronology.child))
+        body.append(f'<article id="c{number}" aria-labelledby="c{number}-name"><h2 id="c{number}-name">{number}. '
+                    f"{name}</h2>{_notes(chronology, refs)}{_identity(chronology)}"
+                    f"{_contents(refs, f'Contents: child {number}')}")
+        body.extend(_chronology(chronology, refs))
+        body.append("</article>")
+    return _page(f"Chronologies of {len(chronologies)} children", _CSS_MANY, _CSP_MANY, body,
+                 chronologies[0].format_version)

@@ -1,8 +1,16 @@
-"""``concernshare chronology``: one child's multi-agency chronology from message files, folders and sealed messages.
+"""``concernshare chronology``: multi-agency chronologies from message files, folders and sealed messages.
+
+With ``--child`` or ``--unborn``, the chronology of that one child. Without
+them, one chronology per child the messages are about (identities are never
+guessed or merged): one child gives one chronology document, as before;
+several give a JSON array of chronology documents (each valid against
+``schemas/chronology.schema.json``), one CSV whose first column says whose
+each row is, or one HTML page with an article per child.
 
 Every input that cannot be read, opened or validated is named with its
-problem on stderr and in the chronology, and the exit code is 1; nothing is
-dropped silently.
+problem on stderr and in the chronology (in each, when there are several),
+and the exit code is 1; so is a message that joins no child's chronology.
+Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from typing import IO, Any, Final
 import attrs
 
 from concernshare.chronology import Chronology, Unreadable, build_chronology
-from concernshare.chronology.export import to_csv, to_html, to_json
+from concernshare.chronology.build import build_chronologies
+from concernshare.chronology.export import to_csv_many, to_html_many, to_json, to_json_many
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -47,15 +56,18 @@ _SUFFIXES: Final = {".html": "html", ".htm": "html", ".csv": "csv"}
 def register(commands: Any) -> None:
     """Add the chronology command."""
     parser = commands.add_parser(
-        "chronology", help="build one child's multi-agency chronology: JSON, CSV or an HTML report",
-        description="Merge every agency's messages about one child into one ordered chronology with its patterns "
+        "chronology", help="build each child's multi-agency chronology: JSON, CSV or an HTML report",
+        description="Merge every agency's messages about a child into one ordered chronology with its patterns "
         "flagged. Reads message files, folders (every *.json in them, recursively) and sealed messages (opened as "
-        "archives with --key, --directory and --authority). An input that cannot be read is named on stderr and "
-        "in the output, and the exit code is 1.",
+        "archives with --key, --directory and --authority). Without --child or --unborn, every child the messages "
+        "are about has a chronology of their own (nothing is merged between children): with several, the JSON "
+        "output is an array of chronology documents, each valid against the chronology schema; the CSV has a "
+        "Child column; the HTML report is one page with a section per child. An input that cannot be read, or a "
+        "message that joins no child's chronology, is named on stderr and in the output, and the exit code is 1.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a message, a sealed message, or a folder")
     parser.add_argument("--child", metavar="NHS_NUMBER",
-                        help="the child (needed when the messages are about more than one child)")
+                        help="only this child (default: every child the messages are about, each on their own)")
     parser.add_argument("--unborn", metavar="MOTHER_NHS_NUMBER",
                         help="for a child not yet born (or born since), the mother's NHS number")
     parser.add_argument("--format", choices=("json", "csv", "html"),
@@ -191,12 +203,28 @@ def _gather(args: argparse.Namespace, opener: _Opener | None, err: IO[str]) -> t
     return messages, unreadable
 
 
-def _render(chronology: Chronology, kind: str, statuses: set[Status]) -> bytes:
+def _render(chronologies: Sequence[Chronology], kind: str, statuses: set[Status]) -> bytes:
+    """One chronology as before; several as one page, one CSV table, or a JSON array."""
     if kind == "html":
-        return to_html(chronology, statuses=statuses).encode("utf-8")
+        return to_html_many(chronologies, statuses=statuses).encode("utf-8")
     if kind == "csv":
-        return to_csv(chronology).encode("utf-8")
-    return to_json(chronology)
+        return to_csv_many(chronologies).encode("utf-8")
+    return to_json(chronologies[0]) if len(chronologies) == 1 else to_json_many(chronologies)
+
+
+def _build(args: argparse.Namespace, messages: list[Message], unreadable: list[Unreadable],
+           err: IO[str]) -> tuple[Chronology, ...]:
+    """The chronology asked for, or one per child; messages that join none are named on stderr."""
+    if args.child is not None or args.unborn is not None:
+        return (build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
+                                 unreadable=unreadable),)
+    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable)
+    if not chronologies:
+        raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
+                         "child's mother with --unborn")
+    for item in chronologies[0].unreadable[len(unreadable):]:
+        err.write(f"{item.source}: in no chronology: {item.problem}\n")
+    return chronologies
 
 
 def _write(data: bytes, kind: str, path: str | None, out: IO[str]) -> None:
@@ -218,10 +246,12 @@ def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO
     finally:
         if opener is not None and opener.store is not None:
             opener.store.close()
-    chronology = build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
-                                  unreadable=unreadable)
-    _write(_render(chronology, kind, {m.status for m in messages}), kind, args.output, out)
+    chronologies = _build(args, messages, unreadable, err)
+    _write(_render(chronologies, kind, {m.status for m in messages}), kind, args.output, out)
+    children = f"{len(chronologies)} children, each on their own: " if len(chronologies) > 1 else ""
+    total = " in all" if len(chronologies) > 1 else ""
     err.write(f"{len(messages) + len(unreadable)} inputs: {len(messages)} read, {len(unreadable)} unreadable; "
-              f"{len(chronology.entries)} entries, {len(chronology.probable)} probable matches, "
-              f"{len(chronology.patterns)} patterns\n")
-    return EXIT_INVALID if unreadable else EXIT_OK
+              f"{children}{sum(len(c.entries) for c in chronologies)} entries, "
+              f"{sum(len(c.probable) for c in chronologies)} probable matches, "
+              f"{sum(len(c.patterns) for c in chronologies)} patterns{total}\n")
+    return EXIT_INVALID if chronologies[0].unreadable else EXIT_OK
