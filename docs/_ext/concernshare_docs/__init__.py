@@ -1,6 +1,7 @@
 """Sphinx extensions of the concernshare docs site: every reference page is generated from the code.
 
-- ``schema-reference``: one bundled JSON Schema, every definition and field (:mod:`.schema`);
+- ``schema-reference``: one bundled JSON Schema, every definition and field (:mod:`.schema`), with
+  examples from the project's example documents (:mod:`.examples`);
 - ``problem-code`` and ``problem-codes-index``: the problem codes, meanings taken from the code
   tables, fixes written in the page; the build fails if a code in the code is not documented
   (:mod:`.problems`);
@@ -28,4 +29,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every directive and check of the docs site."""
     for module in (schema, problems, cli, api, facts):
         module.setup(app)
-    return {"version": "1", "parallel_read_safe": False, "parallel_write_safe": True}
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

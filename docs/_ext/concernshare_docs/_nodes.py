@@ -15,7 +15,6 @@ __all__ = [
     "inline",
     "json_literal",
     "paragraph",
-    "register_label",
     "section",
     "table",
 ]
@@ -71,12 +70,6 @@ def section(directive: SphinxDirective, node_id: str, *title: Part) -> nodes.sec
     node += heading
     directive.state.document.note_explicit_target(node)
     return node
-
-
-def register_label(directive: SphinxDirective, label: str, node_id: str, title: str) -> None:
-    """Make ``{ref}`label``` point at ``node_id`` on the current page."""
-    std = directive.env.domains.standard_domain
-    std.note_hyperlink_target(label, directive.env.docname, node_id, title)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Part | Sequence[Part]]],

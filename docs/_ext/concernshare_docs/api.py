@@ -21,14 +21,12 @@ import inspect
 import pkgutil
 import re
 import sys
-import typing
 from collections.abc import Iterator
 from functools import cache
 from types import ModuleType
 from typing import Any, ClassVar, Final
 
 import attrs
-
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
@@ -157,6 +155,9 @@ def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contno
         defined_in = getattr(_import(f"{module}.{cls}"), "__module__", None) if cls else None
         candidates += [f"{defined_in}.{target}"] if defined_in else []
         candidates.append(f"{module}.{target}")
+        # A docstring re-exported from a sub-module names its neighbours there.
+        candidates += [f"{name}.{target}" for name in public_modules()
+                       if name.startswith(f"{module}.") and "." not in target]
     domain = env.domains.python_domain
     for candidate in candidates:
         if not candidate.startswith(f"{ROOT}."):
@@ -225,20 +226,34 @@ def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
         obj = getattr(obj, "__wrapped__", None)
 
 
-_LITERAL_BEFORE_LETTER: Final = re.compile(r"(``[^`]+``)(?=[A-Za-z0-9])")
+_LITERAL: Final = re.compile(r"``[^`]+``")
 
 
-def fix_literals(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
-    """Let a literal run straight into a word (````StrEnum````s), as docstrings in the source do.
+def fix_literals(  # noqa: PLR0917  (the signature of the autodoc-process-docstring event)
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str],
+) -> None:
+    """Let an inline literal run straight into a word, as a few docstrings in the source do.
 
-    reStructuredText wants whitespace after an inline literal; an escaped space
-    (``\\ ``) gives it without changing the text.
+    reStructuredText wants whitespace or punctuation after an inline literal;
+    an escaped space gives it without changing the text.
     """
     del app, what, name, obj, options
-    lines[:] = [_LITERAL_BEFORE_LETTER.sub(r"\1\\ ", line) for line in lines]
+
+    def fixed(line: str) -> str:
+        parts, position = [], 0
+        for match in _LITERAL.finditer(line):
+            parts.append(line[position:match.end()])
+            position = match.end()
+            if line[position:position + 1].isalnum():
+                parts.append("\\ ")
+        return "".join(parts) + line[position:]
+
+    lines[:] = [fixed(line) for line in lines]
 
 
-def describe_records(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+def describe_records(  # noqa: PLR0917  (the signature of the autodoc-process-docstring event)
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str],
+) -> None:
     """Append each attrs record's fields (with the descriptions the schema is made from) and each code list's values."""
     del app, name, options
     if what not in {"class", "exception"} or not isinstance(obj, type):
@@ -273,15 +288,18 @@ class ApiModules(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"only": directives.flag}
 
     def _selected(self) -> Iterator[str]:
-        for name in public_modules():
-            for wanted in self.arguments:
-                if name == wanted or ("only" not in self.options and name.startswith(f"{wanted}.")):
+        """The modules named, in the order named, each followed by its public sub-modules."""
+        done: set[str] = set()
+        for wanted in self.arguments:
+            for name in public_modules():
+                below = "only" not in self.options and name.startswith(f"{wanted}.")
+                if (name == wanted or below) and name not in done:
+                    done.add(name)
                     yield name
-                    break
 
     def run(self) -> list[nodes.Node]:
-        """Parse the generated autodoc directives as reStructuredText."""
-        lines: list[str] = []
+        """A section per module, holding the autodoc directives for what it owns, parsed as reStructuredText."""
+        found: list[nodes.Node] = []
         for name in self._selected():
             members = owners()[name]
             module = importlib.import_module(name)
@@ -290,12 +308,14 @@ class ApiModules(SphinxDirective):
             _rendered(self.env)[name] = self.env.docname
             if not members and name != ROOT and not module.__doc__:
                 continue
-            lines += [f".. automodule:: {name}"]
+            lines = [f".. automodule:: {name}"]
             lines += [f"   :members: {', '.join(members)}"] if members else ["   :no-members:"]
-            lines += [""]
-        container = nodes.container()
-        self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]), self.content_offset, container)
-        return container.children
+            part = nodes.section(ids=[f"api-{name}"], names=[f"api-{name}"])
+            part += nodes.title("", "", nodes.literal(name, name))
+            self.state.document.note_explicit_target(part)
+            self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]), self.content_offset, part)
+            found.append(part)
+        return found
 
 
 def _check(app: Sphinx, env: BuildEnvironment) -> None:
@@ -303,6 +323,14 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     for name in public_modules():
         if name not in _rendered(env):
             LOGGER.warning("the public module %s is documented on no page: add it to an api-modules directive", name)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Take in what a parallel reader found in the documents it read."""
+    del app
+    for name, where in _rendered(other).items():
+        if where in docnames:
+            _rendered(env)[name] = where
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -320,4 +348,5 @@ def setup(app: Sphinx) -> None:
     app.connect("autodoc-process-docstring", fix_literals)
     app.connect("autodoc-process-docstring", describe_records)
     app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from concernshare_docs._nodes import Part, code, paragraph, register_label, section, table
+from concernshare_docs._nodes import Part, code, paragraph, section, table
 
 __all__ = ["CliReference", "commands", "setup"]
 
@@ -26,9 +26,9 @@ WIDTH: Final = 88
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str | None, argparse.ArgumentParser]]:
-    for action in parser._actions:  # noqa: SLF001  (argparse offers no public walk of its sub-parsers)
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            helps = {choice.dest: choice.help for choice in action._choices_actions}  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
             for name, child in action.choices.items():
                 yield name, helps.get(name), child
 
@@ -44,35 +44,35 @@ def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Ite
 def usage(parser: argparse.ArgumentParser) -> str:
     """The usage line at a fixed width."""
     formatter = argparse.HelpFormatter(prog=parser.prog, width=WIDTH)
-    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)  # noqa: SLF001
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
     return formatter.format_help().strip()
 
 
-def _details(action: argparse.Action, groups: list[argparse._MutuallyExclusiveGroup]) -> list[Part]:  # noqa: SLF001
+def _details(action: argparse.Action, groups: list[argparse._MutuallyExclusiveGroup]) -> list[Part]:
     found: list[Part] = []
     if action.required and action.option_strings:
         found.append("required")
     for group in groups:
-        if action in group._group_actions and group.required:  # noqa: SLF001
-            others = [a.option_strings[0] for a in group._group_actions if a is not action]  # noqa: SLF001
+        if action in group._group_actions and group.required:
+            others = [a.option_strings[0] for a in group._group_actions if a is not action]
             found.append("required unless " + " or ".join(others) + " is given")
-    if action.choices is not None and not isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    if action.choices is not None and not isinstance(action, argparse._SubParsersAction):
         found.append("one of " + ", ".join(str(c) for c in action.choices))
     if action.nargs in ("+", "*"):
         found.append("one or more" if action.nargs == "+" else "any number")
     default = action.default
     if action.option_strings and default not in (None, False, argparse.SUPPRESS, "", []) and not (
-        isinstance(action, argparse._StoreConstAction)  # noqa: SLF001
+        isinstance(action, argparse._StoreConstAction)
     ):
         found.append(f"default {default}")
     return found
 
 
 def _arguments(parser: argparse.ArgumentParser) -> nodes.Node | None:
-    groups = parser._mutually_exclusive_groups  # noqa: SLF001
+    groups = parser._mutually_exclusive_groups
     rows = []
-    for action in parser._actions:  # noqa: SLF001
-        if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
             continue
         if action.option_strings:
             names = ", ".join(action.option_strings)
@@ -111,7 +111,6 @@ class CliReference(SphinxDirective):
             name = " ".join((parser.prog, *path))
             anchor = "cli-" + "-".join(path)
             part = section(self, anchor, code(name))
-            register_label(self, anchor, anchor, name)
             description = child.description or summary
             if not description:
                 LOGGER.warning("cli-reference: the command %r has neither a description nor a help line", name,

@@ -104,7 +104,8 @@ def _sensitivity() -> list[nodes.Node]:
 
     conditions = {
         "_always": "always",
-        "_anonymous": "when sender.anonymity_requested is true",
+        "_anonymous": "when the referrer asked not to be identified (sender.anonymity_requested)",
+        "_referrer": "when the referrer asked not to be identified and is named here too",
         "_confidential": "when the address is marked confidential",
     }
     rows = []
@@ -125,7 +126,10 @@ def _closure_words(predicate: Callable[..., bool]) -> str:
             return "when the person's relationship is " + " or ".join(sorted(cell))
         if isinstance(cell, str):
             return f"when the message is marked {cell}"
-    LOGGER.warning("sensitivity-declarations: a declaration's condition cannot be described")
+    if predicate.__doc__:
+        return predicate.__doc__.strip().splitlines()[0]
+    LOGGER.warning("sensitivity-declarations: the condition %s cannot be described; give it a docstring",
+                   getattr(predicate, "__name__", predicate))
     return "in some cases"
 
 

@@ -29,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from concernshare_docs._nodes import code, paragraph, register_label, section, table
+from concernshare_docs._nodes import code, paragraph, section, table
 
 __all__ = ["ProblemCode", "ProblemIndex", "codes_in_source", "setup"]
 
@@ -67,16 +67,16 @@ class Known:
     raised: tuple[Raised, ...]
 
 
-def _text(node: ast.expr | None) -> str | None:
-    """A message as written in the source: f-string values as …, concatenations joined."""
+def _text(node: ast.expr | None, *, inner: bool = False) -> str | None:
+    """A message as written in the source: f-string values and computed parts as …, concatenations joined."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
         return "".join(v.value if isinstance(v, ast.Constant) else "…" for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _text(node.left), _text(node.right)
-        return None if left is None or right is None else left + right
-    return None
+        left, right = _text(node.left, inner=True), _text(node.right, inner=True)
+        return None if left is None or right is None or {left, right} == {"…"} else left + right
+    return "…" if inner else None
 
 
 def _severity(call: ast.Call) -> str:
@@ -130,7 +130,9 @@ def known_codes(package: Path) -> dict[str, Known]:
     for match in _HISTORY_ITEM.finditer(doc):
         meanings[match.group(1)] = (" ".join(match.group(3).split()), HISTORY_LAYER)
         history_severity[match.group(1)] = match.group(2)
-    written, raised = codes_in_source(package)
+    written, found = codes_in_source(package)
+    # The registration of a check with its meaning (checks._check) is not a message it raises.
+    raised = {code: tuple(r for r in rs if r.message != meanings.get(code, (None,))[0]) for code, rs in found.items()}
     every = sorted(written | set(meanings))
     return {
         name: Known(
@@ -196,7 +198,6 @@ class ProblemCode(SphinxDirective):
                                        "severity": _severity_words(known.severities)}
         anchor = name.lower()
         part = section(self, anchor, name)
-        register_label(self, anchor, anchor, name)
         part += paragraph(nodes.strong("Meaning: ", "Meaning: "), meaning)
         part += paragraph(nodes.strong("Severity: ", "Severity: "), _severity_words(known.severities))
         messages = sorted({r.message for r in known.raised if r.message})
@@ -253,6 +254,14 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
                        "problem-code directive with how to fix it", name)
 
 
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Take in what a parallel reader found in the documents it read."""
+    del app
+    for name, facts in _documented(other).items():
+        if facts["docname"] in docnames:
+            _documented(env)[name] = facts
+
+
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     del app
     for name, facts in list(_documented(env).items()):
@@ -267,4 +276,5 @@ def setup(app: Sphinx) -> None:
     app.add_directive("problem-codes-index", ProblemIndex)
     app.connect("doctree-read", _fill_index)
     app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)

@@ -4,19 +4,18 @@ For each definition and field the page shows its type (with a link to the
 definition it refers to), whether it is required, every constraint the schema
 states (pattern, lengths, items, range, enum values, const, default, member
 names), its description and an example. Examples come, in this order, from the
-schema's own ``examples``, from the project's example documents (the messages
-in ``examples/messages/``, the example directory and routing rules, and a
-chronology built from the example messages), from the definition referred
-to, or from the values the schema allows. A schema keyword the renderer does
-not know, or a field left without an example, is a build warning, so that the
-reference never silently falls behind the schema.
+schema's own ``examples``, from the project's example documents (see
+:mod:`.examples`), from ``concernshare_schema_examples`` in ``conf.py`` for the
+few fields that nothing else shows, from the definition referred to, or from
+the values the schema allows. A schema keyword the renderer does not know, or
+a field left without an example, is a build warning, so that the reference
+never silently falls behind the schema.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Final
@@ -27,7 +26,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from concernshare_docs._nodes import Part, code, json_literal, paragraph, register_label, section, table
+from concernshare_docs._nodes import Part, code, json_literal, paragraph, section, table
+from concernshare_docs.examples import Samples, sample_documents, string_pool, trim
 
 __all__ = ["SchemaReference", "setup"]
 
@@ -39,16 +39,8 @@ KNOWN: Final = frozenset({
     "additionalProperties", "allOf", "if", "then", "items", "enum", "const", "default", "examples", "pattern",
     "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "propertyNames", "maxProperties",
 })
-#: Example documents of each kind, relative to the repository root.
-SAMPLES: Final = {
-    "message": "examples/messages/*.json",
-    "directory": "examples/directory/*.jws",
-    "routing": "examples/routing/*.json",
-}
 #: The longest example printed inline; longer ones go in a block.
 INLINE: Final = 72
-#: The deepest an example is shown before arrays are cut to their first item.
-BLOCK_LINES: Final = 40
 
 
 def schema_dir(env: BuildEnvironment) -> Path:
@@ -59,95 +51,6 @@ def schema_dir(env: BuildEnvironment) -> Path:
 def schema_kinds(env: BuildEnvironment) -> list[str]:
     """Every bundled schema, by kind (``message`` for ``message.schema.json``)."""
     return sorted(p.name.removesuffix(".schema.json") for p in schema_dir(env).glob("*.schema.json"))
-
-
-# -- examples ---------------------------------------------------------------------------------
-
-
-def _jws_payload(data: bytes) -> Any:
-    document = json.loads(data)
-    payload = document["payload"]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-
-
-def _chronology(root: Path) -> list[Any]:
-    """A chronology built by the library from the example messages: the export the schema describes."""
-    from concernshare.chronology import build_chronology  # noqa: PLC0415  (only this sample needs it)
-    from concernshare.chronology.export import to_json  # noqa: PLC0415
-    from concernshare.validation import validate  # noqa: PLC0415
-
-    messages = [validate(p.read_bytes()) for p in sorted((root / "examples" / "messages").glob("*.json"))]
-    numbers = [m.subject.identifiers.nhs_number for m in messages if m.subject.identifiers.nhs_number]
-    child = max(set(numbers), key=numbers.count)
-    built = build_chronology(messages, child=child, generated=max(m.created for m in messages) + dt.timedelta(days=30))
-    return [json.loads(to_json(built))]
-
-
-def sample_documents(kind: str, root: Path) -> list[Any]:
-    """The example documents of one kind, parsed."""
-    if kind == "chronology":
-        return _chronology(root)
-    pattern = SAMPLES.get(kind)
-    if pattern is None:
-        return []
-    found = []
-    for path in sorted(root.glob(pattern)):
-        data = path.read_bytes()
-        found.append(_jws_payload(data) if path.suffix == ".jws" else json.loads(data))
-    return found
-
-
-class _Samples:
-    """Values seen in example documents: by (definition, member) and by definition."""
-
-    def __init__(self, schema: dict[str, Any], documents: list[Any]) -> None:
-        self.schema = schema
-        self.members: dict[tuple[str, str], Any] = {}
-        self.definitions: dict[str, Any] = {}
-        for document in documents:
-            self._walk(document, schema, "")
-
-    def _resolve(self, node: dict[str, Any], owner: str | None) -> tuple[dict[str, Any], str | None]:
-        while "$ref" in node:
-            owner = node["$ref"].rsplit("/", 1)[-1]
-            node = self.schema["$defs"][owner]
-        return node, owner
-
-    def _walk(self, value: Any, node: dict[str, Any], owner: str | None) -> None:
-        """Record what ``value`` shows; ``owner`` names the definition ``node`` is ("" for the document)."""
-        node, owner = self._resolve(node, owner)
-        if owner:
-            self.definitions.setdefault(owner, value)
-        if isinstance(value, list) and "items" in node:
-            for item in value:
-                self._walk(item, node["items"], None)
-        if not isinstance(value, dict):
-            return
-        clauses = [node] + [c["then"] for c in node.get("allOf", []) if _holds(c["if"], value)]
-        for clause in clauses:
-            for name, member in clause.get("properties", {}).items():
-                if name in value:
-                    if clause is node and owner is not None:
-                        self.members.setdefault((owner, name), value[name])
-                    self._walk(value[name], member, None)
-
-
-def _holds(condition: dict[str, Any], value: dict[str, Any]) -> bool:
-    """The ``if`` of the message schema: ``type`` has a given constant."""
-    return all(
-        name in value and value[name] == rule.get("const")
-        for name, rule in condition.get("properties", {}).items()
-    )
-
-
-def _trim(value: Any, depth: int = 0) -> Any:
-    """An example kept short: arrays of objects cut to their first item below the top."""
-    if isinstance(value, dict):
-        return {k: _trim(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        kept = value[:1] if depth > 0 and value and isinstance(value[0], dict | list) else value
-        return [_trim(v, depth + 1) for v in kept]
-    return value
 
 
 # -- the directive ------------------------------------------------------------------------------
@@ -169,8 +72,9 @@ class SchemaReference(SphinxDirective):
             return []
         self.env.note_dependency(str(path))
         schema = json.loads(path.read_text(encoding="utf-8"))
-        documents = sample_documents(kind, Path(self.env.srcdir).parent)
-        rendered = _Renderer(self, kind, schema, _Samples(schema, documents)).render()
+        root = Path(self.env.srcdir).parent
+        samples = Samples(schema, sample_documents(kind, root), string_pool(root, tuple(schema_kinds(self.env))))
+        rendered = _Renderer(self, kind, schema, samples).render()
         _rendered(self.env).setdefault(kind, self.env.docname)
         return rendered
 
@@ -183,13 +87,17 @@ def _rendered(env: BuildEnvironment) -> dict[str, str]:
 
 
 class _Renderer:
-    def __init__(self, directive: SchemaReference, kind: str, schema: dict[str, Any], samples: _Samples) -> None:
+    def __init__(self, directive: SchemaReference, kind: str, schema: dict[str, Any], samples: Samples) -> None:
         self.directive = directive
         self.kind = kind
         self.schema = schema
         self.defs: dict[str, dict[str, Any]] = schema.get("$defs", {})
         self.samples = samples
+        self.written: dict[str, Any] = directive.config.concernshare_schema_examples.get(kind, {})
         self.used_in = self._used_in()
+        #: Members of the document whose definition depends on another member (the message's body, by type).
+        self.conditional = {name for clause in schema.get("allOf", [])
+                            for name in clause.get("then", {}).get("properties", {})}
 
     # -- naming and linking
 
@@ -269,10 +177,19 @@ class _Renderer:
 
     def example(self, node: dict[str, Any], owner: str | None, name: str | None, depth: int = 0) -> Any:
         """An example value, or ``None`` where none can be found."""
+        written = self.written.get(f"{owner}.{name}") if owner is not None else None
         if node.get("examples"):
-            return node["examples"][0]
-        if owner is not None and name is not None and (owner, name) in self.samples.members:
-            return self.samples.members[(owner, name)]
+            found = node["examples"][0]
+        elif owner is not None and name is not None and (owner, name) in self.samples.members:
+            found = self.samples.members[(owner, name)]
+        else:
+            found = None
+        if written is not None and found is not None:
+            LOGGER.warning("schema-reference: %s.%s of the %s schema now has an example of its own; remove it from "
+                           "concernshare_schema_examples in conf.py", owner, name, self.kind,
+                           location=self.directive.get_location())
+        if found is not None or written is not None:
+            return found if found is not None else written
         if "$ref" in node:
             target = node["$ref"].rsplit("/", 1)[-1]
             if target in self.samples.definitions:
@@ -288,6 +205,10 @@ class _Renderer:
         if kind == "array" and depth < 4:
             item = self.example(node.get("items", {}), None, None, depth + 1)
             return None if item is None else [item]
+        if kind == "string" and "pattern" in node:
+            limit = node.get("maxLength", 10_000)
+            return next((text for text in self.samples.pool
+                         if len(text) <= limit and re.fullmatch(node["pattern"], text)), None)
         if kind == "boolean":
             return True
         if kind == "integer":
@@ -307,7 +228,7 @@ class _Renderer:
         text = json.dumps(value, ensure_ascii=False)
         if len(text) <= INLINE:
             return [paragraph("Example: ", code(text))]
-        block = json.dumps(_trim(value), ensure_ascii=False, indent=2)
+        block = json.dumps(trim(value), ensure_ascii=False, indent=2)
         literal = nodes.literal_block(block, block, language="json")
         return [paragraph("Example:"), literal]
 
@@ -332,7 +253,9 @@ class _Renderer:
             if rules:
                 definition += paragraph("Constraints: ", *_sentence(rules), ".")
             target = self._object_target(member)
-            if target is not None:
+            if owner == "" and name in self.conditional:
+                definition += paragraph("Example: by type, in the table below and in each body's definition.")
+            elif target is not None:
                 definition += paragraph("Example: see ", self.link(target), ".")
             else:
                 value = self.example(member, owner, name)
@@ -360,8 +283,6 @@ class _Renderer:
     def render(self) -> list[nodes.Node]:
         self.check_keywords(self.schema, "the document")
         top = section(self.directive, f"schema-{self.kind}", "The document")
-        register_label(self.directive, f"schema-{self.kind}", f"schema-{self.kind}",
-                       self.schema.get("title", self.kind))
         top += paragraph(self.schema.get("description", ""))
         top += paragraph("Schema ", code(self.schema.get("$id", "")), " (JSON Schema ",
                          code(self.schema.get("$schema", "")), "); print it with ",
@@ -400,7 +321,6 @@ class _Renderer:
         self.check_keywords(node, name)
         anchor = self.anchor(name)
         part = section(self.directive, anchor, code(name))
-        register_label(self.directive, anchor, anchor, name)
         kind = node.get("type", "any JSON value")
         part += paragraph(f"Type: {kind}.")
         if node.get("description"):
@@ -475,6 +395,14 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
         LOGGER.warning("the schema %s.schema.json is in schemas/ but no page renders it with schema-reference", kind)
 
 
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """Take in what a parallel reader found in the documents it read."""
+    del app
+    for kind, where in _rendered(other).items():
+        if where in docnames:
+            _rendered(env)[kind] = where
+
+
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     del app
     for kind, where in list(_rendered(env).items()):
@@ -484,6 +412,8 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 def setup(app: Sphinx) -> None:
     """Register the directive and the completeness check."""
+    app.add_config_value("concernshare_schema_examples", {}, "env", types=[dict])
     app.add_directive("schema-reference", SchemaReference)
     app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)

@@ -151,6 +151,7 @@ class ChildIdentifiers:
     )
     police_reference: str | None = field(
         "A police reference for the child.", default=None, max_length=64, min_length=1,
+        examples=("EX-POL-2013-0421",),
     )
 
 
@@ -236,14 +237,18 @@ class Child:
     health_needs: str | None = field(
         "The child's health needs and conditions, as the care of the child requires them known.",
         default=None, max_length=_LONG, min_length=1,
+        examples=("Eczema, treated with emollients prescribed by the GP.",),
     )
     sexual_health: str | None = field(
         "Sexual health information about the child; views share it only with roles that need it.",
         default=None, max_length=_LONG, min_length=1,
+        examples=("Seen at the sexual health clinic for contraception advice.",),
     )
     communication_needs: str | None = field(
         "Language and communication needs, including an interpreter or signing.",
         default=None, max_length=_LONG,
+        examples=("Not yet speaking; the family's first language is Polish, and an interpreter is needed for the "
+                  "mother.",),
     )
     addresses: tuple[Address, ...] = field(
         "Where the child lives or stays; any may be marked confidential.", default=(),
