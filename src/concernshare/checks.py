@@ -4,11 +4,20 @@ Every check takes a :class:`~concernshare.records.Message` and yields
 problems; MUST-level ones are errors, SHOULD-level ones warnings. No message
 quotes a value from the document. Rules that need history (supersession,
 withdrawal) are checked where history is kept, not here.
+
+The checks that look everywhere in a message (NHS numbers, local-authority
+ids, event dates, withholdable fields) share one traversal, which visits, in
+the order of ``walk``, only the fields that can matter to them (found once per
+record class from the declared types) and is kept for the message it was made
+for, so that each check reads its part of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -85,10 +94,119 @@ def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attri
             yield from walk(item, child)
 
 
+_EVENT_FIELDS: Final = frozenset({
+    "birth_date", "observed", "date", "event_date", "recorded_date", "incident_at",
+    "assessed_on", "decided_at", "referral_at", "received_at", "accessed_at",
+})
+# What a field can hold that one of the traversing checks reads.
+_NHS, _EVENT, _WITHHOLDABLE, _AGENCY, _RECORDS = 1, 2, 4, 8, 16
+
+
+class _Facts:
+    """What the traversing checks read, each list in walk() order."""
+
+    __slots__ = ("agencies", "events", "missing", "nhs_numbers")
+
+    def __init__(self) -> None:
+        self.nhs_numbers: list[tuple[str, str]] = []
+        self.agencies: list[tuple[str, AgencyId]] = []
+        self.events: list[tuple[str, Any]] = []
+        self.missing: list[str] = []  # withholdable fields left out
+
+
+def _kinds(type_: Any) -> int:
+    """What a value of ``type_`` can be or hold that the traversing checks read: an agency id, records to enter."""
+    args = typing.get_args(type_)
+    if typing.get_origin(type_) is tuple or type(None) in args:
+        kinds = 0
+        for inner in args:
+            if inner is not type(None) and inner is not Ellipsis:
+                kinds |= _kinds(inner)
+        return kinds | (_RECORDS if typing.get_origin(type_) is tuple and kinds & _AGENCY else 0)
+    if args and all(attrs.has(a) for a in args):  # a union of records: the envelope's body
+        return _RECORDS if any(_plan(a) for a in args) else 0
+    if type_ is AgencyId:
+        return _AGENCY
+    return _RECORDS if attrs.has(type_) and type_ is not PartialDate and _plan(type_) else 0
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, str, int], ...]:
+    """The fields of a record class that the traversing checks visit: name, pointer segment, what to do.
+
+    A field is left out when nothing the checks read can be in it (a record
+    whose own fields hold none, a string, a code).
+    """
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for attribute in attrs.fields(cls):
+        if not attribute.metadata.get("wire", True) or attribute.name == "extensions":
+            continue
+        flags = _kinds(hints[attribute.name])
+        if attribute.name == "nhs_number":
+            flags |= _NHS
+        if attribute.name in _EVENT_FIELDS:
+            flags |= _EVENT
+        if attribute.metadata.get(META, {}).get("withholdable"):
+            flags |= _WITHHOLDABLE
+        if flags:
+            plan.append((attribute.name, f"/{escape_pointer(attribute.name)}", flags))
+    return tuple(plan)
+
+
+def _scan(record: Any, pointer: str, facts: _Facts) -> None:
+    for name, segment, flags in _plan(record.__class__):
+        value = getattr(record, name)
+        if value is None:
+            if flags & _WITHHOLDABLE:
+                facts.missing.append(pointer + segment)
+            continue
+        if flags & _NHS and isinstance(value, str):
+            facts.nhs_numbers.append((pointer + segment, value))
+        if flags & _EVENT:
+            facts.events.append((pointer + segment, value))
+        if flags & _AGENCY and isinstance(value, AgencyId):
+            facts.agencies.append((pointer + segment, value))
+        if flags & _RECORDS:
+            if value.__class__ is tuple:
+                for index, item in enumerate(value):
+                    if isinstance(item, AgencyId):
+                        facts.agencies.append((f"{pointer}{segment}/{index}", item))
+                    elif attrs.has(item.__class__):
+                        _scan(item, f"{pointer}{segment}/{index}", facts)
+            elif attrs.has(value.__class__):
+                _scan(value, pointer + segment, facts)
+
+
+# The facts of the message last looked at, so that the checks of one message traverse it once.
+_last: tuple[weakref.ref[Message], _Facts] | None = None
+
+
+def _facts(message: Message) -> _Facts:
+    global _last  # noqa: PLW0603  (a one-entry memo; a tuple replaced whole is safe across threads)
+    last = _last
+    if last is not None and last[0]() is message:
+        return last[1]
+    facts = _Facts()
+    _scan(message, "", facts)
+    _last = (weakref.ref(message), facts)
+    return facts
+
+
+_NHS_WEIGHTS: Final = tuple(range(10, 0, -1))
+
+
+def _nhs_ok(number: str) -> bool:
+    """:func:`nhs_number_ok`, with the usual case (ten ASCII digits) worked out here: the weighted sum mod 11."""
+    if len(number) == 10 and number.isascii() and number.isdigit():
+        return sum(map(int.__mul__, _NHS_WEIGHTS, map(int, number))) % 11 == 0
+    return nhs_number_ok(number)
+
+
 @_check("CS101", "An NHS number fails its modulus-11 check.")
 def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    for pointer, value, _attribute in walk(message):
-        if pointer.endswith("/nhs_number") and isinstance(value, str) and not nhs_number_ok(value):
+    for pointer, value in _facts(message).nhs_numbers:
+        if not _nhs_ok(value):
             yield _error(pointer, "CS101", "the NHS number fails its modulus-11 check; check it "
                          "against the source record (a typing slip is the usual cause)")
 
@@ -104,8 +222,8 @@ def _upns(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 @_check("CS103", "An la: agency id is not a council with children's services in the shipped list.")
 def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     listing = councils()
-    for pointer, value, _attribute in walk(message):
-        if isinstance(value, AgencyId) and value.scheme == "la":
+    for pointer, value in _facts(message).agencies:
+        if value.scheme == "la":
             if value.code in listing.current:
                 continue
             former = listing.former.get(value.code)
@@ -117,12 +235,6 @@ def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Prob
             )
             yield _error(pointer, "CS103", f"the local-authority code is not current in the "
                          f"council list of {listing.version}: {detail}")
-
-
-_EVENT_FIELDS: Final = frozenset({
-    "birth_date", "observed", "date", "event_date", "recorded_date", "incident_at",
-    "assessed_on", "decided_at", "referral_at", "received_at", "accessed_at",
-})
 
 
 def _latest(value: Any) -> dt.datetime | None:
@@ -138,11 +250,17 @@ def _latest(value: Any) -> dt.datetime | None:
 @_check("CS104", "A past event is dated after the message was written, or the message after now.")
 def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem]:
     limit = message.created + dt.timedelta(days=1)
-    for pointer, value, attribute in walk(message):
-        if attribute is None or attribute.name not in _EVENT_FIELDS:
-            continue
-        moment = _latest(value)
-        if moment is not None and moment > limit:
+    day = limit.astimezone(dt.UTC).date()  # a day's start (UTC) is after limit exactly when the day is after day
+    last = (day.year, day.month, day.day)
+    for pointer, value in _facts(message).events:
+        if value.__class__ is PartialDate:
+            late = (value.year, value.month or 1, value.day or 1) > last
+        elif value.__class__ is dt.date:
+            late = value > day
+        else:
+            moment = _latest(value)
+            late = moment is not None and moment > limit
+        if late:
             yield _error(pointer, "CS104", "this event is dated after the message was written; "
                          "check the date")
     if now is not None and message.created > now + _SKEW:
@@ -173,10 +291,8 @@ def _covered(pointer: str, withheld: set[str]) -> bool:
 @_check("CS106", "A field that only a view may leave out is missing, and view.withheld does not name it.")
 def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     withheld = _withheld(message)
-    for pointer, value, attribute in walk(message):
-        if (value is None and attribute is not None
-                and attribute.metadata.get(META, {}).get("withholdable")
-                and not _covered(pointer, withheld)):
+    for pointer in _facts(message).missing:
+        if not _covered(pointer, withheld):
             yield _error(pointer, "CS106", "this member is required unless a view withholds it "
                          "(and lists it in view.withheld); add it")
 
@@ -274,13 +390,37 @@ def _recipients(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             yield _warning(f"/recipients/{index}", "CS113", "the sender is among the recipients")
 
 
+@functools.cache
+def _walked(cls: type) -> frozenset[str]:
+    """The fields of a record class that :func:`walk` goes into."""
+    return frozenset(a.name for a in attrs.fields(cls) if a.metadata.get("wire", True) and a.name != "extensions")
+
+
+def _present(message: Message, pointer: str) -> bool:
+    """True if :func:`walk` yields ``pointer`` with a value that is not None or empty; found without walking."""
+    if not pointer.startswith("/"):
+        return False
+    node: Any = message
+    for token in pointer[1:].split("/"):
+        if attrs.has(node.__class__):
+            if token not in _walked(node.__class__):
+                return False
+            node = getattr(node, token)
+        elif isinstance(node, tuple) and token.isascii() and token.isdigit() and str(int(token)) == token:
+            if int(token) >= len(node):
+                return False
+            node = node[int(token)]
+        else:
+            return False
+    return node not in (None, ())
+
+
 @_check("CS114", "A view names a withheld field that the message still carries.")
 def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.view is None or not message.view.withheld:
         return
-    present = {p for p, v, _attribute in walk(message) if v not in (None, ())}
     for index, item in enumerate(message.view.withheld):
-        if item.pointer in present:
+        if _present(message, item.pointer):
             yield _error(f"/view/withheld/{index}/pointer", "CS114", "the view says this field "
                          "is withheld but the message carries it; remove the field or the entry")
 

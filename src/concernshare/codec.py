@@ -7,10 +7,19 @@ minor version, where they are kept and reported), ``null`` members, values
 of the wrong type, naive datetimes. :func:`dumps` writes the canonical form:
 UTF-8, no whitespace, members in declaration order, absent values omitted,
 times in UTC with ``Z``.
+
+The converter is the reference. For speed, ``concernshare._compiled``
+writes out a function per record class that takes the happy path (a value of
+the declared type, nothing to report) and hands everything else to the
+converter, so the results and the problems are the converter's. :func:`dumps`
+also keeps, once, the plain JSON and the record of the bytes it last wrote
+when they read back as exactly that record, for ``recall``: validating
+what was just written (as sealing does) then needs no second parse.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -26,7 +35,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
-from concernshare import FORMAT_VERSION
+from concernshare import FORMAT_VERSION, _compiled
 from concernshare.errors import InvalidRecord, Problem, Severity
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
@@ -101,6 +110,10 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
 
 def _datetime(value: Any, _: type) -> dt.datetime:
     _expect(value, str, "a date-time string such as 2026-11-25T09:30:00Z")
+    return _datetime_text(value)
+
+
+def _datetime_text(value: str) -> dt.datetime:
     if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
         if _NAIVE_RE.fullmatch(value):
             raise Refusal(
@@ -123,6 +136,10 @@ def _datetime(value: Any, _: type) -> dt.datetime:
 
 def _date(value: Any, _: type) -> dt.date:
     _expect(value, str, "a date string such as 2026-11-25")
+    return _date_text(value)
+
+
+def _date_text(value: str) -> dt.date:
     if _DATE_RE.fullmatch(value) is None:
         raise Refusal("CS018", "must be a full date written as YYYY-MM-DD")
     try:
@@ -133,6 +150,15 @@ def _date(value: Any, _: type) -> dt.date:
 
 def _partial_date(value: Any, _: type) -> PartialDate:
     _expect(value, str, "a date string: YYYY, YYYY-MM or YYYY-MM-DD")
+    return _partial_date_text(value)
+
+
+def _partial_date_text(value: str) -> PartialDate:
+    if len(value) == 10 and value.isascii() and value[4] == "-" == value[7]:  # YYYY-MM-DD, read without the regex
+        digits = value[:4] + value[5:7] + value[8:]
+        if digits.isdigit() and 1 <= int(digits[4:6]) <= 12 and 1 <= int(digits[6:]) <= 31:
+            with contextlib.suppress(ValueError):  # not in the calendar: PartialDate.parse says how
+                return PartialDate(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     try:
         return PartialDate.parse(value)
     except ValueError as error:
@@ -141,6 +167,10 @@ def _partial_date(value: Any, _: type) -> PartialDate:
 
 def _uuid(value: Any, _: type) -> uuid.UUID:
     _expect(value, str, "a UUID string")
+    return _uuid_text(value)
+
+
+def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
         raise Refusal("CS018", "must be a UUID in lower case, such as "
                                "6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
@@ -149,6 +179,11 @@ def _uuid(value: Any, _: type) -> uuid.UUID:
 
 def _agency(value: Any, _: type) -> AgencyId:
     _expect(value, str, "an agency id string")
+    return _agency_text(value)
+
+
+@functools.lru_cache(maxsize=1024)  # the agencies are few and come back; an id is immutable and not personal
+def _agency_text(value: str) -> AgencyId:
     try:
         return AgencyId(value)
     except ValueError as error:
@@ -352,13 +387,25 @@ def make_converter() -> cattrs.Converter:
 
 _ERRORS: Final = (ClassValidationError, ForbiddenExtraKeysError, Refusal)
 _CONVERTER: Final = make_converter()
+#: The codec's hooks for the value types written as strings, after the type check the compiled functions make.
+_TEXT_LEAVES: Final[dict[type, Callable[[str], Any]]] = {
+    dt.datetime: _datetime_text, dt.date: _date_text, PartialDate: _partial_date_text, uuid.UUID: _uuid_text,
+    AgencyId: _agency_text,
+}
+_BODY_KINDS: Final = {kind.value: cls for kind, cls in BODIES.items()}
+_VERSION_RE: Final = re.compile(r"[1-9][0-9]{0,3}\.(0|[1-9][0-9]{0,3})")
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+@functools.cache
+def _structure_of(cls: Any) -> Callable[[Any], Any] | None:
+    return _compiled.structure_function(cls, _TEXT_LEAVES, _extensions, _BODY_KINDS)
 
 
 def version_of(data: Any) -> tuple[int, int] | None:
     """The (major, minor) format version of parsed JSON, or None if it has none readable."""
     version = data.get("format_version") if isinstance(data, dict) else None
-    if not isinstance(version, str) or re.fullmatch(r"[1-9][0-9]{0,3}\.(0|[1-9][0-9]{0,3})",
-                                                    version) is None:
+    if not isinstance(version, str) or _VERSION_RE.fullmatch(version) is None:
         return None
     major, minor = version.split(".")
     return int(major), int(minor)
@@ -444,6 +491,11 @@ def structure(data: Any, cls: type[T]) -> T:
 
     Raises :class:`~concernshare.errors.InvalidRecord` with a pointer for each problem.
     """
+    return _structure(data, cls, fast=True)
+
+
+def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
+    """:func:`structure`; with ``fast`` false, the converter alone (the reference)."""
     kept: list[UnknownMember] = []
     if cls is Message:
         version = version_of(data)
@@ -455,6 +507,10 @@ def structure(data: Any, cls: type[T]) -> T:
             )])
         if version is not None and version[1] > MINOR:
             data = _strip_unknown(data, Message, "", kept)
+    compiled = _structure_of(typing.cast(Any, cls)) if fast else None  # (mypy takes type[T] for unhashable)
+    if compiled is not None and not kept:
+        with contextlib.suppress(Exception):  # off the happy path: the converter decides, and says why
+            return typing.cast(T, compiled(data))
     try:
         record = _CONVERTER.structure(data, cls)
     except _ERRORS as error:
@@ -464,8 +520,33 @@ def structure(data: Any, cls: type[T]) -> T:
     return record
 
 
+def _plain(record: Any) -> tuple[dict[str, Any], list[str]] | None:
+    """The plain JSON of a record by its compiled function, with notes of what would not read back; else None."""
+    function = _compiled.unstructure_function(record.__class__) if attrs.has(record.__class__) else None
+    if function is None or (isinstance(record, Message) and record.unknown_members):
+        return None
+    bad: list[str] = []
+    try:
+        fields = function(record, bad)
+        if not isinstance(record, Message):
+            return fields, bad
+        out = {"format_version": fields.pop("format_version"), "id": fields.pop("id"), "type": str(record.type)}
+    except Exception:  # off the happy path: the converter writes it, or raises what it raises
+        return None
+    out.update(fields)
+    if not out.get("extensions"):
+        out.pop("extensions", None)
+    return out, bad
+
+
 def unstructure(record: Any) -> Any:
     """Turn a record into plain JSON values (dicts, lists, strings, numbers, booleans)."""
+    plain = _plain(record)
+    return _unstructure_reference(record) if plain is None else plain[0]
+
+
+def _unstructure_reference(record: Any) -> Any:
+    """:func:`unstructure` by the converter alone (the reference the compiled functions are held to)."""
     data = _CONVERTER.unstructure(record)
     if isinstance(record, Message) and record.unknown_members:
         for member in record.unknown_members:
@@ -494,8 +575,33 @@ def loads(
     return structure(parse(data, max_bytes=max_bytes, max_depth=max_depth), Message)
 
 
+# What dumps() wrote last: the bytes, their plain JSON and the record, when these read back as
+# exactly that record. A tuple is replaced whole, so that threads never see half of one.
+_last: tuple[bytes, dict[str, Any], Message] | None = None
+
+
 def dumps(record: Message) -> bytes:
     """Write a message in its canonical JSON form, as UTF-8 bytes."""
-    return json.dumps(
-        unstructure(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-    ).encode("utf-8")
+    global _last  # noqa: PLW0603  (the one-entry memo that recall() reads; see the module)
+    plain = _plain(record)
+    if plain is None:
+        return _ENCODER.encode(unstructure(record)).encode("utf-8")
+    data, bad = plain
+    payload = _ENCODER.encode(data).encode("utf-8")
+    _last = None if bad else (payload, data, record)
+    return payload
+
+
+def recall(payload: bytes) -> tuple[dict[str, Any], Message] | None:
+    """The plain JSON and the record of ``payload``, if :func:`dumps` has just written it; else None.
+
+    Only bytes that parse strictly to that plain JSON, and structure to a
+    record equal to that one, are recalled, and each only once: the memo is
+    then forgotten, and holds no message longer than the next call.
+    """
+    global _last  # noqa: PLW0603  (see dumps)
+    last = _last
+    if last is None or (last[0] is not payload and last[0] != payload):
+        return None
+    _last = None
+    return last[1], last[2]

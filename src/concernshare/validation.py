@@ -4,14 +4,23 @@ Three verbs in the style of jsonschema: :func:`iter_problems` yields every
 problem, :func:`is_valid` answers yes or no, :func:`validate` returns the
 typed message or raises. The layers run in order; every problem of a layer is
 reported, and a later layer runs only on what the earlier ones accepted.
+
+Each layer has a fast path that gives the reference's verdicts (see
+:mod:`concernshare.strictjson`, :mod:`concernshare.schema`,
+:mod:`concernshare.codec`). Bytes that :func:`concernshare.codec.dumps` has
+just written from a record are not parsed and structured again: the codec
+recalls the plain JSON and the record they read back as, and only the schema
+and the semantic checks run (as when sealing validates what it signs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
+
+import attrs
 
 from concernshare import FORMAT_VERSION, checks, codec, schema, strictjson
 from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
@@ -29,15 +38,38 @@ class _Layer(enum.Enum):
     RECORD = "record"
 
 
+@attrs.frozen
+class _Layers:
+    """What each layer does: the fast paths, or (for the differential tests) the references."""
+
+    parse: Callable[[bytes | str, int], Any]
+    schema: Callable[[Any], Iterable[Problem]]
+    structure: Callable[[Any], Message]
+    checks: Callable[[Message, dt.datetime | None], Iterable[Problem]]
+    recall: Callable[[bytes], tuple[dict[str, Any], Message] | None]
+
+
+_FAST: Final = _Layers(
+    parse=lambda document, limit: strictjson.parse(document, max_bytes=limit),
+    schema=schema.iter_problems,
+    structure=lambda data: codec.structure(data, Message),
+    checks=lambda message, now: checks.iter_problems(message, now=now),
+    recall=codec.recall,
+)
+
+
 def _run(
-    document: Document, *, now: dt.datetime | None, max_bytes: int,
+    document: Document, *, now: dt.datetime | None, max_bytes: int, layers: _Layers = _FAST,
 ) -> tuple[list[Problem], Message | None, _Layer]:
     """Run the layers; return the problems, the message if it could be built, and the last layer."""
-    if isinstance(document, dict):
-        data: Any = document
+    written = layers.recall(document) if isinstance(document, bytes) and len(document) <= max_bytes else None
+    if written is not None:
+        data: Any = written[0]
+    elif isinstance(document, dict):
+        data = document
     else:
         try:
-            data = strictjson.parse(document, max_bytes=max_bytes)
+            data = layers.parse(document, max_bytes)
         except InvalidRecord as error:
             return list(error.problems), None, _Layer.PARSE
     if not isinstance(data, dict):
@@ -51,16 +83,19 @@ def _run(
         return [problem], None, _Layer.SCHEMA
     newer_minor = version is not None and version[0] == codec.MAJOR and version[1] > codec.MINOR
     problems = [
-        p for p in schema.iter_problems(data) if not (newer_minor and p.code == "CS011")
+        p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")
     ]
     if problems:
         return problems, None, _Layer.SCHEMA
-    try:
-        message = codec.structure(data, Message)
-    except InvalidRecord as error:
-        return list(error.problems), None, _Layer.RECORD
+    if written is not None:
+        message = written[1]
+    else:
+        try:
+            message = layers.structure(data)
+        except InvalidRecord as error:
+            return list(error.problems), None, _Layer.RECORD
     problems = codec.unknown_member_problems(message.unknown_members)
-    problems.extend(checks.iter_problems(message, now=now))
+    problems.extend(layers.checks(message, now))
     return problems, message, _Layer.RECORD
 
 

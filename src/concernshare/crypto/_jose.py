@@ -1,4 +1,4 @@
-"""The JOSE subset concernshare speaks, on ``cryptography``'s primitives.
+"""The JOSE subset concernshare speaks, on the primitives of :mod:`concernshare.crypto._primitives`.
 
 JWS (RFC 7515) signed with ``Ed25519`` (RFC 9864; ``EdDSA`` accepted on input
 with an Ed25519 key) or ``ES256`` (raw r||s), exactly one signature; JWE (RFC
@@ -6,41 +6,58 @@ with an Ed25519 key) or ``ES256`` (raw r||s), exactly one signature; JWE (RFC
 key wrapped for each recipient. Output is the general JSON serialization; input
 may be general or flattened JSON; the compact serialization is refused.
 
-This is the only module that imports ``cryptography.hazmat``. Checks come in
-two kinds: everything about the shape of a document (sizes, members, header
-parameters, base64url, key ids) is checked first and refused with a
-:class:`JoseError` before any cryptography runs; every failure of the
+Checks come in two kinds: everything about the shape of a document (sizes,
+members, header parameters, base64url, key ids) is checked first and refused
+with a :class:`JoseError` before any cryptography runs; every failure of the
 cryptography itself (bad tag, bad key unwrap, bad signature, invalid curve
 point, all-zero shared secret) raises the one :class:`~concernshare.errors.CryptoError`.
 No message quotes a value taken from a header.
+
+Reading has two paths. The documents concernshare writes (the header it
+writes, each member once, nothing else) are recognised by a fast path that
+checks exactly what the general path would check and nothing is skipped; any
+other document, and every refusal, goes through the general path, which
+gives each refusal its own reason. Writing formats the JSON directly: every
+value written is base64url or a fixed name, so no escaping is ever needed.
 """
 
 from __future__ import annotations
 
+import binascii
+import functools
 import json
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, NoReturn
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, keywrap
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
-
 from concernshare.crypto._b64 import b64decode, b64encode
-from concernshare.errors import CryptoError, NotForUs, SealError, UntrustedSender
+from concernshare.crypto._primitives import (
+    KEY_ALG,
+    JoseError,
+    PrivateKey,
+    concat_kdf,
+    gcm_open,
+    gcm_seal,
+    generate_private,
+    load_private,
+    public_key,
+    unwrap_key,
+    verify_signature,
+    wrap_key,
+)
+from concernshare.crypto._primitives import check_point as check_ephemeral
+from concernshare.crypto._primitives import kek as _kek
+from concernshare.errors import CryptoError, NotForUs, UntrustedSender
 
 if TYPE_CHECKING:
     from concernshare.crypto.keys import Decrypter, PublicJwk, Signer
 
 __all__ = [
+    "CONTENT_ENC",
     "DIRECTORY_CTY",
     "DIRECTORY_TYP",
+    "KEY_ALG",
     "MAX_HEADER_BYTES",
     "MAX_INPUT_BYTES",
     "MAX_RECIPIENTS",
@@ -49,10 +66,22 @@ __all__ = [
     "SEALED_CTY",
     "SEALED_TYP",
     "JoseError",
+    "PrivateKey",
+    "check_kid",
+    "check_point",
+    "concat_kdf",
+    "decode_point",
     "decrypt",
     "encrypt",
+    "gcm_open",
+    "generate_private",
+    "load_private",
+    "parse_json",
+    "point_members",
     "sign",
+    "unwrap_key",
     "verify",
+    "wrap_key",
 ]
 
 MESSAGE_TYP: Final = "concernshare-message+jws"
@@ -68,15 +97,10 @@ MAX_INPUT_BYTES: Final = 16 * 1024 * 1024  # a whole signed or sealed document
 MAX_HEADER_BYTES: Final = 4096  # one protected header, base64url-encoded
 MAX_RECIPIENTS: Final = 64
 
-KEY_ALG: Final = "ECDH-ES+A256KW"
 CONTENT_ENC: Final = "A256GCM"
 SIGNATURE_ALGS: Final = {"Ed25519": "Ed25519", "EdDSA": "Ed25519", "ES256": "ES256"}
 _SIG_CURVE: Final = {"Ed25519": "Ed25519", "ES256": "P-256"}
 KTY: Final = {"Ed25519": "OKP", "X25519": "OKP", "P-256": "EC"}
-
-
-class JoseError(SealError):
-    """The document's shape is refused; raised before any cryptography runs."""
 
 
 # -- strict JSON ---------------------------------------------------------------------------
@@ -88,11 +112,9 @@ _MAX_STRINGS: Final = 4096  # ... and under 1100 strings
 
 
 def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for name, value in pairs:
-        if name in result:
-            raise JoseError("a JSON object has the same member twice")
-        result[name] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise JoseError("a JSON object has the same member twice")
     return result
 
 
@@ -100,21 +122,36 @@ def _not_finite(_: str) -> NoReturn:
     raise JoseError("a JSON number is not finite")
 
 
+# Built once: json.loads with hooks builds a new decoder on every call.
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_unique, parse_constant=_not_finite)
+
+
 def parse_json(data: bytes, what: str) -> object:
     """Parse I-JSON strictly: UTF-8, no duplicate members, no NaN, bounded nesting and size.
 
     Containers and strings are counted before parsing. Raises :class:`JoseError`.
     """
-    if data.count(b"{") + data.count(b"[") > _MAX_CONTAINERS or data.count(b'"') > 2 * _MAX_STRINGS:
+    size = len(data)  # which bounds either count: a short document needs no counting
+    if (size > _MAX_CONTAINERS and data.count(b"{") + data.count(b"[") > _MAX_CONTAINERS) or (
+        size > 2 * _MAX_STRINGS and data.count(b'"') > 2 * _MAX_STRINGS
+    ):
         raise JoseError(f"the {what} nests too deeply or has too many parts")
-    try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_not_finite)
+    try:  # a byte order mark is refused too: the decoder expects a value where it stands
+        return _DECODER.decode(data.decode("utf-8"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise JoseError(f"the {what} is not strict JSON") from None
 
 
 def _dumps(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+_TO_URL: Final = bytes.maketrans(b"+/", b"-_")
+
+
+def _b64e(data: bytes | memoryview) -> bytes:
+    """base64url without padding, as ASCII bytes (what :func:`b64encode` gives, encoded)."""
+    return binascii.b2a_base64(data, newline=False).rstrip(b"=").translate(_TO_URL)
 
 
 def _object(value: object, what: str) -> dict[str, object]:
@@ -178,6 +215,7 @@ _REFUSED: Final = {
 # no other is allowed: the allow-list that keeps personal data out of headers.
 _JWS_PLACES: Final = {"alg": {_P}, "typ": {_P}, "cty": {_P}, "kid": {_P, _U}}
 _OKP_MEMBERS: Final = frozenset({"kty", "crv", "x"})
+_EC_MEMBERS: Final = _OKP_MEMBERS | {"y"}
 _JWE_MANY: Final = {"enc": {_P}, "typ": {_P}, "cty": {_P}, "alg": {_P, _U, _H}, "kid": {_H}}
 _JWE_PLACES: Final = {
     True: {**_JWE_MANY, "kid": {_P, _U, _H}, "epk": {_P, _U, _H}},
@@ -230,8 +268,15 @@ def _check_alg(value: object, allowed: Mapping[str, str], what: str) -> str:
     return allowed[value]
 
 
+# Exactly the 43-character texts that strict base64url decodes: the last of them
+# carries 2 stray bits, which must be zero (see concernshare.crypto._b64).
+_KID: Final = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
+
+
 def check_kid(value: object) -> str:
     """Return ``value`` if it is shaped like a SHA-256 JWK thumbprint; raise :class:`JoseError`."""
+    if isinstance(value, str) and _KID.fullmatch(value):
+        return value
     if not isinstance(value, str) or len(value) != 43:
         raise JoseError("the kid is not an RFC 7638 thumbprint")
     try:
@@ -246,17 +291,10 @@ def _check_kind(typ: str, cty: str, kinds: frozenset[tuple[str, str]]) -> None:
         raise JoseError("typ and cty do not name a concernshare document kind of this form")
 
 
-# -- keys and primitives -------------------------------------------------------------------
-
-_PublicKey = ed25519.Ed25519PublicKey | x25519.X25519PublicKey | ec.EllipticCurvePublicKey
-_Private = ed25519.Ed25519PrivateKey | x25519.X25519PrivateKey | ec.EllipticCurvePrivateKey
+# -- points --------------------------------------------------------------------------------
 
 
-def decode_point(crv: str, x: object, y: object | None) -> bytes:
-    """Raw public point from JWK members: 32 bytes (OKP) or ``04 || x || y`` (P-256).
-
-    Checks encoding and lengths only; raises :class:`JoseError`.
-    """
+def _decode_point(crv: str, x: object, y: object | None) -> bytes:
     if crv not in KTY:
         raise JoseError("the curve is outside the concernshare suite")
     x_bytes = _b64(x, "key's x")
@@ -270,170 +308,63 @@ def decode_point(crv: str, x: object, y: object | None) -> bytes:
     return b"\x04" + x_bytes + y_bytes
 
 
+# Directory keys (a recipient's, a signer's) come back message after message: their
+# points, members and validity are kept in bounded caches, keyed by the exact text or
+# bytes. Ephemeral keys, new in every message, go the uncached way.
+_cached_point: Final = functools.lru_cache(maxsize=512)(_decode_point)
+
+
+def decode_point(crv: str, x: object, y: object | None) -> bytes:
+    """Raw public point from JWK members: 32 bytes (OKP) or ``04 || x || y`` (P-256).
+
+    Checks encoding and lengths only; raises :class:`JoseError`.
+    """
+    if x.__class__ is str and (y is None or y.__class__ is str):
+        return _cached_point(crv, x, y)
+    return _decode_point(crv, x, y)
+
+
+@functools.lru_cache(maxsize=512)
+def _point_members(crv: str, point: bytes) -> tuple[tuple[str, str], ...]:
+    if KTY[crv] == "OKP":
+        return ("kty", "OKP"), ("crv", crv), ("x", b64encode(point))
+    return ("kty", "EC"), ("crv", crv), ("x", b64encode(point[1:33])), ("y", b64encode(point[33:]))
+
+
 def point_members(crv: str, point: bytes) -> dict[str, str]:
     """The JWK members ``kty``, ``crv``, ``x`` (and ``y``) of a raw public point. Raises nothing."""
-    if KTY[crv] == "OKP":
-        return {"kty": "OKP", "crv": crv, "x": b64encode(point)}
-    return {"kty": "EC", "crv": crv, "x": b64encode(point[1:33]), "y": b64encode(point[33:])}
-
-
-def _load_public(crv: str, point: bytes) -> _PublicKey:
-    try:
-        if crv == "Ed25519":
-            return ed25519.Ed25519PublicKey.from_public_bytes(point)
-        if crv == "X25519":
-            return x25519.X25519PublicKey.from_public_bytes(point)
-        if crv == "P-256" and len(point) == 65 and point[0] == 4:  # uncompressed, as in JWKs
-            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-    except ValueError:
-        pass
-    raise CryptoError()
+    return dict(_point_members(crv, point))
 
 
 def check_point(crv: str, point: bytes) -> None:
-    """Raise :class:`CryptoError` unless ``point`` is a valid public key on ``crv``."""
-    _load_public(crv, point)
+    """Raise :class:`~concernshare.errors.CryptoError` unless ``point`` is a valid public key on ``crv``."""
+    public_key(crv, point)
 
 
-class PrivateKey:
-    """A private key in memory: it signs or agrees keys, and never shows itself."""
-
-    __slots__ = ("_key", "crv")
-
-    def __init__(self, crv: str, key: _Private) -> None:
-        self.crv = crv
-        self._key = key
-
-    def __repr__(self) -> str:
-        return f"<{self.crv} private key>"
-
-    @property
-    def public_point(self) -> bytes:
-        """The raw public point (see :func:`decode_point`)."""
-        key = self._key
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            numbers = key.public_key().public_numbers()
-            return b"\x04" + numbers.x.to_bytes(32, "big") + numbers.y.to_bytes(32, "big")
-        return key.public_key().public_bytes_raw()
-
-    def private_bytes(self) -> bytes:
-        """The raw private key: the JWK ``d`` member. Handle with care."""
-        key = self._key
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            return key.private_numbers().private_value.to_bytes(32, "big")
-        return key.private_bytes_raw()
-
-    def sign(self, data: bytes) -> bytes:
-        """Sign ``data`` (Ed25519, or ES256 as raw r||s); raises :class:`JoseError` for X25519."""
-        key = self._key
-        if isinstance(key, ed25519.Ed25519PrivateKey):
-            return key.sign(data)
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-        raise JoseError("an X25519 key cannot sign")
-
-    def derive(self, peer: bytes) -> bytes:
-        """ECDH with a raw public point on the key's curve; raises :class:`CryptoError`."""
-        key, public = self._key, _load_public(self.crv, peer)
-        try:
-            if isinstance(key, x25519.X25519PrivateKey):
-                if isinstance(public, x25519.X25519PublicKey):
-                    return key.exchange(public)
-            elif isinstance(key, ec.EllipticCurvePrivateKey):
-                if isinstance(public, ec.EllipticCurvePublicKey):
-                    return key.exchange(ec.ECDH(), public)
-            else:
-                raise JoseError("an Ed25519 key cannot agree keys")
-        except ValueError:  # the all-zero X25519 secret
-            raise CryptoError() from None
-        raise CryptoError()  # pragma: no cover - _load_public gives the key's own curve
+def _epk_json(crv: str, point: bytes) -> bytes:
+    """:func:`point_members` written as compact JSON."""
+    if KTY[crv] == "OKP":
+        return b'{"kty":"OKP","crv":"' + crv.encode("ascii") + b'","x":"' + _b64e(point) + b'"}'
+    return (b'{"kty":"EC","crv":"' + crv.encode("ascii") + b'","x":"' + _b64e(point[1:33])
+            + b'","y":"' + _b64e(point[33:]) + b'"}')
 
 
-def generate_private(crv: str) -> PrivateKey:
-    """A new private key on ``crv``. Raises :class:`JoseError` for a curve outside the suite."""
-    if crv == "Ed25519":
-        return PrivateKey(crv, ed25519.Ed25519PrivateKey.generate())
-    if crv == "X25519":
-        return PrivateKey(crv, x25519.X25519PrivateKey.generate())
-    if crv == "P-256":
-        return PrivateKey(crv, ec.generate_private_key(ec.SECP256R1()))
-    raise JoseError("the curve is outside the concernshare suite")
-
-
-def load_private(crv: str, d: bytes) -> PrivateKey:
-    """The private key with raw value ``d`` on ``crv``; raises :class:`JoseError` if invalid."""
-    if len(d) != 32:
-        raise JoseError("the private key has the wrong length")
-    try:
-        if crv == "Ed25519":
-            return PrivateKey(crv, ed25519.Ed25519PrivateKey.from_private_bytes(d))
-        if crv == "X25519":
-            return PrivateKey(crv, x25519.X25519PrivateKey.from_private_bytes(d))
-        if crv == "P-256":
-            scalar = int.from_bytes(d, "big")
-            return PrivateKey(crv, ec.derive_private_key(scalar, ec.SECP256R1()))
-    except ValueError:
-        raise JoseError("the private key is not valid on its curve") from None
-    raise JoseError("the curve is outside the concernshare suite")
+def _jwk_point(key: PublicJwk) -> bytes:
+    return decode_point(key.crv, key.x, key.y)
 
 
 def _verify_signature(alg: str, key: PublicJwk, data: bytes, signature: bytes) -> None:
     if key.use != "sig" or key.alg != alg or key.crv != _SIG_CURVE[alg] or len(signature) != 64:
         raise CryptoError()
-    public = _load_public(key.crv, decode_point(key.crv, key.x, key.y))
-    try:
-        if isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(signature, data)
-        elif isinstance(public, ec.EllipticCurvePublicKey):
-            r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            public.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-        else:  # never verify "successfully" by falling through
-            raise CryptoError()
-    except InvalidSignature:
-        raise CryptoError() from None
-
-
-def concat_kdf(z: bytes, algorithm: str, apu: bytes, apv: bytes, bits: int) -> bytes:
-    """The Concat KDF of RFC 7518 §4.6.2 (NIST SP 800-56A, SHA-256). Raises nothing."""
-
-    def prefixed(octets: bytes) -> bytes:
-        return len(octets).to_bytes(4, "big") + octets
-
-    other = prefixed(algorithm.encode("ascii")) + prefixed(apu) + prefixed(apv)
-    return ConcatKDFHash(hashes.SHA256(), bits // 8, other + bits.to_bytes(4, "big")).derive(z)
-
-
-def _kek(z: bytes) -> bytes:
-    if len(z) != 32 or not any(z):
-        raise CryptoError()
-    return concat_kdf(z, KEY_ALG, b"", b"", 256)
-
-
-def wrap_key(kek: bytes, cek: bytes) -> bytes:
-    """AES key wrap (RFC 3394). Raises nothing for valid key sizes."""
-    return keywrap.aes_key_wrap(kek, cek)
-
-
-def unwrap_key(kek: bytes, wrapped: bytes) -> bytes:
-    """AES key unwrap (RFC 3394); raises :class:`CryptoError` on any failure."""
-    try:
-        return keywrap.aes_key_unwrap(kek, wrapped)
-    except (keywrap.InvalidUnwrap, ValueError):
-        raise CryptoError() from None
-
-
-def gcm_open(cek: bytes, iv: bytes, ciphertext: bytes, tag: bytes, aad: bytes) -> bytes:
-    """AES-GCM decryption with a 96-bit iv and 128-bit tag; raises :class:`CryptoError`."""
-    if len(iv) != 12 or len(tag) != 16:
-        raise CryptoError()
-    try:
-        return AESGCM(cek).decrypt(iv, ciphertext + tag, aad)
-    except (InvalidTag, ValueError):
-        raise CryptoError() from None
+    verify_signature(public_key(key.crv, _jwk_point(key)), data, signature)
 
 
 # -- JWS -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _jws_protected(alg: str, kid: str, typ: str, cty: str) -> bytes:
+    return _b64e(_dumps({"alg": alg, "kid": kid, "typ": typ, "cty": cty}))
 
 
 def sign(payload: bytes, signer: Signer, *, typ: str, cty: str) -> bytes:
@@ -447,13 +378,58 @@ def sign(payload: bytes, signer: Signer, *, typ: str, cty: str) -> bytes:
     _check_kind(typ, cty, _JWS_KINDS)
     if signer.alg not in _SIG_CURVE:
         raise JoseError("the signer's algorithm is outside the concernshare suite")
-    header = {"alg": signer.alg, "kid": check_kid(signer.kid), "typ": typ, "cty": cty}
-    protected, body = b64encode(_dumps(header)), b64encode(payload)
-    signature = signer.sign(f"{protected}.{body}".encode("ascii"))
+    protected = _jws_protected(signer.alg, check_kid(signer.kid), typ, cty)
+    body = _b64e(payload)
+    signature = signer.sign(protected + b"." + body)
     if len(signature) != 64:
         raise JoseError("the signer returned a signature of the wrong length")
-    entry = {"protected": protected, "signature": b64encode(signature)}
-    return _dumps({"payload": body, "signatures": [entry]})
+    return b'{"payload":"%b","signatures":[{"protected":"%b","signature":"%b"}]}' % (
+        body, protected, _b64e(signature),
+    )
+
+
+_GENERAL_JWS: Final = frozenset({"payload", "signatures"})
+_JWS_ENTRY: Final = frozenset({"protected", "signature"})
+_JWS_HEADER: Final = frozenset({"alg", "kid", "typ", "cty"})
+
+
+@functools.lru_cache(maxsize=256)
+def _jws_header(text: str, typ: str, cty: str) -> tuple[str, str] | None:
+    """``(alg, kid)`` of a protected header that holds exactly alg, kid, typ and cty, all acceptable; else None."""
+    if len(text) > MAX_HEADER_BYTES:
+        return None
+    try:
+        header = parse_json(b64decode(text), "protected header")
+    except (ValueError, JoseError):
+        return None
+    if not isinstance(header, dict) or header.keys() != _JWS_HEADER or header["typ"] != typ or header["cty"] != cty:
+        return None
+    alg, kid = header["alg"], header["kid"]
+    if alg.__class__ is not str or alg not in SIGNATURE_ALGS or kid.__class__ is not str or not _KID.fullmatch(kid):
+        return None
+    return SIGNATURE_ALGS[alg], kid
+
+
+def _jws_fast(document: dict[str, object], typ: str, cty: str) -> tuple[bytes, bytes, bytes, str, str] | None:
+    """What :func:`verify` reads from a general JWS written as concernshare writes it; None for any other."""
+    signatures = document["signatures"] if document.keys() == _GENERAL_JWS else None
+    if signatures.__class__ is not list or len(signatures) != 1:
+        return None
+    entry = signatures[0]
+    if entry.__class__ is not dict or entry.keys() != _JWS_ENTRY:
+        return None
+    body, protected, signature = document["payload"], entry["protected"], entry["signature"]
+    if body.__class__ is not str or protected.__class__ is not str or signature.__class__ is not str:
+        return None
+    header = _jws_header(protected, typ, cty)
+    if header is None:
+        return None
+    try:
+        payload, raw_signature = b64decode(body), b64decode(signature)
+    except ValueError:
+        return None
+    signing_input = f"{protected}.{body}".encode("ascii")
+    return payload, signing_input, raw_signature, *header
 
 
 def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: str, cty: str) -> tuple[bytes, str, str]:
@@ -468,6 +444,20 @@ def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: s
     """
     _check_kind(typ, cty, _JWS_KINDS)
     document = _document(jws, "signed document")
+    fast = _jws_fast(document, typ, cty)
+    if fast is None:
+        payload, signing_input, signature, alg, kid = _jws_general(document, typ, cty)
+    else:
+        payload, signing_input, signature, alg, kid = fast
+    key = resolve_key(kid)
+    if key is None:
+        raise UntrustedSender("the signing key is not known")
+    _verify_signature(alg, key, signing_input, signature)
+    return payload, kid, alg
+
+
+def _jws_general(document: dict[str, object], typ: str, cty: str) -> tuple[bytes, bytes, bytes, str, str]:
+    """Check any JWS in JSON form; each refusal with its reason."""
     if "signatures" in document:
         _members(document, frozenset({"payload", "signatures"}), "signed document")
         signatures = document["signatures"]
@@ -490,14 +480,15 @@ def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: s
     header = _check_params(params, _JWS_PLACES, typ=typ, cty=cty)
     alg = _check_alg(header["alg"], SIGNATURE_ALGS, "signature")
     kid = check_kid(header["kid"])
-    key = resolve_key(kid)
-    if key is None:
-        raise UntrustedSender("the signing key is not known")
-    _verify_signature(alg, key, f"{protected_text}.{body}".encode("ascii"), signature)
-    return payload, kid, alg
+    return payload, f"{protected_text}.{body}".encode("ascii"), signature, alg, kid
 
 
 # -- JWE -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _jwe_protected(typ: str, cty: str) -> str:
+    return b64encode(_dumps({"enc": CONTENT_ENC, "typ": typ, "cty": cty}))
 
 
 def encrypt(
@@ -527,40 +518,103 @@ def encrypt(
         raise JoseError("a recipient key is given twice")
     cek = os.urandom(32) if _cek is None else _cek
     iv = os.urandom(12) if _iv is None else _iv
-    protected = b64encode(_dumps({"enc": CONTENT_ENC, "typ": typ, "cty": cty}))
+    protected = _jwe_protected(typ, cty)
     entries = []
     for index, key in enumerate(recipients):
-        if key.use != "enc" or key.alg != KEY_ALG or key.crv not in ("X25519", "P-256"):
+        crv = key.crv
+        if key.use != "enc" or key.alg != KEY_ALG or crv not in ("X25519", "P-256"):
             raise JoseError("a recipient key is not an encryption key of the suite")
-        point = decode_point(key.crv, key.x, key.y)
-        ephemeral = generate_private(key.crv) if _ephemeral is None else load_private(key.crv, _ephemeral[index])
-        kek = _kek(ephemeral.derive(point))
-        epk = point_members(key.crv, ephemeral.public_point)
-        entries.append(
-            {
-                "header": {"alg": KEY_ALG, "kid": check_kid(key.kid), "epk": epk},
-                "encrypted_key": b64encode(wrap_key(kek, cek)),
-            }
-        )
-    sealed = AESGCM(cek).encrypt(iv, plaintext, protected.encode("ascii"))
-    return _dumps(
-        {
-            "protected": protected,
-            "recipients": entries,
-            "iv": b64encode(iv),
-            "ciphertext": b64encode(sealed[:-16]),
-            "tag": b64encode(sealed[-16:]),
-        }
+        point = _jwk_point(key)
+        ephemeral = generate_private(crv) if _ephemeral is None else load_private(crv, _ephemeral[index])
+        kek = _kek(ephemeral.agree(public_key(crv, point)))
+        epk = _epk_json(crv, ephemeral.public_point)
+        kid = check_kid(key.kid).encode("ascii")
+        entries.append(b'{"header":{"alg":"ECDH-ES+A256KW","kid":"%b","epk":%b},"encrypted_key":"%b"}'
+                       % (kid, epk, _b64e(wrap_key(kek, cek))))
+    aad = protected.encode("ascii")
+    sealed = memoryview(gcm_seal(cek, iv, plaintext, aad))
+    return b'{"protected":"%b","recipients":[%b],"iv":"%b","ciphertext":"%b","tag":"%b"}' % (
+        aad, b",".join(entries), _b64e(iv), _b64e(sealed[:-16]), _b64e(sealed[-16:]),
     )
 
 
 def _epk(value: object) -> tuple[str, bytes]:
     epk = _object(value, "epk")
-    for kty, crv, members in (("OKP", "X25519", _OKP_MEMBERS), ("EC", "P-256", _OKP_MEMBERS | {"y"})):
+    for kty, crv, members in (("OKP", "X25519", _OKP_MEMBERS), ("EC", "P-256", _EC_MEMBERS)):
         if epk.get("kty") == kty and epk.get("crv") == crv:
             _members(epk, members, "epk")
-            return crv, decode_point(crv, epk.get("x"), epk.get("y"))
+            return crv, _decode_point(crv, epk.get("x"), epk.get("y"))
     raise JoseError("the epk is not an X25519 or P-256 public key")
+
+
+# What decrypt reads from a sealed document: the protected header's text, iv,
+# ciphertext, tag, and our entry (our key, the epk's curve and point, the wrapped key).
+_Sealed = tuple[str, bytes, bytes, bytes, tuple["Decrypter", str, bytes, bytes]]
+_GENERAL_JWE: Final = frozenset({"protected", "recipients", "iv", "ciphertext", "tag"})
+_JWE_ENTRY: Final = frozenset({"header", "encrypted_key"})
+_JWE_HEADER: Final = frozenset({"alg", "kid", "epk"})
+
+
+# Exactly the texts that strict base64url decodes to 32 bytes (an X25519 key, a P-256
+# coordinate) and to 40 bytes (a wrapped 256-bit key): see concernshare.crypto._b64.
+_B64_32: Final = _KID
+_B64_40: Final = re.compile(r"[A-Za-z0-9_-]{53}[AQgw]")
+
+
+def _fast_entry(entry: object, seen: set[str]) -> tuple[str, str, str, str | None, str] | None:
+    """``(kid, crv, x, y, encrypted_key)`` of a recipient entry as concernshare writes it; else None."""
+    if entry.__class__ is not dict or entry.keys() != _JWE_ENTRY:
+        return None
+    header, wrapped = entry["header"], entry["encrypted_key"]
+    if header.__class__ is not dict or header.keys() != _JWE_HEADER or header["alg"] != KEY_ALG:
+        return None
+    kid, epk = header["kid"], header["epk"]
+    if kid.__class__ is not str or not _KID.fullmatch(kid) or kid in seen or epk.__class__ is not dict:
+        return None
+    members = epk.keys()
+    if members == _OKP_MEMBERS and epk["kty"] == "OKP" and epk["crv"] == "X25519":
+        crv, x, y = "X25519", epk["x"], None
+    elif members == _EC_MEMBERS and epk["kty"] == "EC" and epk["crv"] == "P-256":
+        crv, x, y = "P-256", epk["x"], epk["y"]
+    else:
+        return None
+    for coordinate in (x,) if y is None else (x, y):
+        if coordinate.__class__ is not str or not _B64_32.fullmatch(coordinate):
+            return None
+    if wrapped.__class__ is not str or not _B64_40.fullmatch(wrapped):
+        return None
+    return kid, crv, x, y, wrapped
+
+
+def _jwe_fast(document: dict[str, object], ours: Mapping[str, Decrypter], typ: str, cty: str) -> _Sealed | None:
+    """What :func:`decrypt` reads from a general JWE written as concernshare writes it; None for any other.
+
+    Every entry is checked as the general path checks it (members, alg, kid,
+    epk, encrypted_key, no kid twice); the protected header must be the one
+    concernshare writes, which the general path accepts.
+    """
+    if document.keys() != _GENERAL_JWE or document["protected"] != _jwe_protected(typ, cty):
+        return None
+    entries = document["recipients"]
+    if entries.__class__ is not list or not 0 < len(entries) <= MAX_RECIPIENTS:
+        return None
+    mine = None
+    seen: set[str] = set()
+    for item in entries:
+        entry = _fast_entry(item, seen)
+        if entry is None:
+            return None
+        kid, crv, x, y, wrapped = entry
+        seen.add(kid)
+        if mine is None and kid in ours:
+            mine = (ours[kid], crv, _decode_point(crv, x, y), b64decode(wrapped))
+    try:
+        iv, ciphertext, tag = (b64decode(document[name]) for name in ("iv", "ciphertext", "tag"))  # type: ignore[arg-type]
+    except ValueError:  # base64url refused, or not a string
+        return None
+    if mine is None or len(iv) != 12:
+        return None
+    return document["protected"], iv, ciphertext, tag, mine
 
 
 def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str, cty: str) -> bytes:
@@ -576,6 +630,20 @@ def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str,
     _check_kind(typ, cty, _JWE_KINDS)
     ours = {d.kid: d for d in (decrypter if isinstance(decrypter, Sequence) else [decrypter])}
     document = _document(jwe, "sealed document")
+    protected_text, iv, ciphertext, tag, (key, crv, point, wrapped) = (
+        _jwe_fast(document, ours, typ, cty) or _jwe_general(document, ours, typ, cty)
+    )
+    if crv != key.crv:
+        raise CryptoError()
+    check_ephemeral(crv, point)
+    cek = unwrap_key(_kek(key.derive(point)), wrapped)
+    if len(cek) != 32:
+        raise CryptoError()
+    return gcm_open(cek, iv, ciphertext, tag, protected_text.encode("ascii"))
+
+
+def _jwe_general(document: dict[str, object], ours: Mapping[str, Decrypter], typ: str, cty: str) -> _Sealed:
+    """Check any JWE in JSON form; each refusal with its reason."""
     if "aad" in document:
         raise JoseError("additional authenticated data (aad) is refused")
     content = frozenset({"protected", "unprotected", "iv", "ciphertext", "tag"})
@@ -615,11 +683,4 @@ def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str,
             mine.append((ours[kid], crv, point, wrapped))
     if not mine:
         raise NotForUs("the sealed document is not encrypted to any of these keys")
-    key, crv, point, wrapped = mine[0]
-    if crv != key.crv:
-        raise CryptoError()
-    check_point(crv, point)
-    cek = unwrap_key(_kek(key.derive(point)), wrapped)
-    if len(cek) != 32:
-        raise CryptoError()
-    return gcm_open(cek, iv, ciphertext, tag, protected_text.encode("ascii"))
+    return protected_text, iv, ciphertext, tag, mine[0]

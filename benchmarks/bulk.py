@@ -1,0 +1,72 @@
+"""Bulk validation: ``concernshare validate --jsonl`` over many messages, against ``json.loads`` of the same lines.
+
+The lines are the valid examples in ``examples/messages`` and the benchmark's
+concern, each with its own id, in turn: a mix of the twelve message types,
+about 4 KB a line on average. Both sides run as a child process reading the
+same file, so that each figure includes what a user waits for (start-up
+included, a fraction of a percent at 100,000 lines); the CPU time and the peak
+resident memory come from the child's own resource usage. The child is started
+by a small launcher, not by the benchmark itself, whose memory a forked child
+would otherwise count as its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Final
+
+from benchmarks.scenario import ROOT, concern_document, document_with_id
+
+_BASELINE: Final = (
+    "import json, sys\nwith open(sys.argv[1], 'rb') as lines:\n    for line in lines:\n        json.loads(line)\n"
+)
+
+
+def write_lines(path: Path, count: int) -> int:
+    """Write ``count`` messages, one per line; return the size of the file in bytes."""
+    examples: list[dict[str, Any]] = [concern_document()]
+    folder = ROOT / "examples" / "messages"
+    examples += [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(count):
+            document = document_with_id(examples[number % len(examples)], number)
+            out.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+    return path.stat().st_size
+
+
+_LAUNCHER: Final = (
+    "import json, os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "_, _, usage = os.wait4(child.pid, 0)\n"
+    "print(json.dumps([usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))\n"
+)
+
+
+def _child(arguments: list[str]) -> tuple[float, float, int]:
+    """Run a child process; return its CPU seconds, wall seconds and peak resident memory in bytes."""
+    started = time.perf_counter()
+    report = subprocess.run([sys.executable, "-c", _LAUNCHER, *arguments],  # noqa: S603
+                            capture_output=True, check=True, text=True)
+    wall = time.perf_counter() - started
+    cpu, peak = json.loads(report.stdout)
+    return cpu, wall, peak * (1 if sys.platform == "darwin" else 1024)
+
+
+def measure(path: Path, runs: int = 2) -> dict[str, tuple[float, float, int]]:
+    """The best of ``runs`` runs of each side: (CPU s, wall s, peak bytes)."""
+    sides = {
+        "json.loads of each line": [sys.executable, "-c", _BASELINE, str(path)],
+        "concernshare validate --jsonl": [sys.executable, "-m", "concernshare", "validate", "--jsonl", str(path)],
+    }
+    best: dict[str, tuple[float, float, int]] = {}
+    for _ in range(runs):
+        for name, arguments in sides.items():
+            result = _child(arguments)
+            if name not in best or result[0] < best[name][0]:
+                best[name] = result
+    return best

@@ -1,0 +1,343 @@
+"""Structure and unstructure functions written out for each record class: the codec's fast path.
+
+cattrs asks, for every value, which hook applies. The records of the format
+have known types, so a function written out once per class (as attrs and
+cattrs themselves write ``__init__`` and structure functions) can do the
+same work without asking. Each function takes only the happy path: it
+accepts exactly what the codec accepts without a problem and builds exactly
+what the codec builds. Anything else raises :class:`Fallback` (or whatever a
+leaf hook raises), and the codec's own converter takes over, to build the same
+result or to report every problem.
+
+Unstructuring also notes, in the list it is given, what would stop the JSON it
+writes from reading back as the same record: a time not in UTC or out of the
+format's range, an integer out of I-JSON's range, extensions nested too deep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import types
+import typing
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from concernshare.records.types import AgencyId, PartialDate
+
+__all__ = ["Fallback", "structure_function", "unstructure_function"]
+
+Leaf = Callable[[str], Any]
+Extensions = Callable[[Any, type], Any]
+Structure = Callable[[Any], Any]
+Unstructure = Callable[[Any, list[str]], dict[str, Any]]
+
+_MAX_SAFE: Final = 2**53 - 1
+_EXTENSION_DEPTH: Final = 24  # extensions sit at depth 1 of 32; deeper ones go the general way
+_FACTORY: Final[type] = attrs.Factory(dict).__class__
+_EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+_LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
+class Fallback(Exception):
+    """The value is not on the happy path; the codec's converter takes over."""
+
+
+def _fail() -> Any:
+    raise Fallback
+
+
+def _wire_fields(cls: type) -> list[attrs.Attribute[Any]]:
+    return [f for f in attrs.fields(cls) if f.metadata.get("wire", True)]
+
+
+def _optional(type_: Any) -> Any:
+    """The inner type of ``X | None``, or None if ``type_`` is not optional."""
+    args = typing.get_args(type_)
+    if type(None) in args and len(args) == 2:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def _records(type_: Any) -> tuple[type, ...]:
+    """The classes of a union of record classes (the envelope's body), or ()."""
+    args = typing.get_args(type_)
+    is_union = typing.get_origin(type_) in (typing.Union, types.UnionType)
+    return args if is_union and len(args) > 1 and all(attrs.has(a) for a in args) else ()
+
+
+_MISSING: Final = object()
+
+
+class _Writer:
+    """Source lines and the names they use, for one generated function."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"Fallback": Fallback, "_fail": _fail, "_missing": _MISSING}
+
+    def name(self, value: Any, hint: str) -> str:
+        for key, known in self.names.items():
+            if known is value:
+                return key
+        key = f"{hint}_{len(self.names)}"
+        self.names[key] = value
+        return key
+
+    def build(self, name: str, label: str) -> Any:
+        """The function ``name`` of the lines; ``label`` names its source in tracebacks and profiles."""
+        namespace = dict(self.names)
+        code = compile("\n".join(self.lines), f"<concernshare {name} {label}>", "exec")
+        exec(code, namespace)  # noqa: S102  (source written above from the record classes only)
+        return namespace[name]
+
+
+# -- structure -----------------------------------------------------------------------------
+
+
+@functools.cache
+def _enum_values(cls: type[enum.StrEnum]) -> dict[str, enum.StrEnum]:
+    return {member.value: member for member in cls}
+
+
+class _Leaves:
+    """The codec's hooks: for each value type written as a string, and for the extensions."""
+
+    def __init__(self, text: Mapping[type, Leaf], extensions: Extensions, bodies: Mapping[str, type]) -> None:
+        self.text, self.extensions, self.bodies = dict(text), extensions, dict(bodies)
+
+
+def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Leaves) -> list[str]:
+    """Statements that check ``v`` and set ``target`` to its structured value."""
+    inner = _optional(type_)
+    if inner is not None:
+        return ["if v is None: raise Fallback", *_structure_statements(writer, inner, target, leaves)]
+    if type_ is str:
+        return ["if v.__class__ is not str: raise Fallback", f"{target} = v"]
+    if type_ is bool:
+        return ["if v is not True and v is not False: raise Fallback", f"{target} = v"]
+    if type_ is int:
+        return ["if v.__class__ is not int: raise Fallback", f"{target} = v"]
+    if isinstance(type_, type) and issubclass(type_, enum.StrEnum):
+        values = writer.name(_enum_values(type_), "values")
+        return [f"{target} = {values}.get(v) if v.__class__ is str else None",
+                f"if {target} is None: raise Fallback"]
+    if type_ == Mapping[str, Any]:
+        return [f"{target} = {writer.name(leaves.extensions, 'extensions')}(v, None)"]
+    if type_ in leaves.text:
+        return ["if v.__class__ is not str: raise Fallback", f"{target} = {writer.name(leaves.text[type_], 'leaf')}(v)"]
+    if typing.get_origin(type_) is tuple:
+        item = typing.get_args(type_)[0]
+        lines = ["if v.__class__ is not list: raise Fallback"]
+        if item is str:
+            return [*lines, "if not all(i.__class__ is str for i in v): raise Fallback", f"{target} = tuple(v)"]
+        if isinstance(item, type) and issubclass(item, enum.StrEnum):
+            return [*lines, f"{target} = tuple([{writer.name(_enum_values(item), 'values')}[i] for i in v])"]
+        convert = writer.name(_item_function(item, leaves), "item")
+        return [*lines, f"{target} = tuple([{convert}(i) for i in v])"]
+    if attrs.has(type_):
+        function = _structure_function(type_, leaves)
+        if function is None:
+            raise TypeError(type_)
+        return [f"{target} = {writer.name(function, 'structure')}(v)"]
+    raise TypeError(type_)  # a field type this module does not write: the class takes the general path
+
+
+def _item_function(type_: Any, leaves: _Leaves) -> Structure:
+    writer = _Writer()
+    statements = _structure_statements(writer, type_, "x", leaves)
+    writer.lines = ["def item(v):", *(f"    {line}" for line in statements), "    return x"]
+    built: Structure = writer.build("item", str(type_))
+    return built
+
+
+def _default(writer: _Writer, field: attrs.Attribute[Any]) -> str:
+    """The expression of a field's default: the default itself, or a call of its factory."""
+    if field.default.__class__ is not _FACTORY:
+        return writer.name(field.default, "default")
+    if getattr(field.default, "takes_self", False):
+        raise TypeError(field.name)  # not written here: the general path
+    return f"{writer.name(getattr(field.default, 'factory', None), 'factory')}()"
+
+
+def structure_function(
+    cls: type, text: Mapping[type, Leaf], extensions: Extensions, bodies: Mapping[str, type],
+) -> Structure | None:
+    """The fast structure function of an attrs class, or None if one of its field types is not handled.
+
+    ``text`` are the codec's hooks for the value types written as strings
+    (times, dates, ids), given a string; ``extensions`` its hook for the
+    extensions; ``bodies`` the body class of each message type.
+    """
+    return _structure_function(cls, _Leaves(text, extensions, bodies))
+
+
+_FUNCTIONS: dict[tuple[type, int], Structure | None] = {}
+
+
+def _structure_function(cls: type, leaves: _Leaves) -> Structure | None:
+    key = (cls, id(leaves.extensions))
+    if key not in _FUNCTIONS:
+        _FUNCTIONS[key] = _write_structure(cls, leaves)
+    return _FUNCTIONS[key]
+
+
+def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
+    body_map = leaves.bodies
+    hints = typing.get_type_hints(cls)
+    writer = _Writer()
+    fields = _wire_fields(cls)
+    known = frozenset(f.name for f in fields)
+    body = "body" in known and set(_records(hints["body"])) == set(body_map.values())  # the envelope's tagged union
+    lines = ["def structure(d):", "    if d.__class__ is not dict: raise Fallback"]
+    if body:
+        functions = {kind: _structure_function(body_class, leaves) for kind, body_class in body_map.items()}
+        if None in functions.values():
+            return None
+        lines += [
+            "    kind = d.get('type')",
+            f"    body_of = {writer.name(functions, 'bodies')}.get(kind) if kind.__class__ is str else None",
+            "    if body_of is None: raise Fallback",
+        ]
+        known |= {"type"}
+    lines.append(f"    if not d.keys() <= {writer.name(known, 'known')}: raise Fallback")
+    arguments = []
+    try:
+        for number, field in enumerate(fields):
+            target = f"a{number}"
+            arguments.append(f"{field.alias}={target}")
+            if body and field.name == "body":
+                lines.append(f"    {target} = body_of(d['body'])")
+                continue
+            statements = _structure_statements(writer, hints[field.name], target, leaves)
+            if field.default is attrs.NOTHING:
+                lines += [f"    v = d[{field.name!r}]", *(f"    {s}" for s in statements)]
+                continue
+            lines += [f"    v = d.get({field.name!r}, _missing)", "    if v is _missing:",
+                      f"        {target} = {_default(writer, field)}", "    else:",
+                      *(f"        {s}" for s in statements)]
+    except TypeError:
+        return None
+    lines.append(f"    return {writer.name(cls, 'cls')}({', '.join(arguments)})")
+    writer.lines = lines
+    built: Structure = writer.build("structure", cls.__qualname__)
+    return built
+
+
+# -- unstructure ---------------------------------------------------------------------------
+
+
+def _datetime(value: Any, bad: list[str]) -> str:
+    if value.__class__ is not dt.datetime:
+        raise Fallback
+    if value.tzinfo is not dt.UTC:
+        bad.append("a time not in UTC")
+        return str(value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"))
+    if not _EARLIEST <= value <= _LATEST:
+        bad.append("a time outside the format's range")
+    return str(value.isoformat().replace("+00:00", "Z"))
+
+
+def _json(value: Any, bad: list[str], depth: int) -> Any:
+    """A copy of plain JSON values (the extensions), noting what strict parsing would refuse."""
+    kind = value.__class__
+    if kind is str or kind is bool or kind is float or value is None:
+        return value
+    if kind is int:
+        if not -_MAX_SAFE <= value <= _MAX_SAFE:
+            bad.append("an integer outside ±(2^53-1)")
+        return value
+    if depth > _EXTENSION_DEPTH:
+        bad.append("extensions nested deeply")
+    if kind is list:
+        return [_json(item, bad, depth + 1) for item in value]
+    if kind is dict:
+        if not all(key.__class__ is str for key in value):
+            raise Fallback
+        return {key: _json(item, bad, depth + 1) for key, item in value.items()}
+    raise Fallback
+
+
+def _extensions(value: Any, bad: list[str]) -> Any:
+    if value.__class__ is not dict:
+        raise Fallback
+    return _json(value, bad, 0)
+
+
+_TEXT: Final[dict[type, Callable[[Any], str]]] = {
+    dt.date: dt.date.isoformat, PartialDate: str, uuid.UUID: str, AgencyId: str,
+}
+
+
+def _unstructure_expression(writer: _Writer, type_: Any, value: str) -> str:
+    """An expression giving the plain JSON of ``value`` (a name), or raising Fallback."""
+    inner = _optional(type_)
+    if inner is not None:
+        type_ = inner
+    if type_ is str:
+        return f"({value} if {value}.__class__ is str else _fail())"
+    if type_ is bool:
+        return f"({value} if {value} is True or {value} is False else _fail())"
+    if type_ is int:
+        check = f"{value}.__class__ is int and -{_MAX_SAFE} <= {value} <= {_MAX_SAFE}"
+        return f"({value} if {check} else {writer.name(_int, 'int')}({value}, bad))"
+    if isinstance(type_, type) and issubclass(type_, enum.Enum):
+        return f"({value}._value_ if {value}.__class__ is {writer.name(type_, 'enum')} else _fail())"
+    if type_ is dt.datetime:
+        return f"{writer.name(_datetime, 'datetime')}({value}, bad)"
+    if type_ in _TEXT:
+        text, kind = writer.name(_TEXT[type_], "text"), writer.name(type_, "type")
+        return f"({text}({value}) if {value}.__class__ is {kind} else _fail())"
+    if type_ == Mapping[str, Any]:
+        return f"{writer.name(_extensions, 'extensions')}({value}, bad)"
+    if typing.get_origin(type_) is tuple:
+        item = _unstructure_expression(writer, typing.get_args(type_)[0], "i")
+        return f"([{item} for i in {value}] if {value}.__class__ is tuple else _fail())"
+    if attrs.has(type_):
+        function = unstructure_function(type_)
+        if function is None:
+            raise TypeError(type_)
+        kind = writer.name(type_, "record")
+        return f"({writer.name(function, 'unstructure')}({value}, bad) if {value}.__class__ is {kind} else _fail())"
+    raise TypeError(type_)
+
+
+def _int(value: Any, bad: list[str]) -> int:
+    if value.__class__ is not int:
+        raise Fallback
+    bad.append("an integer outside ±(2^53-1)")
+    return int(value)
+
+
+@functools.cache
+def unstructure_function(cls: type) -> Unstructure | None:
+    """The fast unstructure function of an attrs class (members in declaration order, None left out), or None.
+
+    The function takes the record and a list, to which it adds a note for
+    every value that would not read back as the same record.
+    """
+    hints = typing.get_type_hints(cls)
+    writer = _Writer()
+    lines = ["def unstructure(r, bad):", "    out = {}"]
+    try:
+        for field in _wire_fields(cls):
+            type_ = hints[field.name]
+            lines.append(f"    v = r.{field.name}")
+            if _records(type_):  # a union of records (the envelope's body): by the value's class
+                functions = {c: unstructure_function(c) for c in _records(type_)}
+                if None in functions.values():
+                    return None
+                expression = f"({writer.name(functions, 'records')}.get(v.__class__) or _fail)(v, bad)"
+            else:
+                expression = _unstructure_expression(writer, type_, "v")
+            lines += ["    if v is not None:", f"        out[{field.name!r}] = {expression}"]
+    except TypeError:
+        return None
+    lines.append("    return out")
+    writer.lines = lines
+    built: Unstructure = writer.build("unstructure", cls.__qualname__)
+    return built
