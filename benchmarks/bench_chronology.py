@@ -14,11 +14,15 @@ message the chronology reads) and three things are measured on it:
    100,000 entries (the messages are already in memory; the peak counts what the build
    allocates, its result included). Linear if the peak per entry is roughly constant.
 
-    .venv/bin/python benchmarks/bench_chronology.py [--quick] [--clock cpu|wall] [--repeat 3] [--profile]
+    .venv/bin/python benchmarks/bench_chronology.py [--quick] [--serial] [--clock cpu|wall] [--repeat 3]
+                                                    [--seed 2013] [--profile]
 
-``--quick`` divides every size by ten. ``--profile`` adds a cProfile of the build and of the
-render. This is a measurement, not a test: it checks that every message validates and that
-the chronology holds what the corpus put in it, never a time. See README.md here.
+Times are CPU time by default, each with the part of it the garbage collector took.
+The traced build of the whole corpus runs in a second, forked process, alongside the timings
+(``--serial``: after them, here). ``--quick`` divides every size by ten. ``--profile`` adds a
+cProfile of the build and of the render. This is a measurement, not a test: it checks that
+every message validates and that the chronology holds what the corpus put in it, never a
+time. See docs/performance-chronology.md.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ RENDER_ENTRIES: Final = 10_000
 MEMORY_ENTRIES: Final = (10_000, 50_000, 100_000)
 AIM_BUILD: Final = 1.0
 AIM_RENDER: Final = 3.0
-#: Linear growth: the peak per entry at every size is within this factor of the smallest size's.
+#: Linear growth: the largest peak per entry, over the sizes, is within this factor of the smallest.
 LINEAR_WITHIN: Final = 1.25
 
 # -- the child and the agencies ---------------------------------------------------------------
@@ -529,29 +533,30 @@ BUILD_BUDGET: Final = 30.0
 
 
 class Timing(NamedTuple):
-    """Seconds on the chosen clock, and the wall seconds of them spent in the garbage collector."""
+    """Seconds on the chosen clock, and how many of them the garbage collector took."""
 
     seconds: float
     collecting: float
 
 
 class _Collector:
-    """Sums the wall time the garbage collector runs for, through ``gc.callbacks``."""
+    """Sums the time the garbage collector runs for, on ``clock``, through ``gc.callbacks``."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
         self.total = 0.0
         self._began = 0.0
 
     def __call__(self, phase: str, _info: dict[str, int]) -> None:
         if phase == "start":
-            self._began = time.perf_counter()
+            self._began = self.clock()
         else:
-            self.total += time.perf_counter() - self._began
+            self.total += self.clock() - self._began
 
 
 def timed(operation: Callable[[], T], clock: Callable[[], float]) -> tuple[Timing, T]:
     """Run ``operation`` once: its time and the time in the garbage collector, and its result."""
-    collector = _Collector()
+    collector = _Collector(clock)
     gc.callbacks.append(collector)
     try:
         start = clock()

@@ -202,6 +202,25 @@ def test_schema_decision(document: Any) -> None:
     assert decide(document) == (not list(schema._explain(document, "message")))
 
 
+def _other_kinds() -> list[Any]:
+    documents: list[Any] = [("routing", json.loads(p.read_bytes()))
+                            for p in sorted((REPO / "conformance" / "routing" / "rules").glob("*.json"))]
+    documents += [("routing", json.loads(p.read_bytes())["rules"])
+                  for p in sorted((REPO / "conformance" / "routing" / "invalid").glob("*.json"))]
+    examples = sorted((REPO / "examples" / "routing").glob("*.json"))
+    documents += [("routing", json.loads(p.read_bytes())) for p in examples]
+    return documents
+
+
+@pytest.mark.parametrize(("kind", "document"), _other_kinds())
+def test_schema_decision_other_kinds(kind: str, document: Any) -> None:
+    """For the routing rules too, jsonschema-rs says valid exactly when jsonschema finds no problem."""
+    decide = schema._decider(kind)
+    if decide is None:
+        pytest.skip("jsonschema-rs is not installed")
+    assert decide(document) == (not list(schema._explain(document, kind)))
+
+
 def test_jsonschema_rs_reads_patterns_as_ecma_262() -> None:
     """A trailing newline breaks a pattern ending in $ for jsonschema-rs, as for jsonschema here and for Ajv."""
     decide = schema._decider("message")

@@ -588,7 +588,7 @@ def dumps(record: Message) -> bytes:
         return _ENCODER.encode(unstructure(record)).encode("utf-8")
     data, bad = plain
     payload = _ENCODER.encode(data).encode("utf-8")
-    _last = None if bad else (payload, data, record)
+    _last = (payload, data, record) if not bad and isinstance(record, Message) else None
     return payload
 
 
