@@ -16,18 +16,19 @@ from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
     add_directory_arguments,
+    add_status_argument,
+    agency_of,
     load_directory,
     now,
+    open_policy,
     read_bytes,
     read_private,
 )
 from concernshare.crypto import keys
-from concernshare.errors import InvalidDocument, SealError, UsageError
+from concernshare.errors import InvalidDocument, UsageError
 from concernshare.exchange import receive, send
-from concernshare.records import Status
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
-from concernshare.sealing import OpenPolicy
 from concernshare.stores import SQLiteStore
 from concernshare.stores.tracking import NonShareReason
 from concernshare.tracker import Tracker
@@ -74,7 +75,7 @@ def register(commands: Any) -> None:
     add_directory_arguments(receiver)
     receiver.add_argument("--tracker", required=True, metavar="DB")
     receiver.add_argument("--reply", metavar="FILE", help="where to write a rejected acknowledgement")
-    receiver.add_argument("--accept-status", default="", metavar="exercise,test")
+    add_status_argument(receiver)
     receiver.set_defaults(run=_receive)
 
     track = commands.add_parser("track", help="the closed loop: what is overdue, the state of a message, who has it")
@@ -187,20 +188,13 @@ def _out_folder(text: str) -> Path:
 def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes]) -> int:
     private = read_private(args.key)
     sealed = read_bytes(args.sealed, "sealed message")
-    directory = load_directory(args)
-    me = next((found[0].id for key in private if (found := directory.key(key.kid))), None)
-    if me is None:
-        raise SealError("none of these keys belongs to an agency in the directory")
-    try:
-        extra = {Status(s.strip()) for s in args.accept_status.split(",") if s.strip()}
-    except ValueError:
-        raise UsageError("concernshare: --accept-status takes exercise, test or both") from None
+    policy = open_policy(args.accept_status)
     tracker = _tracker(args.tracker)
     try:
         directory = load_directory(args, tracker.store)
-        received = receive(sealed, keys.decrypters_from(private), keys.signer_from(private), me=me,
-                           directory=directory, store=tracker.store, tracker=tracker, at=now(),
-                           policy=OpenPolicy(accept_status=frozenset({Status.ACTUAL} | extra)))
+        received = receive(sealed, keys.decrypters_from(private), keys.signer_from(private),
+                           me=agency_of(directory, private), directory=directory, store=tracker.store,
+                           tracker=tracker, at=now(), policy=policy)
     finally:
         tracker.store.close()
     for problem in received.problems:

@@ -6,12 +6,15 @@ import argparse
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
-from concernshare.errors import SealError, UsageError
+from concernshare.errors import NotForUs, SealError, UsageError
+from concernshare.records import AgencyId, Status
+from concernshare.sealing import OpenPolicy
 from concernshare.stores import ReplayStore, SQLiteStore
 
 __all__ = [
@@ -20,8 +23,11 @@ __all__ = [
     "EXIT_USAGE",
     "Parser",
     "add_directory_arguments",
+    "add_status_argument",
+    "agency_of",
     "load_directory",
     "now",
+    "open_policy",
     "read_bytes",
     "read_private",
     "read_public",
@@ -111,3 +117,27 @@ def write_output(data: bytes, path: str | None, out: Any) -> None:
         Path(path).write_bytes(data)
     except OSError as error:
         raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
+
+
+def add_status_argument(parser: argparse.ArgumentParser) -> None:
+    """--accept-status, which every command that opens a message takes."""
+    parser.add_argument("--accept-status", default="", metavar="exercise,test",
+                        help="also accept exercise and/or test messages")
+
+
+def open_policy(text: str) -> OpenPolicy:
+    """The opening policy of --accept-status: actual messages, and those it names."""
+    try:
+        extra = {Status(s.strip()) for s in text.split(",") if s.strip()}
+    except ValueError:
+        raise UsageError("concernshare: --accept-status takes exercise, test or both") from None
+    return OpenPolicy(accept_status=frozenset({Status.ACTUAL} | extra))
+
+
+def agency_of(directory: Directory, private: Sequence[keys.PrivateJwk]) -> AgencyId:
+    """The agency whose keys these are, found through the directory."""
+    for key in private:
+        found = directory.key(key.kid)
+        if found is not None:
+            return found[0].id
+    raise NotForUs("none of these keys belongs to an agency in the directory")

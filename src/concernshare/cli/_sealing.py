@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 from typing import IO, Any
 
 from concernshare.cli._inputs import (
     EXIT_OK,
     add_directory_arguments,
+    add_status_argument,
+    agency_of,
     load_directory,
     now,
+    open_policy,
     read_bytes,
     read_private,
     slug,
@@ -19,10 +21,7 @@ from concernshare.cli._inputs import (
     write_output,
 )
 from concernshare.crypto import keys
-from concernshare.directory import Directory
-from concernshare.errors import NotForUs, UsageError
-from concernshare.records import Status
-from concernshare.sealing import Opened, OpenPolicy, open_sealed, seal, sign_message, verify_message
+from concernshare.sealing import Opened, open_sealed, seal, sign_message, verify_message
 from concernshare.stores import SQLiteStore
 from concernshare.validation import validate
 
@@ -61,27 +60,14 @@ def register(commands: Any) -> None:
                         help="the SQLite replay and receipt store (default: one per agency in the state folder)")
     opener.add_argument("--archive", action="store_true",
                         help="read an archived message: no freshness or replay check")
-    _status_argument(opener)
+    add_status_argument(opener)
     opener.set_defaults(run=_open)
 
     verify = commands.add_parser("verify", help="verify a signed message; print it")
     verify.add_argument("signed", metavar="SIGNED")
     add_directory_arguments(verify)
-    _status_argument(verify)
+    add_status_argument(verify)
     verify.set_defaults(run=_verify)
-
-
-def _status_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--accept-status", default="", metavar="exercise,test",
-                        help="also accept exercise and/or test messages")
-
-
-def _policy(text: str) -> OpenPolicy:
-    try:
-        extra = {Status(s.strip()) for s in text.split(",") if s.strip()}
-    except ValueError:
-        raise UsageError("concernshare: --accept-status takes exercise, test or both") from None
-    return OpenPolicy(accept_status=frozenset({Status.ACTUAL} | extra))
 
 
 def _message(path: str) -> Any:
@@ -103,15 +89,6 @@ def _sign(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     return EXIT_OK
 
 
-def _me(directory: Directory, private: Sequence[keys.PrivateJwk]) -> str:
-    """The agency whose keys these are, found through the directory."""
-    for key in private:
-        found = directory.key(key.kid)
-        if found is not None:
-            return found[0].id
-    raise NotForUs("none of these keys belongs to an agency in the directory")
-
-
 def _print(opened: Opened, out: IO[str]) -> None:
     out.write(json.dumps(json.loads(opened.payload), indent=2, ensure_ascii=False) + "\n")
 
@@ -120,12 +97,12 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     private = read_private(args.key)
     sealed = read_bytes(args.sealed, "sealed message")
     directory = load_directory(args)
-    me = _me(directory, private)
+    me = agency_of(directory, private)
     store = SQLiteStore(args.replay_store) if args.replay_store else state_store(f"replay-{slug(me)}")
     try:
         directory = load_directory(args, store)
         opened = open_sealed(sealed, keys.decrypters_from(private), me=me, directory=directory, store=store,
-                             now=now(), archive=args.archive, policy=_policy(args.accept_status))
+                             now=now(), archive=args.archive, policy=open_policy(args.accept_status))
     finally:
         store.close()
     _print(opened, out)
@@ -134,6 +111,6 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
 
 def _verify(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     signed = read_bytes(args.signed, "signed message")
-    opened = verify_message(signed, directory=load_directory(args), now=now(), policy=_policy(args.accept_status))
+    opened = verify_message(signed, directory=load_directory(args), now=now(), policy=open_policy(args.accept_status))
     _print(opened, out)
     return EXIT_OK
