@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare.records.types import AgencyId, PartialDate
+from concernshare.records.types import AgencyId, PartialDate, utc_text
 
 __all__ = ["Fallback", "structure_function", "unstructure_function"]
 
@@ -236,7 +236,7 @@ def _datetime(value: Any, bad: list[str]) -> str:
         raise Fallback
     if value.tzinfo is not dt.UTC:
         bad.append("a time not in UTC")
-        return str(value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"))
+        return utc_text(value)
     if not _EARLIEST <= value <= _LATEST:
         bad.append("a time outside the format's range")
     return str(value.isoformat().replace("+00:00", "Z"))

@@ -47,6 +47,7 @@ from concernshare.records.types import (
     UUID,
     AgencyId,
     PartialDate,
+    utc_text,
 )
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
 
@@ -375,7 +376,7 @@ def make_converter() -> cattrs.Converter:
         attrs.has, lambda cls: _strict_attrs(cls, make_dict_structure_fn(cls, converter)),
     )
     converter.register_unstructure_hook(
-        dt.datetime, lambda v: v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        dt.datetime, utc_text
     )
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     for text_type in (PartialDate, uuid.UUID, AgencyId):

@@ -27,6 +27,7 @@ from concernshare.cli._inputs import (
 from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
 from concernshare.exchange import receive, send
+from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.stores import SQLiteStore
@@ -132,7 +133,7 @@ def _tracker(path: str) -> Tracker:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     return str(value)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "UUID",
     "AgencyId",
     "PartialDate",
+    "utc_text",
 ]
 
 UUID: Final = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -54,6 +55,11 @@ AGENCY_ID: Final = (
 AGENCY_ID_MAX: Final = 64
 _AGENCY_RE: Final = re.compile(AGENCY_ID)
 _PARTIAL_RE: Final = re.compile(PARTIAL_DATE)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """An aware time in its one wire form: RFC 3339 in UTC, with ``Z``."""
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 class AgencyId(str):

@@ -22,6 +22,7 @@ from concernshare.directory import Directory
 from concernshare.errors import ConcernshareError
 from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
+from concernshare.records.types import utc_text
 from concernshare.routing import deadlines
 from concernshare.routing.rules import Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
@@ -60,10 +61,10 @@ class Plan:
         """The plan as JSON: ``{"deliveries": [{"recipient", "view", "due", "rules", "reason", ...}]}``."""
         return {
             "message_id": self.message_id,
-            "at": _time(self.at),
+            "at": utc_text(self.at),
             "deliveries": [
                 {
-                    "recipient": d.recipient, "view": d.view, "due": _time(d.due) if d.due else None,
+                    "recipient": d.recipient, "view": d.view, "due": utc_text(d.due) if d.due else None,
                     "expects": d.expects, "escalate_to": list(d.escalate_to), "rules": list(d.rules),
                     "reason": d.reason, "withheld_categories": list(d.withheld_categories),
                     "feedback_to_referrer": d.feedback_to_referrer,
@@ -71,10 +72,6 @@ class Plan:
                 for d in self.deliveries
             ],
         }
-
-
-def _time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _any(wanted: tuple[Any, ...], present: Any) -> bool:
