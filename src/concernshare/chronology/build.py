@@ -142,6 +142,9 @@ def _merge_records(entries: list[Entry]) -> list[Entry]:
         else:
             rest.append(entry)
     for group in by_record.values():
+        if len(group) == 1:  # one entry from its record: nothing to merge
+            rest.append(group[0])
+            continue
         group.sort(key=lambda e: e.recorded)
         *older, latest = group
         history = tuple(Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded) for e in older

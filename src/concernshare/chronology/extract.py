@@ -39,7 +39,8 @@ def _entry(message: Message, pointer: str, **values: object) -> Entry:
     values.setdefault("agency", message.sender.agency)
     values.setdefault("author_role", message.sender.practitioner.role)
     values.setdefault("recorded", message.created)
-    return Entry(id=f"{message.id}#{pointer}", message_id=str(message.id), message_type=str(message.type),
+    message_id = str(message.id)
+    return Entry(id=f"{message_id}#{pointer}", message_id=message_id, message_type=str(message.type),
                  **values)  # type: ignore[arg-type]
 
 

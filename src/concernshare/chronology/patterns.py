@@ -6,6 +6,7 @@ dates only.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
@@ -56,21 +57,34 @@ def _span(first: Entry, last: Entry) -> str:
 
 
 def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
-    """Runs of missed contacts: every one in some window holding the threshold, overlapping windows joined."""
-    missed = [e for e in _current(entries)
-              if e.non_engagement in _MISSED or (e.event_type == "non_engagement" and e.non_engagement is None)]
-    flagged: dict[str, Entry] = {}
-    for index, first in enumerate(missed):
-        start = first.event_date.earliest
-        window = [e for e in missed[index:] if e.event_date.earliest - start <= limits.missed_window]
-        if len(window) >= limits.missed_contacts:
-            flagged.update((e.id, e) for e in window)
+    """Runs of missed contacts: every one in some window holding the threshold, overlapping windows joined.
+
+    Linear in the missed contacts: in date order, each window is a contiguous slice, so its end only moves
+    forward, and the flagged contacts are the union of those slices.
+    """
+    missed = sorted((e for e in _current(entries)
+                     if e.non_engagement in _MISSED or (e.event_type == "non_engagement" and e.non_engagement is None)),
+                    key=lambda e: e.event_date.earliest)
+    dates = [e.event_date.earliest for e in missed]
+    flagged = [False] * len(missed)
+    end = covered = 0
+    for index, start in enumerate(dates):
+        end = max(end, index)
+        while end < len(dates) and dates[end] - start <= limits.missed_window:
+            end += 1
+        if end - index >= limits.missed_contacts:
+            flagged[max(covered, index):end] = [True] * (end - max(covered, index))
+            covered = end
     runs: list[list[Entry]] = []
-    for entry in (e for e in missed if e.id in flagged):
-        if runs and entry.event_date.earliest - runs[-1][-1].event_date.earliest <= limits.missed_window:
+    last = dt.date.min
+    for entry, date, is_flagged in zip(missed, dates, flagged, strict=True):
+        if not is_flagged:
+            continue
+        if runs and date - last <= limits.missed_window:
             runs[-1].append(entry)
         else:
             runs.append([entry])
+        last = date
     for run in runs:
         agencies = sorted({e.agency for e in run})
         yield Pattern(
@@ -93,10 +107,12 @@ def _unassessed(entries: Sequence[Entry], messages: Sequence[Message], limits: T
     assessments = sorted(m.created for m in messages if _assessed(m))
     run: list[Entry] = []
     for entry in (e for e in _current(entries) if e.event_type == "concern_raised"):
-        if run and any(run[-1].recorded <= moment <= entry.recorded for moment in assessments):
-            run = []
+        if run:  # an assessment between the last concern and this one ends the run
+            after = bisect.bisect_left(assessments, run[-1].recorded)
+            if after < len(assessments) and assessments[after] <= entry.recorded:
+                run = []
         run.append(entry)
-    if len(run) >= limits.concerns_without_assessment and not any(m >= run[0].recorded for m in assessments):
+    if len(run) >= limits.concerns_without_assessment and not (assessments and assessments[-1] >= run[0].recorded):
         yield Pattern(
             kind=PatternKind.CONCERNS_WITHOUT_ASSESSMENT, entries=tuple(e.id for e in run),
             explanation=f"{len(run)} concerns {_span(run[0], run[-1])} and no assessment since the first",
