@@ -12,7 +12,7 @@ from concernshare import codec
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.directory import open_directory, sign_directory
-from concernshare.errors import DirectoryRefused
+from concernshare.errors import DirectoryRefused, SealError
 from concernshare.stores import MemoryStore
 from concernshare.testing.world import World, make_world
 
@@ -40,6 +40,22 @@ def test_lookups(world: World) -> None:
     assert world.directory.agency("ods:RYV01") is None
     assert [k.kid for k in world.directory.encryption_keys("ods:RYV01/hv", NOW)] == [hv.encryption.kid]
     assert world.directory.encryption_keys("ods:RYV01/hv", NOW - dt.timedelta(days=400)) == ()
+
+
+def test_a_key_is_checked_by_value_and_a_bad_one_is_refused_every_time(world: World) -> None:
+    """The checked key is kept per key value, so a key that fails its check fails on every call, even
+    after the good key with the same kid was checked."""
+    jwk = world["ods:RYV01/hv"].signing.public
+    listed = world.directory.key(jwk.kid)
+    assert listed is not None
+    good = listed[1].jwk
+    assert good.public() == good.public() == jwk
+    other = keys.generate_signing_key().public
+    swapped = attrs.evolve(good, x=other.x)  # another key's point under this key's kid
+    for _ in range(2):
+        with pytest.raises(SealError, match="thumbprint"):
+            swapped.public()
+    assert good.public() == jwk
 
 
 def test_unpinned_authority_is_refused(world: World) -> None:

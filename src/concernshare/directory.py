@@ -10,6 +10,7 @@ only from the directory, never from a message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from typing import Final
@@ -59,8 +60,17 @@ class Jwk:
                      max_length=43)
 
     def public(self) -> PublicJwk:
-        """The checked key; raises :class:`~concernshare.errors.SealError` if it is not one of the suite."""
-        return parse_public_jwk({k: v for k, v in attrs.asdict(self).items() if v is not None})
+        """The checked key; raises :class:`~concernshare.errors.SealError` if it is not one of the suite.
+
+        The check (a valid point of the curve, ``kid`` its thumbprint) is made once per distinct key value:
+        the verdict depends only on the value, and a key that fails is checked, and refused, every time.
+        """
+        return _checked(self)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(jwk: Jwk) -> PublicJwk:
+    return parse_public_jwk({k: v for k, v in attrs.asdict(jwk).items() if v is not None})
 
 
 @attrs.frozen(kw_only=True)
