@@ -17,15 +17,11 @@ message (and that concernshare opens what the others seal), never a time. See RE
 from __future__ import annotations
 
 import argparse
-import base64
-import copy
 import cProfile
-import datetime as dt
 import json
 import os
 import platform
 import pstats
-import runpy
 import sys
 import time
 import timeit
@@ -53,10 +49,12 @@ from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode
 from concernshare.records import Message
 
-ROOT = Path(__file__).resolve().parents[1]
-SUITES = {"Ed25519+X25519": ("Ed25519", "X25519"), "ES256+P-256": ("ES256", "P-256")}
-SENT = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-RECIPIENTS = ["la:E06000032/mash", "la:E06000032/csc", "ods:E81001"]
+if __package__ in {None, ""}:  # run as a script: benchmarks/ is on the path, its package is not
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import scenario
+from benchmarks.floor import _b64d, _b64e, _dumps
+from benchmarks.scenario import RECIPIENTS, SENT, SUITES
+
 MESSAGE = {"typ": _jose.MESSAGE_TYP, "cty": _jose.MESSAGE_CTY}
 SEALED = {"typ": _jose.SEALED_TYP, "cty": _jose.SEALED_CTY}
 KEY_ALG, ENC = "ECDH-ES+A256KW", "A256GCM"
@@ -69,34 +67,8 @@ Operation = Callable[[], object]
 
 
 def concern_bytes() -> bytes:
-    """A realistic concern from health visiting (tests/_samples.py MINIMAL, filled out), as seal signs it."""
-    document: dict[str, Any] = copy.deepcopy(runpy.run_path(str(ROOT / "tests" / "_samples.py"))["MINIMAL"])
-    document.update(status="actual", recipients=RECIPIENTS, created="2026-11-25T08:50:00Z")
-    document.pop("extensions")
-    body = document["body"]
-    body.update(
-        concern_types=["neglect"],
-        in_referrers_words="Ada has lost weight since the summer; the home was cold with little food.",
-        summary="Falling weight over four months, two missed appointments, a cold home with little food.",
-        actions_taken="Weighed; discussed with the GP; referred mother to the children's centre.",
-    )
-    body["observations"] = [
-        {"observed": "2026-07-14", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-         "description": "Weight had fallen from the 50th to the 25th centile since the 9-month review."},
-        {"observed": "2026-09-02", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-         "description": "Home cold (no heating on), little food in the kitchen; Ada in a wet nappy, quiet."},
-        {"observed": "2026-11-18", "observed_by": "Health visitor", "child_seen": False,
-         "source": "third_party", "description": "A neighbour reported hearing Ada cry for long periods at night."},
-    ]
-    body["non_engagement"] = [
-        {"date": "2026-08-05", "service": "Health visiting", "appointment": "12-month development review",
-         "kind": "was_not_brought", "impact_on_child": "Development and growth not checked at 12 months.",
-         "challenged": True, "challenged_by": "Health visitor", "response": "Mother said she forgot."},
-        {"date": "2026-09-23", "service": "Paediatric dietetics", "appointment": "First appointment",
-         "kind": "was_not_brought", "impact_on_child": "Faltering growth not assessed by a dietitian.",
-         "challenged": False},
-    ]
-    message: Message = codec.loads(json.dumps(document))
+    """The realistic concern of ``scenario.py``, with an id, as seal signs it."""
+    message: Message = codec.loads(json.dumps(scenario.document_with_id(scenario.concern_document(), 0)))
     payload = codec.dumps(attrs.evolve(message, sent=SENT))
     validation.validate(payload, now=SENT)
     return payload
@@ -209,18 +181,6 @@ class Floor:
         plaintext = self.unwrap_decrypt(*wrapped[0], iv, ciphertext, self.aad)
         self.verify(signature, self.signing_input)
         return plaintext
-
-
-def _b64e(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64d(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _dumps(value: object) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 class BareJose:

@@ -14,7 +14,7 @@ import re
 import sys
 import typing
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -238,38 +238,32 @@ def message_schema() -> dict[str, Any]:
     )
 
 
-def directory_schema() -> dict[str, Any]:
-    """Return the JSON Schema (2020-12) of a trust directory's signed content."""
-    builder = _Builder()
-    return _document(
-        builder, builder.object_schema(Directory), schema_id=DIRECTORY_SCHEMA_ID,
-        title=f"concernshare trust directory, format {DIRECTORY_VERSION}",
-        description="The agencies, their roles and areas, and their public keys, as signed by the "
-        "directory's authority.",
-    )
+def _record_schema(record: type, schema_id: str, title: str, description: str) -> Callable[[], dict[str, Any]]:
+    """A function returning the JSON Schema (2020-12) of a document that is one record."""
+
+    def schema() -> dict[str, Any]:
+        builder = _Builder()
+        return _document(builder, builder.object_schema(record), schema_id=schema_id, title=title,
+                         description=description)
+
+    schema.__doc__ = f"Return the JSON Schema (2020-12) of {title.removeprefix('concernshare ')}."
+    return schema
 
 
-def routing_schema() -> dict[str, Any]:
-    """Return the JSON Schema (2020-12) of a routing rule set."""
-    builder = _Builder()
-    return _document(
-        builder, builder.object_schema(RuleSet), schema_id=ROUTING_SCHEMA_ID,
-        title=f"concernshare routing rules, format {RULES_VERSION}",
-        description="Who receives a message, in which need-to-know view, by when, and whom to escalate to "
-        "when a response is missed.",
-    )
-
-
-def chronology_schema() -> dict[str, Any]:
-    """Return the JSON Schema (2020-12) of a chronology export."""
-    builder = _Builder()
-    return _document(
-        builder, builder.object_schema(Chronology), schema_id=CHRONOLOGY_SCHEMA_ID,
-        title=f"concernshare chronology export, format {CHRONOLOGY_VERSION}",
-        description="One child's merged multi-agency chronology: entries in order, probable matches for a person "
-        "to confirm, identifier conflicts, patterns with the entries behind them, and inputs that could not be "
-        "read.",
-    )
+directory_schema: Final = _record_schema(
+    Directory, DIRECTORY_SCHEMA_ID, f"concernshare trust directory, format {DIRECTORY_VERSION}",
+    "The agencies, their roles and areas, and their public keys, as signed by the directory's authority.",
+)
+routing_schema: Final = _record_schema(
+    RuleSet, ROUTING_SCHEMA_ID, f"concernshare routing rules, format {RULES_VERSION}",
+    "Who receives a message, in which need-to-know view, by when, and whom to escalate to when a response is "
+    "missed.",
+)
+chronology_schema: Final = _record_schema(
+    Chronology, CHRONOLOGY_SCHEMA_ID, f"concernshare chronology export, format {CHRONOLOGY_VERSION}",
+    "One child's merged multi-agency chronology: entries in order, probable matches for a person to confirm, "
+    "identifier conflicts, patterns with the entries behind them, and inputs that could not be read.",
+)
 
 
 #: Every generated schema, by the file it is committed as.
