@@ -136,9 +136,70 @@ def test_revoked_key_is_refused_after_the_new_edition(site: Path) -> None:
     """Once the sender's key is revoked in the directory, a live open refuses its messages."""
     _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "sealed.json")
     kid = keys.loads_private_jwk_set(Path(_key(HV)).read_bytes())[0].kid
-    _ok("directory", "revoke", "dir.jws", "--kid", kid, "--authority-key", "keys/authority.private.jwks")
+    _ok("directory", "revoke", "dir.jws", f"--kid={kid}", "--authority-key", "keys/authority.private.jwks")
     code, _, err = _run("open", "sealed.json", "--key", _key(MASH), *DIR, *ACCEPT)
     assert (code, "revoked" in err) == (1, True)
+
+
+def _public(agency: str) -> str:
+    return _key(agency).replace(".private.", ".public.")
+
+
+def _not_after(agency: str) -> list[str | None]:
+    shown = json.loads(_ok("directory", "show", "dir.jws", "--authority", "keys/authority.public.jwks"))
+    entry = next(a for a in shown["agencies"] if a["id"] == agency)
+    return [k.get("not_after") for k in entry["keys"]]
+
+
+def test_retired_keys_end_live_use_but_earlier_messages_still_open(site: Path) -> None:
+    """After a rotation, retire sets not_after on the old keys: what was sealed before still opens; the old
+    signing key can no longer seal."""
+    _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "before.json")
+    out = _ok("directory", "retire", "dir.jws", "--keys", _public(HV), "--authority-key",
+              "keys/authority.private.jwks")
+    assert out.count(f"{HV} ") == 2
+    assert "valid until" in out
+    assert all(end is not None and end.endswith("Z") for end in _not_after(HV))
+    assert _not_after(MASH) == [None, None]
+    assert json.loads(_ok("open", "before.json", "--key", _key(MASH), *DIR, *ACCEPT))["id"] == MINIMAL["id"]
+    code, _, err = _run("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "after.json")
+    assert code == 1, err
+    assert not Path("after.json").exists()
+
+
+def test_retire_only_brings_an_end_forward(site: Path) -> None:
+    """A key's end of validity, once set, is never put back by a later retire."""
+    kid = keys.loads_public_jwk_set(Path(_public(GP)).read_bytes())[0].kid
+    authority = ("--authority-key", "keys/authority.private.jwks")
+    _ok("directory", "retire", "dir.jws", f"--kid={kid}", "--at", "2099-01-01T00:00:00Z", *authority)
+    _ok("directory", "retire", "dir.jws", f"--kid={kid}", "--at", "2100-01-01T00:00:00Z", *authority)
+    assert _not_after(GP) == ["2099-01-01T00:00:00Z", None]
+    _ok("directory", "retire", "dir.jws", f"--kid={kid}", "--at", "2098-06-30T12:00:00+01:00", *authority)
+    assert _not_after(GP) == ["2098-06-30T11:00:00Z", None]
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "says"),
+    [
+        (["--kid", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"], 1, "no key with kid"),
+        (["--kid={kid}", "--at", "2001-01-01T00:00:00Z"], 2, "before key"),
+        (["--kid={kid}", "--at", "next week"], 2, "RFC 3339"),
+        (["--kid={kid}", "--at", "2099-01-01T00:00:00"], 2, "offset"),
+        (["--kid={kid}", "--keys", "keys/ods_E81001.public.jwks"], 2, "not allowed with"),
+        ([], 2, "one of the arguments --kid --keys is required"),
+    ],
+)
+def test_retire_refuses_bad_requests_and_changes_nothing(site: Path, extra: list[str], code: int, says: str) -> None:
+    """An unknown key, an end before the key began, a time without an offset, or no key named is refused, and
+    the directory is left as it was."""
+    kid = keys.loads_public_jwk_set(Path(_public(GP)).read_bytes())[0].kid
+    before = Path("dir.jws").read_bytes()
+    argv = [part.format(kid=kid) for part in extra]
+    result = _run("directory", "retire", "dir.jws", *argv, "--authority-key", "keys/authority.private.jwks")
+    assert result[0] == code, result[2]
+    assert says in result[2]
+    assert "Traceback" not in result[2]
+    assert Path("dir.jws").read_bytes() == before
 
 
 def test_sign_and_verify(site: Path) -> None:

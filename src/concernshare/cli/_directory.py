@@ -1,4 +1,4 @@
-"""``concernshare keygen`` and ``concernshare directory new|add|revoke|show``."""
+"""``concernshare keygen`` and ``concernshare directory new|add|retire|revoke|show``."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from concernshare.directory import (
 )
 from concernshare.errors import DirectoryRefused, UsageError
 from concernshare.records import AgencyId, AgencyKind, RecipientRole, RevocationReason
+from concernshare.records.types import utc_text
 
 __all__ = ["register"]
 
@@ -81,9 +82,25 @@ def register(commands: Any) -> None:
     add.add_argument("--valid-days", type=int, default=90)
     add.set_defaults(run=_add)
 
+    retire = actions.add_parser(
+        "retire", help="end the validity of old keys after a rotation (sets not_after)",
+        description="Give keys an end of validity, not_after, in a new edition: senders stop encrypting to them "
+        "and a live message signed with them after that time is refused; messages signed before it still verify. "
+        "A key's end is only ever brought forward, never put back. For a key that may be compromised, use revoke.",
+    )
+    retire.add_argument("directory", metavar="DIRECTORY")
+    which = retire.add_mutually_exclusive_group(required=True)
+    which.add_argument("--kid", action="append", metavar="KID",
+                       help="a key to retire, written --kid=KID (a kid may begin with -); may be repeated")
+    which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
+    retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
+    retire.add_argument("--authority-key", required=True, metavar="FILE")
+    retire.add_argument("--valid-days", type=int, default=90)
+    retire.set_defaults(run=_retire)
+
     revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
     revoke.add_argument("directory", metavar="DIRECTORY")
-    revoke.add_argument("--kid", required=True)
+    revoke.add_argument("--kid", required=True, help="the key to revoke, written --kid=KID (a kid may begin with -)")
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
     revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
@@ -196,16 +213,54 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
     return EXIT_OK
 
 
+def _time(text: str | None, option: str, default: dt.datetime) -> dt.datetime:
+    """An RFC 3339 time given as ``option``, with its offset; ``default`` when not given."""
+    if text is None:
+        return default
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} takes an RFC 3339 time, such as 2026-11-20T18:00:00Z") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"{option} needs an offset, such as Z")
+    return moment
+
+
+def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
+    authority = _authority(args.authority_key)
+    directory = _edit(args.directory, authority)
+    end = _time(args.at, "concernshare directory retire: --at", now())
+    kids = set(args.kid or ()) or {k.kid for k in keys.loads_public_jwk_set(read_bytes(args.keys, "public key file"))}
+    listed = {k.jwk.kid: k for a in directory.agencies for k in a.keys}
+    missing = sorted(kids - listed.keys())
+    if missing:
+        raise DirectoryRefused(f"no key with kid {', '.join(missing)} is in the directory; nothing was changed")
+    early = sorted(kid for kid in kids if end < listed[kid].not_before)
+    if early:
+        raise UsageError(f"concernshare directory retire: --at is before key {', '.join(early)} became valid; "
+                         "give a later time")
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(
+            attrs.evolve(k, not_after=end) if k.jwk.kid in kids and (k.not_after is None or end < k.not_after)
+            else k
+            for k in a.keys
+        ))
+        for a in directory.agencies
+    )
+    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
+             args.valid_days)
+    out.write(f"{args.directory}: serial {directory.serial + 1}\n")
+    for agency in agencies:
+        for key in (k for k in agency.keys if k.jwk.kid in kids):
+            out.write(f"{agency.id} {key.jwk.use} key {key.jwk.kid} valid until {utc_text(key.not_after or end)}\n")
+    return EXIT_OK
+
+
 def _revoke(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     authority = _authority(args.authority_key)
     directory = _edit(args.directory, authority)
     moment = now()
-    try:
-        compromised = dt.datetime.fromisoformat(args.compromised_at) if args.compromised_at else moment
-    except ValueError:
-        raise UsageError("concernshare directory revoke: --compromised-at takes an RFC 3339 time") from None
-    if compromised.tzinfo is None:
-        raise UsageError("concernshare directory revoke: --compromised-at needs an offset, such as Z")
+    compromised = _time(args.compromised_at, "concernshare directory revoke: --compromised-at", moment)
     if directory.key(args.kid) is None:
         raise DirectoryRefused("no key with that kid is in the directory")
     revocation = Revocation(revoked_at=moment, compromised_at=compromised, reason=RevocationReason(args.reason))
