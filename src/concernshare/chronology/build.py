@@ -84,16 +84,34 @@ def _linked(message: Message, mothers: set[str], born: dt.date | None) -> bool:
     return born is None or due is None or due - _BEFORE_BIRTH <= born <= due + _AFTER_BIRTH
 
 
+def _withheld(message: Message) -> tuple[int, tuple[str, ...]]:
+    withheld = sorted(str(pointer) for pointer in message.view.withheld) if message.view else []
+    return (len(withheld), tuple(withheld))
+
+
 def _unique(messages: Iterable[Message]) -> list[Message]:
-    """One copy per message id: the one that withholds least (two views of one message are one message)."""
+    """One copy per message id: the one that withholds least (two views of one message are one message).
+
+    In order of creation, then id, whatever order the messages came in: the chronology depends only on which
+    messages there are.
+    """
     best: dict[str, Message] = {}
     for message in messages:
         key = str(message.id)
         current = best.get(key)
-        withheld = len(message.view.withheld) if message.view else 0
-        if current is None or withheld < (len(current.view.withheld) if current.view else 0):
+        if current is None or _withheld(message) < _withheld(current):
             best[key] = message
-    return list(best.values())
+    return sorted(best.values(), key=lambda m: (m.created, str(m.id)))
+
+
+def _wrong_child(messages: Iterable[Message]) -> set[str]:
+    """The ids of messages withdrawn by their own sender as about the wrong child."""
+    sender = {str(m.id): m.sender.agency for m in messages}
+    return {
+        str(m.body.message_id) for m in messages
+        if isinstance(m.body, WithdrawalBody) and m.body.reason is WithdrawalReason.WRONG_CHILD
+        and sender.get(str(m.body.message_id)) == m.sender.agency
+    }
 
 
 def _sort_key(entry: Entry) -> tuple[dt.date, dt.date, dt.datetime, str, str]:
@@ -133,11 +151,15 @@ def _apply_history(messages: list[Message], entries: dict[str, list[Entry]]) -> 
 
 
 def _merge_records(entries: list[Entry]) -> list[Entry]:
-    """Entries from the same source record are one event: keep the latest, the others as history."""
+    """Entries from the same source record are one event: keep the latest, the others as history.
+
+    Only entries that stand are merged: a withdrawn one stays as it is, marked, so that it neither hides a record
+    another message still holds nor lends its text to the history of one that stands.
+    """
     by_record: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     rest: list[Entry] = []
     for entry in entries:
-        if entry.source_record_reference:
+        if entry.source_record_reference and entry.state is EntryState.CURRENT:
             by_record[(entry.agency, entry.source_record_reference)].append(entry)
         else:
             rest.append(entry)
@@ -145,7 +167,7 @@ def _merge_records(entries: list[Entry]) -> list[Entry]:
         if len(group) == 1:  # one entry from its record: nothing to merge
             rest.append(group[0])
             continue
-        group.sort(key=lambda e: e.recorded)
+        group.sort(key=lambda e: (e.recorded, e.id))
         *older, latest = group
         history = tuple(Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded) for e in older
                         if e.summary != latest.summary)
@@ -165,9 +187,14 @@ def _flag_alike(entries: list[Entry]) -> list[Entry]:
 
 @attrs.frozen
 class _Index:
-    """The messages (one copy of each) by what identifies their child, each list in the messages' order."""
+    """The messages (one copy of each) by what identifies their child, each list in the messages' order.
+
+    ``wrong_child`` holds the messages withdrawn as about the wrong child: they are shown only as the fact of
+    their withdrawal, and nothing in them is evidence of who the child is.
+    """
 
     order: dict[str, int]
+    wrong_child: set[str]
     by_number: dict[str, list[Message]]
     by_name: dict[tuple[str, str], list[Message]]
     by_local: dict[tuple[str, str], list[Message]]
@@ -175,7 +202,7 @@ class _Index:
 
     @classmethod
     def of(cls, unique: Sequence[Message]) -> _Index:
-        index = cls({str(m.id): n for n, m in enumerate(unique)}, {}, {}, {}, {})
+        index = cls({str(m.id): n for n, m in enumerate(unique)}, _wrong_child(unique), {}, {}, {}, {})
         for message in unique:
             subject = message.subject
             if subject.identifiers.nhs_number:
@@ -188,6 +215,10 @@ class _Index:
                 index.unborn.setdefault(subject.mother.nhs_number, []).append(message)
         return index
 
+    def evidence(self, messages: Iterable[Message]) -> list[Message]:
+        """The messages whose subject may tell who the child is: all but those withdrawn as the wrong child."""
+        return [m for m in messages if str(m.id) not in self.wrong_child]
+
     def ordered(self, messages: Iterable[Message]) -> list[Message]:
         return sorted({str(m.id): m for m in messages}.values(), key=lambda m: self.order[str(m.id)])
 
@@ -196,8 +227,9 @@ def _joined(index: _Index, target: str | None, unborn_mother: str | None) -> tup
     """The messages about the child by its NHS number, and those about it before birth that link to it."""
     exact = index.by_number.get(target, []) if target is not None else []
     ids = {str(m.id) for m in exact}
-    born = next((m.subject.birth_date for m in exact if m.subject.birth_date), None)
-    mothers = _parents(exact) | ({unborn_mother} if unborn_mother else set())
+    evidence = index.evidence(exact)
+    born = next((m.subject.birth_date for m in evidence if m.subject.birth_date), None)
+    mothers = _parents(evidence) | ({unborn_mother} if unborn_mother else set())
     linked = index.ordered(m for mother in mothers for m in index.unborn.get(mother, ())
                            if str(m.id) not in ids and _linked(m, mothers, born))
     return exact, linked
@@ -217,8 +249,9 @@ def _assemble(
     """One child's chronology from its joined messages; and the ids of every message it shows (probable ones too)."""
     joined = exact + linked
     joined_ids = {str(m.id) for m in joined}
-    known_names = {key for m in exact if (key := _name_key(m.subject))}
-    known_ids = set().union(*(_local_ids(m.subject) for m in exact)) if exact else set()
+    evidence = index.evidence(exact)
+    known_names = {key for m in evidence if (key := _name_key(m.subject))}
+    known_ids = set().union(*(_local_ids(m.subject) for m in evidence)) if evidence else set()
     candidates = index.ordered(
         m for group in (*(index.by_name.get(k, ()) for k in known_names),
                         *(index.by_local.get(i, ()) for i in known_ids))
@@ -228,8 +261,8 @@ def _assemble(
     conflicts: list[str] = []
     for message in candidates:
         number, key = message.subject.identifiers.nhs_number, _name_key(message.subject)
-        if number is not None:
-            if key is not None and key in known_names:
+        if number is not None:  # another NHS number: a clash of identifiers for a person to look at, never merged
+            if (key is not None and key in known_names) or _local_ids(message.subject) & known_ids:
                 conflicts.append(str(message.id))
         elif key is not None and key in known_names:
             probable.append((message, "same name and birth date, no NHS number"))
@@ -245,9 +278,9 @@ def _assemble(
         (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason) for m, reason in probable for e in entries_of(m)),
         key=_sort_key,
     )
-    subject = exact[0].subject if exact else None
+    subject = evidence[0].subject if evidence else None
     names = sorted({f"{(m.subject.name.given or '')} {(m.subject.name.family or '')}".strip()
-                    for m in exact if m.subject.name})
+                    for m in evidence if m.subject.name})
     chronology = Chronology(
         format_version=CHRONOLOGY_VERSION, generated=generated,
         child=ChronologyChild(nhs_number=target, mother_nhs_number=unborn_mother,

@@ -148,7 +148,7 @@ class Chronology:
     )
     conflicts: tuple[str, ...] = field(
         "Messages whose identifiers conflict with the child's (a different NHS number for the same name and "
-        "birth date): never merged.",
+        "birth date, or for the same local case-system id): never merged.",
         default=(),
     )
     patterns: tuple[Pattern, ...] = field("Patterns found, each with its entries.", default=())
