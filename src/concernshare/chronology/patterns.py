@@ -122,30 +122,34 @@ def _unassessed(entries: Sequence[Entry], messages: Sequence[Message], limits: T
 def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datetime) -> Iterator[Pattern]:
     calendar = deadlines.WorkingCalendar()
     by_id = {e.message_id: e for e in entries if e.id.endswith("#")}
-    decided: dict[object, dt.datetime] = {}
-    answered: dict[object, dt.datetime] = {}
-    replies: dict[object, dt.datetime] = {}
+    decided: dict[str, dt.datetime] = {}
+    answered: dict[str, dt.datetime] = {}
+    replies: dict[str, dt.datetime] = {}
     for m in sorted(messages, key=lambda m: m.created, reverse=True):  # the first answer wins
         if isinstance(m.body, DecisionBody):
-            decided[m.body.concern_id] = m.created
+            decided[str(m.body.concern_id)] = m.created
         if isinstance(m.body, InformationResponseBody):
-            answered[m.body.request_id] = m.created
+            answered[str(m.body.request_id)] = m.created
         if m.thread.in_reply_to:
-            replies[m.thread.in_reply_to] = m.created
+            replies[str(m.thread.in_reply_to)] = m.created
     for message in messages:
         entry = by_id.get(str(message.id))
         if entry is None or entry.state is not EntryState.CURRENT:
             continue
+        # A corrected message is judged from its first version: an answer to any version answers it.
+        versions = (str(message.id), *(v.message_id for v in entry.history))
+        first = min((message.created, *(v.recorded for v in entry.history)))
         due: dt.datetime | None = None
-        answer: dt.datetime | None = None
+        answers: dict[str, dt.datetime] = {}
         what = ""
         if message.type == "concern":
-            due = deadlines.due(deadlines.REFERRAL_DECISION, message.created, calendar=calendar)
-            answer, what = decided.get(message.id), "a decision on the concern"
+            due = deadlines.due(deadlines.REFERRAL_DECISION, first, calendar=calendar)
+            answers, what = decided, "a decision on the concern"
         elif isinstance(message.body, InformationRequestBody):
-            due, answer, what = message.body.respond_by, answered.get(message.id), "an information response"
+            due, answers, what = message.body.respond_by, answered, "an information response"
         elif isinstance(message.body, EscalationBody):
-            due, answer, what = message.body.respond_by, replies.get(message.id), "a response to the escalation"
+            due, answers, what = message.body.respond_by, replies, "a response to the escalation"
+        answer = min((answers[v] for v in versions if v in answers), default=None)
         if due is not None and ((answer is None and at > due) or (answer is not None and answer > due)):
             late = "came late" if answer is not None else f"had not come by {at.date()}"
             yield Pattern(kind=PatternKind.OVERDUE_RESPONSE, entries=(entry.id,),
