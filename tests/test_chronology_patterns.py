@@ -383,6 +383,20 @@ def test_only_current_day_dated_sightings_break_a_gap() -> None:
     assert _runs(_unseen(entries, Thresholds())) == [(entries[0].id, entries[-1].id)]
 
 
+@pytest.mark.parametrize(("days", "flagged"), [(43, True), (42, False)])
+def test_the_open_gap_from_the_last_sighting_to_the_latest_entry_is_flagged(days: int, flagged: bool) -> None:
+    """Entries that go on after the child was last seen, for longer than the threshold, are an open gap."""
+    entries = _ordered([_seen(1, 0), _entry(2, 20), _entry(3, days), _entry(4, PartialDate(2013, 12))])
+    patterns = list(_unseen(entries, Thresholds()))
+    assert _runs(patterns) == ([(entries[0].id, entries[2].id)] if flagged else [])
+    assert all(f"for {days} days" in p.explanation and "to the latest entry" in p.explanation for p in patterns)
+
+
+def test_with_no_sighting_no_gap_is_judged() -> None:
+    """Without any entry saying the child was seen, there is nothing to measure a gap from."""
+    assert list(_unseen([_entry(1, 0), _entry(2, 400)], Thresholds())) == []
+
+
 @pytest.mark.parametrize(("recent", "earlier", "flagged"), [
     ((0, 30, 60), (100,), True), ((0, 30, 60, 89), (), True), ((0, 30, 60), (90, 95), False), ((0, 60), (), False)])
 def test_rising_frequency_of_concerns(recent: tuple[int, ...], earlier: tuple[int, ...], flagged: bool) -> None:

@@ -28,7 +28,7 @@ from concernshare.testing.world import World, make_world
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
 
-__all__ = ["run"]
+__all__ = ["Played", "run"]
 
 HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
 GP, SCHOOL, POLICE = "ods:Y99GP", "school:999101", "police:99"
@@ -75,14 +75,27 @@ def _trackers(world: World) -> dict[str, Tracker]:
     return {agency: Tracker(MemoryStore()) for agency in world.agencies}
 
 
-def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
-    """Play the story in ``folder`` starting at ``now``; report each step through ``say``; return the report path."""
+@attrs.frozen
+class Played:
+    """What the demo wrote, and any view a recipient could not open (none, unless something is broken)."""
+
+    report: Path
+    refused: tuple[str, ...] = ()
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played:
+    """Play the story in ``folder`` starting at ``now``; report each step through ``say``."""
     folder.mkdir(parents=True, exist_ok=True)
     world = make_world(_AGENCIES, now=now, directory_id="demo-luton")
     (folder / "directory.jws").write_bytes(world.signed_directory)
     trackers = _trackers(world)
     rules, story = _rules(), _story()
     opened: list[Message] = []
+    refused: list[str] = []
     say(f"Throwaway keys for {len(world.agencies)} agencies and a directory signed by a throwaway authority: "
         f"{folder / 'directory.jws'}")
     at = now
@@ -101,14 +114,17 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
                     received = receive(view.sealed, agency.decrypters, agency.signer, me=agency.id,
                                        directory=world.directory, store=trackers[recipient].store,
                                        tracker=trackers[recipient], at=at + dt.timedelta(minutes=1), policy=_POLICY)
-                    if received.message is not None:
-                        opened.append(received.message)
-                    withheld = len(received.message.view.withheld) if received.message and received.message.view \
-                        else 0
+                    if received.message is None:
+                        refused.append(f"{message.id} ({view.view} view) to {recipient}")
+                        say(f"   NOT OPENED: {recipient} could not open the {view.view} view of the {message.type}: "
+                            + "; ".join(f"{p.code} {p.message}" for p in received.problems))
+                        continue
+                    opened.append(received.message)
+                    withheld = len(received.message.view.withheld) if received.message.view else 0
                     due = next((d.due for d in sent.plan.deliveries if d.recipient == recipient), None)
                     say(f"   {message.type} from {message.sender.agency} opened by {recipient} in the "
                         f"{view.view} view ({withheld} field{'' if withheld == 1 else 's'} withheld)"
-                        + (f", response due {due.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if due else ""))
+                        + (f", response due {_when(due)}" if due else ""))
             if message.type == "domestic_abuse_notification":
                 school = next(v for v in sent.views if SCHOOL in v.recipients)
                 denied = next(d.withheld_categories for d in sent.plan.deliveries if d.recipient == SCHOOL)
@@ -119,7 +135,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
     say(f"\nThe closed loop: health visiting's tracker, three days on, lists {len(overdue)} overdue responses")
     for delivery in overdue:
         say(f"   {delivery.message_type} to {delivery.recipient}: {delivery.expects} was due "
-            f"{delivery.due.astimezone(dt.UTC) if delivery.due else ''}; escalate to "
+            f"{_when(delivery.due) if delivery.due else 'at once'}; escalate to "
             f"{', '.join(delivery.escalate_to) or 'the sender'}")
     chronology = build_chronology(opened, child=_KAI, generated=later)
     report = folder / "chronology-report.html"
@@ -131,5 +147,8 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Path:
         say(f"   {pattern.kind}: {pattern.explanation}")
     for tracker in trackers.values():
         tracker.store.close()
+    if refused:
+        say(f"\n{len(refused)} view{'s' if len(refused) > 1 else ''} could not be opened: the demo did not play "
+            "as it should")
     say(f"\nReport: {report}")
-    return report
+    return Played(report, tuple(refused))

@@ -157,13 +157,26 @@ def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datet
 
 
 def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
-    seen = [e for e in _current(entries) if e.child_seen is YesNoUnknown.YES and e.event_date.precision == "day"]
+    """Gaps between sightings, and the open gap from the last sighting to the latest entry that did not see the child.
+
+    Only entries that say the child was seen on a known day count as sightings; with none, nothing is judged.
+    """
+    current = [e for e in _current(entries) if e.event_date.precision == "day"]
+    seen = [e for e in current if e.child_seen is YesNoUnknown.YES]
     for before, after in itertools.pairwise(seen):
         gap = after.event_date.earliest - before.event_date.latest
         if gap > limits.unseen_gap:
             yield Pattern(kind=PatternKind.UNSEEN_GAP, entries=(before.id, after.id),
                           explanation=f"no agency recorded seeing the child for {gap.days} days, "
                           f"{_span(before, after)}")
+    if seen:
+        last = seen[-1]
+        latest = max(current, key=lambda e: e.event_date.earliest)
+        gap = latest.event_date.earliest - last.event_date.latest
+        if gap > limits.unseen_gap:
+            yield Pattern(kind=PatternKind.UNSEEN_GAP, entries=(last.id, latest.id),
+                          explanation=f"no agency recorded seeing the child for {gap.days} days, from "
+                          f"{last.event_date} to the latest entry, on {latest.event_date}")
 
 
 def _rising(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:

@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from concernshare.cli._inputs import EXIT_OK, now
+from concernshare.cli._inputs import EXIT_INVALID, EXIT_OK, now
 from concernshare.demo import run
+from concernshare.errors import UsageError
 
 __all__ = ["register"]
 
@@ -22,16 +23,23 @@ def register(commands: Any) -> None:
         "its own view; the MASH's acknowledgement and decision; chronology entries from the GP and the school; a "
         "police domestic-abuse notification to the school; and the chronology report.",
     )
-    demo.add_argument("--out", metavar="DIR", help="the folder to play in (default: a new temporary folder)")
+    demo.add_argument("--out", metavar="DIR", help="a new or empty folder to play in (default: a new temporary "
+                      "folder)")
     demo.set_defaults(run=_demo)
 
 
 def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
-    folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="concernshare-demo-"))
+    if args.out:
+        folder = Path(args.out)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise UsageError(f"concernshare demo: --out {folder} is not an empty folder: name a new or empty "
+                             "folder, so that nothing of yours is overwritten")
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="concernshare-demo-"))
 
     def say(line: str) -> None:
         out.write(line + "\n")
         out.flush()
 
-    run(folder, now=now(), say=say)
-    return EXIT_OK
+    played = run(folder, now=now(), say=say)
+    return EXIT_INVALID if played.refused else EXIT_OK
