@@ -20,6 +20,7 @@ from concernshare.chronology import build_chronology
 from concernshare.chronology.export import to_html, to_json
 from concernshare.exchange import receive, send
 from concernshare.records import Message, RecipientRole, Status
+from concernshare.records.types import utc_minute
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.routing.views import Sensitivity
 from concernshare.sealing import OpenPolicy
@@ -83,10 +84,6 @@ class Played:
     refused: tuple[str, ...] = ()
 
 
-def _when(at: dt.datetime) -> str:
-    return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
-
-
 def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played:
     """Play the story in ``folder`` starting at ``now``; report each step through ``say``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -124,7 +121,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
                     due = next((d.due for d in sent.plan.deliveries if d.recipient == recipient), None)
                     say(f"   {message.type} from {message.sender.agency} opened by {recipient} in the "
                         f"{view.view} view ({withheld} field{'' if withheld == 1 else 's'} withheld)"
-                        + (f", response due {_when(due)}" if due else ""))
+                        + (f", response due {utc_minute(due)}" if due else ""))
             if message.type == "domestic_abuse_notification":
                 school = next(v for v in sent.views if SCHOOL in v.recipients)
                 denied = next(d.withheld_categories for d in sent.plan.deliveries if d.recipient == SCHOOL)
@@ -135,7 +132,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
     say(f"\nThe closed loop: health visiting's tracker, three days on, lists {len(overdue)} overdue responses")
     for delivery in overdue:
         say(f"   {delivery.message_type} to {delivery.recipient}: {delivery.expects} was due "
-            f"{_when(delivery.due) if delivery.due else 'at once'}; escalate to "
+            f"{utc_minute(delivery.due) if delivery.due else 'at once'}; escalate to "
             f"{', '.join(delivery.escalate_to) or 'the sender'}")
     chronology = build_chronology(opened, child=_KAI, generated=later)
     report = folder / "chronology-report.html"

@@ -25,6 +25,7 @@ from concernshare.records import (
     NonEngagementKind,
     YesNoUnknown,
 )
+from concernshare.records.types import utc_minute
 from concernshare.routing import deadlines
 
 __all__ = ["Thresholds", "find_patterns"]
@@ -153,7 +154,7 @@ def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datet
         if due is not None and ((answer is None and at > due) or (answer is not None and answer > due)):
             late = "came late" if answer is not None else f"had not come by {at.date()}"
             yield Pattern(kind=PatternKind.OVERDUE_RESPONSE, entries=(entry.id,),
-                          explanation=f"{what} was due by {due.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC and {late}")
+                          explanation=f"{what} was due by {utc_minute(due)} and {late}")
 
 
 def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:

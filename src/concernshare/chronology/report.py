@@ -16,7 +16,6 @@ of the children. The timeline itself is drawn in
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
@@ -28,6 +27,7 @@ import attrs
 from concernshare.chronology.model import Chronology, ChronologyChild, Entry, EntryState, Match, PatternKind
 from concernshare.chronology.timeline import date_html, date_text, event_html, legend, short, text, timeline, words
 from concernshare.records.codes import Status
+from concernshare.records.types import utc_minute
 
 __all__ = ["PATTERN_TITLES", "date_text", "pattern_numbers", "to_html", "to_html_many"]
 
@@ -235,7 +235,7 @@ def _identity(chronology: Chronology) -> str:
     if child.mother_nhs_number:
         rows.append(("Mother's NHS number (before birth)", _nhs(child.mother_nhs_number)))
     rows.append(("Born", str(child.birth_date) if child.birth_date else "not given"))
-    rows.append(("Built", f"{chronology.generated.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"))
+    rows.append(("Built", utc_minute(chronology.generated)))
     rows.append(("Entries", f"{len(chronology.entries)} from {_count(chronology.agencies, 'agency', 'agencies')}"))
     return '<dl class="who">' + "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in rows) + "</dl>"
 

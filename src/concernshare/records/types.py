@@ -24,6 +24,7 @@ __all__ = [
     "UUID",
     "AgencyId",
     "PartialDate",
+    "utc_minute",
     "utc_text",
 ]
 
@@ -60,6 +61,11 @@ _PARTIAL_RE: Final = re.compile(PARTIAL_DATE)
 def utc_text(moment: dt.datetime) -> str:
     """An aware time in its one wire form: RFC 3339 in UTC, with ``Z``."""
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def utc_minute(moment: dt.datetime) -> str:
+    """An aware time as people read it in a report: ``2026-11-27 09:30 UTC``."""
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
 
 
 class AgencyId(str):
