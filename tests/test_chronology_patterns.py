@@ -362,6 +362,18 @@ def test_a_decided_concern_corrected_later_is_not_overdue() -> None:
     assert [p for p in chronology.patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
 
 
+def test_an_information_request_answered_in_time_then_corrected_is_not_overdue() -> None:
+    """A response to the first version of a request answers the correction too; without it, the correction is
+    overdue at its own respond_by."""
+    request, response = _example("04"), _example("05")
+    correction = attrs.evolve(request, id=uuid.UUID(_id(93)), created=_utc(2013, 9, 18, 12),
+                              thread=attrs.evolve(request.thread, supersedes=request.id))
+    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    assert [p for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
+    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    assert [p.entries for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == [(f"{correction.id}#",)]
+
+
 def _seen(number: int, day: int | PartialDate, **changes: object) -> Entry:
     return _entry(number, day, child_seen=YesNoUnknown.YES, **changes)
 
