@@ -25,7 +25,7 @@ from typing import Final
 
 from concernshare.errors import OutputRefused
 
-__all__ = ["PRIVATE", "PUBLIC", "prepare_database", "write_file"]
+__all__ = ["PRIVATE", "PUBLIC", "existing_file", "prepare_database", "write_file"]
 
 #: Mode of a secret output: sealed messages, reports, private keys, tracker and replay stores.
 PRIVATE: Final = 0o600
@@ -36,8 +36,8 @@ _CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLO
 _JOURNALS: Final = ("-wal", "-shm", "-journal")
 
 
-def _check(path: Path) -> bool:
-    """True if ``path`` exists as a regular file, False if nothing is there; refuse anything else."""
+def existing_file(path: Path) -> bool:
+    """True if ``path`` is a regular file, False if nothing is there; raise OutputRefused for anything else."""
     try:
         found = path.lstat()
     except FileNotFoundError:
@@ -75,7 +75,7 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVATE
     disk); in every case the final name is left as it was.
     """
     target = Path(path)
-    if _check(target) and new:
+    if existing_file(target) and new:
         raise OutputRefused(f"{target} exists: it is never overwritten")
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
     try:
@@ -107,7 +107,7 @@ def _place(temporary: Path, target: Path, *, new: bool) -> None:
         except FileExistsError:
             raise OutputRefused(f"{target} exists: it is never overwritten") from None
         return
-    _check(target)
+    existing_file(target)
     temporary.replace(target)
 
 
@@ -118,13 +118,13 @@ def prepare_database(path: str | os.PathLike[str]) -> None:
     """
     target = Path(path)
     for journal in _JOURNALS:
-        _check(target.with_name(target.name + journal))
-    if _check(target):
+        existing_file(target.with_name(target.name + journal))
+    if existing_file(target):
         return
     try:
         descriptor = os.open(target, _CREATE, PRIVATE)
     except FileExistsError:  # made by another process meanwhile: check what it is
-        _check(target)
+        existing_file(target)
         return
     try:
         os.fchmod(descriptor, PRIVATE)

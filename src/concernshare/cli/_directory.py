@@ -11,6 +11,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
+from concernshare._files import PUBLIC, existing_file, write_file
 from concernshare.cli._inputs import (
     EXIT_OK,
     load_directory,
@@ -126,11 +127,11 @@ def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / f"{name}.private.jwks", folder / f"{name}.public.jwks"
-    try:
-        keys.write_private_jwk_set(private, made)
-    except FileExistsError:
-        raise UsageError(f"concernshare keygen: {private} exists; keys are never overwritten") from None
-    public.write_bytes(keys.dumps_public_jwk_set([k.public for k in made]))
+    for path in (private, public):
+        if existing_file(path):
+            raise UsageError(f"concernshare keygen: {path} exists; keys are never overwritten")
+    write_file(private, keys.dumps_private_jwk_set(made), new=True)
+    write_file(public, keys.dumps_public_jwk_set([k.public for k in made]), mode=PUBLIC, new=True)
     for key in made:
         out.write(f"{key.public.use} {key.public.alg} {key.kid}\n")
     out.write(f"private: {private}\npublic: {public}\n")
@@ -149,14 +150,11 @@ def _authority(path: str) -> _Authority:
     return _Authority(signer, next(k.public for k in private if k.kid == signer.kid))
 
 
-def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int) -> None:
-    """Sign a new edition and replace the file atomically."""
+def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int, *, new: bool = False) -> None:
+    """Sign a new edition and replace the file atomically (``new``: write a file that does not exist)."""
     moment = now()
     edition = attrs.evolve(directory, issued=moment, expires=moment + dt.timedelta(days=valid_days))
-    data = sign_directory(edition, authority.signer)
-    temporary = Path(f"{path}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    write_file(path, sign_directory(edition, authority.signer), mode=PUBLIC, new=new)
 
 
 def _edit(path: str, authority: _Authority) -> Directory:
@@ -169,12 +167,12 @@ def _edit(path: str, authority: _Authority) -> Directory:
 
 
 def _new(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
-    if Path(args.output).exists():
+    if existing_file(Path(args.output)):
         raise UsageError(f"concernshare directory new: {args.output} exists")
     moment = now()
     directory = Directory(format_version=DIRECTORY_VERSION, directory_id=args.id, serial=1, issued=moment,
                           expires=moment, agencies=())
-    _publish(directory, _authority(args.authority_key), args.output, args.valid_days)
+    _publish(directory, _authority(args.authority_key), args.output, args.valid_days, new=True)
     out.write(f"{args.output}: serial 1, no agencies\n")
     return EXIT_OK
 

@@ -22,6 +22,7 @@ from concernshare.cli._inputs import (
     load_directory,
     now,
     open_policy,
+    open_store,
     read_bytes,
     read_private,
 )
@@ -31,7 +32,6 @@ from concernshare.exchange import receive, record_sent, seal_views
 from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
-from concernshare.stores import SQLiteStore
 from concernshare.stores.tracking import NonShareReason
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
@@ -129,7 +129,7 @@ def _rules(path: str) -> RuleSet:
 
 
 def _tracker(path: str) -> Tracker:
-    return Tracker(SQLiteStore(path))
+    return Tracker(open_store(path))
 
 
 def _plain(value: Any) -> Any:
@@ -205,7 +205,7 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
     if received.message is None:
         reply = Path(args.reply or f"{args.sealed}.rejected.json")
         try:
-            reply.write_bytes(received.rejection or b"")
+            write_file(reply, received.rejection or b"")
         except OSError as error:
             raise UsageError(f"concernshare receive: cannot write the rejection to {reply}: {error.strerror}") from None
         err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from concernshare._files import prepare_database, write_file
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import NotForUs, SealError, UsageError
@@ -28,6 +29,7 @@ __all__ = [
     "load_directory",
     "now",
     "open_policy",
+    "open_store",
     "read_bytes",
     "read_private",
     "read_public",
@@ -86,7 +88,13 @@ def state_store(name: str) -> SQLiteStore:
     """A store in the state folder (``$CONCERNSHARE_STATE_DIR``, else ``~/.local/state/concernshare``)."""
     folder = Path(os.environ.get("CONCERNSHARE_STATE_DIR") or Path.home() / ".local" / "state" / "concernshare")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return SQLiteStore(folder / f"{name}.db")
+    return open_store(folder / f"{name}.db")
+
+
+def open_store(path: str | os.PathLike[str]) -> SQLiteStore:
+    """Open a SQLite store the command line names: created 0600, never through a symbolic link."""
+    prepare_database(path)
+    return SQLiteStore(path)
 
 
 def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,12 +117,12 @@ def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -
 
 
 def write_output(data: bytes, path: str | None, out: Any) -> None:
-    """Write a document to ``path``, or to stdout when no path is given."""
+    """Write a document to ``path`` (0600, atomically), or to stdout when no path is given."""
     if path is None:
         out.write(data.decode("utf-8") + "\n")
         return
     try:
-        Path(path).write_bytes(data)
+        write_file(path, data)
     except OSError as error:
         raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
 
