@@ -117,9 +117,10 @@ def prepare_database(path: str | os.PathLike[str]) -> None:
     Raises :class:`~concernshare.errors.OutputRefused` and :class:`OSError` as :func:`write_file` does.
     """
     target = Path(path)
-    for journal in _JOURNALS:
-        existing_file(target.with_name(target.name + journal))
-    if existing_file(target):
+    there = existing_file(target)
+    for journal in _JOURNALS:  # named as SQLite names them: the store's path and a suffix
+        existing_file(Path(f"{path}{journal}"))
+    if there:
         return
     try:
         descriptor = os.open(target, _CREATE, PRIVATE)

@@ -233,10 +233,8 @@ def _write(data: bytes, kind: str, path: str | None, out: IO[str]) -> None:
     if path is None:
         out.write(data.decode("utf-8"))
         return
-    try:  # a byte-order mark, so that Excel reads a CSV file as UTF-8
-        write_file(path, b"\xef\xbb\xbf" + data if kind == "csv" else data)
-    except OSError as error:
-        raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
+    # A byte-order mark, so that Excel reads a CSV file as UTF-8; an OSError is reported by main() in one line.
+    write_file(path, b"\xef\xbb\xbf" + data if kind == "csv" else data)
 
 
 def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes]) -> int:

@@ -14,8 +14,10 @@ from concernshare import codec
 from concernshare._files import PUBLIC, existing_file, write_file
 from concernshare.cli._inputs import (
     EXIT_OK,
+    days,
     load_directory,
     now,
+    parse_time,
     read_bytes,
     read_private,
     slug,
@@ -68,7 +70,7 @@ def register(commands: Any) -> None:
     new.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
     new.add_argument("-o", "--output", required=True, metavar="DIRECTORY", help="the file to write")
     new.add_argument("--id", default="concernshare", help="the directory's stable name")
-    new.add_argument("--valid-days", type=int, default=90, help="days until the edition expires (default 90)")
+    new.add_argument("--valid-days", type=days, default=90, help="days until the edition expires (default 90)")
     new.set_defaults(run=_new)
 
     add = actions.add_parser("add", help="add an agency, or new keys of an agency (rotation)")
@@ -80,7 +82,7 @@ def register(commands: Any) -> None:
     add.add_argument("--kind", choices=list(AgencyKind), help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
     add.add_argument("--authority-key", required=True, metavar="FILE")
-    add.add_argument("--valid-days", type=int, default=90)
+    add.add_argument("--valid-days", type=days, default=90)
     add.set_defaults(run=_add)
 
     retire = actions.add_parser(
@@ -96,7 +98,7 @@ def register(commands: Any) -> None:
     which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
     retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
     retire.add_argument("--authority-key", required=True, metavar="FILE")
-    retire.add_argument("--valid-days", type=int, default=90)
+    retire.add_argument("--valid-days", type=days, default=90)
     retire.set_defaults(run=_retire)
 
     revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
@@ -105,7 +107,7 @@ def register(commands: Any) -> None:
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
     revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
-    revoke.add_argument("--valid-days", type=int, default=90)
+    revoke.add_argument("--valid-days", type=days, default=90)
     revoke.set_defaults(run=_revoke)
 
     show = actions.add_parser("show", help="verify the directory and print it as JSON")
@@ -125,6 +127,8 @@ def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     if not args.authority:
         made.append(keys.generate_encryption_key(args.enc_curve))
     folder = Path(args.out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"concernshare keygen: --out {folder} is a file: name a folder for the key files")
     folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / f"{name}.private.jwks", folder / f"{name}.public.jwks"
     for path in (private, public):
@@ -213,15 +217,7 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
 
 def _time(text: str | None, option: str, default: dt.datetime) -> dt.datetime:
     """An RFC 3339 time given as ``option``, with its offset; ``default`` when not given."""
-    if text is None:
-        return default
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} takes an RFC 3339 time, such as 2026-11-20T18:00:00Z") from None
-    if moment.tzinfo is None:
-        raise UsageError(f"{option} needs an offset, such as Z")
-    return moment
+    return default if text is None else parse_time(text, option)
 
 
 def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:

@@ -23,6 +23,7 @@ from concernshare.cli._inputs import (
     now,
     open_policy,
     open_store,
+    parse_time,
     read_bytes,
     read_private,
 )
@@ -109,15 +110,7 @@ def register(commands: Any) -> None:
 
 
 def _at(text: str | None) -> dt.datetime:
-    if text is None:
-        return now()
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError("concernshare: --at takes an RFC 3339 time, such as 2026-11-25T09:30:00Z") from None
-    if moment.tzinfo is None:
-        raise UsageError("concernshare: --at needs an offset, such as Z")
-    return moment
+    return now() if text is None else parse_time(text, "concernshare: --at")
 
 
 def _rules(path: str) -> RuleSet:
