@@ -16,6 +16,7 @@ from typing import Final
 
 import attrs
 
+from concernshare._files import PUBLIC, write_file
 from concernshare.chronology import build_chronology
 from concernshare.chronology.export import to_html, to_json
 from concernshare.exchange import receive, send
@@ -88,7 +89,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
     """Play the story in ``folder`` starting at ``now``; report each step through ``say``."""
     folder.mkdir(parents=True, exist_ok=True)
     world = make_world(_AGENCIES, now=now, directory_id="demo-luton")
-    (folder / "directory.jws").write_bytes(world.signed_directory)
+    write_file(folder / "directory.jws", world.signed_directory, mode=PUBLIC)
     trackers = _trackers(world)
     rules, story = _rules(), _story()
     opened: list[Message] = []
@@ -105,7 +106,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
             sent = send(message, sender.signer, rules=rules, directory=world.directory,
                         tracker=trackers[sender.id], at=at)
             for view in sent.views:
-                (folder / f"{message.id}.{view.view}.sealed.json").write_bytes(view.sealed)
+                write_file(folder / f"{message.id}.{view.view}.sealed.json", view.sealed)
                 for recipient in view.recipients:
                     agency = world[recipient]
                     received = receive(view.sealed, agency.decrypters, agency.signer, me=agency.id,
@@ -136,8 +137,8 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
             f"{', '.join(delivery.escalate_to) or 'the sender'}")
     chronology = build_chronology(opened, child=_KAI, generated=later)
     report = folder / "chronology-report.html"
-    report.write_text(to_html(chronology), encoding="utf-8")
-    (folder / "chronology.json").write_bytes(to_json(chronology))
+    write_file(report, to_html(chronology).encode("utf-8"))
+    write_file(folder / "chronology.json", to_json(chronology))
     say(f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
         f"agencies, {len(chronology.patterns)} patterns flagged:")
     for pattern in chronology.patterns:

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidDocument",
     "InvalidRecord",
     "NotForUs",
+    "OutputRefused",
     "Problem",
     "RefusedStatus",
     "Replayed",
@@ -149,6 +150,10 @@ class DirectoryRefused(SealError):
 
 class StoreError(ConcernshareError):
     """The store could not be opened or could not read or write (its database failed)."""
+
+
+class OutputRefused(ConcernshareError):
+    """A file was not written: its name is a symbolic link or not a regular file, or it must be new and exists."""
 
 
 class UsageError(ConcernshareError):

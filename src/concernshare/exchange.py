@@ -2,7 +2,10 @@
 
 :func:`send` routes a message, builds each recipient's view (an agency gets
 exactly one), sets each view's ``recipients``, seals each view to its
-recipients and records every delivery with its due time. :func:`receive`
+recipients and records every delivery with its due time. Whoever must store
+the sealed views before the deliveries are recorded (so that a crash never
+leaves a delivery recorded that was never written) calls :func:`seal_views`,
+stores them, then :func:`record_sent`. :func:`receive`
 opens a sealed message, checks the rules that need history against the
 tracker, and records what arrived; acknowledgements, decisions, responses and
 withdrawals update the record. Content refused from a verified sender is
@@ -22,7 +25,7 @@ import attrs
 from concernshare import FORMAT_VERSION
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
-from concernshare.errors import ContentRefused, Problem, Severity
+from concernshare.errors import ContentRefused, Problem, Severity, UsageError
 from concernshare.records import (
     AcknowledgementBody,
     AcknowledgementOutcome,
@@ -53,7 +56,7 @@ from concernshare.sealing import OpenPolicy, open_sealed, seal
 from concernshare.stores.interface import ReplayStore
 from concernshare.tracker import Tracker
 
-__all__ = ["Received", "Sent", "receive", "send"]
+__all__ = ["Received", "Sent", "receive", "record_sent", "seal_views", "send"]
 
 #: Who signs a rejection: the receiving system itself, not a person.
 _RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
@@ -106,6 +109,27 @@ def send(
 ) -> Sent:
     """Route, redact, seal and record a message; ``passes_on`` names a message this one passes on.
 
+    The same as :func:`seal_views` then :func:`record_sent`. Raises
+    :class:`~concernshare.routing.route.RoutingError` if it cannot be routed,
+    and what :func:`~concernshare.sealing.seal` raises.
+    """
+    sent = seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools)
+    record_sent(tracker, message, sent, passes_on=passes_on)
+    return sent
+
+
+def seal_views(
+    message: Message,
+    signer: Signer,
+    *,
+    rules: RuleSet,
+    directory: Directory,
+    at: dt.datetime,
+    calendar: deadlines.WorkingCalendar | None = None,
+    schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
+) -> Sent:
+    """Route, redact and seal a message, recording nothing: store the views, then call :func:`record_sent`.
+
     Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
@@ -122,15 +146,28 @@ def send(
             copy = redact(message, view=view, denied=denied, recipients=recipients)
         views.append(SealedView(view=view, recipients=tuple(recipients),
                                 sealed=seal(copy, signer, directory=directory, now=at)))
-    for delivery in plan.deliveries:
+    return Sent(plan=plan, views=tuple(views))
+
+
+def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uuid.UUID | None = None) -> None:
+    """Record every delivery of ``sent`` (what :func:`seal_views` made of ``message``) with its due time.
+
+    Each delivery is recorded once: a delivery already recorded stays as it
+    was, so a send retried after a crash records what was missing. Raises
+    :class:`~concernshare.errors.UsageError` if ``sent`` is not of
+    ``message``, and :class:`~concernshare.errors.StoreError` if the
+    tracker fails.
+    """
+    if sent.plan.message_id != str(message.id):
+        raise UsageError("record_sent: the sealed views are of another message")
+    for delivery in sent.plan.deliveries:
         tracker.record_delivery(
             message_id=message.id, message_type=message.type, sender=message.sender.agency,
-            recipient=delivery.recipient, sent_at=at, view=delivery.view, due=delivery.due,
+            recipient=delivery.recipient, sent_at=sent.plan.at, view=delivery.view, due=delivery.due,
             expects=delivery.expects, escalate_to=delivery.escalate_to, rules=delivery.rules,
             concern_id=_concern_id(message), passed_on_by=message.sender.agency if passes_on else None,
             passed_on_from=passes_on,
         )
-    return Sent(plan=plan, views=tuple(views))
 
 
 def _rejection(me: AgencyId, sender: AgencyId, message_id: str | None, problems: Sequence[Problem], *,

@@ -23,6 +23,7 @@ from typing import IO, Any, Final
 
 import attrs
 
+from concernshare._files import write_file
 from concernshare.chronology import Chronology, Unreadable, build_chronology
 from concernshare.chronology.build import build_chronologies
 from concernshare.chronology.export import to_csv_many, to_html_many, to_json, to_json_many
@@ -31,6 +32,7 @@ from concernshare.cli._inputs import (
     EXIT_OK,
     load_directory,
     now,
+    open_store,
     read_private,
     slug,
     state_store,
@@ -122,7 +124,7 @@ def _opener(args: argparse.Namespace) -> _Opener | None:
     me = next((found[0].id for key in private if (found := directory.key(key.kid)) is not None), None)
     if me is None:
         raise UsageError("concernshare: none of the keys in --key belongs to an agency in the directory")
-    store = SQLiteStore(args.receipts) if args.receipts else state_store(f"replay-{slug(me)}")
+    store = open_store(args.receipts) if args.receipts else state_store(f"replay-{slug(me)}")
     try:
         directory = load_directory(args, store)
     except BaseException:
@@ -231,10 +233,8 @@ def _write(data: bytes, kind: str, path: str | None, out: IO[str]) -> None:
     if path is None:
         out.write(data.decode("utf-8"))
         return
-    try:  # a byte-order mark, so that Excel reads a CSV file as UTF-8
-        Path(path).write_bytes(b"\xef\xbb\xbf" + data if kind == "csv" else data)
-    except OSError as error:
-        raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
+    # A byte-order mark, so that Excel reads a CSV file as UTF-8; an OSError is reported by main() in one line.
+    write_file(path, b"\xef\xbb\xbf" + data if kind == "csv" else data)
 
 
 def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes]) -> int:

@@ -11,10 +11,13 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
+from concernshare._files import PUBLIC, existing_file, write_file
 from concernshare.cli._inputs import (
     EXIT_OK,
+    days,
     load_directory,
     now,
+    parse_time,
     read_bytes,
     read_private,
     slug,
@@ -67,7 +70,7 @@ def register(commands: Any) -> None:
     new.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
     new.add_argument("-o", "--output", required=True, metavar="DIRECTORY", help="the file to write")
     new.add_argument("--id", default="concernshare", help="the directory's stable name")
-    new.add_argument("--valid-days", type=int, default=90, help="days until the edition expires (default 90)")
+    new.add_argument("--valid-days", type=days, default=90, help="days until the edition expires (default 90)")
     new.set_defaults(run=_new)
 
     add = actions.add_parser("add", help="add an agency, or new keys of an agency (rotation)")
@@ -79,7 +82,7 @@ def register(commands: Any) -> None:
     add.add_argument("--kind", choices=list(AgencyKind), help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
     add.add_argument("--authority-key", required=True, metavar="FILE")
-    add.add_argument("--valid-days", type=int, default=90)
+    add.add_argument("--valid-days", type=days, default=90)
     add.set_defaults(run=_add)
 
     retire = actions.add_parser(
@@ -95,7 +98,7 @@ def register(commands: Any) -> None:
     which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
     retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
     retire.add_argument("--authority-key", required=True, metavar="FILE")
-    retire.add_argument("--valid-days", type=int, default=90)
+    retire.add_argument("--valid-days", type=days, default=90)
     retire.set_defaults(run=_retire)
 
     revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
@@ -104,7 +107,7 @@ def register(commands: Any) -> None:
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
     revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
-    revoke.add_argument("--valid-days", type=int, default=90)
+    revoke.add_argument("--valid-days", type=days, default=90)
     revoke.set_defaults(run=_revoke)
 
     show = actions.add_parser("show", help="verify the directory and print it as JSON")
@@ -124,13 +127,15 @@ def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     if not args.authority:
         made.append(keys.generate_encryption_key(args.enc_curve))
     folder = Path(args.out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"concernshare keygen: --out {folder} is a file: name a folder for the key files")
     folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / f"{name}.private.jwks", folder / f"{name}.public.jwks"
-    try:
-        keys.write_private_jwk_set(private, made)
-    except FileExistsError:
-        raise UsageError(f"concernshare keygen: {private} exists; keys are never overwritten") from None
-    public.write_bytes(keys.dumps_public_jwk_set([k.public for k in made]))
+    for path in (private, public):
+        if existing_file(path):
+            raise UsageError(f"concernshare keygen: {path} exists; keys are never overwritten")
+    write_file(private, keys.dumps_private_jwk_set(made), new=True)
+    write_file(public, keys.dumps_public_jwk_set([k.public for k in made]), mode=PUBLIC, new=True)
     for key in made:
         out.write(f"{key.public.use} {key.public.alg} {key.kid}\n")
     out.write(f"private: {private}\npublic: {public}\n")
@@ -149,14 +154,11 @@ def _authority(path: str) -> _Authority:
     return _Authority(signer, next(k.public for k in private if k.kid == signer.kid))
 
 
-def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int) -> None:
-    """Sign a new edition and replace the file atomically."""
+def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int, *, new: bool = False) -> None:
+    """Sign a new edition and replace the file atomically (``new``: write a file that does not exist)."""
     moment = now()
     edition = attrs.evolve(directory, issued=moment, expires=moment + dt.timedelta(days=valid_days))
-    data = sign_directory(edition, authority.signer)
-    temporary = Path(f"{path}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    write_file(path, sign_directory(edition, authority.signer), mode=PUBLIC, new=new)
 
 
 def _edit(path: str, authority: _Authority) -> Directory:
@@ -169,12 +171,12 @@ def _edit(path: str, authority: _Authority) -> Directory:
 
 
 def _new(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
-    if Path(args.output).exists():
+    if existing_file(Path(args.output)):
         raise UsageError(f"concernshare directory new: {args.output} exists")
     moment = now()
     directory = Directory(format_version=DIRECTORY_VERSION, directory_id=args.id, serial=1, issued=moment,
                           expires=moment, agencies=())
-    _publish(directory, _authority(args.authority_key), args.output, args.valid_days)
+    _publish(directory, _authority(args.authority_key), args.output, args.valid_days, new=True)
     out.write(f"{args.output}: serial 1, no agencies\n")
     return EXIT_OK
 
@@ -215,15 +217,7 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
 
 def _time(text: str | None, option: str, default: dt.datetime) -> dt.datetime:
     """An RFC 3339 time given as ``option``, with its offset; ``default`` when not given."""
-    if text is None:
-        return default
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} takes an RFC 3339 time, such as 2026-11-20T18:00:00Z") from None
-    if moment.tzinfo is None:
-        raise UsageError(f"{option} needs an offset, such as Z")
-    return moment
+    return default if text is None else parse_time(text, option)
 
 
 def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:

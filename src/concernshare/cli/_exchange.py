@@ -12,6 +12,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
+from concernshare._files import write_file
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -21,16 +22,17 @@ from concernshare.cli._inputs import (
     load_directory,
     now,
     open_policy,
+    open_store,
+    parse_time,
     read_bytes,
     read_private,
 )
 from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
-from concernshare.exchange import receive, send
+from concernshare.exchange import receive, record_sent, seal_views
 from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
-from concernshare.stores import SQLiteStore
 from concernshare.stores.tracking import NonShareReason
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
@@ -108,15 +110,7 @@ def register(commands: Any) -> None:
 
 
 def _at(text: str | None) -> dt.datetime:
-    if text is None:
-        return now()
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError("concernshare: --at takes an RFC 3339 time, such as 2026-11-25T09:30:00Z") from None
-    if moment.tzinfo is None:
-        raise UsageError("concernshare: --at needs an offset, such as Z")
-    return moment
+    return now() if text is None else parse_time(text, "concernshare: --at")
 
 
 def _rules(path: str) -> RuleSet:
@@ -128,7 +122,7 @@ def _rules(path: str) -> RuleSet:
 
 
 def _tracker(path: str) -> Tracker:
-    return Tracker(SQLiteStore(path))
+    return Tracker(open_store(path))
 
 
 def _plain(value: Any) -> Any:
@@ -152,7 +146,6 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
     message = validate(read_bytes(args.message, "message"))
     rules = _rules(args.rules)
     signer = keys.signer_from(read_private(args.key))
-    tracker = _tracker(args.tracker)
     passes_on = None
     if args.passes_on:
         try:
@@ -160,14 +153,16 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
         except ValueError:
             raise UsageError("concernshare send: --passes-on takes a message id (a UUID)") from None
     folder = _out_folder(args.out)
+    tracker = _tracker(args.tracker)
     try:
-        sent = send(message, signer, rules=rules, directory=load_directory(args), tracker=tracker, at=now(),
-                    passes_on=passes_on)
+        sent = seal_views(message, signer, rules=rules, directory=load_directory(args), at=now())
+        paths = [folder / f"{message.id}.{number}.{view.view}.sealed.json" for number, view in enumerate(sent.views, 1)]
+        for path, view in zip(paths, sent.views, strict=True):
+            write_file(path, view.sealed)
+        record_sent(tracker, message, sent, passes_on=passes_on)  # only once every file is in place
     finally:
         tracker.store.close()
-    for number, view in enumerate(sent.views, 1):
-        path = folder / f"{message.id}.{number}.{view.view}.sealed.json"
-        path.write_bytes(view.sealed)
+    for path, view in zip(paths, sent.views, strict=True):
         err.write(f"{path}: view {view.view} for {', '.join(view.recipients)}\n")
     _json(sent.plan.to_json(), out)
     return EXIT_OK
@@ -179,7 +174,7 @@ def _out_folder(text: str) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".concernshare-write-check"
-        probe.write_bytes(b"")
+        write_file(probe, b"")
         probe.unlink()
     except OSError as error:
         raise UsageError(f"concernshare send: cannot write into {text}: {error.strerror}") from None
@@ -203,7 +198,7 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
     if received.message is None:
         reply = Path(args.reply or f"{args.sealed}.rejected.json")
         try:
-            reply.write_bytes(received.rejection or b"")
+            write_file(reply, received.rejection or b"")
         except OSError as error:
             raise UsageError(f"concernshare receive: cannot write the rejection to {reply}: {error.strerror}") from None
         err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "

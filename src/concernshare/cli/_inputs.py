@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from concernshare._files import prepare_database, write_file
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import NotForUs, SealError, UsageError
@@ -25,9 +26,12 @@ __all__ = [
     "add_directory_arguments",
     "add_status_argument",
     "agency_of",
+    "days",
     "load_directory",
     "now",
     "open_policy",
+    "open_store",
+    "parse_time",
     "read_bytes",
     "read_private",
     "read_public",
@@ -40,6 +44,12 @@ EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
+#: Times given on the command line lie in this range, far from the ends of what date arithmetic can hold.
+_EARLIEST: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST: Final = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+#: The longest validity an option in days may give (ten years).
+MAX_DAYS: Final = 3653
+
 
 class Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of exiting, so that main() decides the exit code."""
@@ -51,6 +61,34 @@ class Parser(argparse.ArgumentParser):
 def now() -> dt.datetime:
     """The wall clock, in UTC: the command line is the one place that reads it."""
     return dt.datetime.now(dt.UTC)
+
+
+def parse_time(text: str, option: str) -> dt.datetime:
+    """The RFC 3339 time given as ``option`` (which starts the error line), with its offset, from 1970 to 8999."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} takes an RFC 3339 time, such as 2026-11-25T09:30:00Z") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"{option} needs an offset, such as Z")
+    try:
+        inside = _EARLIEST <= moment.astimezone(dt.UTC) < _LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise UsageError(f"{option} takes a time from 1970 to 8999")
+    return moment
+
+
+def days(text: str) -> int:
+    """An argparse type: a whole number of days from 1 to :data:`MAX_DAYS`."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"takes a whole number of days from 1 to {MAX_DAYS}")
+    return number
 
 
 def slug(agency: str) -> str:
@@ -85,8 +123,18 @@ def read_public(path: str) -> tuple[keys.PublicJwk, ...]:
 def state_store(name: str) -> SQLiteStore:
     """A store in the state folder (``$CONCERNSHARE_STATE_DIR``, else ``~/.local/state/concernshare``)."""
     folder = Path(os.environ.get("CONCERNSHARE_STATE_DIR") or Path.home() / ".local" / "state" / "concernshare")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return SQLiteStore(folder / f"{name}.db")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"concernshare: the state folder {folder} is not a folder: set CONCERNSHARE_STATE_DIR to "
+                         "a folder") from None
+    return open_store(folder / f"{name}.db")
+
+
+def open_store(path: str | os.PathLike[str]) -> SQLiteStore:
+    """Open a SQLite store the command line names: created 0600, never through a symbolic link."""
+    prepare_database(path)
+    return SQLiteStore(path)
 
 
 def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,14 +157,14 @@ def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -
 
 
 def write_output(data: bytes, path: str | None, out: Any) -> None:
-    """Write a document to ``path``, or to stdout when no path is given."""
+    """Write a document to ``path`` (0600, atomically), or to stdout when no path is given.
+
+    Raises :class:`OSError` if the file cannot be written: main() reports it in one line.
+    """
     if path is None:
         out.write(data.decode("utf-8") + "\n")
         return
-    try:
-        Path(path).write_bytes(data)
-    except OSError as error:
-        raise UsageError(f"concernshare: cannot write {path}: {error.strerror}") from None
+    write_file(path, data)
 
 
 def add_status_argument(parser: argparse.ArgumentParser) -> None:

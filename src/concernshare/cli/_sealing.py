@@ -14,6 +14,7 @@ from concernshare.cli._inputs import (
     load_directory,
     now,
     open_policy,
+    open_store,
     read_bytes,
     read_private,
     slug,
@@ -22,7 +23,6 @@ from concernshare.cli._inputs import (
 )
 from concernshare.crypto import keys
 from concernshare.sealing import Opened, open_sealed, seal, sign_message, verify_message
-from concernshare.stores import SQLiteStore
 from concernshare.validation import validate
 
 __all__ = ["register"]
@@ -98,7 +98,7 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     sealed = read_bytes(args.sealed, "sealed message")
     directory = load_directory(args)
     me = agency_of(directory, private)
-    store = SQLiteStore(args.replay_store) if args.replay_store else state_store(f"replay-{slug(me)}")
+    store = open_store(args.replay_store) if args.replay_store else state_store(f"replay-{slug(me)}")
     try:
         directory = load_directory(args, store)
         opened = open_sealed(sealed, keys.decrypters_from(private), me=me, directory=directory, store=store,
