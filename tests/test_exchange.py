@@ -392,3 +392,22 @@ def test_cryptographic_failures_unknown_senders_and_replays_get_no_reply(
     with pytest.raises(Replayed):
         _receive(mash, sealed, directory, at=NOW + 2 * MINUTE)
     assert mash.store.writes == written
+
+
+@pytest.mark.parametrize("member", ["type", "status"])
+@pytest.mark.parametrize("value", [{"a": 1}, ["concern"]], ids=["object", "array"])
+def test_a_type_or_status_that_is_an_object_or_array_is_refused_cleanly(
+    member: str, value: Any, nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """A verified sender's message whose type or status is not a string is refused with a typed error or
+    answered with a rejection, never a TypeError."""
+    hv, mash = nodes[HV], nodes[MASH]
+    document = _document("01", id="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", sent="2026-11-25T10:00:00Z")
+    document[member] = value
+    try:
+        received = _receive(mash, _forged(document, hv.signer, MASH, directory), directory)
+    except SealError:
+        return
+    assert received.message is None
+    assert received.rejection is not None
+    assert f"/{member}" in [p.pointer for p in received.problems]
