@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -14,10 +15,18 @@ import pytest
 from concernshare import codec
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode, b64encode
-from concernshare.directory import Directory, open_directory
-from concernshare.errors import CryptoError, Replayed, SealError, UntrustedSender
+from concernshare.directory import Directory, Revocation, open_directory
+from concernshare.errors import (
+    CryptoError,
+    MalformedMessage,
+    NotForUs,
+    Replayed,
+    Revoked,
+    SealError,
+    UntrustedSender,
+)
 from concernshare.exchange import Received, Sent, receive, send
-from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message
+from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message, RevocationReason
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.sealing import open_sealed
 from concernshare.stores import MemoryStore
@@ -411,3 +420,95 @@ def test_a_type_or_status_that_is_an_object_or_array_is_refused_cleanly(
     assert received.message is None
     assert received.rejection is not None
     assert f"/{member}" in [p.pointer for p in received.problems]
+
+
+# -- trust checks before content -------------------------------------------------------------------------------
+
+
+def _invalid_content() -> dict[str, Any]:
+    document = _document("01", id="2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182", sent="2026-11-25T10:00:00Z")
+    _invalid_nhs_number(document)
+    return document
+
+
+def test_invalid_content_replayed_fifty_times_is_answered_once(nodes: dict[str, Node], directory: Directory) -> None:
+    """The same captured bytes with refused content get one rejection; every replay of them gets nothing."""
+    mash = nodes[MASH]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, MASH, directory)
+    rejections = []
+    for attempt in range(50):
+        with contextlib.suppress(Replayed):
+            rejections.append(_receive(mash, sealed, directory, at=NOW + MINUTE + attempt * MINUTE).rejection)
+    assert len(rejections) == 1
+    assert rejections[0] is not None
+    assert mash.store.receipt(HV, "2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182") is not None
+
+
+def _revoked(directory: Directory, agency: str) -> Directory:
+    revocation = Revocation(revoked_at=NOW - dt.timedelta(hours=1), compromised_at=NOW - dt.timedelta(days=1),
+                            reason=RevocationReason.KEY_COMPROMISE)
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k
+                                   for k in a.keys)) if a.id == agency else a
+        for a in directory.agencies
+    )
+    return attrs.evolve(directory, agencies=agencies)
+
+
+def test_a_revoked_keys_invalid_content_gets_no_answer(nodes: dict[str, Node], directory: Directory) -> None:
+    """Content refused under a revoked key is refused as revoked: no rejection, nothing recorded."""
+    mash = nodes[MASH]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, MASH, directory)
+    with pytest.raises(Revoked):
+        _receive(mash, sealed, _revoked(directory, HV))
+    assert mash.store.writes == []
+
+
+def test_a_forwarded_invalid_message_gets_no_answer(nodes: dict[str, Node], directory: Directory) -> None:
+    """Invalid content addressed to the MASH only, forwarded to social care, is not for social care: no answer."""
+    csc = nodes[CSC]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, CSC, directory)
+    with pytest.raises(NotForUs):
+        _receive(csc, sealed, directory)
+    assert csc.store.writes == []
+
+
+@pytest.mark.parametrize(
+    ("spoil", "pointer"),
+    [
+        (lambda d: d.pop("id"), "/id"),
+        (lambda d: d.update(id="00000000-0000-0000-0000-000000000000"), "/id"),
+        (lambda d: d.update(sent="yesterday"), "/sent"),
+        (lambda d: d.pop("sent"), "/sent"),
+        (lambda d: d.update(sender="ods:Y99HV/health-visiting"), "/sender/agency"),
+        (lambda d: d.update(recipients="la:E06000032/mash"), "/recipients"),
+        (lambda d: d.update(recipients=[1]), "/recipients"),
+        (lambda d: d.update(status=None), "/status"),
+    ],
+    ids=["no id", "nil id", "sent not a time", "no sent", "sender not an object", "recipients not a list",
+         "recipient not a string", "status null"],
+)
+def test_what_the_trust_checks_need_must_be_readable(
+    spoil: Any, pointer: str, nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """A verified sender's message without a readable id, sent, sender, recipients or status is refused
+    unanswered, with a pointer to what is missing."""
+    mash = nodes[MASH]
+    document = _invalid_content()
+    spoil(document)
+    with pytest.raises(MalformedMessage) as refused:
+        _receive(mash, _forged(document, nodes[HV].signer, MASH, directory), directory)
+    assert [p.pointer for p in refused.value.problems] == [pointer]
+    assert mash.store.writes == []
+
+
+def test_a_signed_payload_that_is_not_an_object_is_malformed(nodes: dict[str, Node], directory: Directory) -> None:
+    """Signed bytes that are a JSON array, or not JSON at all, are refused unanswered."""
+    mash = nodes[MASH]
+    for payload in (b"[1, 2]", b"{\"id\": "):
+        signed = _jose.sign(payload, nodes[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+        sealed = _jose.encrypt(signed, directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
+                               cty=_jose.SEALED_CTY)
+        with pytest.raises(MalformedMessage):
+            _receive(mash, sealed, directory)
+    assert mash.store.writes == []
