@@ -5,16 +5,19 @@ exactly one), sets each view's ``recipients``, seals each view to its
 recipients and records every delivery with its due time. :func:`receive`
 opens a sealed message, checks the rules that need history against the
 tracker, and records what arrived; acknowledgements, decisions, responses and
-withdrawals update the record. Content refused from a verified sender is
+withdrawals update the record. All it records, the message seen included, is
+one transaction; :func:`receiving` lets the caller handle the message before
+that transaction commits, so that a message is never lost between the two. Content refused from a verified sender is
 answered with a sealed ``rejected`` acknowledgement naming the problem codes;
 cryptographic failures, unknown senders and replays get no reply at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -53,7 +56,7 @@ from concernshare.sealing import OpenPolicy, open_sealed, seal
 from concernshare.stores.interface import ReplayStore
 from concernshare.tracker import Tracker
 
-__all__ = ["Received", "Sent", "receive", "send"]
+__all__ = ["Received", "Sent", "receive", "receiving", "send"]
 
 #: Who signs a rejection: the receiving system itself, not a person.
 _RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
@@ -187,15 +190,61 @@ def receive(
     at: dt.datetime,
     policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
 ) -> Received:
-    """Open, check against history, and record a sealed message addressed to ``me``.
+    """Open, check against history, record and commit a sealed message addressed to ``me``.
 
     Returns the accepted message, or the problems and a sealed ``rejected``
     acknowledgement (signed by ``signer``) when the signature and the sender
     were verified but the content is refused. Raises
     :class:`~concernshare.errors.SealError` (and records nothing, answers
     nothing) for cryptographic failures, unknown or impersonating senders,
-    replays, stale messages and refused statuses.
+    replays, stale messages and refused statuses. What it records (seen, the
+    arrival, any answer, the rejection's delivery) is committed as one
+    transaction before it returns; use :func:`receiving` to handle the
+    message before that commit.
     """
+    with receiving(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at,
+                   policy=policy) as received:
+        return received
+
+
+@contextlib.contextmanager
+def receiving(
+    sealed: bytes,
+    decrypters: Decrypter | Sequence[Decrypter],
+    signer: Signer,
+    *,
+    me: AgencyId,
+    directory: Directory,
+    store: ReplayStore,
+    tracker: Tracker,
+    at: dt.datetime,
+    policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
+) -> Iterator[Received]:
+    """:func:`receive`, committed only when the ``with`` block ends normally: nothing is lost.
+
+    ``with receiving(...) as received:`` opens, checks and records the
+    message in one transaction of ``store`` (and of ``tracker.store``, best
+    passed the same store), then runs the block: print, write or hand on the
+    message (or the rejection) there. If the block raises, or the process
+    dies before its end, nothing was recorded, so a retry of the same sealed
+    bytes is accepted; once the block has ended, the message is seen and a
+    retry is refused as a replay. While the block runs, another receiver of
+    the same message waits for this one's outcome. Raises what
+    :func:`receive` raises, before the block runs, and
+    :class:`~concernshare.stores.StoreError` if the commit fails.
+    """
+    with contextlib.ExitStack() as transaction:
+        transaction.enter_context(store.atomic())
+        if tracker.store is not store:
+            transaction.enter_context(tracker.store.atomic())
+        yield _received(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker,
+                        at=at, policy=policy)
+
+
+def _received(
+    sealed: bytes, decrypters: Decrypter | Sequence[Decrypter], signer: Signer, *, me: AgencyId,
+    directory: Directory, store: ReplayStore, tracker: Tracker, at: dt.datetime, policy: OpenPolicy,
+) -> Received:
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:

@@ -26,7 +26,7 @@ from concernshare.cli._inputs import (
 )
 from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
-from concernshare.exchange import receive, send
+from concernshare.exchange import Received, receiving, send
 from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
@@ -193,11 +193,17 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
     tracker = _tracker(args.tracker)
     try:
         directory = load_directory(args, tracker.store)
-        received = receive(sealed, keys.decrypters_from(private), keys.signer_from(private),
-                           me=agency_of(directory, private), directory=directory, store=tracker.store,
-                           tracker=tracker, at=now(), policy=policy)
+        # Recorded only once the message (or the rejection) is out: a failure before then loses nothing.
+        with receiving(sealed, keys.decrypters_from(private), keys.signer_from(private),
+                       me=agency_of(directory, private), directory=directory, store=tracker.store,
+                       tracker=tracker, at=now(), policy=policy) as received:
+            return _hand_over(received, args, out, err)
     finally:
         tracker.store.close()
+
+
+def _hand_over(received: Received, args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """Print the message, or write the rejection, all the way out; raise if that fails."""
     for problem in received.problems:
         err.write(f"{args.sealed}:{problem.pointer}: [{problem.code}] {problem.message}\n")
     if received.message is None:
@@ -209,7 +215,12 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
         err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "
                   f"{reply}\n")
         return EXIT_INVALID
-    out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
+    try:
+        out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
+        out.flush()
+    except OSError as error:
+        raise UsageError(f"concernshare receive: cannot write the message out: {error.strerror}; it was not "
+                         "recorded, so receive it again") from None
     return EXIT_OK
 
 

@@ -15,8 +15,8 @@ the same transaction; so :meth:`SQLStore.overdue` is one indexed query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Final, Protocol
 
 from concernshare.records.types import AgencyId
@@ -126,7 +126,8 @@ class SQLStore:
 
     A subclass sets ``_prefix``, ``_types`` and implements :meth:`_transaction`
     (writes, all or nothing; ``serialise`` makes tracker writes wait for each
-    other across connections), :meth:`_reading`, :meth:`_time_in` and
+    other across connections; inside :meth:`atomic` it joins the open
+    transaction, whose cursor is ``_open``), :meth:`_reading`, :meth:`_time_in` and
     :meth:`_time_out`, and wraps its driver's errors in
     :class:`~concernshare.stores.StoreError`.
     """
@@ -136,6 +137,20 @@ class SQLStore:
 
     def __init__(self) -> None:
         self._statements: dict[str, str] = {}
+        self._open: Cursor | None = None
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction for every write made inside the block: committed at its end, undone if it raises."""
+        if self._open is not None:
+            yield
+            return
+        with self._transaction() as cursor:
+            self._open = cursor
+            try:
+                yield
+            finally:
+                self._open = None
 
     def _transaction(self, *, serialise: bool = False) -> AbstractContextManager[Cursor]:
         raise NotImplementedError

@@ -9,6 +9,7 @@ its tracker.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -38,7 +39,16 @@ class ReplayStore(Protocol):
     ``record`` is atomic: of two processes recording the same (sender, id),
     exactly one succeeds. Seen entries may be pruned once ``keep_until`` has
     passed; receipts never are.
+
+    :meth:`atomic` makes every write inside it one transaction: committed
+    when the block ends normally, undone when it raises. A second ``record``
+    of the same (sender, id) by another process waits for the first one's
+    transaction, and succeeds only if that was undone.
     """
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """One transaction for every write made inside the block (nested blocks join the outer one)."""
+        ...
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""

@@ -49,7 +49,7 @@ class PostgresStore(SQLStore):
         self._prefix = f'"{schema}".'
         digest = hashlib.sha256(f"concernshare:{schema}".encode()).digest()
         self._lock_key = int.from_bytes(digest[:8], "big", signed=True)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         try:
             self._db = psycopg.connect(dsn, autocommit=True)
         except psycopg.Error as error:
@@ -70,6 +70,14 @@ class PostgresStore(SQLStore):
     @contextmanager
     def _transaction(self, *, serialise: bool = False) -> Iterator[Cursor]:
         with self._lock:
+            if self._open is not None:  # inside atomic(): part of its transaction, on this thread
+                try:
+                    if serialise:
+                        self._open.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                    yield self._open
+                except psycopg.Error as error:
+                    raise StoreError(f"the PostgreSQL store failed: {error}") from error
+                return
             try:
                 with self._db.transaction(), self._db.cursor() as cursor:
                     if serialise:
