@@ -8,7 +8,8 @@ verifies the signature over the same bytes, reads from them only ``id``,
 without them is refused unanswered, as
 :class:`~concernshare.errors.MalformedMessage`), and then checks, in this
 order: that the signing key belongs to the agency named as sender, was valid
-when the message was sent and is not revoked; that the opener is among the
+when the message was sent (and, live, is not retired by the time it arrives,
+allowing the clock skew) and is not revoked; that the opener is among the
 recipients inside the signed message; that ``sent`` is fresh; that the status
 is accepted; and that the message was not seen before. Only then is it
 recorded as seen, and only then is its content validated: content refused
@@ -212,6 +213,7 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
 
 def _trusted(
     jws: bytes, *, directory: Directory, store: ReplayStore | None, now: dt.datetime, archive: bool,
+    policy: OpenPolicy,
 ) -> tuple[bytes, str, DirectoryAgency, _Envelope]:
     """Verify the signature and every check on the signer that needs no content; return what was read."""
 
@@ -229,6 +231,9 @@ def _trusted(
         raise UntrustedSender("the message was signed with a key of another agency than its sender")
     if not key.valid_at(envelope.sent):
         raise Revoked("the signing key was not valid when the message was sent")
+    if not archive and key.not_after is not None and now - policy.skew > key.not_after:
+        raise Revoked("the signing key was retired before the message arrived; a live receiver judges a key's "
+                      "validity when the message arrives as well as when it says it was sent")
     if key.revocation is not None:
         receipt = store.receipt(agency.id, envelope.id) if store is not None else None
         if not (archive and receipt is not None and receipt.received < key.revocation.compromised_at):
@@ -260,7 +265,8 @@ def verify_message(
     ``MalformedMessage``, ``UntrustedSender``, ``Revoked``,
     ``RefusedStatus``, ``ContentRefused``.
     """
-    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive)
+    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
+                                              policy=policy)
     _check_status(envelope.status, policy)
     return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)
 
@@ -296,7 +302,8 @@ def open_sealed(
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
     jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
-    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive)
+    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
+                                              policy=policy)
     if me not in envelope.recipients:
         raise NotForUs("this agency is not among the recipients named inside the signed message")
     sent = envelope.sent
