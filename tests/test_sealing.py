@@ -259,3 +259,30 @@ def test_a_retired_key_cannot_sign_live_by_backdating_sent(world: World) -> None
         verify_message(signed, directory=retired.directory, now=NOW)
     within_skew = _retired(world, HV, not_after=NOW - dt.timedelta(minutes=4))
     assert _open(within_skew, sealed, now=NOW).sent == backdated
+
+
+def test_a_stolen_revoked_key_cannot_sign_new_content_under_an_old_id(world: World) -> None:
+    """The archive's receipt vouches for the bytes that arrived: new content (or a new sent) signed with the stolen
+    key under the same id is refused, and a receipt without a digest vouches for nothing."""
+    sealed = seal(_message(), world[HV].signer, directory=world.directory, now=NOW)
+    store = MemoryStore()
+    _open(world, sealed, store=store)
+    compromised = _revoked(world, HV, compromised_at=NOW + dt.timedelta(minutes=30))
+    later = NOW + dt.timedelta(days=30)
+    assert _open(compromised, sealed, store=store, now=later, archive=True).sent == NOW
+    new_content = (_message(created="2026-11-25T08:51:00Z"), NOW)
+    new_sent = (_message(), NOW - dt.timedelta(seconds=1))
+    for forged, moment in (new_content, new_sent):
+        payload = codec.dumps(attrs.evolve(forged, sent=moment))
+        signed = _jose.sign(payload, world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+        again = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
+                              cty=_jose.SEALED_CTY)
+        with pytest.raises(Revoked, match="differs from what this receiver's log shows"):
+            _open(compromised, again, store=store, now=later, archive=True)
+    receipt = store.receipt(HV, MINIMAL["id"])
+    assert receipt is not None
+    assert receipt.digest is not None
+    old = MemoryStore()
+    old.record(attrs.evolve(receipt, digest=None), keep_until=later)
+    with pytest.raises(Revoked, match="unverifiable"):
+        _open(compromised, sealed, store=old, now=later, archive=True)

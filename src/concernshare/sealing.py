@@ -21,6 +21,7 @@ signed-only documents (without the recipient, freshness and replay checks).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -235,13 +236,33 @@ def _trusted(
         raise Revoked("the signing key was retired before the message arrived; a live receiver judges a key's "
                       "validity when the message arrives as well as when it says it was sent")
     if key.revocation is not None:
-        receipt = store.receipt(agency.id, envelope.id) if store is not None else None
-        if not (archive and receipt is not None and receipt.received < key.revocation.compromised_at):
-            raise Revoked(
-                "the signing key has been revoked; in an archive, a message signed with it is accepted "
-                "only if this receiver's log shows it arrived before the key's compromise",
-            )
+        _vouched(payload, envelope, store.receipt(agency.id, envelope.id) if store is not None else None,
+                 key.revocation.compromised_at, archive=archive)
     return payload, kid, agency, envelope
+
+
+def _vouched(payload: bytes, envelope: _Envelope, receipt: Receipt | None, compromised_at: dt.datetime, *,
+             archive: bool) -> None:
+    """Accept a revoked key's signature only in an archive whose receipt shows these very bytes arrived in time."""
+    if not (archive and receipt is not None and receipt.received < compromised_at):
+        raise Revoked(
+            "the signing key has been revoked; in an archive, a message signed with it is accepted "
+            "only if this receiver's log shows it arrived before the key's compromise",
+        )
+    if receipt.digest is None:
+        raise Revoked(
+            "the signing key has been revoked, and this receiver's receipt of the message was recorded before "
+            "receipts kept a digest of the content, so it cannot vouch for these bytes: unverifiable",
+        )
+    if receipt.digest != _digest(payload) or receipt.sent != envelope.sent:
+        raise Revoked(
+            "the signing key has been revoked, and this message's content or sent time differs from what "
+            "this receiver's log shows arrived under its id before the key's compromise",
+        )
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
 
 
 def _check_status(status: str, policy: OpenPolicy) -> None:
@@ -291,7 +312,8 @@ def open_sealed(
     ``store.atomic()`` that record is part of the caller's transaction. An
     archive open skips freshness and replay, and accepts a signature by a key
     revoked since only where ``store``'s receipt log shows the message arrived
-    before the key's compromise.
+    before the key's compromise, with the same ``sent`` and the same digest of
+    the signed bytes.
 
     Raises :class:`~concernshare.errors.SealError`: ``CryptoError`` (uniform,
     for every cryptographic failure), ``JoseError`` (a malformed or
@@ -311,7 +333,8 @@ def open_sealed(
         raise Expired("the message was sent outside the freshness window")
     _check_status(envelope.status, policy)
     if not archive and store is not None:
-        receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now)
+        receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now,
+                          digest=_digest(payload))
         if not store.record(receipt, keep_until=sent + policy.window + policy.skew):
             raise Replayed("this message has been received before")
     return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)

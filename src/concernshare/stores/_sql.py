@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS {p}seen (
     PRIMARY KEY (sender, message_id));
 CREATE TABLE IF NOT EXISTS {p}receipts (
     sender {text} NOT NULL, message_id {text} NOT NULL, sent {time} NOT NULL, received {time} NOT NULL,
-    PRIMARY KEY (sender, message_id));
+    digest {text}, PRIMARY KEY (sender, message_id));
 CREATE TABLE IF NOT EXISTS {p}directory_serials (directory_id {text} PRIMARY KEY, serial BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}deliveries (
     message_id {text} NOT NULL, recipient {text} NOT NULL, message_type {text} NOT NULL, sender {text} NOT NULL,
@@ -181,6 +181,11 @@ class SQLStore:
     def _create_tables(self, cursor: Cursor) -> None:
         for statement in TABLES.split(";"):
             cursor.execute(self._sql(statement), ())
+        if not self._has_column(cursor, "receipts", "digest"):  # a store made before receipts kept digests
+            cursor.execute(self._sql("ALTER TABLE {p}receipts ADD COLUMN digest {text}"), ())
+
+    def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
+        raise NotImplementedError
 
     def _maybe_time(self, moment: dt.datetime | None) -> object:
         return None if moment is None else self._time_in(moment)
@@ -194,8 +199,9 @@ class SQLStore:
         """Record a message as seen and received; return False if it had been seen already."""
         key = (receipt.sender, receipt.message_id)
         with self._transaction() as cursor:
-            self._run(cursor, "INSERT INTO {p}receipts VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                      (*key, self._time_in(receipt.sent), self._time_in(receipt.received)))
+            self._run(cursor, "INSERT INTO {p}receipts (sender, message_id, sent, received, digest) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      (*key, self._time_in(receipt.sent), self._time_in(receipt.received), receipt.digest))
             if cursor.rowcount == 0:
                 return False
             self._run(cursor, "INSERT INTO {p}seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -205,12 +211,12 @@ class SQLStore:
     def receipt(self, sender: str, message_id: str) -> Receipt | None:
         """The receipt of a message, if it ever arrived here."""
         with self._reading() as cursor:
-            rows = self._run(cursor, "SELECT sent, received FROM {p}receipts WHERE sender = ? AND message_id = ?",
-                             (sender, message_id))
+            rows = self._run(cursor, "SELECT sent, received, digest FROM {p}receipts WHERE sender = ? "
+                             "AND message_id = ?", (sender, message_id))
         if not rows:
             return None
         return Receipt(sender=sender, message_id=message_id, sent=self._time_out(rows[0][0]),
-                       received=self._time_out(rows[0][1]))
+                       received=self._time_out(rows[0][1]), digest=rows[0][2])
 
     def prune(self, now: dt.datetime) -> int:
         """Forget seen entries kept until before ``now``; receipts stay."""

@@ -24,12 +24,19 @@ __all__ = ["Receipt", "ReplayStore", "Store", "StoreError"]
 
 @attrs.frozen(kw_only=True)
 class Receipt:
-    """That a message from ``sender`` with ``message_id`` arrived at ``received``; never pruned."""
+    """That a message from ``sender`` with ``message_id`` arrived at ``received``; never pruned.
+
+    ``digest`` is the SHA-256 of the exact signed payload (lower-case hex):
+    with ``sent``, it lets an archive tell the message that arrived from new
+    content signed under its id. A receipt recorded before digests were kept
+    has none, and cannot vouch for content.
+    """
 
     sender: str
     message_id: str
     sent: dt.datetime
     received: dt.datetime
+    digest: str | None = None
 
 
 @runtime_checkable

@@ -81,6 +81,10 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as error:
             raise StoreError(f"the SQLite store {self.path} failed: {error}") from error
 
+    def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
+        cursor.execute("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", (table, column))
+        return bool(cursor.fetchall())
+
     def _time_in(self, moment: dt.datetime) -> object:
         return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
