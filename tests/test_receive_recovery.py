@@ -16,13 +16,13 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _stores import KINDS, make_store, postgres_dsn, postgres_store
+from _stores import KINDS, make_store, postgres_dsn, postgres_schema, postgres_store
 from concernshare import codec
 from concernshare.cli import main
 from concernshare.crypto import _jose, keys
@@ -78,6 +78,24 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def trackers(request: pytest.FixtureRequest) -> Iterator[Callable[[str], str]]:
+    """What ``--tracker`` is given for each agency's tracker: a SQLite file, or a PostgreSQL URL and schema."""
+    with contextlib.ExitStack() as schemas:
+        made: dict[str, str] = {}
+
+        def tracker(name: str) -> str:
+            if name not in made:
+                if request.param == "sqlite":
+                    made[name] = f"{name}.db"
+                else:
+                    dsn, schema = schemas.enter_context(postgres_schema())
+                    made[name] = f"{dsn}?schema={schema}"
+            return made[name]
+
+        yield tracker
+
+
 def _receive(step: str, sealed: str, agency: str, tracker: str,
              stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -98,27 +116,29 @@ def _retry_accepted_then_replayed(sealed: str, agency: str, tracker: str, accept
 
 
 @pytest.mark.parametrize("step", ["seen", "arrival", "output"])
-def test_a_receive_killed_at_any_step_loses_nothing(site: Path, step: str) -> None:
+def test_a_receive_killed_at_any_step_loses_nothing(site: Path, step: str, trackers: Callable[[str], str]) -> None:
     """Killed after seen, after the arrival, or after printing the message: the retry prints it."""
     sealed = _sent("01", HV, "concern")
-    killed = _receive(step, sealed, MASH, "mash.db")
+    killed = _receive(step, sealed, MASH, trackers("mash"))
     assert killed.returncode == -signal.SIGKILL
-    printed = json.loads(_retry_accepted_then_replayed(sealed, MASH, "mash.db"))
+    printed = json.loads(_retry_accepted_then_replayed(sealed, MASH, trackers("mash")))
     assert printed["id"] == "29506208-aff0-4428-8922-2f415c41c017"
 
 
 @pytest.mark.parametrize("step", ["seen", "answer", "output"])
-def test_a_receive_of_an_answer_killed_at_any_step_loses_nothing(site: Path, step: str) -> None:
+def test_a_receive_of_an_answer_killed_at_any_step_loses_nothing(
+    site: Path, step: str, trackers: Callable[[str], str],
+) -> None:
     """An acknowledgement whose receipt died after seen, after its answer was recorded or after printing: the
     retry is accepted and closes the delivery."""
     concern = _sent("01", HV, "concern")
-    assert _receive("none", concern, MASH, "mash.db").returncode == 0
+    assert _receive("none", concern, MASH, trackers("mash")).returncode == 0
     acknowledgement = _sent("02", MASH, "ack", recipients=[HV])
-    killed = _receive(step, acknowledgement, HV, "hv.db")
+    killed = _receive(step, acknowledgement, HV, trackers("hv"))
     assert killed.returncode == -signal.SIGKILL
-    _retry_accepted_then_replayed(acknowledgement, HV, "hv.db")
+    _retry_accepted_then_replayed(acknowledgement, HV, trackers("hv"))
     status = subprocess.run([sys.executable, str(WRAPPER), "none", "track", "status",
-                             "29506208-aff0-4428-8922-2f415c41c017", "--tracker", "hv.db"],
+                             "29506208-aff0-4428-8922-2f415c41c017", "--tracker", trackers("hv")],
                             capture_output=True, text=True, check=True)
     assert len(json.loads(status.stdout)["answers"]) == 1
 
@@ -143,14 +163,16 @@ def _directory() -> Directory:
 
 
 @pytest.mark.parametrize("step", ["seen", "arrival", "delivery", "output"])
-def test_a_rejection_killed_at_any_step_is_written_on_the_retry(site: Path, step: str) -> None:
+def test_a_rejection_killed_at_any_step_is_written_on_the_retry(
+    site: Path, step: str, trackers: Callable[[str], str],
+) -> None:
     """Refused content whose receipt died before the end: the retry writes the rejection; then a replay gets none."""
     sealed = _invalid_sealed("invalid.sealed.json")
-    killed = _receive(step, sealed, MASH, "mash.db")
+    killed = _receive(step, sealed, MASH, trackers("mash"))
     assert killed.returncode == -signal.SIGKILL
     reply = Path(f"{sealed}.rejected.json")
     reply.unlink(missing_ok=True)
-    _retry_accepted_then_replayed(sealed, MASH, "mash.db", accepted=1)
+    _retry_accepted_then_replayed(sealed, MASH, trackers("mash"), accepted=1)
     assert reply.stat().st_size > 0
 
 

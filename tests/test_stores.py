@@ -464,3 +464,31 @@ def test_a_postgres_store_made_before_receipt_digests_still_opens() -> None:
             _check_migrated(store)
         finally:
             store.close()
+
+
+def _terminate(dsn: str, pid: int) -> None:
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(dsn, autocommit=True) as db:
+        assert db.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+
+
+def test_a_postgres_store_connects_again_after_its_connection_is_dropped() -> None:
+    """The server ends the store's backend between calls: the next call works. Ended in the middle of a
+    transaction: that call fails, nothing of it is kept, and the call after it works."""
+    with postgres_schema() as (dsn, schema):
+        store = postgres_store(dsn, schema)
+        try:
+            assert store.record(_receipt("m1"), keep_until=T0)
+            _terminate(dsn, store._db.info.backend_pid)  # type: ignore[attr-defined]
+            assert store.receipt(HV, "m1") == _receipt("m1")
+            assert store.record(_receipt("m2"), keep_until=T0)
+
+            with pytest.raises(StoreError), store.atomic():  # noqa: PT012  (the connection drops inside)
+                assert store.record(_receipt("m3"), keep_until=T0)
+                _terminate(dsn, store._db.info.backend_pid)  # type: ignore[attr-defined]
+            assert store.receipt(HV, "m3") is None
+            assert store.record(_receipt("m3"), keep_until=T0)
+            assert store.receipt(HV, "m3") == _receipt("m3")
+        finally:
+            store.close()

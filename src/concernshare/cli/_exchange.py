@@ -23,6 +23,7 @@ from concernshare.cli._inputs import (
     open_policy,
     read_bytes,
     read_private,
+    tracker_store,
 )
 from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
@@ -30,7 +31,6 @@ from concernshare.exchange import Received, receiving, send
 from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
-from concernshare.stores import SQLiteStore
 from concernshare.stores.tracking import NonShareReason
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
@@ -74,7 +74,8 @@ def register(commands: Any) -> None:
     receiver.add_argument("sealed", metavar="SEALED")
     receiver.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
     add_directory_arguments(receiver)
-    receiver.add_argument("--tracker", required=True, metavar="DB")
+    receiver.add_argument("--tracker", required=True, metavar="DB",
+                          help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)")
     receiver.add_argument("--reply", metavar="FILE", help="where to write a rejected acknowledgement")
     add_status_argument(receiver)
     receiver.set_defaults(run=_receive)
@@ -127,8 +128,8 @@ def _rules(path: str) -> RuleSet:
         raise UsageError(f"concernshare: the rules in {path} are refused: {lines}") from None
 
 
-def _tracker(path: str) -> Tracker:
-    return Tracker(SQLiteStore(path))
+def _tracker(text: str) -> Tracker:
+    return Tracker(tracker_store(text))
 
 
 def _plain(value: Any) -> Any:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -15,7 +16,7 @@ from concernshare.directory import Directory, open_directory
 from concernshare.errors import NotForUs, SealError, UsageError
 from concernshare.records import AgencyId, Status
 from concernshare.sealing import OpenPolicy
-from concernshare.stores import ReplayStore, SQLiteStore
+from concernshare.stores import ReplayStore, SQLiteStore, Store
 
 __all__ = [
     "EXIT_INVALID",
@@ -33,6 +34,7 @@ __all__ = [
     "read_public",
     "slug",
     "state_store",
+    "tracker_store",
     "write_output",
 ]
 
@@ -87,6 +89,22 @@ def state_store(name: str) -> SQLiteStore:
     folder = Path(os.environ.get("CONCERNSHARE_STATE_DIR") or Path.home() / ".local" / "state" / "concernshare")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return SQLiteStore(folder / f"{name}.db")
+
+
+def tracker_store(text: str) -> Store:
+    """The store ``--tracker`` names: a PostgreSQL URL (``postgresql://user@host/db``, and ``?schema=NAME``
+    for a schema other than ``concernshare``), or else the path of a SQLite file."""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return SQLiteStore(text)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [value for name, value in query if name == "schema"]
+    rest = urllib.parse.urlencode([(name, value) for name, value in query if name != "schema"])
+    try:
+        from concernshare.stores import PostgresStore  # noqa: PLC0415  (psycopg is optional)
+    except ImportError as error:
+        raise UsageError(f"concernshare: a PostgreSQL tracker needs psycopg: {error}") from None
+    return PostgresStore(parts._replace(query=rest).geturl(), schema=schemas[-1] if schemas else "concernshare")
 
 
 def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
