@@ -17,6 +17,7 @@ from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.directory import Directory, Revocation, open_directory
 from concernshare.errors import (
+    ContentRefused,
     CryptoError,
     MalformedMessage,
     NotForUs,
@@ -511,4 +512,67 @@ def test_a_signed_payload_that_is_not_an_object_is_malformed(nodes: dict[str, No
                                cty=_jose.SEALED_CTY)
         with pytest.raises(MalformedMessage):
             _receive(mash, sealed, directory)
+    assert mash.store.writes == []
+
+
+# -- rejections within the format's limits ---------------------------------------------------------------------
+
+
+def test_a_rejection_of_more_than_500_problems_and_an_over_long_pointer_is_valid(
+    nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """Content with 601 problems, one at a pointer of 301 characters: the rejection lists 499 of them and one
+    CS206 standing for the rest, each pointer within 256 characters, and it opens and validates."""
+    hv, mash = nodes[HV], nodes[MASH]
+    document = _document("01", id="3c4d5e6f-7081-4a92-8b3c-4d5e6f708192", sent="2026-11-25T10:00:00Z")
+    document["y" * 300] = 1
+    for index in range(600):
+        document[f"x{index}"] = 1
+    refused = _receive(mash, _forged(document, hv.signer, MASH, directory), directory)
+    assert len(refused.problems) == 601
+    assert refused.rejection is not None
+    back = _receive(hv, refused.rejection, directory, at=NOW + 2 * MINUTE).message
+    assert back is not None
+    assert isinstance(back.body, AcknowledgementBody)
+    reported = back.body.problems
+    assert len(reported) == 500
+    assert all(len(p.pointer) <= 256 for p in reported)
+    assert [(p.pointer, p.code) for p in reported[-1:]] == [("", "CS206")]
+    assert {p.code for p in reported[:-1]} == {"CS011"}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "cut"),
+    [
+        ("/a" * 128, "/a" * 128),
+        ("/a" * 129, "/a" * 128),
+        ("/" + "b" * 300, ""),
+        ("/body/" + "c" * 260, "/body"),
+        ("/body/" + "~1" * 125 + "/x", "/body/" + "~1" * 125),
+        ("/body/" + "~0" * 126, "/body"),
+    ],
+    ids=["fits", "one token over", "one long token", "a long last token", "escapes kept whole",
+         "never inside an escape"],
+)
+def test_an_over_long_pointer_is_cut_to_its_deepest_ancestor_that_fits(pointer: str, cut: str) -> None:
+    """A pointer is cut between whole reference tokens, never inside one (so never inside an escape)."""
+    from concernshare.exchange import _pointer  # noqa: PLC0415  (the rule itself, tested directly)
+
+    assert _pointer(pointer) == cut
+
+
+def test_refused_content_whose_id_cannot_be_read_gets_no_answer(
+    nodes: dict[str, Node], directory: Directory, rules: RuleSet, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rejection must name the message it rejects: refused content without a readable id is refused
+    unanswered (never answered about a made-up id such as the nil UUID), and nothing is recorded."""
+    import concernshare.exchange  # noqa: PLC0415
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise ContentRefused("refused", sender=HV, message_id=None, problems=())
+
+    monkeypatch.setattr(concernshare.exchange, "open_sealed", unreadable)
+    mash = nodes[MASH]
+    with pytest.raises(ContentRefused):
+        _receive(mash, _sealed_for(_send(nodes[HV], _message("01"), rules, directory), MASH), directory)
     assert mash.store.writes == []

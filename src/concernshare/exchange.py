@@ -58,6 +58,8 @@ from concernshare.tracker import Tracker
 
 __all__ = ["Received", "Sent", "receive", "receiving", "send"]
 
+#: The code of the problem that stands for those a rejection has no room for (see the tracker's codes).
+_MORE_PROBLEMS: Final = "CS206"
 #: Who signs a rejection: the receiving system itself, not a person.
 _RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
 
@@ -136,10 +138,36 @@ def send(
     return Sent(plan=plan, views=tuple(views))
 
 
-def _rejection(me: AgencyId, sender: AgencyId, message_id: str | None, problems: Sequence[Problem], *,
+#: What a rejection can carry: the format's own limits on ``body.problems`` and on each pointer.
+MAX_PROBLEMS: Final = 500
+MAX_POINTER: Final = 256
+
+
+def _pointer(pointer: str) -> str:
+    """The pointer, or its deepest ancestor that fits the format's limit: it is cut between whole tokens."""
+    if len(pointer) <= MAX_POINTER:
+        return pointer
+    cut = pointer[: MAX_POINTER + 1]
+    return cut[: cut.rindex("/")] if "/" in cut else ""
+
+
+def _reportable(problems: Sequence[Problem]) -> tuple[ReportedProblem, ...]:
+    """The problems as a rejection reports them, within the format's limits; none is dropped silently.
+
+    Each pointer longer than the format allows is cut to its deepest ancestor
+    that fits; beyond 500 problems, the first 499 are kept and a last one,
+    ``CS206`` at the whole message, stands for the rest.
+    """
+    reported = [ReportedProblem(pointer=_pointer(p.pointer), code=p.code) for p in problems]
+    if len(reported) > MAX_PROBLEMS:
+        reported[MAX_PROBLEMS - 1:] = [ReportedProblem(pointer="", code=_MORE_PROBLEMS)]
+    return tuple(reported)
+
+
+def _rejection(me: AgencyId, sender: AgencyId, message_id: str, problems: Sequence[Problem], *,
                at: dt.datetime, status: Status) -> Message:
-    """A rejected acknowledgement: pointers and codes only, about a message that may not be readable."""
-    refused = uuid.UUID(message_id) if message_id else uuid.UUID(int=0)
+    """A rejected acknowledgement: pointers and codes only, about a message whose id could be read."""
+    refused = uuid.UUID(message_id)
     return Message(
         format_version=FORMAT_VERSION, id=uuid.uuid4(), created=at, status=status,
         sender=Sender(agency=me, practitioner=_RECEIVING_SYSTEM), recipients=(sender,), subject=Child(),
@@ -153,11 +181,10 @@ def _rejection(me: AgencyId, sender: AgencyId, message_id: str | None, problems:
             necessary_and_proportionate="The sender must know that its message was not accepted, so that nothing "
             "is lost silently; the rejection carries only pointers and problem codes.",
         ),
-        thread=Thread(in_reply_to=refused if message_id else None),
+        thread=Thread(in_reply_to=refused),
         body=AcknowledgementBody(
             message_id=refused, received_at=at, received_by=_RECEIVING_SYSTEM,
-            outcome=AcknowledgementOutcome.REJECTED,
-            problems=tuple(ReportedProblem(pointer=p.pointer, code=p.code) for p in problems),
+            outcome=AcknowledgementOutcome.REJECTED, problems=_reportable(problems),
         ),
     )
 
@@ -248,6 +275,8 @@ def _received(
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:
+        if refused.message_id is None:  # an answer could not name the message, nor a replay of it be refused
+            raise
         return _reject(AgencyId(refused.sender), refused.message_id, refused.message_type, refused.problems,
                        signer, me=me, directory=directory, tracker=tracker, at=at,
                        status=Status(refused.status or "actual"))
@@ -267,12 +296,12 @@ def _received(
 
 
 def _reject(
-    sender: AgencyId, message_id: str | None, message_type: str | None, problems: Sequence[Problem], signer: Signer,
+    sender: AgencyId, message_id: str, message_type: str | None, problems: Sequence[Problem], signer: Signer,
     *, me: AgencyId, directory: Directory, tracker: Tracker, at: dt.datetime, status: Status,
 ) -> Received:
     rejection = _rejection(me, sender, message_id, problems, at=at, status=status)
     sealed = seal(rejection, signer, directory=directory, now=at)
-    if message_id is not None and message_type is not None:
+    if message_type is not None:
         tracker.record_received(
             message_id=message_id, message_type=message_type, sender=sender, recipient=me, received_at=at,
             accepted=False, problems=[p.code for p in problems],
