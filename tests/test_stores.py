@@ -492,3 +492,25 @@ def test_a_postgres_store_connects_again_after_its_connection_is_dropped() -> No
             assert store.receipt(HV, "m3") == _receipt("m3")
         finally:
             store.close()
+
+
+def test_atomic_keeps_every_write_or_none(store: Store) -> None:
+    """Writes inside atomic() are undone together if the block raises, kept together if it ends; a nested block
+    joins the outer one."""
+    arrival = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0,
+                      accepted=True)
+    with pytest.raises(RuntimeError, match="handling failed"), store.atomic():  # noqa: PT012  (fails inside)
+        assert store.record(_receipt(uid(1)), keep_until=T0)
+        with store.atomic():
+            assert store.add_arrival(arrival)
+        raise RuntimeError("handling failed")
+    assert store.receipt(HV, uid(1)) is None
+    assert store.arrivals(uid(1)) == ()
+    with store.atomic():
+        assert store.record(_receipt(uid(1)), keep_until=T0)
+        assert store.add_arrival(arrival)
+        assert store.add_delivery(_delivery(2))
+    assert store.receipt(HV, uid(1)) == _receipt(uid(1))
+    assert store.arrivals(uid(1)) == (arrival,)
+    assert len(store.deliveries(uid(2))) == 1
+    assert not store.record(_receipt(uid(1)), keep_until=T0)

@@ -7,9 +7,13 @@ opens a sealed message, checks the rules that need history against the
 tracker, and records what arrived; acknowledgements, decisions, responses and
 withdrawals update the record. All it records, the message seen included, is
 one transaction; :func:`receiving` lets the caller handle the message before
-that transaction commits, so that a message is never lost between the two. Content refused from a verified sender is
-answered with a sealed ``rejected`` acknowledgement naming the problem codes;
-cryptographic failures, unknown senders and replays get no reply at all.
+that transaction commits, so that a message is never lost between the two.
+Content refused from a verified sender is answered, once, with a sealed
+``rejected`` acknowledgement naming the problem codes, and only after every
+trust check that needs no content passed (see :mod:`concernshare.sealing`);
+cryptographic failures, unknown or impersonating senders, revoked or retired
+keys, messages not addressed to the receiver, stale messages, refused
+statuses, replays and messages without a readable id get no reply at all.
 """
 
 from __future__ import annotations
@@ -223,8 +227,10 @@ def receive(
     acknowledgement (signed by ``signer``) when the signature and the sender
     were verified but the content is refused. Raises
     :class:`~concernshare.errors.SealError` (and records nothing, answers
-    nothing) for cryptographic failures, unknown or impersonating senders,
-    replays, stale messages and refused statuses. What it records (seen, the
+    nothing) for cryptographic failures, malformed documents, unknown or
+    impersonating senders, revoked or retired keys, messages not addressed to
+    ``me``, stale messages, refused statuses and replays, and
+    :class:`~concernshare.stores.StoreError` if the store fails. What it records (seen, the
     arrival, any answer, the rejection's delivery) is committed as one
     transaction before it returns; use :func:`receiving` to handle the
     message before that commit.
