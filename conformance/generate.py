@@ -717,7 +717,8 @@ def sealed_cases() -> dict[str, Doc]:  # noqa: PLR0915 - one statement per case 
         "Opened as an archive a year later: no freshness or replay check, the key is still valid and not revoked.",
         sealed, made, mode="archive", now=dt.datetime(2027, 11, 25, tzinfo=UTC),
         expected=opened(signed, concern_payload, HV, sig(slug(HV))))
-    receipt = {"sender": HV, "message_id": str(concern.id), "sent": time(SEALED_AT), "received": time(OPENED_AT)}
+    receipt = {"sender": HV, "message_id": str(concern.id), "sent": time(SEALED_AT), "received": time(OPENED_AT),
+               "digest": hashlib.sha256(concern_payload).hexdigest()}
     add("refused-replayed",
         "The receiver's log already holds this sender's message with this id.",
         sealed, made, receipts=[receipt], expected=refused("replayed"))
@@ -767,7 +768,7 @@ def sealed_cases() -> dict[str, Doc]:  # noqa: PLR0915 - one statement per case 
     rv_signed = jws(rv_payload, sig(slug(RV)))
     rv_sealed, rv_made = library("revoked-sender", rv_signed, mash_keys)
     rv_receipt = {"sender": RV, "message_id": json.loads(rv_payload)["id"], "sent": time(SEALED_AT),
-                  "received": time(OPENED_AT)}
+                  "received": time(OPENED_AT), "digest": hashlib.sha256(rv_payload).hexdigest()}
     add("refused-signing-key-revoked",
         "Signed by a key revoked since (compromised from 1 December 2026): a live receiver refuses it, whatever its sent time says.",
         rv_sealed, rv_made, expected=refused("revoked"))
@@ -778,6 +779,14 @@ def sealed_cases() -> dict[str, Doc]:  # noqa: PLR0915 - one statement per case 
     add("refused-archive-revoked-key-no-receipt",
         "Opened as an archive after the revocation with no receipt of it in the log: a forger with the stolen key could have backdated sent, so it is refused.",
         rv_sealed, rv_made, mode="archive", now=dt.datetime(2027, 3, 1, tzinfo=UTC), expected=refused("revoked"))
+    add("refused-archive-revoked-key-content-differs",
+        "As the case opened before the compromise, but the log's receipt under this id holds the digest of other content: a stolen key signing new content under an old id is refused.",
+        rv_sealed, rv_made, mode="archive", now=dt.datetime(2027, 3, 1, tzinfo=UTC),
+        receipts=[rv_receipt | {"digest": hashlib.sha256(b"other content").hexdigest()}], expected=refused("revoked"))
+    add("refused-archive-revoked-key-receipt-without-digest",
+        "As the case opened before the compromise, but the receipt was recorded before receipts kept a digest: it cannot vouch for the content, so the message is refused as unverifiable.",
+        rv_sealed, rv_made, mode="archive", now=dt.datetime(2027, 3, 1, tzinfo=UTC),
+        receipts=[{k: v for k, v in rv_receipt.items() if k != "digest"}], expected=refused("revoked"))
     late_receipt = rv_receipt | {"received": time(dt.datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC))}
     add("refused-archive-revoked-key-received-after-compromise",
         "As above, but the log shows the message arrived one second after the compromise time.",

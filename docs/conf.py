@@ -42,7 +42,7 @@ nitpicky = True
 # shown as plain names instead of warned about. Keep the list short.
 nitpick_ignore_regex = [
     # The standard library's types (datetime, uuid, pathlib, collections.abc ...).
-    (r"py:.*", r"(datetime|uuid|pathlib|collections\.abc|os|argparse|enum|types|typing|zoneinfo|io)\..+"),
+    (r"py:.*", r"(datetime|uuid|pathlib|collections\.abc|contextlib|os|argparse|enum|types|typing|zoneinfo|io)\..+"),
     # The libraries concernshare builds on, where they appear in public signatures and docstrings.
     (r"py:.*", r"(attrs|cattrs|jsonschema|referencing|hypothesis|psycopg|_pytest|pytest)\..+"),
     # Type variables of generic functions (codec.structure, the hypothesis strategies).

@@ -213,7 +213,8 @@ def test_sealed(name: str, case: Case) -> None:
     for receipt in case["prior_receipts"]:
         received = _time(receipt["received"])
         store.record(Receipt(sender=receipt["sender"], message_id=receipt["message_id"], sent=_time(receipt["sent"]),
-                             received=received), keep_until=received + dt.timedelta(days=3650))
+                             received=received, digest=receipt.get("digest")),
+                     keep_until=received + dt.timedelta(days=3650))
     opener = case["opener"]
     decrypters = keys.decrypters_from(keys.read_private_jwk_set(SUITE / opener["keys"]))
     policy = OpenPolicy(window=dt.timedelta(seconds=case["policy"]["window_seconds"]),

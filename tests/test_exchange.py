@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -14,10 +15,19 @@ import pytest
 from concernshare import codec
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode, b64encode
-from concernshare.directory import Directory, open_directory
-from concernshare.errors import CryptoError, Replayed, SealError, UntrustedSender
+from concernshare.directory import Directory, Revocation, open_directory
+from concernshare.errors import (
+    ContentRefused,
+    CryptoError,
+    MalformedMessage,
+    NotForUs,
+    Replayed,
+    Revoked,
+    SealError,
+    UntrustedSender,
+)
 from concernshare.exchange import Received, Sent, receive, send
-from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message
+from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message, RevocationReason
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.sealing import open_sealed
 from concernshare.stores import MemoryStore
@@ -392,3 +402,177 @@ def test_cryptographic_failures_unknown_senders_and_replays_get_no_reply(
     with pytest.raises(Replayed):
         _receive(mash, sealed, directory, at=NOW + 2 * MINUTE)
     assert mash.store.writes == written
+
+
+@pytest.mark.parametrize("member", ["type", "status"])
+@pytest.mark.parametrize("value", [{"a": 1}, ["concern"]], ids=["object", "array"])
+def test_a_type_or_status_that_is_an_object_or_array_is_refused_cleanly(
+    member: str, value: Any, nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """A verified sender's message whose type or status is not a string is refused with a typed error or
+    answered with a rejection, never a TypeError."""
+    hv, mash = nodes[HV], nodes[MASH]
+    document = _document("01", id="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", sent="2026-11-25T10:00:00Z")
+    document[member] = value
+    try:
+        received = _receive(mash, _forged(document, hv.signer, MASH, directory), directory)
+    except SealError:
+        return
+    assert received.message is None
+    assert received.rejection is not None
+    assert f"/{member}" in [p.pointer for p in received.problems]
+
+
+# -- trust checks before content -------------------------------------------------------------------------------
+
+
+def _invalid_content() -> dict[str, Any]:
+    document = _document("01", id="2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182", sent="2026-11-25T10:00:00Z")
+    _invalid_nhs_number(document)
+    return document
+
+
+def test_invalid_content_replayed_fifty_times_is_answered_once(nodes: dict[str, Node], directory: Directory) -> None:
+    """The same captured bytes with refused content get one rejection; every replay of them gets nothing."""
+    mash = nodes[MASH]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, MASH, directory)
+    rejections = []
+    for attempt in range(50):
+        with contextlib.suppress(Replayed):
+            rejections.append(_receive(mash, sealed, directory, at=NOW + MINUTE + attempt * MINUTE).rejection)
+    assert len(rejections) == 1
+    assert rejections[0] is not None
+    assert mash.store.receipt(HV, "2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182") is not None
+
+
+def _revoked(directory: Directory, agency: str) -> Directory:
+    revocation = Revocation(revoked_at=NOW - dt.timedelta(hours=1), compromised_at=NOW - dt.timedelta(days=1),
+                            reason=RevocationReason.KEY_COMPROMISE)
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k
+                                   for k in a.keys)) if a.id == agency else a
+        for a in directory.agencies
+    )
+    return attrs.evolve(directory, agencies=agencies)
+
+
+def test_a_revoked_keys_invalid_content_gets_no_answer(nodes: dict[str, Node], directory: Directory) -> None:
+    """Content refused under a revoked key is refused as revoked: no rejection, nothing recorded."""
+    mash = nodes[MASH]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, MASH, directory)
+    with pytest.raises(Revoked):
+        _receive(mash, sealed, _revoked(directory, HV))
+    assert mash.store.writes == []
+
+
+def test_a_forwarded_invalid_message_gets_no_answer(nodes: dict[str, Node], directory: Directory) -> None:
+    """Invalid content addressed to the MASH only, forwarded to social care, is not for social care: no answer."""
+    csc = nodes[CSC]
+    sealed = _forged(_invalid_content(), nodes[HV].signer, CSC, directory)
+    with pytest.raises(NotForUs):
+        _receive(csc, sealed, directory)
+    assert csc.store.writes == []
+
+
+@pytest.mark.parametrize(
+    ("spoil", "pointer"),
+    [
+        (lambda d: d.pop("id"), "/id"),
+        (lambda d: d.update(id="00000000-0000-0000-0000-000000000000"), "/id"),
+        (lambda d: d.update(sent="yesterday"), "/sent"),
+        (lambda d: d.pop("sent"), "/sent"),
+        (lambda d: d.update(sender="ods:Y99HV/health-visiting"), "/sender/agency"),
+        (lambda d: d.update(recipients="la:E06000032/mash"), "/recipients"),
+        (lambda d: d.update(recipients=[1]), "/recipients"),
+        (lambda d: d.update(status=None), "/status"),
+    ],
+    ids=["no id", "nil id", "sent not a time", "no sent", "sender not an object", "recipients not a list",
+         "recipient not a string", "status null"],
+)
+def test_what_the_trust_checks_need_must_be_readable(
+    spoil: Any, pointer: str, nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """A verified sender's message without a readable id, sent, sender, recipients or status is refused
+    unanswered, with a pointer to what is missing."""
+    mash = nodes[MASH]
+    document = _invalid_content()
+    spoil(document)
+    with pytest.raises(MalformedMessage) as refused:
+        _receive(mash, _forged(document, nodes[HV].signer, MASH, directory), directory)
+    assert [p.pointer for p in refused.value.problems] == [pointer]
+    assert mash.store.writes == []
+
+
+def test_a_signed_payload_that_is_not_an_object_is_malformed(nodes: dict[str, Node], directory: Directory) -> None:
+    """Signed bytes that are a JSON array, or not JSON at all, are refused unanswered."""
+    mash = nodes[MASH]
+    for payload in (b"[1, 2]", b"{\"id\": "):
+        signed = _jose.sign(payload, nodes[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+        sealed = _jose.encrypt(signed, directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
+                               cty=_jose.SEALED_CTY)
+        with pytest.raises(MalformedMessage):
+            _receive(mash, sealed, directory)
+    assert mash.store.writes == []
+
+
+# -- rejections within the format's limits ---------------------------------------------------------------------
+
+
+def test_a_rejection_of_more_than_500_problems_and_an_over_long_pointer_is_valid(
+    nodes: dict[str, Node], directory: Directory,
+) -> None:
+    """Content with 601 problems, one at a pointer of 301 characters: the rejection lists 499 of them and one
+    CS206 standing for the rest, each pointer within 256 characters, and it opens and validates."""
+    hv, mash = nodes[HV], nodes[MASH]
+    document = _document("01", id="3c4d5e6f-7081-4a92-8b3c-4d5e6f708192", sent="2026-11-25T10:00:00Z")
+    document["y" * 300] = 1
+    for index in range(600):
+        document[f"x{index}"] = 1
+    refused = _receive(mash, _forged(document, hv.signer, MASH, directory), directory)
+    assert len(refused.problems) == 601
+    assert refused.rejection is not None
+    back = _receive(hv, refused.rejection, directory, at=NOW + 2 * MINUTE).message
+    assert back is not None
+    assert isinstance(back.body, AcknowledgementBody)
+    reported = back.body.problems
+    assert len(reported) == 500
+    assert all(len(p.pointer) <= 256 for p in reported)
+    assert [(p.pointer, p.code) for p in reported[-1:]] == [("", "CS206")]
+    assert {p.code for p in reported[:-1]} == {"CS011"}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "cut"),
+    [
+        ("/a" * 128, "/a" * 128),
+        ("/a" * 129, "/a" * 128),
+        ("/" + "b" * 300, ""),
+        ("/body/" + "c" * 260, "/body"),
+        ("/body/" + "~1" * 125 + "/x", "/body/" + "~1" * 125),
+        ("/body/" + "~0" * 126, "/body"),
+    ],
+    ids=["fits", "one token over", "one long token", "a long last token", "escapes kept whole",
+         "never inside an escape"],
+)
+def test_an_over_long_pointer_is_cut_to_its_deepest_ancestor_that_fits(pointer: str, cut: str) -> None:
+    """A pointer is cut between whole reference tokens, never inside one (so never inside an escape)."""
+    from concernshare.exchange import _pointer  # noqa: PLC0415  (the rule itself, tested directly)
+
+    assert _pointer(pointer) == cut
+
+
+def test_refused_content_whose_id_cannot_be_read_gets_no_answer(
+    nodes: dict[str, Node], directory: Directory, rules: RuleSet, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rejection must name the message it rejects: refused content without a readable id is refused
+    unanswered (never answered about a made-up id such as the nil UUID), and nothing is recorded."""
+    import concernshare.exchange  # noqa: PLC0415
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise ContentRefused("refused", sender=HV, message_id=None, problems=())
+
+    monkeypatch.setattr(concernshare.exchange, "open_sealed", unreadable)
+    mash = nodes[MASH]
+    with pytest.raises(ContentRefused):
+        _receive(mash, _sealed_for(_send(nodes[HV], _message("01"), rules, directory), MASH), directory)
+    assert mash.store.writes == []

@@ -233,3 +233,56 @@ def test_flipped_ciphertext_is_a_uniform_crypto_error(world: World) -> None:
     sealed["ciphertext"] = b64encode(bytes(raw))
     with pytest.raises(CryptoError):
         _open(world, json.dumps(sealed).encode())
+
+
+def _retired(world: World, agency: str, not_after: dt.datetime) -> World:
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, not_after=not_after) if k.jwk.use == "sig" else k
+                                   for k in a.keys)) if a.id == agency else a
+        for a in world.directory.agencies
+    )
+    return attrs.evolve(world, directory=attrs.evolve(world.directory, agencies=agencies, serial=2))
+
+
+def test_a_retired_key_cannot_sign_live_by_backdating_sent(world: World) -> None:
+    """A key retired yesterday signs a message dated before its retirement: live, it is refused on arrival, in
+    sealed and signed-only form; within the clock skew of the retirement it is still accepted."""
+    retired = _retired(world, HV, not_after=NOW - dt.timedelta(days=1))
+    backdated = NOW - dt.timedelta(days=2)
+    payload = codec.dumps(attrs.evolve(_message(created="2026-11-23T08:00:00Z"), sent=backdated))
+    signed = _jose.sign(payload, world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    sealed = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
+                           cty=_jose.SEALED_CTY)
+    with pytest.raises(Revoked, match="retired before the message arrived"):
+        _open(retired, sealed, now=NOW)
+    with pytest.raises(Revoked, match="retired before the message arrived"):
+        verify_message(signed, directory=retired.directory, now=NOW)
+    within_skew = _retired(world, HV, not_after=NOW - dt.timedelta(minutes=4))
+    assert _open(within_skew, sealed, now=NOW).sent == backdated
+
+
+def test_a_stolen_revoked_key_cannot_sign_new_content_under_an_old_id(world: World) -> None:
+    """The archive's receipt vouches for the bytes that arrived: new content (or a new sent) signed with the stolen
+    key under the same id is refused, and a receipt without a digest vouches for nothing."""
+    sealed = seal(_message(), world[HV].signer, directory=world.directory, now=NOW)
+    store = MemoryStore()
+    _open(world, sealed, store=store)
+    compromised = _revoked(world, HV, compromised_at=NOW + dt.timedelta(minutes=30))
+    later = NOW + dt.timedelta(days=30)
+    assert _open(compromised, sealed, store=store, now=later, archive=True).sent == NOW
+    new_content = (_message(created="2026-11-25T08:51:00Z"), NOW)
+    new_sent = (_message(), NOW - dt.timedelta(seconds=1))
+    for forged, moment in (new_content, new_sent):
+        payload = codec.dumps(attrs.evolve(forged, sent=moment))
+        signed = _jose.sign(payload, world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+        again = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
+                              cty=_jose.SEALED_CTY)
+        with pytest.raises(Revoked, match="differs from what this receiver's log shows"):
+            _open(compromised, again, store=store, now=later, archive=True)
+    receipt = store.receipt(HV, MINIMAL["id"])
+    assert receipt is not None
+    assert receipt.digest is not None
+    old = MemoryStore()
+    old.record(attrs.evolve(receipt, digest=None), keep_until=later)
+    with pytest.raises(Revoked, match="unverifiable"):
+        _open(compromised, sealed, store=old, now=later, archive=True)

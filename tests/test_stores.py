@@ -415,3 +415,102 @@ def test_an_answer_and_a_delivery_recorded_at_once_on_two_connections_meet(durab
     finally:
         thread.join()
         store.close()
+
+
+_OLD_RECEIPTS = (
+    "CREATE TABLE {p}receipts (sender TEXT NOT NULL, message_id TEXT NOT NULL, sent {time} NOT NULL, "
+    "received {time} NOT NULL, PRIMARY KEY (sender, message_id))"
+)
+
+
+def _check_migrated(store: ReplayStore) -> None:
+    old = store.receipt(HV, "m1")
+    assert old is not None
+    assert old.digest is None
+    assert old.received == T0 + dt.timedelta(minutes=1)
+    assert store.record(Receipt(sender=HV, message_id="m2", sent=T0, received=T0, digest="ab" * 32), keep_until=T0)
+    new = store.receipt(HV, "m2")
+    assert new is not None
+    assert new.digest == "ab" * 32
+
+
+def test_a_sqlite_store_made_before_receipt_digests_still_opens(tmp_path: Path) -> None:
+    """A receipts table without the digest column gains it; its old receipts read back without a digest."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute(_OLD_RECEIPTS.format(p="", time="TEXT"))
+        db.execute("INSERT INTO receipts VALUES (?, ?, ?, ?)",
+                   (HV, "m1", "2026-11-25T09:00:00.000000+00:00", "2026-11-25T09:01:00.000000+00:00"))
+    db.close()
+    store = SQLiteStore(path)
+    try:
+        _check_migrated(store)
+    finally:
+        store.close()
+
+
+def test_a_postgres_store_made_before_receipt_digests_still_opens() -> None:
+    """The same on PostgreSQL."""
+    import psycopg  # noqa: PLC0415
+
+    with postgres_schema() as (dsn, schema):
+        with psycopg.connect(dsn, autocommit=True) as db:
+            db.execute(f'CREATE SCHEMA "{schema}"')  # a throwaway name the tests made
+            db.execute(_OLD_RECEIPTS.format(p=f'"{schema}".', time="TIMESTAMPTZ"))  # type: ignore[arg-type]
+            db.execute(f'INSERT INTO "{schema}".receipts VALUES (%s, %s, %s, %s)',  # type: ignore[arg-type]  # noqa: S608
+                       (HV, "m1", T0, T0 + dt.timedelta(minutes=1)))
+        store = postgres_store(dsn, schema)
+        try:
+            _check_migrated(store)
+        finally:
+            store.close()
+
+
+def _terminate(dsn: str, pid: int) -> None:
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(dsn, autocommit=True) as db:
+        assert db.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+
+
+def test_a_postgres_store_connects_again_after_its_connection_is_dropped() -> None:
+    """The server ends the store's backend between calls: the next call works. Ended in the middle of a
+    transaction: that call fails, nothing of it is kept, and the call after it works."""
+    with postgres_schema() as (dsn, schema):
+        store = postgres_store(dsn, schema)
+        try:
+            assert store.record(_receipt("m1"), keep_until=T0)
+            _terminate(dsn, store._db.info.backend_pid)  # type: ignore[attr-defined]
+            assert store.receipt(HV, "m1") == _receipt("m1")
+            assert store.record(_receipt("m2"), keep_until=T0)
+
+            with pytest.raises(StoreError), store.atomic():  # noqa: PT012  (the connection drops inside)
+                assert store.record(_receipt("m3"), keep_until=T0)
+                _terminate(dsn, store._db.info.backend_pid)  # type: ignore[attr-defined]
+            assert store.receipt(HV, "m3") is None
+            assert store.record(_receipt("m3"), keep_until=T0)
+            assert store.receipt(HV, "m3") == _receipt("m3")
+        finally:
+            store.close()
+
+
+def test_atomic_keeps_every_write_or_none(store: Store) -> None:
+    """Writes inside atomic() are undone together if the block raises, kept together if it ends; a nested block
+    joins the outer one."""
+    arrival = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0,
+                      accepted=True)
+    with pytest.raises(RuntimeError, match="handling failed"), store.atomic():  # noqa: PT012  (fails inside)
+        assert store.record(_receipt(uid(1)), keep_until=T0)
+        with store.atomic():
+            assert store.add_arrival(arrival)
+        raise RuntimeError("handling failed")
+    assert store.receipt(HV, uid(1)) is None
+    assert store.arrivals(uid(1)) == ()
+    with store.atomic():
+        assert store.record(_receipt(uid(1)), keep_until=T0)
+        assert store.add_arrival(arrival)
+        assert store.add_delivery(_delivery(2))
+    assert store.receipt(HV, uid(1)) == _receipt(uid(1))
+    assert store.arrivals(uid(1)) == (arrival,)
+    assert len(store.deliveries(uid(2))) == 1
+    assert not store.record(_receipt(uid(1)), keep_until=T0)

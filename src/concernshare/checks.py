@@ -506,6 +506,13 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
                            "say who challenged the non-engagement")
 
 
+@_check("CS130", "The message id is the nil UUID, which names no message.")
+def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+    if message.id.int == 0:
+        yield _error("/id", "CS130", "the message id is the nil UUID, which names no message; give it a "
+                     "random (version 4) UUID")
+
+
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:
     """Yield every semantic problem of ``message``; ``now`` enables the clock-based checks."""
     for check in CHECKS:

@@ -19,6 +19,7 @@ __all__ = [
     "Expired",
     "InvalidDocument",
     "InvalidRecord",
+    "MalformedMessage",
     "NotForUs",
     "OutputRefused",
     "Problem",
@@ -123,6 +124,19 @@ class Revoked(SealError):
 
 class RefusedStatus(SealError):
     """An ``exercise`` or ``test`` message reached a receiver that does not accept them."""
+
+
+class MalformedMessage(SealError):
+    """The signed bytes are not a JSON object whose ``id``, ``sent``, ``sender``, ``recipients`` and ``status``
+    can be read, so no trust check can run on them.
+
+    Refused without an answer: a message that cannot be named or checked for replay is not answered.
+    ``problems`` says where (pointers and codes only).
+    """
+
+    def __init__(self, message: str, problems: tuple[Problem, ...]) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class ContentRefused(SealError):

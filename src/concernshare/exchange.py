@@ -8,16 +8,23 @@ leaves a delivery recorded that was never written) calls :func:`seal_views`,
 stores them, then :func:`record_sent`. :func:`receive`
 opens a sealed message, checks the rules that need history against the
 tracker, and records what arrived; acknowledgements, decisions, responses and
-withdrawals update the record. Content refused from a verified sender is
-answered with a sealed ``rejected`` acknowledgement naming the problem codes;
-cryptographic failures, unknown senders and replays get no reply at all.
+withdrawals update the record. All it records, the message seen included, is
+one transaction; :func:`receiving` lets the caller handle the message before
+that transaction commits, so that a message is never lost between the two.
+Content refused from a verified sender is answered, once, with a sealed
+``rejected`` acknowledgement naming the problem codes, and only after every
+trust check that needs no content passed (see :mod:`concernshare.sealing`);
+cryptographic failures, unknown or impersonating senders, revoked or retired
+keys, messages not addressed to the receiver, stale messages, refused
+statuses, replays and messages without a readable id get no reply at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -56,8 +63,10 @@ from concernshare.sealing import OpenPolicy, open_sealed, seal
 from concernshare.stores.interface import ReplayStore
 from concernshare.tracker import Tracker
 
-__all__ = ["Received", "Sent", "receive", "record_sent", "seal_views", "send"]
+__all__ = ["Received", "Sent", "receive", "receiving", "record_sent", "seal_views", "send"]
 
+#: The code of the problem that stands for those a rejection has no room for (see the tracker's codes).
+_MORE_PROBLEMS: Final = "CS206"
 #: Who signs a rejection: the receiving system itself, not a person.
 _RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
 
@@ -170,10 +179,36 @@ def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uu
         )
 
 
-def _rejection(me: AgencyId, sender: AgencyId, message_id: str | None, problems: Sequence[Problem], *,
+#: What a rejection can carry: the format's own limits on ``body.problems`` and on each pointer.
+MAX_PROBLEMS: Final = 500
+MAX_POINTER: Final = 256
+
+
+def _pointer(pointer: str) -> str:
+    """The pointer, or its deepest ancestor that fits the format's limit: it is cut between whole tokens."""
+    if len(pointer) <= MAX_POINTER:
+        return pointer
+    cut = pointer[: MAX_POINTER + 1]
+    return cut[: cut.rindex("/")] if "/" in cut else ""
+
+
+def _reportable(problems: Sequence[Problem]) -> tuple[ReportedProblem, ...]:
+    """The problems as a rejection reports them, within the format's limits; none is dropped silently.
+
+    Each pointer longer than the format allows is cut to its deepest ancestor
+    that fits; beyond 500 problems, the first 499 are kept and a last one,
+    ``CS206`` at the whole message, stands for the rest.
+    """
+    reported = [ReportedProblem(pointer=_pointer(p.pointer), code=p.code) for p in problems]
+    if len(reported) > MAX_PROBLEMS:
+        reported[MAX_PROBLEMS - 1:] = [ReportedProblem(pointer="", code=_MORE_PROBLEMS)]
+    return tuple(reported)
+
+
+def _rejection(me: AgencyId, sender: AgencyId, message_id: str, problems: Sequence[Problem], *,
                at: dt.datetime, status: Status) -> Message:
-    """A rejected acknowledgement: pointers and codes only, about a message that may not be readable."""
-    refused = uuid.UUID(message_id) if message_id else uuid.UUID(int=0)
+    """A rejected acknowledgement: pointers and codes only, about a message whose id could be read."""
+    refused = uuid.UUID(message_id)
     return Message(
         format_version=FORMAT_VERSION, id=uuid.uuid4(), created=at, status=status,
         sender=Sender(agency=me, practitioner=_RECEIVING_SYSTEM), recipients=(sender,), subject=Child(),
@@ -187,11 +222,10 @@ def _rejection(me: AgencyId, sender: AgencyId, message_id: str | None, problems:
             necessary_and_proportionate="The sender must know that its message was not accepted, so that nothing "
             "is lost silently; the rejection carries only pointers and problem codes.",
         ),
-        thread=Thread(in_reply_to=refused if message_id else None),
+        thread=Thread(in_reply_to=refused),
         body=AcknowledgementBody(
             message_id=refused, received_at=at, received_by=_RECEIVING_SYSTEM,
-            outcome=AcknowledgementOutcome.REJECTED,
-            problems=tuple(ReportedProblem(pointer=p.pointer, code=p.code) for p in problems),
+            outcome=AcknowledgementOutcome.REJECTED, problems=_reportable(problems),
         ),
     )
 
@@ -224,18 +258,68 @@ def receive(
     at: dt.datetime,
     policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
 ) -> Received:
-    """Open, check against history, and record a sealed message addressed to ``me``.
+    """Open, check against history, record and commit a sealed message addressed to ``me``.
 
     Returns the accepted message, or the problems and a sealed ``rejected``
     acknowledgement (signed by ``signer``) when the signature and the sender
     were verified but the content is refused. Raises
     :class:`~concernshare.errors.SealError` (and records nothing, answers
-    nothing) for cryptographic failures, unknown or impersonating senders,
-    replays, stale messages and refused statuses.
+    nothing) for cryptographic failures, malformed documents, unknown or
+    impersonating senders, revoked or retired keys, messages not addressed to
+    ``me``, stale messages, refused statuses and replays, and
+    :class:`~concernshare.stores.StoreError` if the store fails. What it records (seen, the
+    arrival, any answer, the rejection's delivery) is committed as one
+    transaction before it returns; use :func:`receiving` to handle the
+    message before that commit.
     """
+    with receiving(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at,
+                   policy=policy) as received:
+        return received
+
+
+@contextlib.contextmanager
+def receiving(
+    sealed: bytes,
+    decrypters: Decrypter | Sequence[Decrypter],
+    signer: Signer,
+    *,
+    me: AgencyId,
+    directory: Directory,
+    store: ReplayStore,
+    tracker: Tracker,
+    at: dt.datetime,
+    policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
+) -> Iterator[Received]:
+    """:func:`receive`, committed only when the ``with`` block ends normally: nothing is lost.
+
+    ``with receiving(...) as received:`` opens, checks and records the
+    message in one transaction of ``store`` (and of ``tracker.store``, best
+    passed the same store), then runs the block: print, write or hand on the
+    message (or the rejection) there. If the block raises, or the process
+    dies before its end, nothing was recorded, so a retry of the same sealed
+    bytes is accepted; once the block has ended, the message is seen and a
+    retry is refused as a replay. While the block runs, another receiver of
+    the same message waits for this one's outcome. Raises what
+    :func:`receive` raises, before the block runs, and
+    :class:`~concernshare.stores.StoreError` if the commit fails.
+    """
+    with contextlib.ExitStack() as transaction:
+        transaction.enter_context(store.atomic())
+        if tracker.store is not store:
+            transaction.enter_context(tracker.store.atomic())
+        yield _received(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker,
+                        at=at, policy=policy)
+
+
+def _received(
+    sealed: bytes, decrypters: Decrypter | Sequence[Decrypter], signer: Signer, *, me: AgencyId,
+    directory: Directory, store: ReplayStore, tracker: Tracker, at: dt.datetime, policy: OpenPolicy,
+) -> Received:
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:
+        if refused.message_id is None:  # an answer could not name the message, nor a replay of it be refused
+            raise
         return _reject(AgencyId(refused.sender), refused.message_id, refused.message_type, refused.problems,
                        signer, me=me, directory=directory, tracker=tracker, at=at,
                        status=Status(refused.status or "actual"))
@@ -255,12 +339,12 @@ def receive(
 
 
 def _reject(
-    sender: AgencyId, message_id: str | None, message_type: str | None, problems: Sequence[Problem], signer: Signer,
+    sender: AgencyId, message_id: str, message_type: str | None, problems: Sequence[Problem], signer: Signer,
     *, me: AgencyId, directory: Directory, tracker: Tracker, at: dt.datetime, status: Status,
 ) -> Received:
     rejection = _rejection(me, sender, message_id, problems, at=at, status=status)
     sealed = seal(rejection, signer, directory=directory, now=at)
-    if message_id is not None and message_type is not None:
+    if message_type is not None:
         tracker.record_received(
             message_id=message_id, message_type=message_type, sender=sender, recipient=me, received_at=at,
             accepted=False, problems=[p.code for p in problems],

@@ -3,18 +3,25 @@
 :func:`seal` sets ``sent``, signs the message's canonical JSON bytes (JWS),
 and encrypts the JWS to every currently valid encryption key of every agency
 in ``recipients`` (JWE). :func:`open_sealed` decrypts with the opener's key,
-verifies the signature over the same bytes, validates those bytes, and then
-checks, in this order: that the signing key belongs to the agency named as
-sender and was valid when the message was sent and is not revoked; that the
-opener is among the recipients inside the signed message; that ``sent`` is
-fresh; that the status is accepted; and that the message was not seen
-before. Only then is it recorded as seen. :func:`sign_message` and
-:func:`verify_message` do the same for signed-only documents.
+verifies the signature over the same bytes, reads from them only ``id``,
+``sent``, ``sender``, ``recipients`` and ``status`` (strict JSON; a message
+without them is refused unanswered, as
+:class:`~concernshare.errors.MalformedMessage`), and then checks, in this
+order: that the signing key belongs to the agency named as sender, was valid
+when the message was sent (and, live, is not retired by the time it arrives,
+allowing the clock skew) and is not revoked; that the opener is among the
+recipients inside the signed message; that ``sent`` is fresh; that the status
+is accepted; and that the message was not seen before. Only then is it
+recorded as seen, and only then is its content validated: content refused
+from a verified sender is answerable, and a replay of it is refused like any
+other. :func:`sign_message` and :func:`verify_message` do the same for
+signed-only documents (without the recipient, freshness and replay checks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -22,7 +29,7 @@ from typing import Final
 
 import attrs
 
-from concernshare import codec, validation
+from concernshare import codec, strictjson, validation
 from concernshare.crypto import _jose
 from concernshare.crypto.keys import Decrypter, PublicJwk, Signer
 from concernshare.directory import Directory, DirectoryAgency, DirectoryKey
@@ -30,6 +37,7 @@ from concernshare.errors import (
     ContentRefused,
     Expired,
     InvalidDocument,
+    MalformedMessage,
     NotForUs,
     Problem,
     RefusedStatus,
@@ -39,14 +47,16 @@ from concernshare.errors import (
     UntrustedSender,
 )
 from concernshare.records import Message, MessageType, Status
-from concernshare.records.types import UUID, AgencyId
+from concernshare.records.types import DATE_TIME, UUID, AgencyId
 from concernshare.stores.interface import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
 
 _UUID: Final = re.compile(UUID)
+_DATE_TIME: Final = re.compile(DATE_TIME)
 _TYPES: Final = frozenset(MessageType)
 _STATUSES: Final = frozenset(Status)
+_NIL: Final = "00000000-0000-0000-0000-000000000000"
 
 
 def _readable(payload: bytes) -> tuple[str | None, str | None, str | None]:
@@ -61,8 +71,8 @@ def _readable(payload: bytes) -> tuple[str | None, str | None, str | None]:
     kind, status = document.get("type"), document.get("status")
     return (
         found if isinstance(found, str) and _UUID.fullmatch(found) else None,
-        kind if kind in _TYPES else None,
-        status if status in _STATUSES else None,
+        kind if isinstance(kind, str) and kind in _TYPES else None,
+        status if isinstance(status, str) and status in _STATUSES else None,
     )
 
 
@@ -124,6 +134,67 @@ def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.date
     return _jose.encrypt(signed, keys, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
 
 
+@attrs.frozen(kw_only=True)
+class _Envelope:
+    """What the trust checks read from the signed bytes before the content is validated."""
+
+    id: str
+    sent: dt.datetime
+    sender: str
+    recipients: tuple[str, ...]
+    status: str
+
+
+def _malformed(pointer: str, code: str, what: str) -> MalformedMessage:
+    return MalformedMessage(
+        f"the signed message's {what}, which the trust checks need, cannot be read; it is refused unanswered",
+        (Problem(pointer=pointer, code=code, message=f"{what} is missing or malformed"),),
+    )
+
+
+def _time(value: object) -> dt.datetime | None:
+    """An RFC 3339 date-time with an offset, as the format writes it; None if it is not one."""
+    if not isinstance(value, str) or len(value) > 32 or not _DATE_TIME.fullmatch(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _envelope(payload: bytes) -> _Envelope:
+    """Read ``id``, ``sent``, ``sender.agency``, ``recipients`` and ``status`` strictly, nothing else.
+
+    Raises :class:`~concernshare.errors.MalformedMessage` where the bytes are
+    not a JSON object or one of these members is missing or malformed.
+    """
+    try:
+        document = strictjson.parse(payload)
+    except InvalidDocument as error:
+        raise MalformedMessage("the signed message is not well-formed JSON; it is refused unanswered",
+                               error.problems) from None
+    if not isinstance(document, dict):
+        raise _malformed("", "CS012", "the message (a JSON object)")
+    found = document.get("id")
+    if not isinstance(found, str) or not _UUID.fullmatch(found) or found == _NIL:
+        raise _malformed("/id", "CS012", "the id")
+    sent = document.get("sent")
+    moment = _time(sent)
+    if moment is None:
+        raise _malformed("/sent", "CS010" if sent is None else "CS018", "the sent time")
+    sender = document.get("sender")
+    agency = sender.get("agency") if isinstance(sender, dict) else None
+    if not isinstance(agency, str):
+        raise _malformed("/sender/agency", "CS012", "the sending agency")
+    recipients = document.get("recipients")
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        raise _malformed("/recipients", "CS012", "the list of recipients")
+    status = document.get("status")
+    if not isinstance(status, str):
+        raise _malformed("/status", "CS012", "the status")
+    return _Envelope(id=found, sent=moment, sender=agency, recipients=tuple(recipients), status=status)
+
+
 def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Message:
     """Parse and validate the signed bytes; refuse the content (but name the signer) if invalid."""
     try:
@@ -134,10 +205,6 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
             "the message was signed by a known agency but its content is refused",
             sender=agency.id, message_id=message_id, problems=error.problems, message_type=kind, status=status,
         ) from None
-    if message.sent is None:
-        problem = Problem(pointer="/sent", code="CS010", message="a signed message must say when it was sent")
-        raise ContentRefused("the signed message has no sent time", sender=agency.id, message_id=str(message.id),
-                             problems=(problem,), message_type=message.type, status=message.status)
     if message.created > now + dt.timedelta(minutes=5):
         problem = Problem(pointer="/created", code="CS104", message="the message is dated in the future")
         raise ContentRefused("the message is dated in the future", sender=agency.id, message_id=str(message.id),
@@ -145,10 +212,11 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
     return message
 
 
-def _verified(
+def _trusted(
     jws: bytes, *, directory: Directory, store: ReplayStore | None, now: dt.datetime, archive: bool,
-) -> Opened:
-    """Verify the signature and the signer's right to speak for the sender."""
+    policy: OpenPolicy,
+) -> tuple[bytes, str, DirectoryAgency, _Envelope]:
+    """Verify the signature and every check on the signer that needs no content; return what was read."""
 
     def resolve(kid: str) -> PublicJwk | None:
         found = directory.key(kid)
@@ -159,21 +227,48 @@ def _verified(
     if found is None:  # the directory answered resolve(), so this cannot happen; refuse all the same
         raise UntrustedSender("the signing key is not in the directory")
     agency, key = found
-    message = _content(payload, agency, now)
-    sent = message.sent
-    assert sent is not None  # noqa: S101  (_content refused a message without it)
-    if message.sender.agency != agency.id:
+    envelope = _envelope(payload)
+    if envelope.sender != agency.id:
         raise UntrustedSender("the message was signed with a key of another agency than its sender")
-    if not key.valid_at(sent):
+    if not key.valid_at(envelope.sent):
         raise Revoked("the signing key was not valid when the message was sent")
+    if not archive and key.not_after is not None and now - policy.skew > key.not_after:
+        raise Revoked("the signing key was retired before the message arrived; a live receiver judges a key's "
+                      "validity when the message arrives as well as when it says it was sent")
     if key.revocation is not None:
-        receipt = store.receipt(agency.id, str(message.id)) if store is not None else None
-        if not (archive and receipt is not None and receipt.received < key.revocation.compromised_at):
-            raise Revoked(
-                "the signing key has been revoked; in an archive, a message signed with it is accepted "
-                "only if this receiver's log shows it arrived before the key's compromise",
-            )
-    return Opened(message=message, payload=payload, sender=agency.id, kid=kid)
+        _vouched(payload, envelope, store.receipt(agency.id, envelope.id) if store is not None else None,
+                 key.revocation.compromised_at, archive=archive)
+    return payload, kid, agency, envelope
+
+
+def _vouched(payload: bytes, envelope: _Envelope, receipt: Receipt | None, compromised_at: dt.datetime, *,
+             archive: bool) -> None:
+    """Accept a revoked key's signature only in an archive whose receipt shows these very bytes arrived in time."""
+    if not (archive and receipt is not None and receipt.received < compromised_at):
+        raise Revoked(
+            "the signing key has been revoked; in an archive, a message signed with it is accepted "
+            "only if this receiver's log shows it arrived before the key's compromise",
+        )
+    if receipt.digest is None:
+        raise Revoked(
+            "the signing key has been revoked, and this receiver's receipt of the message was recorded before "
+            "receipts kept a digest of the content, so it cannot vouch for these bytes: unverifiable",
+        )
+    if receipt.digest != _digest(payload) or receipt.sent != envelope.sent:
+        raise Revoked(
+            "the signing key has been revoked, and this message's content or sent time differs from what "
+            "this receiver's log shows arrived under its id before the key's compromise",
+        )
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _check_status(status: str, policy: OpenPolicy) -> None:
+    if status not in policy.accept_status:
+        named = f"{status} messages" if status in _STATUSES else "messages of an unknown status"
+        raise RefusedStatus(f"this receiver does not accept {named}; accept them explicitly to open one")
 
 
 def verify_message(
@@ -185,21 +280,16 @@ def verify_message(
     archive: bool = False,
     policy: OpenPolicy = OpenPolicy(),
 ) -> Opened:
-    """Verify a signed-only message: signature, signer, key validity and revocation, status.
+    """Verify a signed-only message: signature, signer, key validity and revocation, status, then content.
 
     Raises a :class:`~concernshare.errors.SealError`: ``CryptoError``,
-    ``UntrustedSender``, ``Revoked``, ``ContentRefused``, ``RefusedStatus``.
+    ``MalformedMessage``, ``UntrustedSender``, ``Revoked``,
+    ``RefusedStatus``, ``ContentRefused``.
     """
-    opened = _verified(jws, directory=directory, store=store, now=now, archive=archive)
-    _check_status(opened.message, policy)
-    return opened
-
-
-def _check_status(message: Message, policy: OpenPolicy) -> None:
-    if message.status not in policy.accept_status:
-        raise RefusedStatus(
-            f"this receiver does not accept {message.status} messages; accept them explicitly to open one",
-        )
+    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
+                                              policy=policy)
+    _check_status(envelope.status, policy)
+    return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)
 
 
 def open_sealed(
@@ -215,31 +305,36 @@ def open_sealed(
 ) -> Opened:
     """Open a sealed message addressed to the agency ``me``; see the module for the checks, in order.
 
-    A live open (the default) needs ``store``, records the message as seen only
-    after every check passed, and refuses stale and replayed messages. An
+    A live open (the default) needs ``store``, refuses stale and replayed
+    messages, and records the message as seen once every trust check passed,
+    before its content is validated: content refused from a verified sender
+    is seen too, so that a replay of it gets nothing. Inside
+    ``store.atomic()`` that record is part of the caller's transaction. An
     archive open skips freshness and replay, and accepts a signature by a key
     revoked since only where ``store``'s receipt log shows the message arrived
-    before the key's compromise.
+    before the key's compromise, with the same ``sent`` and the same digest of
+    the signed bytes.
 
     Raises :class:`~concernshare.errors.SealError`: ``CryptoError`` (uniform,
     for every cryptographic failure), ``JoseError`` (a malformed or
-    disallowed document), ``UntrustedSender``, ``Revoked``, ``ContentRefused``,
-    ``NotForUs``, ``Expired``, ``RefusedStatus`` or ``Replayed``.
+    disallowed document), ``MalformedMessage``, ``UntrustedSender``,
+    ``Revoked``, ``NotForUs``, ``Expired``, ``RefusedStatus``, ``Replayed``
+    or ``ContentRefused``.
     """
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
     jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
-    opened = _verified(jws, directory=directory, store=store, now=now, archive=archive)
-    message = opened.message
-    if me not in message.recipients:
+    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
+                                              policy=policy)
+    if me not in envelope.recipients:
         raise NotForUs("this agency is not among the recipients named inside the signed message")
-    sent = message.sent
-    assert sent is not None  # noqa: S101  (checked when the content was read)
+    sent = envelope.sent
     if not archive and not now - policy.window - policy.skew <= sent <= now + policy.skew:
         raise Expired("the message was sent outside the freshness window")
-    _check_status(message, policy)
+    _check_status(envelope.status, policy)
     if not archive and store is not None:
-        receipt = Receipt(sender=opened.sender, message_id=str(message.id), sent=sent, received=now)
+        receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now,
+                          digest=_digest(payload))
         if not store.record(receipt, keep_until=sent + policy.window + policy.skew):
             raise Replayed("this message has been received before")
-    return opened
+    return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)

@@ -18,6 +18,9 @@ codes:
 - ``CS204`` (error): the message withdraws a message another agency sent.
 - ``CS205`` (error): the message had been withdrawn before it arrived (the
   withdrawal overtook it).
+- ``CS206`` (error): in a rejection, this problem stands for the problems it
+  has no room for: a rejection lists at most 500 problems, so the first 499
+  are listed and this one, at the whole message, says there were more.
 """
 
 from __future__ import annotations

@@ -22,14 +22,14 @@ from concernshare.cli._inputs import (
     load_directory,
     now,
     open_policy,
-    open_store,
     parse_time,
     read_bytes,
     read_private,
+    tracker_store,
 )
 from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
-from concernshare.exchange import receive, record_sent, seal_views
+from concernshare.exchange import Received, receiving, record_sent, seal_views
 from concernshare.records.types import utc_text
 from concernshare.routing.route import route
 from concernshare.routing.rules import RuleSet, load_rules
@@ -76,7 +76,8 @@ def register(commands: Any) -> None:
     receiver.add_argument("sealed", metavar="SEALED")
     receiver.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
     add_directory_arguments(receiver)
-    receiver.add_argument("--tracker", required=True, metavar="DB")
+    receiver.add_argument("--tracker", required=True, metavar="DB",
+                          help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)")
     receiver.add_argument("--reply", metavar="FILE", help="where to write a rejected acknowledgement")
     add_status_argument(receiver)
     receiver.set_defaults(run=_receive)
@@ -121,8 +122,8 @@ def _rules(path: str) -> RuleSet:
         raise UsageError(f"concernshare: the rules in {path} are refused: {lines}") from None
 
 
-def _tracker(path: str) -> Tracker:
-    return Tracker(open_store(path))
+def _tracker(text: str) -> Tracker:
+    return Tracker(tracker_store(text))
 
 
 def _plain(value: Any) -> Any:
@@ -188,11 +189,17 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
     tracker = _tracker(args.tracker)
     try:
         directory = load_directory(args, tracker.store)
-        received = receive(sealed, keys.decrypters_from(private), keys.signer_from(private),
-                           me=agency_of(directory, private), directory=directory, store=tracker.store,
-                           tracker=tracker, at=now(), policy=policy)
+        # Recorded only once the message (or the rejection) is out: a failure before then loses nothing.
+        with receiving(sealed, keys.decrypters_from(private), keys.signer_from(private),
+                       me=agency_of(directory, private), directory=directory, store=tracker.store,
+                       tracker=tracker, at=now(), policy=policy) as received:
+            return _hand_over(received, args, out, err)
     finally:
         tracker.store.close()
+
+
+def _hand_over(received: Received, args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """Print the message, or write the rejection, all the way out; raise if that fails."""
     for problem in received.problems:
         err.write(f"{args.sealed}:{problem.pointer}: [{problem.code}] {problem.message}\n")
     if received.message is None:
@@ -204,7 +211,12 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
         err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "
                   f"{reply}\n")
         return EXIT_INVALID
-    out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
+    try:
+        out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
+        out.flush()
+    except OSError as error:
+        raise UsageError(f"concernshare receive: cannot write the message out: {error.strerror}; it was not "
+                         "recorded, so receive it again") from None
     return EXIT_OK
 
 

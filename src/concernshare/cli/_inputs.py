@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -16,7 +17,7 @@ from concernshare.directory import Directory, open_directory
 from concernshare.errors import NotForUs, SealError, UsageError
 from concernshare.records import AgencyId, Status
 from concernshare.sealing import OpenPolicy
-from concernshare.stores import ReplayStore, SQLiteStore
+from concernshare.stores import ReplayStore, SQLiteStore, Store
 
 __all__ = [
     "EXIT_INVALID",
@@ -37,6 +38,7 @@ __all__ = [
     "read_public",
     "slug",
     "state_store",
+    "tracker_store",
     "write_output",
 ]
 
@@ -135,6 +137,22 @@ def open_store(path: str | os.PathLike[str]) -> SQLiteStore:
     """Open a SQLite store the command line names: created 0600, never through a symbolic link."""
     prepare_database(path)
     return SQLiteStore(path)
+
+
+def tracker_store(text: str) -> Store:
+    """The store ``--tracker`` names: a PostgreSQL URL (``postgresql://user@host/db``, and ``?schema=NAME``
+    for a schema other than ``concernshare``), or else the path of a SQLite file."""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return open_store(text)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [value for name, value in query if name == "schema"]
+    rest = urllib.parse.urlencode([(name, value) for name, value in query if name != "schema"])
+    try:
+        from concernshare.stores import PostgresStore  # noqa: PLC0415  (psycopg is optional)
+    except ImportError as error:
+        raise UsageError(f"concernshare: a PostgreSQL tracker needs psycopg: {error}") from None
+    return PostgresStore(parts._replace(query=rest).geturl(), schema=schemas[-1] if schemas else "concernshare")
 
 
 def add_directory_arguments(parser: argparse.ArgumentParser) -> None:

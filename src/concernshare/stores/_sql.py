@@ -15,8 +15,8 @@ the same transaction; so :meth:`SQLStore.overdue` is one indexed query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Final, Protocol
 
 from concernshare.records.types import AgencyId
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS {p}seen (
     PRIMARY KEY (sender, message_id));
 CREATE TABLE IF NOT EXISTS {p}receipts (
     sender {text} NOT NULL, message_id {text} NOT NULL, sent {time} NOT NULL, received {time} NOT NULL,
-    PRIMARY KEY (sender, message_id));
+    digest {text}, PRIMARY KEY (sender, message_id));
 CREATE TABLE IF NOT EXISTS {p}directory_serials (directory_id {text} PRIMARY KEY, serial BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}deliveries (
     message_id {text} NOT NULL, recipient {text} NOT NULL, message_type {text} NOT NULL, sender {text} NOT NULL,
@@ -126,7 +126,8 @@ class SQLStore:
 
     A subclass sets ``_prefix``, ``_types`` and implements :meth:`_transaction`
     (writes, all or nothing; ``serialise`` makes tracker writes wait for each
-    other across connections), :meth:`_reading`, :meth:`_time_in` and
+    other across connections; inside :meth:`atomic` it joins the open
+    transaction, whose cursor is ``_open``), :meth:`_reading`, :meth:`_time_in` and
     :meth:`_time_out`, and wraps its driver's errors in
     :class:`~concernshare.stores.StoreError`.
     """
@@ -136,6 +137,20 @@ class SQLStore:
 
     def __init__(self) -> None:
         self._statements: dict[str, str] = {}
+        self._open: Cursor | None = None
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction for every write made inside the block: committed at its end, undone if it raises."""
+        if self._open is not None:
+            yield
+            return
+        with self._transaction() as cursor:
+            self._open = cursor
+            try:
+                yield
+            finally:
+                self._open = None
 
     def _transaction(self, *, serialise: bool = False) -> AbstractContextManager[Cursor]:
         raise NotImplementedError
@@ -166,6 +181,11 @@ class SQLStore:
     def _create_tables(self, cursor: Cursor) -> None:
         for statement in TABLES.split(";"):
             cursor.execute(self._sql(statement), ())
+        if not self._has_column(cursor, "receipts", "digest"):  # a store made before receipts kept digests
+            cursor.execute(self._sql("ALTER TABLE {p}receipts ADD COLUMN digest {text}"), ())
+
+    def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
+        raise NotImplementedError
 
     def _maybe_time(self, moment: dt.datetime | None) -> object:
         return None if moment is None else self._time_in(moment)
@@ -179,8 +199,9 @@ class SQLStore:
         """Record a message as seen and received; return False if it had been seen already."""
         key = (receipt.sender, receipt.message_id)
         with self._transaction() as cursor:
-            self._run(cursor, "INSERT INTO {p}receipts VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                      (*key, self._time_in(receipt.sent), self._time_in(receipt.received)))
+            self._run(cursor, "INSERT INTO {p}receipts (sender, message_id, sent, received, digest) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      (*key, self._time_in(receipt.sent), self._time_in(receipt.received), receipt.digest))
             if cursor.rowcount == 0:
                 return False
             self._run(cursor, "INSERT INTO {p}seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -190,12 +211,12 @@ class SQLStore:
     def receipt(self, sender: str, message_id: str) -> Receipt | None:
         """The receipt of a message, if it ever arrived here."""
         with self._reading() as cursor:
-            rows = self._run(cursor, "SELECT sent, received FROM {p}receipts WHERE sender = ? AND message_id = ?",
-                             (sender, message_id))
+            rows = self._run(cursor, "SELECT sent, received, digest FROM {p}receipts WHERE sender = ? "
+                             "AND message_id = ?", (sender, message_id))
         if not rows:
             return None
         return Receipt(sender=sender, message_id=message_id, sent=self._time_out(rows[0][0]),
-                       received=self._time_out(rows[0][1]))
+                       received=self._time_out(rows[0][1]), digest=rows[0][2])
 
     def prune(self, now: dt.datetime) -> int:
         """Forget seen entries kept until before ``now``; receipts stay."""

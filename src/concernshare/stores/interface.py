@@ -9,6 +9,7 @@ its tracker.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -23,12 +24,19 @@ __all__ = ["Receipt", "ReplayStore", "Store", "StoreError"]
 
 @attrs.frozen(kw_only=True)
 class Receipt:
-    """That a message from ``sender`` with ``message_id`` arrived at ``received``; never pruned."""
+    """That a message from ``sender`` with ``message_id`` arrived at ``received``; never pruned.
+
+    ``digest`` is the SHA-256 of the exact signed payload (lower-case hex):
+    with ``sent``, it lets an archive tell the message that arrived from new
+    content signed under its id. A receipt recorded before digests were kept
+    has none, and cannot vouch for content.
+    """
 
     sender: str
     message_id: str
     sent: dt.datetime
     received: dt.datetime
+    digest: str | None = None
 
 
 @runtime_checkable
@@ -38,7 +46,16 @@ class ReplayStore(Protocol):
     ``record`` is atomic: of two processes recording the same (sender, id),
     exactly one succeeds. Seen entries may be pruned once ``keep_until`` has
     passed; receipts never are.
+
+    :meth:`atomic` makes every write inside it one transaction: committed
+    when the block ends normally, undone when it raises. A second ``record``
+    of the same (sender, id) by another process waits for the first one's
+    transaction, and succeeds only if that was undone.
     """
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """One transaction for every write made inside the block (nested blocks join the outer one)."""
+        ...
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""

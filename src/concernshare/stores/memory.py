@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from concernshare.records.types import AgencyId
 from concernshare.stores.interface import Receipt
@@ -15,11 +19,14 @@ __all__ = ["MemoryStore"]
 class MemoryStore:
     """A :class:`~concernshare.stores.Store` that forgets everything when the process ends.
 
-    Safe across threads of one process; raises nothing of its own.
+    Safe across threads of one process; raises nothing of its own. Inside
+    :meth:`atomic` the store belongs to one thread, and what was written is
+    undone if the block raises.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._depth = 0
         self._seen: dict[tuple[str, str], dt.datetime] = {}
         self._receipts: dict[tuple[str, str], Receipt] = {}
         self._serials: dict[str, int] = {}
@@ -29,6 +36,24 @@ class MemoryStore:
         self._answers: dict[tuple[str, str], Answer] = {}
         self._withdrawals: dict[str, Withdrawal] = {}
         self._non_shares: dict[str, NonShare] = {}
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction for every write made inside the block: kept at its end, undone if it raises."""
+        with self._lock:
+            saved = self._state() if self._depth == 0 else None
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                if saved is not None:
+                    self.__dict__.update(saved)
+                raise
+            finally:
+                self._depth -= 1
+
+    def _state(self) -> dict[str, Any]:
+        return {name: copy.copy(value) for name, value in self.__dict__.items() if isinstance(value, dict)}
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -31,7 +32,10 @@ class PostgresStore(SQLStore):
     recording the same message exactly one succeeds. Writes that close
     deliveries take a transaction-scoped advisory lock (one per schema), so
     that an answer and a delivery recorded at once on two nodes still meet.
-    Several threads may share one instance; its calls take turns.
+    Several threads may share one instance; its calls take turns. A lost
+    connection (a server restart, a terminated backend) fails the call that
+    was using it, with its transaction rolled back by the server, and the next
+    call connects again.
 
     Raises :class:`~concernshare.errors.UsageError` if ``schema`` is not a
     lower-case identifier, and :class:`~concernshare.stores.StoreError` if the
@@ -49,11 +53,9 @@ class PostgresStore(SQLStore):
         self._prefix = f'"{schema}".'
         digest = hashlib.sha256(f"concernshare:{schema}".encode()).digest()
         self._lock_key = int.from_bytes(digest[:8], "big", signed=True)
-        self._lock = threading.Lock()
-        try:
-            self._db = psycopg.connect(dsn, autocommit=True)
-        except psycopg.Error as error:
-            raise StoreError(f"could not connect to the PostgreSQL server: {error}") from error
+        self._lock = threading.RLock()
+        self._dsn = dsn
+        self._db = self._connect()
         try:
             with self._transaction(serialise=True) as cursor:
                 # The schema name is checked against _SCHEMA above; it cannot be bound as a parameter.
@@ -63,15 +65,45 @@ class PostgresStore(SQLStore):
             self._db.close()
             raise
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self._dsn, autocommit=True)
+        except psycopg.Error as error:
+            raise StoreError(f"could not connect to the PostgreSQL server: {error}") from error
+
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
 
+    def _begin(self, stack: contextlib.ExitStack) -> None:
+        """Begin a transaction, connecting again first if the connection was lost (nothing had run on it yet)."""
+        if self._db.broken or self._db.closed:
+            self._db.close()
+            self._db = self._connect()
+        try:
+            stack.enter_context(self._db.transaction())
+        except psycopg.OperationalError:
+            if not (self._db.broken or self._db.closed):
+                raise
+            self._db.close()
+            self._db = self._connect()
+            stack.enter_context(self._db.transaction())
+
     @contextmanager
     def _transaction(self, *, serialise: bool = False) -> Iterator[Cursor]:
         with self._lock:
+            if self._open is not None:  # inside atomic(): part of its transaction, on this thread
+                try:
+                    if serialise:
+                        self._open.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                    yield self._open
+                except psycopg.Error as error:
+                    raise StoreError(f"the PostgreSQL store failed: {error}") from error
+                return
             try:
-                with self._db.transaction(), self._db.cursor() as cursor:
+                with contextlib.ExitStack() as stack:
+                    self._begin(stack)
+                    cursor = stack.enter_context(self._db.cursor())
                     if serialise:
                         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
                     yield cursor
@@ -80,6 +112,11 @@ class PostgresStore(SQLStore):
 
     def _reading(self) -> AbstractContextManager[Cursor]:
         return self._transaction()
+
+    def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
+        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                       "AND column_name = %s", (self.schema, table, column))
+        return bool(cursor.fetchall())
 
     def _placeholders(self, sql: str) -> str:
         return sql.replace("?", "%s")

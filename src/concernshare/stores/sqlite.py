@@ -56,6 +56,12 @@ class SQLiteStore(SQLStore):
     def _transaction(self, *, serialise: bool = False) -> Iterator[Cursor]:
         # BEGIN IMMEDIATE takes the write lock at once, so writers always wait for each other.
         del serialise
+        if self._open is not None:  # inside atomic(): part of its transaction
+            try:
+                yield self._open
+            except sqlite3.Error as error:
+                raise StoreError(f"the SQLite store {self.path} failed: {error}") from error
+            return
         try:
             cursor = self._db.cursor()
             cursor.execute("BEGIN IMMEDIATE")
@@ -74,6 +80,10 @@ class SQLiteStore(SQLStore):
             yield self._db.cursor()
         except sqlite3.Error as error:
             raise StoreError(f"the SQLite store {self.path} failed: {error}") from error
+
+    def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
+        cursor.execute("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", (table, column))
+        return bool(cursor.fetchall())
 
     def _time_in(self, moment: dt.datetime) -> object:
         return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
