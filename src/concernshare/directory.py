@@ -26,11 +26,11 @@ import attrs
 
 from concernshare import codec, schema, strictjson
 from concernshare.crypto import _jose
-from concernshare.crypto.keys import PublicJwk, Signer, parse_public_jwk
-from concernshare.errors import DirectoryRefused, InvalidDocument, SealError
+from concernshare.crypto.keys import PrivateJwk, PublicJwk, Signer, parse_public_jwk
+from concernshare.errors import DirectoryRefused, InvalidDocument, SealError, UsageError
 from concernshare.records._fields import field
 from concernshare.records.codes import AgencyKind, RecipientRole, RevocationReason
-from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
+from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, require_aware
 from concernshare.stores.interface import DirectoryEdition, ReplayStore
 
 __all__ = [
@@ -105,7 +105,8 @@ class DirectoryKey:
     revocation: Revocation | None = field("Present once the key is revoked.", default=None)
 
     def valid_at(self, moment: dt.datetime) -> bool:
-        """True if the key's validity period covers ``moment`` (revocation aside)."""
+        """True if the key's validity period covers ``moment`` (revocation aside); NaiveTime if it is naive."""
+        require_aware(moment, "moment")
         return self.not_before <= moment and (self.not_after is None or moment <= self.not_after)
 
     def usable_at(self, moment: dt.datetime) -> bool:
@@ -210,8 +211,14 @@ def open_directory(
     key under two agencies; and, with a ``store``, if the signing key was seen
     to sign another directory id, if the serial is older than the highest the
     pinned keys were seen to sign for this id, or if it equals that serial with
-    different content.
+    different content; :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
+    if any(isinstance(key, PrivateJwk) for key in authorities):
+        raise UsageError("a private key was given as a pinned authority key: pin only the authority's public "
+                         "keys (its public JWK Set), and keep the private key with the authority")
+    if not all(isinstance(key, PublicJwk) for key in authorities):
+        raise UsageError("authorities takes the pinned public keys (PublicJwk), as read_public_jwk_set returns")
     pinned = {key.kid: key for key in authorities if key.use == "sig"}
     if not pinned:
         raise DirectoryRefused("no authority signing key is pinned; pass the authority's public JWK Set")

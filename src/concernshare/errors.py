@@ -19,6 +19,8 @@ __all__ = [
     "Expired",
     "InvalidDocument",
     "InvalidRecord",
+    "InvalidValue",
+    "NaiveTime",
     "NotForUs",
     "Problem",
     "RefusedStatus",
@@ -153,3 +155,11 @@ class StoreError(ConcernshareError):
 
 class UsageError(ConcernshareError):
     """The command line or the configuration was used wrongly."""
+
+
+class InvalidValue(UsageError, ValueError):
+    """A value given to the library is not of its type's form (a partial date written wrongly, a naive time)."""
+
+
+class NaiveTime(InvalidValue):
+    """A datetime without a UTC offset was given where the library needs an aware one: a naive time is ambiguous."""

@@ -45,6 +45,7 @@ from concernshare.records import (
     UpdateBody,
     WithdrawalBody,
 )
+from concernshare.records.types import require_aware
 from concernshare.routing import deadlines
 from concernshare.routing.route import Plan, route
 from concernshare.routing.rules import RuleSet
@@ -109,6 +110,7 @@ def send(
     Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
+    require_aware(at, "at")
     plan = route(message, rules, directory, at, calendar=calendar, schools=schools)
     groups: dict[tuple[str, tuple[str, ...]], list[AgencyId]] = {}
     for delivery in plan.deliveries:
@@ -196,6 +198,7 @@ def receive(
     nothing) for cryptographic failures, unknown or impersonating senders,
     replays, stale messages and refused statuses.
     """
+    require_aware(at, "at")
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:

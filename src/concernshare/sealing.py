@@ -39,7 +39,7 @@ from concernshare.errors import (
     UntrustedSender,
 )
 from concernshare.records import Message, MessageType, Status
-from concernshare.records.types import UUID, AgencyId
+from concernshare.records.types import UUID, AgencyId, require_aware
 from concernshare.stores.interface import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
@@ -99,8 +99,10 @@ def sign_message(message: Message, signer: Signer, *, directory: Directory, now:
 
     Raises :class:`~concernshare.errors.UntrustedSender` if ``signer`` is not a
     current key of the message's sender in the directory, and
-    :class:`~concernshare.errors.InvalidDocument` if the message is invalid.
+    :class:`~concernshare.errors.InvalidDocument` if the message is invalid,
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     _signing_key(directory, message.sender.agency, signer.kid, now)
     payload = codec.dumps(attrs.evolve(message, sent=now))
     validation.validate(payload, now=now)
@@ -114,6 +116,7 @@ def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.date
     :class:`~concernshare.errors.SealError` if a recipient has no current
     encryption key in the directory.
     """
+    require_aware(now, "now")
     keys: list[PublicJwk] = []
     for recipient in message.recipients:
         found = directory.encryption_keys(recipient, now)
@@ -188,8 +191,10 @@ def verify_message(
     """Verify a signed-only message: signature, signer, key validity and revocation, status.
 
     Raises a :class:`~concernshare.errors.SealError`: ``CryptoError``,
-    ``UntrustedSender``, ``Revoked``, ``ContentRefused``, ``RefusedStatus``.
+    ``UntrustedSender``, ``Revoked``, ``ContentRefused``, ``RefusedStatus``;
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     opened = _verified(jws, directory=directory, store=store, now=now, archive=archive)
     _check_status(opened.message, policy)
     return opened
@@ -224,8 +229,10 @@ def open_sealed(
     Raises :class:`~concernshare.errors.SealError`: ``CryptoError`` (uniform,
     for every cryptographic failure), ``JoseError`` (a malformed or
     disallowed document), ``UntrustedSender``, ``Revoked``, ``ContentRefused``,
-    ``NotForUs``, ``Expired``, ``RefusedStatus`` or ``Replayed``.
+    ``NotForUs``, ``Expired``, ``RefusedStatus`` or ``Replayed``;
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
     jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, Self
 
 from concernshare.records.types import AgencyId
 from concernshare.stores.interface import DirectoryEdition, Receipt
@@ -130,7 +130,8 @@ class SQLStore:
     (writes, all or nothing; ``serialise`` makes tracker writes wait for each
     other across connections), :meth:`_reading`, :meth:`_time_in` and
     :meth:`_time_out`, and wraps its driver's errors in
-    :class:`~concernshare.stores.StoreError`.
+    :class:`~concernshare.stores.StoreError`. A store is a context manager:
+    ``with SQLiteStore(path) as store:`` closes it at the end of the block.
     """
 
     _prefix: str = ""
@@ -138,6 +139,15 @@ class SQLStore:
 
     def __init__(self) -> None:
         self._statements: dict[str, str] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
 
     def _transaction(self, *, serialise: bool = False) -> AbstractContextManager[Cursor]:
         raise NotImplementedError

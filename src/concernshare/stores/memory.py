@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Self
 
 from concernshare.records.types import AgencyId
 from concernshare.stores.interface import DirectoryEdition, Receipt
@@ -15,7 +16,8 @@ __all__ = ["MemoryStore"]
 class MemoryStore:
     """A :class:`~concernshare.stores.Store` that forgets everything when the process ends.
 
-    Safe across threads of one process; raises nothing of its own.
+    Safe across threads of one process; raises nothing of its own. A context
+    manager, as every store is.
     """
 
     def __init__(self) -> None:
@@ -29,6 +31,12 @@ class MemoryStore:
         self._answers: dict[tuple[str, str], Answer] = {}
         self._withdrawals: dict[str, Withdrawal] = {}
         self._non_shares: dict[str, NonShare] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""
