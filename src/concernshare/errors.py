@@ -34,6 +34,7 @@ __all__ = [
     "StoreError",
     "UntrustedSender",
     "UsageError",
+    "shown_pointer",
 ]
 
 
