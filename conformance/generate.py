@@ -557,7 +557,7 @@ def new_invalid_cases() -> dict[str, Doc]:
     concern_newline["extensions"] = {key: "EX-HV-2013-0917"}
     cases["schema-trailing-newline-extension-key"] = invalid_case(
         "A line feed after an extension key that matches the key pattern: refused by the propertyNames pattern (ECMA-262 $).",
-        document=concern_newline, layer="schema", expected=[(f"/extensions/{key}", "CS018")])
+        document=concern_newline, layer="schema", expected=[("/extensions", "CS018")])
     return cases
 
 

@@ -234,3 +234,34 @@ def test_usage_errors(site: Path, argv: list[str]) -> None:
     code, _, err = _run(*argv)
     assert code == 2, err
     assert "Traceback" not in err
+
+
+def test_directory_new_twice_on_one_machine_does_not_collide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two directories started with the default id get different ids, and each keeps working after the other."""
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    for name in ("one", "two"):
+        _ok("keygen", "--authority", "--out", name)
+        _ok("keygen", "--agency", GP, "--out", f"{name}-keys")
+    _ok("directory", "new", "--authority-key", "one/authority.private.jwks", "-o", "one.jws")
+    for _ in range(2):
+        _ok("directory", "add", "one.jws", "--agency", GP, "--name", "Test gp", "--roles", "gp", "--keys",
+            "one-keys/ods_E81001.public.jwks", "--authority-key", "one/authority.private.jwks")
+    _ok("directory", "show", "one.jws", "--authority", "one/authority.public.jwks")
+    _ok("directory", "new", "--authority-key", "two/authority.private.jwks", "-o", "two.jws")
+    shown = json.loads(_ok("directory", "show", "two.jws", "--authority", "two/authority.public.jwks"))
+    assert shown["serial"] == 1
+    _ok("directory", "add", "two.jws", "--agency", GP, "--name", "Test gp", "--roles", "gp", "--keys",
+        "two-keys/ods_E81001.public.jwks", "--authority-key", "two/authority.private.jwks")
+    first = json.loads(_ok("directory", "show", "one.jws", "--authority", "one/authority.public.jwks"))
+    assert first["directory_id"] != shown["directory_id"]
+    assert first["directory_id"].startswith("cs-")
+
+
+def test_directory_new_refuses_a_bad_id(site: Path) -> None:
+    """An id outside the directory id pattern is a usage error, before anything is written."""
+    code, _out, err = _run("directory", "new", "--authority-key", "keys/authority.private.jwks", "-o", "x.jws",
+                           "--id", "Not An Id")
+    assert code == 2
+    assert "--id takes" in err
+    assert not (site / "x.jws").exists()

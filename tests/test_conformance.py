@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -27,6 +28,7 @@ import pytest
 
 from concernshare import codec, schema, strictjson
 from concernshare.crypto import _jose, keys
+from concernshare.crypto._b64 import b64decode
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import (
     ContentRefused,
@@ -50,7 +52,7 @@ from concernshare.routing import deadlines
 from concernshare.routing.route import RoutingError, route
 from concernshare.routing.rules import load_rules
 from concernshare.sealing import OpenPolicy, open_sealed
-from concernshare.stores import MemoryStore
+from concernshare.stores import DirectoryEdition, MemoryStore
 from concernshare.stores.interface import Receipt
 from concernshare.validation import iter_problems
 
@@ -273,7 +275,13 @@ def test_directory(name: str, case: Case) -> None:
     """A signed directory is accepted with its id, serial and agencies, or refused for its recorded reason."""
     store = MemoryStore()
     if case["last_seen"] is not None:
-        store.note_directory_serial(case["last_seen"]["directory_id"], case["last_seen"]["serial"])
+        # The suite records the last edition seen by id and serial; here it is remembered for each pinned key,
+        # as this very edition (its payload's digest), so that an equal serial is the same edition seen again.
+        payload = b64decode(json.loads(case["signed"])["payload"])
+        seen = DirectoryEdition(directory_id=case["last_seen"]["directory_id"], serial=case["last_seen"]["serial"],
+                                digest=hashlib.sha256(payload).hexdigest())
+        for authority in _pinned(case["authorities"]):
+            store.note_directory_serial(authority.kid, seen)
     expected = case["expected"]
 
     def run() -> Directory:

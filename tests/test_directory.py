@@ -141,3 +141,51 @@ def test_a_message_jws_cannot_pass_for_a_directory(world: World) -> None:
 
 def _unstructure(directory: object) -> object:
     return codec.unstructure(directory)
+
+
+# Scoped authorities and the serial memory.
+
+
+def test_an_authority_key_signs_one_directory_id_only(world: World) -> None:
+    """Once a key was seen to sign one directory id, an edition it signs under another id is refused."""
+    store = MemoryStore()
+    open_directory(world.signed_directory, [world.authority.public], now=NOW, store=store)
+    other = world.resign(attrs.evolve(world.directory, directory_id="another-federation", serial=99))
+    with pytest.raises(DirectoryRefused, match="signs one directory only"):
+        open_directory(other, [world.authority.public], now=NOW, store=store)
+    assert open_directory(world.signed_directory, [world.authority.public], now=NOW, store=store)
+
+
+def test_two_federations_with_one_id_do_not_collide(world: World) -> None:
+    """Two authorities publishing under the same id each keep their own serials: neither is a rollback."""
+    store = MemoryStore()
+    newer = world.resign(attrs.evolve(world.directory, serial=50))
+    open_directory(newer, [world.authority.public], now=NOW, store=store)
+    second = make_world({"ods:E81001": ["gp"]}, now=NOW)
+    same_id = attrs.evolve(second.directory, directory_id=world.directory.directory_id, serial=1)
+    opened = open_directory(second.resign(same_id), [second.authority.public], now=NOW, store=store)
+    assert opened.serial == 1
+
+
+def test_a_rotated_authority_key_cannot_roll_back_its_successor(world: World) -> None:
+    """Pinned keys that sign the same id form one sequence: the old key's older edition is refused after the new one."""
+    store = MemoryStore()
+    old_edition = world.resign(attrs.evolve(world.directory, serial=9))
+    open_directory(old_edition, [world.authority.public], now=NOW, store=store)
+    successor = keys.generate_signing_key()
+    new_edition = sign_directory(attrs.evolve(world.directory, serial=10), keys.signer_from([successor]))
+    both = [world.authority.public, successor.public]
+    open_directory(new_edition, both, now=NOW, store=store)
+    with pytest.raises(DirectoryRefused, match="older than serial 10"):
+        open_directory(old_edition, both, now=NOW, store=store)
+
+
+def test_the_same_serial_with_other_content_is_refused(world: World) -> None:
+    """An edition whose serial was seen before with different content is refused; the same edition again opens."""
+    store = MemoryStore()
+    first = world.resign(attrs.evolve(world.directory, serial=7))
+    open_directory(first, [world.authority.public], now=NOW, store=store)
+    assert open_directory(first, [world.authority.public], now=NOW, store=store).serial == 7
+    changed = world.resign(attrs.evolve(world.directory, serial=7, agencies=world.directory.agencies[:1]))
+    with pytest.raises(DirectoryRefused, match="seen before with different content"):
+        open_directory(changed, [world.authority.public], now=NOW, store=store)

@@ -182,3 +182,23 @@ def test_dollar_means_the_very_end_as_in_ecma_262(path: tuple[str, ...], value: 
     problems = list(schema.iter_problems(document))
     assert [p.code for p in problems] == ["CS018"]
     assert problems[0].pointer.startswith("/" + path[0])
+
+
+@pytest.mark.parametrize("name", ["Jane Invented", "note\n", "x" * 300, "\u202eevil", "9990000018"])
+@pytest.mark.parametrize("where", ["", "/subject", "/body", "/extensions"])
+def test_an_unknown_member_name_is_never_echoed(name: str, where: str) -> None:
+    """A hostile unknown member name appears in no problem, at any layer; the pointer names its object."""
+    from concernshare import validation  # noqa: PLC0415  (validation imports schema: keep this module's imports light)
+
+    document: dict[str, Any] = copy.deepcopy(MINIMAL)
+    target = document
+    for token in where.split("/")[1:]:
+        target = target.setdefault(token, {})
+    target[name] = "Jane Invented lives at 1 Invented Road"
+    problems = list(validation.iter_problems(document))
+    assert problems
+    for problem in problems:
+        shown = f"{problem} {problem!r}"
+        assert name not in shown
+        assert "Invented" not in shown
+    assert any(p.pointer == where for p in problems)

@@ -16,7 +16,7 @@ import pytest
 
 from _stores import KINDS, make_store, open_store, postgres_schema, postgres_store, require_postgres
 from concernshare.errors import UsageError
-from concernshare.stores import Receipt, ReplayStore, SQLiteStore, Store, StoreError
+from concernshare.stores import DirectoryEdition, Receipt, ReplayStore, SQLiteStore, Store, StoreError
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -90,14 +90,27 @@ def test_receipts_survive_pruning(store: Store) -> None:
     assert not store.record(_receipt(), keep_until=T0 + dt.timedelta(days=40))
 
 
+def _edition(serial: int, directory_id: str = "d", digest: str = "aa") -> DirectoryEdition:
+    return DirectoryEdition(directory_id=directory_id, serial=serial, digest=digest)
+
+
 def test_directory_serial_only_rises(store: Store) -> None:
-    """The highest serial seen is kept; a lower one does not replace it."""
-    assert store.directory_serial("d") is None
-    store.note_directory_serial("d", 5)
-    store.note_directory_serial("d", 3)
-    assert store.directory_serial("d") == 5
-    store.note_directory_serial("d", 9)
-    assert store.directory_serial("d") == 9
+    """The highest edition seen per authority key is kept; a lower one does not replace it."""
+    assert store.directory_serial("k1") is None
+    store.note_directory_serial("k1", _edition(5))
+    store.note_directory_serial("k1", _edition(3, digest="bb"))
+    assert store.directory_serial("k1") == _edition(5)
+    store.note_directory_serial("k1", _edition(9, digest="cc"))
+    assert store.directory_serial("k1") == _edition(9, digest="cc")
+
+
+def test_directory_serials_are_kept_per_authority_key(store: Store) -> None:
+    """Two authority keys keep separate serials of one id, and a key stays bound to the first id it signed."""
+    store.note_directory_serial("k1", _edition(50))
+    store.note_directory_serial("k2", _edition(1))
+    store.note_directory_serial("k1", _edition(60, directory_id="other"))
+    assert store.directory_serial("k1") == _edition(50)
+    assert store.directory_serial("k2") == _edition(1)
 
 
 # The tracker's records.
@@ -270,12 +283,12 @@ def test_sqlite_store_is_durable(tmp_path: Path) -> None:
     """What one SQLiteStore committed, another opened on the same file sees."""
     first = SQLiteStore(tmp_path / "r.db")
     first.record(_receipt(), keep_until=T0)
-    first.note_directory_serial("d", 4)
+    first.note_directory_serial("k1", _edition(4))
     first.add_delivery(_delivery())
     first.close()
     second = SQLiteStore(tmp_path / "r.db")
     assert not second.record(_receipt(), keep_until=T0)
-    assert second.directory_serial("d") == 4
+    assert second.directory_serial("k1") == _edition(4)
     assert second.deliveries(uid(1)) == ((_delivery(), None),)
     second.close()
 
@@ -514,3 +527,21 @@ def test_atomic_keeps_every_write_or_none(store: Store) -> None:
     assert store.arrivals(uid(1)) == (arrival,)
     assert len(store.deliveries(uid(2))) == 1
     assert not store.record(_receipt(uid(1)), keep_until=T0)
+
+
+def test_an_older_sqlite_file_is_migrated(tmp_path: Path) -> None:
+    """A file from before serials were kept per authority key opens: the old table, keyed by id alone, goes."""
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        db.execute("CREATE TABLE directory_serials (directory_id TEXT PRIMARY KEY, serial BIGINT NOT NULL)")
+        db.execute("INSERT INTO directory_serials VALUES ('concernshare', 7)")
+    db.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    assert store.directory_serial("k1") is None
+    store.note_directory_serial("k1", _edition(1, directory_id="concernshare"))
+    assert store.directory_serial("k1") == _edition(1, directory_id="concernshare")
+    store.close()
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.close()
+    assert "directory_serials" not in tables
+    assert "directory_editions" in tables

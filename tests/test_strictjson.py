@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from concernshare.errors import InvalidRecord
@@ -28,7 +30,7 @@ def test_plain_json_parses() -> None:
         (b'{"a": [Infinity, -Infinity]}', [("/a/0", "CS004"), ("/a/1", "CS004")]),
         (b'{"a": 1e400}', [("/a", "CS004")]),
         (b'{"a": "\\ud800"}', [("/a", "CS005")]),
-        (b'{"\\udc00": 1}', [("/\\udc00", "CS005")]),
+        (b'{"\\udc00": 1}', [("", "CS005")]),
         (b'{"n": 9007199254740992}', [("/n", "CS006")]),
         (b'{"n": -9007199254740992}', [("/n", "CS006")]),
         (b'{"a/b": {"c~d": "\\ud800"}}', [("/a~1b/c~0d", "CS005")]),
@@ -82,3 +84,18 @@ def test_problem_messages_quote_no_value() -> None:
     with pytest.raises(InvalidRecord) as caught:
         parse('{"secret name": "Jo\\ud800 Bloggs", "secret name": 1}')
     assert all("Bloggs" not in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("name", [
+    "Jane Invented", "x\u0000y", "line\nfeed", "\u202eevil", "a" * 65, "", "UPPER", "9990000018", "nhs_9990000018",
+])
+def test_a_name_that_is_not_plain_is_never_echoed(name: str) -> None:
+    """A duplicated member whose name is not plain is reported at its object: valid RFC 6901, no hostile text."""
+    data = json.dumps({"body": {name: 1}}).encode()[:-2] + b", " + json.dumps(name).encode() + b": 2}}"
+    assert _refusals(data) == [("/body", "CS003")]
+
+
+def test_a_plain_name_of_64_characters_is_kept() -> None:
+    """A plain name up to 64 characters stays in the pointer, so the pointer resolves to the member."""
+    name = "a" * 64
+    assert _refusals(f'{{"{name}": 1, "{name}": 2}}'.encode()) == [(f"/{name}", "CS003")]

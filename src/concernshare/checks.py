@@ -47,7 +47,7 @@ from concernshare.records._fields import META
 from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.identifiers import councils, nhs_number_ok, upn_problem
 from concernshare.records.people import age_on
-from concernshare.records.types import AgencyId
+from concernshare.records.types import AgencyId, require_aware
 from concernshare.strictjson import escape_pointer
 
 __all__ = ["CHECKS", "CODES", "iter_problems"]
@@ -514,6 +514,11 @@ def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:
-    """Yield every semantic problem of ``message``; ``now`` enables the clock-based checks."""
+    """Yield every semantic problem of ``message``; ``now`` enables the clock-based checks.
+
+    Raises :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
+    """
+    if now is not None:
+        require_aware(now, "now")
     for check in CHECKS:
         yield from check(message, now)

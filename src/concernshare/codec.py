@@ -36,7 +36,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import FORMAT_VERSION, _compiled
-from concernshare.errors import InvalidRecord, Problem, Severity
+from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
@@ -581,12 +581,36 @@ def loads(
 _last: tuple[bytes, dict[str, Any], Message] | None = None
 
 
+def _naive(value: Any, pointer: str) -> str | None:
+    """The pointer of the first naive time in a record, if any."""
+    if isinstance(value, dt.datetime):
+        return pointer if value.utcoffset() is None else None
+    if isinstance(value, tuple):
+        return next((p for i, item in enumerate(value) if (p := _naive(item, f"{pointer}/{i}")) is not None), None)
+    if attrs.has(value.__class__):
+        for attribute in attrs.fields(value.__class__):
+            found = _naive(getattr(value, attribute.name), f"{pointer}/{escape_pointer(attribute.name)}")
+            if found is not None:
+                return found
+    return None
+
+
 def dumps(record: Message) -> bytes:
-    """Write a message in its canonical JSON form, as UTF-8 bytes."""
+    """Write a message in its canonical JSON form, as UTF-8 bytes.
+
+    Raises :class:`~concernshare.errors.InvalidRecord` (CS009, with the
+    pointer) if the record holds a naive time: it would be written in the
+    host's own zone, a different moment on another machine.
+    """
     global _last  # noqa: PLW0603  (the one-entry memo that recall() reads; see the module)
     plain = _plain(record)
     if plain is None:
-        return _ENCODER.encode(unstructure(record)).encode("utf-8")
+        try:
+            return _ENCODER.encode(unstructure(record)).encode("utf-8")
+        except NaiveTime:
+            where = _naive(record, "") or ""
+            raise InvalidRecord([Problem(pointer=where, code="CS009", message=(
+                "has no UTC offset; a naive time is ambiguous, so give a timezone-aware datetime"))]) from None
     data, bad = plain
     payload = _ENCODER.encode(data).encode("utf-8")
     _last = (payload, data, record) if not bad and isinstance(record, Message) else None

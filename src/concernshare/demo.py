@@ -21,7 +21,7 @@ from concernshare.chronology import build_chronology
 from concernshare.chronology.export import to_html, to_json
 from concernshare.exchange import receive, send
 from concernshare.records import Message, RecipientRole, Status
-from concernshare.records.types import utc_minute
+from concernshare.records.types import require_aware, utc_minute
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.routing.views import Sensitivity
 from concernshare.sealing import OpenPolicy
@@ -86,7 +86,11 @@ class Played:
 
 
 def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played:
-    """Play the story in ``folder`` starting at ``now``; report each step through ``say``."""
+    """Play the story in ``folder`` starting at ``now``; report each step through ``say``.
+
+    Raises :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
+    """
+    require_aware(now, "now")
     folder.mkdir(parents=True, exist_ok=True)
     world = make_world(_AGENCIES, now=now, directory_id="demo-luton")
     write_file(folder / "directory.jws", world.signed_directory, mode=PUBLIC)

@@ -5,12 +5,19 @@ A directory is signed by an authority key that receivers pin (one or several).
 read from it, and refuses a directory that is expired, rolled back (an older
 serial than one seen before), or lists a key under two agencies. Keys come
 only from the directory, never from a message.
+
+Authority keys are scoped: a key publishes under one directory id only, the
+one it was first seen to sign, and the serial memory is kept per authority
+key. Pinned keys that sign the same directory id are one authority (rotating
+its key): their serials form one sequence. An edition with a serial already
+seen must be exactly the edition seen (the same signed payload).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Final
@@ -19,14 +26,15 @@ import attrs
 
 from concernshare import codec, schema, strictjson
 from concernshare.crypto import _jose
-from concernshare.crypto.keys import PublicJwk, Signer, parse_public_jwk
-from concernshare.errors import DirectoryRefused, InvalidDocument, SealError
+from concernshare.crypto.keys import PrivateJwk, PublicJwk, Signer, parse_public_jwk
+from concernshare.errors import DirectoryRefused, InvalidDocument, SealError, UsageError
 from concernshare.records._fields import field
 from concernshare.records.codes import AgencyKind, RecipientRole, RevocationReason
-from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
-from concernshare.stores.interface import ReplayStore
+from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, require_aware
+from concernshare.stores.interface import DirectoryEdition, ReplayStore
 
 __all__ = [
+    "DIRECTORY_ID",
     "DIRECTORY_VERSION",
     "Directory",
     "DirectoryAgency",
@@ -41,6 +49,8 @@ DIRECTORY_VERSION: Final = "1.0"
 _GSS: Final = "^E(06|08|09|10)[0-9]{6}$"
 _B64URL: Final = "^[A-Za-z0-9_-]+$"
 _SKEW: Final = dt.timedelta(minutes=5)
+#: The pattern of a directory id.
+DIRECTORY_ID: Final = "^[a-z0-9][a-z0-9._-]{0,63}$"
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +105,8 @@ class DirectoryKey:
     revocation: Revocation | None = field("Present once the key is revoked.", default=None)
 
     def valid_at(self, moment: dt.datetime) -> bool:
-        """True if the key's validity period covers ``moment`` (revocation aside)."""
+        """True if the key's validity period covers ``moment`` (revocation aside); NaiveTime if it is naive."""
+        require_aware(moment, "moment")
         return self.not_before <= moment and (self.not_after is None or moment <= self.not_after)
 
     def usable_at(self, moment: dt.datetime) -> bool:
@@ -128,7 +139,7 @@ class Directory:
                                 max_length=6)
     directory_id: str = field(
         "A stable name for this directory; rollback is checked per name.",
-        pattern="^[a-z0-9][a-z0-9._-]{0,63}$", max_length=64,
+        pattern=DIRECTORY_ID, max_length=64,
     )
     serial: int = field("Rises by at least one with every edition.", minimum=1, maximum=2**53 - 1)
     issued: dt.datetime = field("When this edition was signed.")
@@ -196,14 +207,23 @@ def open_directory(
     """Verify a signed directory against the pinned authority keys, then read it.
 
     Raises :class:`~concernshare.errors.DirectoryRefused` if it is unsigned,
-    signed by a key not pinned, badly signed, malformed, expired, older than
-    the highest serial ``store`` has seen, or lists a key under two agencies.
+    signed by a key not pinned, badly signed, malformed, expired, or lists a
+    key under two agencies; and, with a ``store``, if the signing key was seen
+    to sign another directory id, if the serial is older than the highest the
+    pinned keys were seen to sign for this id, or if it equals that serial with
+    different content; :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
+    if any(isinstance(key, PrivateJwk) for key in authorities):
+        raise UsageError("a private key was given as a pinned authority key: pin only the authority's public "
+                         "keys (its public JWK Set), and keep the private key with the authority")
+    if not all(isinstance(key, PublicJwk) for key in authorities):
+        raise UsageError("authorities takes the pinned public keys (PublicJwk), as read_public_jwk_set returns")
     pinned = {key.kid: key for key in authorities if key.use == "sig"}
     if not pinned:
         raise DirectoryRefused("no authority signing key is pinned; pass the authority's public JWK Set")
     try:
-        payload, _kid, _alg = _jose.verify(data, pinned.get, typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
+        payload, kid, _alg = _jose.verify(data, pinned.get, typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
     except SealError:
         raise DirectoryRefused(
             "the directory is not signed by a pinned authority key, or its signature is not valid",
@@ -223,11 +243,30 @@ def open_directory(
     if directory.issued > now + _SKEW:
         raise DirectoryRefused("the directory is dated in the future; check the clocks")
     if store is not None:
-        highest = store.directory_serial(directory.directory_id)
-        if highest is not None and directory.serial < highest:
-            raise DirectoryRefused(
-                f"the directory's serial {directory.serial} is older than serial {highest} seen before: "
-                "a rolled-back directory could hide a revocation",
-            )
-        store.note_directory_serial(directory.directory_id, directory.serial)
+        edition = DirectoryEdition(directory_id=directory.directory_id, serial=directory.serial,
+                                   digest=hashlib.sha256(payload).hexdigest())
+        _check_history(store, kid, edition, tuple(pinned))
+        store.note_directory_serial(kid, edition)
     return directory
+
+
+def _check_history(store: ReplayStore, kid: str, edition: DirectoryEdition, pinned: Sequence[str]) -> None:
+    """Refuse an edition outside the signing key's scope, rolled back, or a different one under a seen serial."""
+    own = store.directory_serial(kid)
+    if own is not None and own.directory_id != edition.directory_id:
+        raise DirectoryRefused(
+            f"the authority key {kid} publishes directory {own.directory_id}, not {edition.directory_id}: "
+            "an authority key signs one directory only",
+        )
+    seen = [e for e in map(store.directory_serial, pinned) if e is not None and e.directory_id == edition.directory_id]
+    highest = max((e.serial for e in seen), default=None)
+    if highest is not None and edition.serial < highest:
+        raise DirectoryRefused(
+            f"the directory's serial {edition.serial} is older than serial {highest} seen before: "
+            "a rolled-back directory could hide a revocation",
+        )
+    if any(e.serial == edition.serial and e.digest != edition.digest for e in seen):
+        raise DirectoryRefused(
+            f"the directory's serial {edition.serial} was seen before with different content: an authority "
+            "publishes each serial once; a changed edition needs a higher serial",
+        )

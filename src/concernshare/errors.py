@@ -8,6 +8,8 @@ value: these lines end up in logs.
 from __future__ import annotations
 
 import enum
+import re
+from typing import Final
 
 import attrs
 
@@ -19,7 +21,9 @@ __all__ = [
     "Expired",
     "InvalidDocument",
     "InvalidRecord",
+    "InvalidValue",
     "MalformedMessage",
+    "NaiveTime",
     "NotForUs",
     "OutputRefused",
     "Problem",
@@ -32,6 +36,7 @@ __all__ = [
     "StoreError",
     "UntrustedSender",
     "UsageError",
+    "shown_pointer",
 ]
 
 
@@ -42,6 +47,28 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+#: A reference token shown as it is in a problem's pointer: an array index, or a name such as the format's own
+#: (lower-case ASCII letters, digits, ``_ . : -`` and the escapes ``~0 ~1``, at most 64 characters, with no run
+#: of more than six digits, which could be an NHS number, a UPN or a telephone number).
+_PLAIN_TOKEN: Final = re.compile(r"(?!.*[0-9]{7})(?:[a-z0-9_.:-]|~[01]){1,64}")
+
+
+def shown_pointer(pointer: str) -> str:
+    """The pointer as a problem shows it: cut before the first token that is not a plain name.
+
+    A member name the format does not know comes from the document, and a
+    hostile or mistaken one may hold control characters, personal data or
+    megabytes of text. Such a name is never echoed: the pointer stops at the
+    object that holds the member, so it is still a valid RFC 6901 pointer and
+    still resolves, to the nearest place that can be named safely.
+    """
+    tokens = pointer.split("/")[1:]
+    for index, token in enumerate(tokens):
+        if _PLAIN_TOKEN.fullmatch(token) is None:
+            return "".join(f"/{t}" for t in tokens[:index])
+    return pointer
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One thing wrong with a document.
@@ -49,10 +76,11 @@ class Problem:
     ``pointer`` is an RFC 6901 JSON pointer into the document ("" is the whole
     document), ``code`` a stable code (``CS101``; see the docs site), and
     ``message`` a sentence that says what to do. A message never contains a
-    value taken from the document.
+    value taken from the document, and a pointer never a member name that is
+    not a plain name (see :func:`shown_pointer`).
     """
 
-    pointer: str
+    pointer: str = attrs.field(converter=shown_pointer)
     code: str
     message: str
     severity: Severity = Severity.ERROR
@@ -172,3 +200,11 @@ class OutputRefused(ConcernshareError):
 
 class UsageError(ConcernshareError):
     """The command line or the configuration was used wrongly."""
+
+
+class InvalidValue(UsageError, ValueError):
+    """A value given to the library is not of its type's form (a partial date written wrongly, a naive time)."""
+
+
+class NaiveTime(InvalidValue):
+    """A datetime without a UTC offset was given where the library needs an aware one: a naive time is ambiguous."""

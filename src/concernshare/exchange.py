@@ -55,6 +55,7 @@ from concernshare.records import (
     UpdateBody,
     WithdrawalBody,
 )
+from concernshare.records.types import require_aware
 from concernshare.routing import deadlines
 from concernshare.routing.route import Plan, route
 from concernshare.routing.rules import RuleSet
@@ -142,6 +143,7 @@ def seal_views(
     Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
+    require_aware(at, "at")
     plan = route(message, rules, directory, at, calendar=calendar, schools=schools)
     groups: dict[tuple[str, tuple[str, ...]], list[AgencyId]] = {}
     for delivery in plan.deliveries:
@@ -272,6 +274,7 @@ def receive(
     transaction before it returns; use :func:`receiving` to handle the
     message before that commit.
     """
+    require_aware(at, "at")
     with receiving(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at,
                    policy=policy) as received:
         return received

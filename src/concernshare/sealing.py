@@ -47,7 +47,7 @@ from concernshare.errors import (
     UntrustedSender,
 )
 from concernshare.records import Message, MessageType, Status
-from concernshare.records.types import DATE_TIME, UUID, AgencyId
+from concernshare.records.types import DATE_TIME, UUID, AgencyId, require_aware
 from concernshare.stores.interface import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
@@ -109,8 +109,10 @@ def sign_message(message: Message, signer: Signer, *, directory: Directory, now:
 
     Raises :class:`~concernshare.errors.UntrustedSender` if ``signer`` is not a
     current key of the message's sender in the directory, and
-    :class:`~concernshare.errors.InvalidDocument` if the message is invalid.
+    :class:`~concernshare.errors.InvalidDocument` if the message is invalid,
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     _signing_key(directory, message.sender.agency, signer.kid, now)
     payload = codec.dumps(attrs.evolve(message, sent=now))
     validation.validate(payload, now=now)
@@ -124,6 +126,7 @@ def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.date
     :class:`~concernshare.errors.SealError` if a recipient has no current
     encryption key in the directory.
     """
+    require_aware(now, "now")
     keys: list[PublicJwk] = []
     for recipient in message.recipients:
         found = directory.encryption_keys(recipient, now)
@@ -284,8 +287,10 @@ def verify_message(
 
     Raises a :class:`~concernshare.errors.SealError`: ``CryptoError``,
     ``MalformedMessage``, ``UntrustedSender``, ``Revoked``,
-    ``RefusedStatus``, ``ContentRefused``.
+    ``RefusedStatus``, ``ContentRefused``;
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
                                               policy=policy)
     _check_status(envelope.status, policy)
@@ -319,8 +324,9 @@ def open_sealed(
     for every cryptographic failure), ``JoseError`` (a malformed or
     disallowed document), ``MalformedMessage``, ``UntrustedSender``,
     ``Revoked``, ``NotForUs``, ``Expired``, ``RefusedStatus``, ``Replayed``
-    or ``ContentRefused``.
+    or ``ContentRefused``; :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
+    require_aware(now, "now")
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
     jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)

@@ -25,11 +25,13 @@ import attrs
 from concernshare import FORMAT_VERSION, checks, codec, schema, strictjson
 from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
 from concernshare.records import Message
+from concernshare.records.types import require_aware
 
 __all__ = ["Document", "is_valid", "iter_problems", "validate"]
 
-#: A message as JSON bytes, JSON text, or already parsed (strictly) into a dict.
-Document = bytes | str | dict[str, Any]
+#: A message as JSON bytes, JSON text, already parsed (strictly) into a dict, or a record (validated as the
+#: canonical bytes :func:`~concernshare.codec.dumps` writes of it).
+Document = bytes | str | dict[str, Any] | Message
 
 
 class _Layer(enum.Enum):
@@ -62,6 +64,13 @@ def _run(
     document: Document, *, now: dt.datetime | None, max_bytes: int, layers: _Layers = _FAST,
 ) -> tuple[list[Problem], Message | None, _Layer]:
     """Run the layers; return the problems, the message if it could be built, and the last layer."""
+    if now is not None:
+        require_aware(now, "now")
+    if isinstance(document, Message):
+        try:
+            document = codec.dumps(document)
+        except InvalidRecord as error:
+            return list(error.problems), None, _Layer.RECORD
     written = layers.recall(document) if isinstance(document, bytes) and len(document) <= max_bytes else None
     if written is not None:
         data: Any = written[0]
@@ -136,7 +145,9 @@ def validate(
 
     Raises :class:`~concernshare.errors.SchemaViolation` when the JSON Schema
     refused the message and :class:`~concernshare.errors.InvalidRecord` when
-    the parser, the codec or a semantic check did; both carry every problem.
+    the parser, the codec or a semantic check did; both carry every problem;
+    :class:`~concernshare.errors.NaiveTime` if ``now`` is naive. A
+    :class:`~concernshare.records.Message` is validated as its canonical bytes.
     """
     problems, message, layer = _run(document, now=now, max_bytes=max_bytes)
     blocking = _blocking(problems, strict)

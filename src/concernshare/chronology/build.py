@@ -35,6 +35,7 @@ from concernshare.chronology.model import (
 from concernshare.chronology.patterns import Thresholds, find_patterns
 from concernshare.errors import UsageError
 from concernshare.records import Child, Message, PartialDate, Relationship, WithdrawalBody, WithdrawalReason
+from concernshare.records.types import require_aware
 
 __all__ = ["UNPLACED", "build_chronologies", "build_chronology"]
 
@@ -308,8 +309,9 @@ def build_chronology(
     messages about several, see :func:`build_chronologies`). ``generated`` is
     the time the chronology is built (patterns such as overdue responses are
     judged at it). Raises :class:`~concernshare.errors.UsageError` if the child
-    cannot be told.
+    cannot be told, :class:`~concernshare.errors.NaiveTime` if ``generated`` is naive.
     """
+    require_aware(generated, "generated")
     unique = _unique(messages)
     target = _target(unique, child, unborn_mother)
     index = _Index.of(unique)
@@ -350,8 +352,10 @@ def build_chronologies(
 
     The chronologies are ordered by number of entries, most first, then by
     NHS number (the child's, or the mother's for an unborn child). The result
-    is empty when no message identifies a child. Raises nothing.
+    is empty when no message identifies a child. Raises
+    :class:`~concernshare.errors.NaiveTime` if ``generated`` is naive, nothing else.
     """
+    require_aware(generated, "generated")
     unique = _unique(messages)
     index = _Index.of(unique)
     built: list[Chronology] = []

@@ -25,7 +25,7 @@ from concernshare.records import (
     NonEngagementKind,
     YesNoUnknown,
 )
-from concernshare.records.types import utc_minute
+from concernshare.records.types import require_aware, utc_minute
 from concernshare.routing import deadlines
 
 __all__ = ["Thresholds", "find_patterns"]
@@ -217,7 +217,8 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Pattern]:
 def find_patterns(
     entries: Sequence[Entry], messages: Sequence[Message], at: dt.datetime, limits: Thresholds,
 ) -> tuple[Pattern, ...]:
-    """Every pattern found in ordered ``entries`` (from ``messages``), judged at time ``at``."""
+    """Every pattern found in ordered ``entries`` (from ``messages``), judged at time ``at`` (NaiveTime if naive)."""
+    require_aware(at, "at")
     return (
         *_missed(entries, limits),
         *_unassessed(entries, messages, limits),

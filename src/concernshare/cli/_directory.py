@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
+import uuid
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +28,7 @@ from concernshare.cli._inputs import (
 )
 from concernshare.crypto import keys
 from concernshare.directory import (
+    DIRECTORY_ID,
     DIRECTORY_VERSION,
     Directory,
     DirectoryAgency,
@@ -69,7 +72,7 @@ def register(commands: Any) -> None:
     new = actions.add_parser("new", help="start an empty directory, signed by the authority")
     new.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
     new.add_argument("-o", "--output", required=True, metavar="DIRECTORY", help="the file to write")
-    new.add_argument("--id", default="concernshare", help="the directory's stable name")
+    new.add_argument("--id", help="the directory's stable name (default: a new unique one, cs-UUID)")
     new.add_argument("--valid-days", type=days, default=90, help="days until the edition expires (default 90)")
     new.set_defaults(run=_new)
 
@@ -174,10 +177,14 @@ def _new(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
     if existing_file(Path(args.output)):
         raise UsageError(f"concernshare directory new: {args.output} exists")
     moment = now()
-    directory = Directory(format_version=DIRECTORY_VERSION, directory_id=args.id, serial=1, issued=moment,
+    directory_id = args.id or f"cs-{uuid.uuid4()}"
+    if not re.fullmatch(DIRECTORY_ID, directory_id):
+        raise UsageError("concernshare directory new: --id takes 1 to 64 of a-z 0-9 . _ -, "
+                         "beginning with a letter or digit")
+    directory = Directory(format_version=DIRECTORY_VERSION, directory_id=directory_id, serial=1, issued=moment,
                           expires=moment, agencies=())
     _publish(directory, _authority(args.authority_key), args.output, args.valid_days, new=True)
-    out.write(f"{args.output}: serial 1, no agencies\n")
+    out.write(f"{args.output}: directory {directory_id}, serial 1, no agencies\n")
     return EXIT_OK
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "parse_private_jwk",
     "parse_public_jwk",
     "read_private_jwk_set",
+    "read_public_jwk_set",
     "signer_from",
     "thumbprint",
     "write_private_jwk_set",
@@ -166,7 +167,8 @@ def _checked_public(jwk: Mapping[str, object], allowed: frozenset[str]) -> Publi
         raise JoseError("a key is not a JSON object")
     if not jwk.keys() <= allowed:
         if "d" in jwk and "d" not in allowed:
-            raise JoseError("a public key must not carry private material")
+            raise JoseError("a key carries private material (d): this is a private key where a public one is "
+                            "expected; give the public JWK Set (NAME.public.jwks), and keep the private one secret")
         raise JoseError("a key has a member this profile does not accept")
     given = tuple(jwk.get(name) for name in ("kty", "crv", "use", "alg"))
     suite = next((entry for entry in _SUITE if entry == given), None)
@@ -203,6 +205,9 @@ def parse_private_jwk(jwk: Mapping[str, object]) -> PrivateJwk:
     Raises :class:`JoseError` if it is refused or ``d`` does not match the public key.
     """
     public = _checked_public(jwk, _PUBLIC_MEMBERS | {"d"})
+    if "d" not in jwk:
+        raise JoseError("a key has no private part (d): this is a public key where a private one is expected; "
+                        "give the private JWK Set (NAME.private.jwks)")
     try:
         d = b64decode(jwk["d"])  # type: ignore[arg-type]  # b64decode refuses a non-string
     except (KeyError, ValueError):
@@ -263,9 +268,31 @@ def write_private_jwk_set(path: str | os.PathLike[str], keys: Iterable[PrivateJw
 def read_private_jwk_set(path: str | os.PathLike[str]) -> tuple[PrivateJwk, ...]:
     """Read and parse a private JWK Set file.
 
-    Raises :class:`JoseError` if it is refused, :class:`OSError` if it cannot be read.
+    Raises :class:`JoseError` if it is refused (also for a public JWK Set),
+    :class:`OSError` if it cannot be read.
     """
     return loads_private_jwk_set(Path(path).read_bytes())
+
+
+def read_public_jwk_set(path: str | os.PathLike[str]) -> tuple[PublicJwk, ...]:
+    """Read and parse a public JWK Set file, such as the pinned authority keys.
+
+    Raises :class:`JoseError` if it is refused (also for a private JWK Set:
+    private material is never taken as public), :class:`OSError` if it cannot
+    be read.
+    """
+    return loads_public_jwk_set(Path(path).read_bytes())
+
+
+def _private_keys(keys: object, function: str) -> Sequence[PrivateJwk]:
+    """Refuse what is not a sequence of private keys, saying what was given instead."""
+    if isinstance(keys, str | bytes | os.PathLike):
+        raise UsageError(f"{function} takes the keys, not a file name: "
+                         f"{function}(read_private_jwk_set(path))")
+    if not isinstance(keys, Sequence) or not all(isinstance(key, PrivateJwk) for key in keys):
+        raise UsageError(f"{function} takes a sequence of private keys (PrivateJwk), as read_private_jwk_set "
+                         "returns; a public key can neither sign nor decrypt")
+    return keys
 
 
 class Signer(Protocol):
@@ -346,9 +373,10 @@ class FileDecrypter:
 def signer_from(keys: Sequence[PrivateJwk]) -> FileSigner:
     """The signer of an agency's private JWK Set, which must hold exactly one signing key.
 
-    Raises :class:`JoseError` otherwise.
+    Raises :class:`JoseError` otherwise, :class:`~concernshare.errors.UsageError`
+    if ``keys`` is not a sequence of private keys (a file name, public keys).
     """
-    signing = [key for key in keys if key.public.use == "sig"]
+    signing = [key for key in _private_keys(keys, "signer_from") if key.public.use == "sig"]
     if len(signing) != 1:
         raise JoseError("the private JWK Set must hold exactly one signing key")
     return FileSigner.from_jwk(signing[0])
@@ -357,9 +385,11 @@ def signer_from(keys: Sequence[PrivateJwk]) -> FileSigner:
 def decrypters_from(keys: Sequence[PrivateJwk]) -> tuple[FileDecrypter, ...]:
     """A decrypter for every encryption key of a private JWK Set (old keys kept for rotation).
 
-    Raises :class:`JoseError` if there is none.
+    Raises :class:`JoseError` if there is none, :class:`~concernshare.errors.UsageError`
+    if ``keys`` is not a sequence of private keys (a file name, public keys).
     """
-    decrypters = tuple(FileDecrypter.from_jwk(key) for key in keys if key.public.use == "enc")
+    decrypters = tuple(FileDecrypter.from_jwk(key) for key in _private_keys(keys, "decrypters_from")
+                       if key.public.use == "enc")
     if not decrypters:
         raise JoseError("the private JWK Set holds no encryption key")
     return decrypters

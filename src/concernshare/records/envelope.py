@@ -10,7 +10,7 @@ from typing import Any, Final
 import attrs
 
 from concernshare import FORMAT_VERSION
-from concernshare.records._fields import field
+from concernshare.records._fields import field, redacted
 from concernshare.records.bodies import BODY_TYPES, Body
 from concernshare.records.codes import (
     Caveat,
@@ -162,8 +162,8 @@ class View:
 class UnknownMember:
     """A member kept from a message of a newer minor version; not part of the wire form."""
 
-    pointer: str
-    value: Any
+    pointer: str = attrs.field(repr=redacted)
+    value: Any = attrs.field(repr=redacted)
 
 
 def _body_type(body: Body) -> MessageType:

@@ -13,6 +13,8 @@ from typing import Final
 
 import attrs
 
+from concernshare.errors import InvalidValue, NaiveTime
+
 __all__ = [
     "AGENCY_ID",
     "DATE",
@@ -24,6 +26,7 @@ __all__ = [
     "UUID",
     "AgencyId",
     "PartialDate",
+    "require_aware",
     "utc_minute",
     "utc_text",
 ]
@@ -58,14 +61,35 @@ _AGENCY_RE: Final = re.compile(AGENCY_ID)
 _PARTIAL_RE: Final = re.compile(PARTIAL_DATE)
 
 
+def require_aware(moment: object, name: str) -> None:
+    """Refuse anything but a timezone-aware datetime for the argument ``name``.
+
+    Raises :class:`~concernshare.errors.NaiveTime` (a ``ValueError``): a naive
+    time would be read in the host's own zone, so the same call could mean
+    different moments on different machines.
+    """
+    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+        raise NaiveTime(f"{name} must be a timezone-aware datetime, such as datetime.now(timezone.utc); "
+                        "a naive time is ambiguous")
+
+
 def utc_text(moment: dt.datetime) -> str:
-    """An aware time in its one wire form: RFC 3339 in UTC, with ``Z``."""
+    """An aware time in its one wire form: RFC 3339 in UTC, with ``Z``; raises NaiveTime for a naive one."""
+    require_aware(moment, "a time")
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def utc_minute(moment: dt.datetime) -> str:
     """An aware time as people read it in a report: ``2026-11-27 09:30 UTC``."""
     return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _partial_parts(text: str) -> tuple[int, int | None, int | None]:
+    if len(text) > 10 or _PARTIAL_RE.fullmatch(text) is None:
+        raise InvalidValue("is not a date written as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = [*(int(p) for p in text.split("-")), None, None][:3]
+    assert year is not None  # noqa: S101  (the pattern requires the year)
+    return year, month, day
 
 
 class AgencyId(str):
@@ -107,31 +131,43 @@ class AgencyId(str):
         return AgencyId(f"{self.scheme}:{self.code}")
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, init=False)
 class PartialDate:
-    """A date of a past event known only to the year, the month or the day (``2013``, ``2013-05``, ``2013-05-14``)."""
+    """A date of a past event known only to the year, the month or the day (``2013``, ``2013-05``, ``2013-05-14``).
+
+    Made from its parts, ``PartialDate(2013, 5)``, or from its wire form,
+    ``PartialDate("2013-05")``. Raises :class:`~concernshare.errors.InvalidValue`
+    (a ``ValueError``) for a date that is not one.
+    """
 
     year: int
     month: int | None = None
     day: int | None = None
 
+    def __init__(self, year: int | str, month: int | None = None, day: int | None = None) -> None:
+        if isinstance(year, str):
+            if month is not None or day is not None:
+                raise InvalidValue("a partial date written as text takes no month or day besides")
+            year, month, day = _partial_parts(year)
+        self.__attrs_init__(year, month, day)
+
     def __attrs_post_init__(self) -> None:
+        for part in (self.year, self.month, self.day):
+            if part is not None and (not isinstance(part, int) or isinstance(part, bool)):
+                raise InvalidValue("a partial date is made of whole numbers, or written as YYYY, YYYY-MM or YYYY-MM-DD")
         if self.day is not None and self.month is None:
-            raise ValueError("a partial date with a day needs a month")
+            raise InvalidValue("a partial date with a day needs a month")
         if not 1 <= self.year <= 9999:
-            raise ValueError("is not a year between 1 and 9999")
-        dt.date(self.year, self.month or 1, self.day or 1)  # raises ValueError on 2013-02-30
+            raise InvalidValue("is not a year between 1 and 9999")
+        try:
+            dt.date(self.year, self.month or 1, self.day or 1)
+        except ValueError:
+            raise InvalidValue("is not a date in the calendar") from None
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
-        if len(text) > 10 or _PARTIAL_RE.fullmatch(text) is None:
-            raise ValueError("is not a date written as YYYY, YYYY-MM or YYYY-MM-DD")
-        parts = [int(p) for p in text.split("-")]
-        try:
-            return cls(*parts)
-        except ValueError:
-            raise ValueError("is not a date in the calendar") from None
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise :class:`~concernshare.errors.InvalidValue` otherwise."""
+        return cls(text)
 
     @property
     def precision(self) -> str:

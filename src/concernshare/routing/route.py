@@ -22,7 +22,7 @@ from concernshare.directory import Directory
 from concernshare.errors import ConcernshareError
 from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
-from concernshare.records.types import utc_text
+from concernshare.records.types import require_aware, utc_text
 from concernshare.routing import deadlines
 from concernshare.routing.rules import Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
@@ -173,8 +173,9 @@ def route(
     ``schools`` gives each educational setting its own calendar for the
     next-school-day timescale. Raises :class:`RoutingError` if no rule routes
     the message, a target resolves to no agency, or one recipient would get
-    two views.
+    two views; :class:`~concernshare.errors.NaiveTime` if ``at`` is naive.
     """
+    require_aware(at, "at")
     calendar = calendar or deadlines.WorkingCalendar()
     merged: dict[str, PlannedDelivery] = {}
     for rule, action, recipient in _candidates(message, rules, directory):

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from concernshare.stores.interface import Receipt, ReplayStore, Store, StoreError
+from concernshare.stores.interface import DirectoryEdition, Receipt, ReplayStore, Store, StoreError
 from concernshare.stores.memory import MemoryStore
 from concernshare.stores.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from concernshare.stores.postgres import PostgresStore
 
-__all__ = ["MemoryStore", "PostgresStore", "Receipt", "ReplayStore", "SQLiteStore", "Store", "StoreError"]
+__all__ = [
+    "DirectoryEdition", "MemoryStore", "PostgresStore", "Receipt", "ReplayStore", "SQLiteStore", "Store",
+    "StoreError",
+]
 
 
 def __getattr__(name: str) -> object:

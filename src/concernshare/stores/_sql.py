@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, Self
 
 from concernshare.records.types import AgencyId
-from concernshare.stores.interface import Receipt
+from concernshare.stores.interface import DirectoryEdition, Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
 
 __all__ = ["SQLStore"]
@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS {p}seen (
 CREATE TABLE IF NOT EXISTS {p}receipts (
     sender {text} NOT NULL, message_id {text} NOT NULL, sent {time} NOT NULL, received {time} NOT NULL,
     digest {text}, PRIMARY KEY (sender, message_id));
-CREATE TABLE IF NOT EXISTS {p}directory_serials (directory_id {text} PRIMARY KEY, serial BIGINT NOT NULL);
+DROP TABLE IF EXISTS {p}directory_serials;
+CREATE TABLE IF NOT EXISTS {p}directory_editions (
+    authority {text} PRIMARY KEY, directory_id {text} NOT NULL, serial BIGINT NOT NULL, digest {text} NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}deliveries (
     message_id {text} NOT NULL, recipient {text} NOT NULL, message_type {text} NOT NULL, sender {text} NOT NULL,
     sent_at {time} NOT NULL, view {text}, due {time}, expects {text}, escalate_to {text} NOT NULL,
@@ -129,7 +131,8 @@ class SQLStore:
     other across connections; inside :meth:`atomic` it joins the open
     transaction, whose cursor is ``_open``), :meth:`_reading`, :meth:`_time_in` and
     :meth:`_time_out`, and wraps its driver's errors in
-    :class:`~concernshare.stores.StoreError`.
+    :class:`~concernshare.stores.StoreError`. A store is a context manager:
+    ``with SQLiteStore(path) as store:`` closes it at the end of the block.
     """
 
     _prefix: str = ""
@@ -151,6 +154,15 @@ class SQLStore:
                 yield
             finally:
                 self._open = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
 
     def _transaction(self, *, serialise: bool = False) -> AbstractContextManager[Cursor]:
         raise NotImplementedError
@@ -224,19 +236,22 @@ class SQLStore:
             self._run(cursor, "DELETE FROM {p}seen WHERE keep_until < ?", (self._time_in(now),))
             return cursor.rowcount
 
-    def directory_serial(self, directory_id: str) -> int | None:
-        """The highest serial of a directory seen so far."""
+    def directory_serial(self, authority: str) -> DirectoryEdition | None:
+        """The directory id the authority key signs, and the highest edition of it seen."""
         with self._reading() as cursor:
-            rows = self._run(cursor, "SELECT serial FROM {p}directory_serials WHERE directory_id = ?",
-                             (directory_id,))
-        return int(rows[0][0]) if rows else None
+            rows = self._run(cursor, "SELECT directory_id, serial, digest FROM {p}directory_editions "
+                             "WHERE authority = ?", (authority,))
+        if not rows:
+            return None
+        return DirectoryEdition(directory_id=rows[0][0], serial=int(rows[0][1]), digest=rows[0][2])
 
-    def note_directory_serial(self, directory_id: str, serial: int) -> None:
-        """Remember ``serial`` if it is higher than the highest seen."""
+    def note_directory_serial(self, authority: str, edition: DirectoryEdition) -> None:
+        """Remember ``edition`` if none is known for the key, or if it is a higher serial of the same id."""
         with self._transaction() as cursor:
-            self._run(cursor, "INSERT INTO {p}directory_serials AS d VALUES (?, ?) ON CONFLICT (directory_id) "
-                      "DO UPDATE SET serial = excluded.serial WHERE excluded.serial > d.serial",
-                      (directory_id, serial))
+            self._run(cursor, "INSERT INTO {p}directory_editions AS d VALUES (?, ?, ?, ?) ON CONFLICT (authority) "
+                      "DO UPDATE SET serial = excluded.serial, digest = excluded.digest "
+                      "WHERE excluded.directory_id = d.directory_id AND excluded.serial > d.serial",
+                      (authority, edition.directory_id, edition.serial, edition.digest))
 
     # The tracker's records.
 

@@ -18,8 +18,7 @@ from concernshare.errors import StoreError
 from concernshare.records.types import AgencyId
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal
 
-__all__ = ["Receipt", "ReplayStore", "Store", "StoreError"]
-
+__all__ = ["DirectoryEdition", "Receipt", "ReplayStore", "Store", "StoreError"]
 
 
 @attrs.frozen(kw_only=True)
@@ -37,6 +36,20 @@ class Receipt:
     sent: dt.datetime
     received: dt.datetime
     digest: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DirectoryEdition:
+    """The highest edition of a directory that one authority key was seen to sign.
+
+    An authority key is bound to the one ``directory_id`` it was first seen to
+    sign; ``digest`` (SHA-256 of the signed payload, hex) tells a different
+    edition under the same serial.
+    """
+
+    directory_id: str
+    serial: int
+    digest: str
 
 
 @runtime_checkable
@@ -69,12 +82,12 @@ class ReplayStore(Protocol):
         """Forget seen entries kept until before ``now``; return how many were forgotten."""
         ...
 
-    def directory_serial(self, directory_id: str) -> int | None:
-        """The highest serial of a directory seen so far."""
+    def directory_serial(self, authority: str) -> DirectoryEdition | None:
+        """The directory id the authority key (by ``kid``) signs, and the highest edition of it seen."""
         ...
 
-    def note_directory_serial(self, directory_id: str, serial: int) -> None:
-        """Remember ``serial`` if it is higher than the highest seen."""
+    def note_directory_serial(self, authority: str, edition: DirectoryEdition) -> None:
+        """Remember ``edition`` for the authority key if none is known, or if it is a higher serial of its id."""
         ...
 
     def close(self) -> None:

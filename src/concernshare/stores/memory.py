@@ -7,10 +7,10 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 from concernshare.records.types import AgencyId
-from concernshare.stores.interface import Receipt
+from concernshare.stores.interface import DirectoryEdition, Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 __all__ = ["MemoryStore"]
@@ -21,7 +21,7 @@ class MemoryStore:
 
     Safe across threads of one process; raises nothing of its own. Inside
     :meth:`atomic` the store belongs to one thread, and what was written is
-    undone if the block raises.
+    undone if the block raises. A context manager, as every store is.
     """
 
     def __init__(self) -> None:
@@ -29,7 +29,7 @@ class MemoryStore:
         self._depth = 0
         self._seen: dict[tuple[str, str], dt.datetime] = {}
         self._receipts: dict[tuple[str, str], Receipt] = {}
-        self._serials: dict[str, int] = {}
+        self._serials: dict[str, DirectoryEdition] = {}
         self._deliveries: dict[tuple[str, str], Delivery] = {}
         self._closed_by: dict[tuple[str, str], Answer] = {}
         self._arrivals: dict[tuple[str, str, str], Arrival] = {}
@@ -55,6 +55,12 @@ class MemoryStore:
     def _state(self) -> dict[str, Any]:
         return {name: copy.copy(value) for name, value in self.__dict__.items() if isinstance(value, dict)}
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""
         key = (receipt.sender, receipt.message_id)
@@ -77,15 +83,16 @@ class MemoryStore:
                 del self._seen[key]
             return len(stale)
 
-    def directory_serial(self, directory_id: str) -> int | None:
-        """The highest serial of a directory seen so far."""
-        return self._serials.get(directory_id)
+    def directory_serial(self, authority: str) -> DirectoryEdition | None:
+        """The directory id the authority key signs, and the highest edition of it seen."""
+        return self._serials.get(authority)
 
-    def note_directory_serial(self, directory_id: str, serial: int) -> None:
-        """Remember ``serial`` if it is higher than the highest seen."""
+    def note_directory_serial(self, authority: str, edition: DirectoryEdition) -> None:
+        """Remember ``edition`` if none is known for the key, or if it is a higher serial of the same id."""
         with self._lock:
-            if serial > self._serials.get(directory_id, -1):
-                self._serials[directory_id] = serial
+            known = self._serials.get(authority)
+            if known is None or (known.directory_id == edition.directory_id and edition.serial > known.serial):
+                self._serials[authority] = edition
 
     def add_delivery(self, delivery: Delivery) -> bool:
         """Record a delivery and close it with the earliest answer already recorded that satisfies it."""
