@@ -32,6 +32,7 @@ __all__ = [
     "DirectoryAgency",
     "DirectoryKey",
     "Jwk",
+    "MeshAddress",
     "Revocation",
     "open_directory",
     "sign_directory",
@@ -104,6 +105,15 @@ class DirectoryKey:
 
 
 @attrs.frozen(kw_only=True)
+class MeshAddress:
+    """Where an agency receives over NHS England's MESH: its mailbox and the workflow its messages carry."""
+
+    mailbox: str = field("The agency's MESH mailbox id.", pattern="^[A-Z0-9]{1,20}$", max_length=20)
+    workflow: str = field("The MESH workflow id that concernshare messages to this agency carry.",
+                          pattern="^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$", max_length=100)
+
+
+@attrs.frozen(kw_only=True)
 class DirectoryAgency:
     """An agency in the directory."""
 
@@ -118,6 +128,7 @@ class DirectoryAgency:
         default=(), max_items=200, pattern=_GSS, max_length=9,
     )
     keys: tuple[DirectoryKey, ...] = field("The agency's public keys.", default=(), max_items=50)
+    mesh: MeshAddress | None = field("Where the agency receives over MESH, if it does.", default=None)
 
 
 @attrs.frozen(kw_only=True)
