@@ -303,9 +303,9 @@ def poll(
             # Not a with block: mesh-client's message acknowledges itself on leaving one, before anything is recorded.
             incoming = client.retrieve_message(mesh_id)
             try:
-                kind, headers, body = incoming.message_type, dict(incoming.mex_headers()), incoming.read()
+                kind, headers, body = incoming.message_type, dict(incoming.mex_headers()), incoming.read()  # type: ignore[no-untyped-call]
             finally:
-                incoming.close()
+                incoming.close()  # type: ignore[no-untyped-call]
         except (MeshError, OSError) as error:
             raise TransportError(f"cannot read MESH message {mesh_id} ({type(error).__name__})") from None
         if observe:
