@@ -69,6 +69,8 @@ SEALED_MEDIA_TYPE: Final = "application/jose+json"
 _ENV: Final = "CONCERNSHARE_MESH_"
 _SETTINGS: Final = ("url", "mailbox", "password", "shared_key", "client_cert", "client_key", "ca_bundle",
                     "chunk_size")
+#: mesh-client's default: MESH's largest chunk is 100 MB.
+_CHUNK: Final = 75 * 1024 * 1024
 _REPORT: Final = "REPORT"
 _NOT_FOUND: Final = 404
 _MULTIPLE: Final = 300
@@ -89,7 +91,7 @@ class MeshSettings:
     client_cert: str | None = None
     client_key: str | None = None
     ca_bundle: str | None = None
-    chunk_size: int = 75 * 1024 * 1024
+    chunk_size: int = _CHUNK
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> MeshSettings:
@@ -118,7 +120,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         raise UsageError(f"the MESH setting {missing[0]!r} is missing: set {_ENV}{missing[0].upper()} "
                          "or put it in the [mesh] table of the settings file")
     try:
-        chunk_size = int(str(values.get("chunk_size", MeshSettings.chunk_size)))
+        chunk_size = int(str(values.get("chunk_size", _CHUNK)))
     except ValueError:
         raise UsageError("the MESH setting 'chunk_size' must be a whole number of bytes") from None
     key = values.get("shared_key")
