@@ -245,13 +245,14 @@ class Outcome(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Polled:
-    """One MESH message handled by :func:`poll`: ids, agencies and codes only, never content."""
+    """One MESH message handled by :func:`poll`; ``message`` is the accepted message, kept out of the repr."""
 
     mesh_id: str
     outcome: Outcome
     message_id: str | None = None
     sender: AgencyId | None = None
     detail: str | None = None
+    message: Message | None = attrs.field(default=None, repr=False)
 
 
 #: Points of :func:`poll` that an observer hears: after reading a message, after recording it, after acknowledging.
@@ -343,7 +344,8 @@ def _open(
         return Polled(mesh_id=mesh_id, outcome=Outcome.REFUSED, detail=type(refused).__name__)
     if received.rejection is None:
         message_id = str(received.message.id) if received.message else None
-        return Polled(mesh_id=mesh_id, outcome=Outcome.ACCEPTED, message_id=message_id, sender=received.sender)
+        return Polled(mesh_id=mesh_id, outcome=Outcome.ACCEPTED, message_id=message_id, sender=received.sender,
+                      message=received.message)
     # Keyed by the incoming MESH id: read again after a crash, the same rejection is found in the outbox.
     _upload(client, _address(directory, received.sender), received.rejection, local_id(mesh_id, received.sender))
     return Polled(mesh_id=mesh_id, outcome=Outcome.REJECTED, sender=received.sender,
