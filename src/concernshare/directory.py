@@ -28,6 +28,8 @@ from concernshare.stores.interface import ReplayStore
 
 __all__ = [
     "DIRECTORY_VERSION",
+    "MESH_MAILBOX",
+    "MESH_WORKFLOW",
     "Directory",
     "DirectoryAgency",
     "DirectoryKey",
@@ -104,13 +106,17 @@ class DirectoryKey:
         return self.valid_at(moment) and self.revocation is None
 
 
+MESH_MAILBOX: Final = "^[A-Z0-9]{1,20}$"
+MESH_WORKFLOW: Final = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+
+
 @attrs.frozen(kw_only=True)
 class MeshAddress:
     """Where an agency receives over NHS England's MESH: its mailbox and the workflow its messages carry."""
 
-    mailbox: str = field("The agency's MESH mailbox id.", pattern="^[A-Z0-9]{1,20}$", max_length=20)
+    mailbox: str = field("The agency's MESH mailbox id.", pattern=MESH_MAILBOX, max_length=20)
     workflow: str = field("The MESH workflow id that concernshare messages to this agency carry.",
-                          pattern="^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$", max_length=100)
+                          pattern=MESH_WORKFLOW, max_length=100)
 
 
 @attrs.frozen(kw_only=True)

@@ -93,3 +93,25 @@ def test_missing_settings_are_a_usage_error(tmp_path: Path, monkeypatch: pytest.
                  str(KEYS / "authority.public.jwks"), "--tracker", str(tmp_path / "t.sqlite")], stdout=out, stderr=err)
     assert code == 2
     assert "'password' is missing" in err.getvalue()
+
+
+def test_directory_add_names_an_agencys_mesh_mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """directory add --mesh-mailbox and --mesh-workflow put the MESH address in the directory; a bad one is refused."""
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    authority, agency, directory = tmp_path / "authority", tmp_path / "keys", str(tmp_path / "directory.jws")
+    assert main(["keygen", "--authority", "--out", str(authority)], **quiet) == 0
+    assert main(["keygen", "--agency", MASH, "--out", str(agency)], **quiet) == 0
+    key = str(authority / "authority.private.jwks")
+    assert main(["directory", "new", "--authority-key", key, "-o", directory], **quiet) == 0
+    add = ["directory", "add", directory, "--agency", MASH, "--name", "Luton MASH", "--roles", "mash", "--area",
+           "E06000032", "--keys", str(agency / "la_E06000032_mash.public.jwks"), "--authority-key", key]
+    err = io.StringIO()
+    assert main([*add, "--mesh-mailbox", "mash 01", "--mesh-workflow", "CS"], stdout=io.StringIO(), stderr=err) == 2
+    assert "--mesh-mailbox takes a MESH mailbox id" in err.getvalue()
+    assert main([*add, "--mesh-mailbox", "X26MASH01", "--mesh-workflow", "CONCERNSHARE_1"], **quiet) == 0
+    out = io.StringIO()
+    assert main(["directory", "show", directory, "--authority", str(authority / "authority.public.jwks")],
+                stdout=out, stderr=io.StringIO()) == 0
+    assert '"mailbox": "X26MASH01"' in out.getvalue()
+    assert '"workflow": "CONCERNSHARE_1"' in out.getvalue()
