@@ -212,7 +212,7 @@ def test_a_report_about_no_known_delivery_is_acknowledged_and_named(sandbox: San
               "local_id": "not-ours"}
     assert requests.post(f"{sandbox.url}/messageexchange/admin/report", json=report, timeout=10).status_code == 200
     polled = _poll(sandbox, HV, Tracker(MemoryStore()))
-    assert [p.outcome for p in polled] == [mesh.Outcome.UNKNOWN_REPORT]
+    assert [(p.outcome, p.detail) for p in polled] == [(mesh.Outcome.UNKNOWN_REPORT, "mesh:14")]
     assert _inbox(sandbox, HV) == []
 
 
@@ -261,3 +261,15 @@ def test_bad_settings_are_refused_clearly(tmp_path: Path, text: str, environ: di
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError, match=match):
         mesh.load_settings(path, environ)
+
+
+def test_a_message_larger_than_any_sealed_message_is_refused_unread_and_acknowledged(sandbox: Sandbox) -> None:
+    """Bytes past the sealed-message limit are not read into memory; the message is refused and leaves the inbox."""
+    from concernshare.crypto._jose import MAX_INPUT_BYTES  # noqa: PLC0415
+
+    with mesh.connect(settings(sandbox, CSC, chunk_size=4 * 2**20)) as client:
+        client.send_message(MAILBOXES[MASH], b" " * (MAX_INPUT_BYTES + 1), workflow_id=WORKFLOW)
+    tracker = Tracker(MemoryStore())
+    polled = _poll(sandbox, MASH, tracker)
+    assert [(p.outcome, p.detail) for p in polled] == [(mesh.Outcome.REFUSED, "TooLarge")]
+    assert _inbox(sandbox, MASH) == []

@@ -39,10 +39,12 @@ import attrs
 from mesh_client import MeshClient, MeshError
 
 from concernshare import exchange
+from concernshare.crypto._jose import MAX_INPUT_BYTES
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory, MeshAddress
 from concernshare.errors import Replayed, SealError, UsageError
 from concernshare.records import AgencyId, Message
+from concernshare.routing import deadlines
 from concernshare.routing.rules import RuleSet
 from concernshare.sealing import OpenPolicy
 from concernshare.stores.interface import ReplayStore
@@ -194,11 +196,12 @@ class MeshSent:
 
 def send(
     message: Message, signer: Signer, *, client: MeshClient, rules: RuleSet, directory: Directory, tracker: Tracker,
-    at: dt.datetime, **options: object,
+    at: dt.datetime, calendar: deadlines.WorkingCalendar | None = None,
+    schools: Mapping[str, deadlines.SchoolCalendar] | None = None, passes_on: uuid.UUID | None = None,
 ) -> MeshSent:
     """Route, seal and upload each recipient's view over MESH, recording each delivery after its upload.
 
-    ``options`` go to :func:`concernshare.exchange.send`. Raises
+    ``calendar``, ``schools`` and ``passes_on`` are :func:`concernshare.exchange.send`'s. Raises
     :class:`~concernshare.errors.UsageError` before any upload if a recipient
     has no MESH address in the directory, :class:`TransportError` if MESH
     refuses an upload (the deliveries uploaded before it are recorded), and
@@ -206,7 +209,7 @@ def send(
     """
     scratch = Tracker(MemoryStore())
     sent = exchange.send(message, signer, rules=rules, directory=directory, tracker=scratch, at=at,
-                         **options)  # type: ignore[arg-type]
+                         calendar=calendar, schools=schools, passes_on=passes_on)
     planned = {delivery.recipient: delivery for delivery, _ in scratch.store.deliveries(str(message.id))}
     recorded = {delivery.recipient for delivery, _ in tracker.store.deliveries(str(message.id))}
     addresses = {recipient: _address(directory, recipient) for view in sent.views for recipient in view.recipients}
@@ -272,11 +275,12 @@ def _failed_delivery(tracker: Tracker, local: str | None) -> tuple[str, AgencyId
 
 
 def _report(tracker: Tracker, mesh_id: str, headers: Mapping[str, str], at: dt.datetime) -> Polled:
+    # MESH's status code, reduced to a short token: it goes into the tracker and onto screens.
+    code = "".join(c for c in headers.get("statuscode", "") if c.isascii() and c.isalnum())[:20] or "unknown"
     found = _failed_delivery(tracker, headers.get("localid"))
     if found is None:
-        return Polled(mesh_id=mesh_id, outcome=Outcome.UNKNOWN_REPORT, detail=headers.get("statuscode"))
+        return Polled(mesh_id=mesh_id, outcome=Outcome.UNKNOWN_REPORT, detail=f"mesh:{code}")
     message_id, recipient = found
-    code = "".join(c for c in headers.get("statuscode", "") if c.isalnum())[:20] or "unknown"
     tracker.record_non_delivery(report_id=uuid.uuid5(uuid.NAMESPACE_URL, f"mesh:{mesh_id}"), message_id=message_id,
                                 recipient=recipient, at=at, reasons=[f"mesh:{code}"])
     return Polled(mesh_id=mesh_id, outcome=Outcome.NON_DELIVERY, message_id=message_id, sender=recipient,
@@ -306,7 +310,9 @@ def poll(
             # Not a with block: mesh-client's message acknowledges itself on leaving one, before anything is recorded.
             incoming = client.retrieve_message(mesh_id)
             try:
-                kind, headers, body = incoming.message_type, dict(incoming.mex_headers()), incoming.read()  # type: ignore[no-untyped-call]
+                kind, headers = incoming.message_type, dict(incoming.mex_headers())  # type: ignore[no-untyped-call]
+                # Never more than a sealed message may be: a bigger one is refused unread past the limit.
+                body = incoming.read(MAX_INPUT_BYTES + 1)
             finally:
                 incoming.close()  # type: ignore[no-untyped-call]
         except (MeshError, OSError) as error:
@@ -315,6 +321,8 @@ def poll(
             observe("read", mesh_id)
         if kind == _REPORT:
             polled = _report(tracker, mesh_id, headers, clock())
+        elif len(body) > MAX_INPUT_BYTES:
+            polled = Polled(mesh_id=mesh_id, outcome=Outcome.REFUSED, detail="TooLarge")
         else:
             polled = _open(client, body, decrypters, signer, mesh_id=mesh_id, me=me, directory=directory,
                            store=store, tracker=tracker, at=clock(), policy=policy)
