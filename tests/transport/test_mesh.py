@@ -21,9 +21,11 @@ from mesh_world import signed_directory as sign_test_directory
 
 from concernshare import codec
 from concernshare.crypto import keys
+from concernshare.crypto._jose import MAX_INPUT_BYTES
 from concernshare.errors import UsageError
 from concernshare.records import Message
 from concernshare.routing.rules import load_rules
+from concernshare.sealing import seal
 from concernshare.stores import MemoryStore, SQLiteStore
 from concernshare.tracker import DeliveryState, Tracker
 from concernshare.transport import mesh
@@ -265,11 +267,36 @@ def test_bad_settings_are_refused_clearly(tmp_path: Path, text: str, environ: di
 
 def test_a_message_larger_than_any_sealed_message_is_refused_unread_and_acknowledged(sandbox: Sandbox) -> None:
     """Bytes past the sealed-message limit are not read into memory; the message is refused and leaves the inbox."""
-    from concernshare.crypto._jose import MAX_INPUT_BYTES  # noqa: PLC0415
-
     with mesh.connect(settings(sandbox, CSC, chunk_size=4 * 2**20)) as client:
         client.send_message(MAILBOXES[MASH], b" " * (MAX_INPUT_BYTES + 1), workflow_id=WORKFLOW)
     tracker = Tracker(MemoryStore())
     polled = _poll(sandbox, MASH, tracker)
     assert [(p.outcome, p.detail) for p in polled] == [(mesh.Outcome.REFUSED, "TooLarge")]
     assert _inbox(sandbox, MASH) == []
+
+
+def test_refused_content_from_a_verified_sender_is_answered_over_mesh(sandbox: Sandbox, signed: Path) -> None:
+    """A message breaking a history rule is recorded as rejected; its sealed rejection reaches the sender's mailbox."""
+    concern = _concern()
+    _send(sandbox, signed, Tracker(MemoryStore()), concern)
+    mash = Tracker(MemoryStore())
+    assert [p.outcome for p in _poll(sandbox, MASH, mash)] == [mesh.Outcome.ACCEPTED]
+    # The GP may not supersede the health visitor's concern (CS201).
+    response = codec.loads((EXAMPLES / "messages" / "05-information-response-gp.json").read_bytes())
+    now = dt.datetime.now(dt.UTC)
+    usurper = attrs.evolve(response, id=uuid.uuid4(), sent=None, recipients=(MASH,),
+                           thread=attrs.evolve(response.thread, supersedes=concern.id))
+    sealed = seal(usurper, keys.signer_from(private(GP)), directory=directory(signed.read_bytes(), now), now=now)
+    with mesh.connect(settings(sandbox, GP)) as client:
+        client.send_message(MAILBOXES[MASH], sealed, workflow_id=WORKFLOW)
+    polled = _poll(sandbox, MASH, mash)
+    assert [(p.outcome, p.sender, p.detail) for p in polled] == [(mesh.Outcome.REJECTED, GP, "CS201")]
+    assert [a.accepted for a in mash.store.arrivals(str(usurper.id))] == [False]
+    assert _inbox(sandbox, MASH) == []
+    gp = Tracker(MemoryStore())
+    answered = [p for p in _poll(sandbox, GP, gp) if p.sender == MASH]  # the GP's inbox also holds the concern
+    assert [p.outcome for p in answered] == [mesh.Outcome.ACCEPTED]
+    rejection = answered[0].message
+    assert rejection is not None
+    assert rejection.body.outcome == "rejected"
+    assert rejection.body.message_id == usurper.id
