@@ -300,3 +300,21 @@ def test_refused_content_from_a_verified_sender_is_answered_over_mesh(sandbox: S
     assert rejection is not None
     assert rejection.body.outcome == "rejected"
     assert rejection.body.message_id == usurper.id
+
+
+def test_wrong_credentials_stop_send_and_poll_clearly(sandbox: Sandbox, signed: Path) -> None:
+    """A wrong mailbox password is a TransportError on send (nothing recorded) and on poll (nothing read)."""
+    wrong = attrs.evolve(settings(sandbox, HV), password="not-the-password")  # noqa: S106
+    tracker = Tracker(MemoryStore())
+    message = _concern()
+    now = dt.datetime.now(dt.UTC)
+    rules = load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes())
+    with mesh.connect(wrong) as client:
+        with pytest.raises(mesh.TransportError, match="credentials"):
+            mesh.send(message, keys.signer_from(private(HV)), client=client, rules=rules,
+                      directory=directory(signed.read_bytes(), now), tracker=tracker, at=now)
+        with pytest.raises(mesh.TransportError, match="cannot list the MESH inbox"):
+            mesh.poll(client, keys.decrypters_from(private(HV)), keys.signer_from(private(HV)), me=HV,
+                      directory=directory(signed.read_bytes(), now), store=tracker.store, tracker=tracker,
+                      clock=lambda: dt.datetime.now(dt.UTC), policy=POLICY)
+    assert tracker.store.deliveries(str(message.id)) == ()

@@ -74,7 +74,8 @@ _SETTINGS: Final = ("url", "mailbox", "password", "shared_key", "client_cert", "
 #: mesh-client's default: MESH's largest chunk is 100 MB.
 _CHUNK: Final = 75 * 1024 * 1024
 _REPORT: Final = "REPORT"
-_NOT_FOUND: Final = 404
+_UNAUTHORISED: Final = 401
+_FORBIDDEN: Final = 403
 _MULTIPLE: Final = 300
 
 
@@ -162,14 +163,19 @@ def _address(directory: Directory, agency: str) -> MeshAddress:
 
 
 def _uploaded_before(client: MeshClient, local: str) -> bool:
-    """Whether the outbox already holds a message with this local id (MESH's tracking by local id)."""
+    """Whether the outbox already holds a message with this local id (MESH's tracking by local id).
+
+    Where a MESH server no longer offers this look-up, the answer is "no": a
+    second copy is then possible, and the receiver's replay store refuses it,
+    which is better than a message never sent.
+    """
     # mesh-client has no call for this lookup; its session carries the mailbox's authentication.
     answer = client._session.get(f"{client.mailbox_url}/outbox/tracking/{local}", timeout=60)
-    if answer.status_code == _NOT_FOUND:
-        return False
     if answer.status_code in (200, _MULTIPLE):
         return True
-    raise TransportError(f"MESH tracking answered {answer.status_code}; nothing was uploaded, send again later")
+    if answer.status_code in (_UNAUTHORISED, _FORBIDDEN):
+        raise TransportError(f"MESH refused the mailbox's credentials ({answer.status_code}); nothing was uploaded")
+    return False
 
 
 def _upload(client: MeshClient, address: MeshAddress, sealed: bytes, local: str) -> str | None:
