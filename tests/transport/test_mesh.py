@@ -33,6 +33,7 @@ from concernshare.transport.mesh_sandbox import Sandbox, SandboxUnavailable, run
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 RECEIVER = Path(__file__).parent / "mesh_receiver.py"
+SENDER = Path(__file__).parent / "mesh_sender.py"
 RECIPIENTS = (CSC, MASH, GP)
 
 
@@ -74,10 +75,18 @@ def _inbox(sandbox: Sandbox, agency: str) -> list[str]:
 
 
 def _receiver(sandbox: Sandbox, signed: Path, agency: str, tracker: Path, **stop: object) -> subprocess.Popen[str]:
-    job = {"url": sandbox.url, "shared_key": sandbox.shared_key.decode(), "agency": agency, "tracker": str(tracker),
-           "directory": str(signed), **stop}
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(RECEIVER.parent), *sys.path])}
-    return subprocess.Popen([sys.executable, str(RECEIVER), json.dumps(job)], env=environment,
+    return _child(RECEIVER, {"url": sandbox.url, "shared_key": sandbox.shared_key.decode(), "agency": agency,
+                             "tracker": str(tracker), "directory": str(signed), **stop})
+
+
+def _sender(sandbox: Sandbox, signed: Path, message: Path, tracker: Path, **stop: object) -> subprocess.Popen[str]:
+    return _child(SENDER, {"url": sandbox.url, "shared_key": sandbox.shared_key.decode(), "message": str(message),
+                           "tracker": str(tracker), "directory": str(signed), **stop})
+
+
+def _child(script: Path, job: dict[str, object]) -> subprocess.Popen[str]:
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(script.parent), *sys.path])}
+    return subprocess.Popen([sys.executable, str(script), json.dumps(job)], env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -161,6 +170,34 @@ def test_a_receiver_killed_mid_poll_loses_and_duplicates_nothing(
         for message in messages:
             arrivals = recorded.arrivals(str(message.id))
             assert [(a.recipient, a.accepted) for a in arrivals] == [(MASH, True)]
+    finally:
+        recorded.close()
+
+
+@pytest.mark.parametrize(("stop_at", "stop_after"), [
+    ("uploaded", 1),   # the first view uploaded, not yet recorded
+    ("uploaded", 2),   # the first recorded, the second uploaded and not recorded
+    ("recorded", 2),   # two recorded, the third not yet uploaded
+])
+def test_a_sender_killed_mid_send_then_run_again_uploads_each_view_once(
+    sandbox: Sandbox, signed: Path, tmp_path: Path, stop_at: str, stop_after: int,
+) -> None:
+    """Killed by SIGKILL at an exact point of a send, then run again: one copy per inbox, every delivery recorded."""
+    message = _concern()
+    path = tmp_path / "concern.json"
+    path.write_bytes(codec.dumps(message))
+    store, marker = tmp_path / "hv.sqlite", tmp_path / "stopped"
+    _kill_at(_sender(sandbox, signed, path, store, stop_at=stop_at, stop_after=stop_after, marker=str(marker)), marker)
+    out, err = (process := _sender(sandbox, signed, path, store)).communicate(timeout=120)
+    assert process.returncode == 0, err
+    again = json.loads(out)
+    assert len(again["uploaded"]) == (3 - stop_after if stop_at == "uploaded" else 1)
+    assert len(again["skipped"]) == 3 - len(again["uploaded"])
+    for agency in RECIPIENTS:
+        assert len(_inbox(sandbox, agency)) == 1
+    recorded = SQLiteStore(store)
+    try:
+        assert sorted(d.recipient for d, _ in recorded.deliveries(str(message.id))) == sorted(RECIPIENTS)
     finally:
         recorded.close()
 

@@ -191,6 +191,10 @@ def _upload(client: MeshClient, address: MeshAddress, sealed: bytes, local: str)
     return mesh_id
 
 
+#: Told each point that :func:`send` or :func:`poll` reaches, and the recipient or MESH message id concerned.
+Observer = Callable[[str, str], None]
+
+
 @attrs.frozen(kw_only=True)
 class MeshSent:
     """What :func:`send` did: the exchange result, and the MESH message id of each new upload by recipient."""
@@ -204,10 +208,12 @@ def send(
     message: Message, signer: Signer, *, client: MeshClient, rules: RuleSet, directory: Directory, tracker: Tracker,
     at: dt.datetime, calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None, passes_on: uuid.UUID | None = None,
+    observe: Observer | None = None,
 ) -> MeshSent:
     """Route, seal and upload each recipient's view over MESH, recording each delivery after its upload.
 
-    ``calendar``, ``schools`` and ``passes_on`` are :func:`concernshare.exchange.send`'s. Raises
+    ``calendar``, ``schools`` and ``passes_on`` are :func:`concernshare.exchange.send`'s.
+    ``observe(point, recipient)`` hears ``"uploaded"`` and ``"recorded"``. Raises
     :class:`~concernshare.errors.UsageError` before any upload if a recipient
     has no MESH address in the directory, :class:`TransportError` if MESH
     refuses an upload (the deliveries uploaded before it are recorded), and
@@ -231,7 +237,11 @@ def send(
                 skipped.append(recipient)
             else:
                 uploads[recipient] = mesh_id
+            if observe:
+                observe("uploaded", recipient)
             tracker.store.add_delivery(planned[recipient])
+            if observe:
+                observe("recorded", recipient)
     return MeshSent(sent=sent, uploads=uploads, skipped=tuple(skipped))
 
 
@@ -263,9 +273,6 @@ class Polled:
     detail: str | None = None
     message: Message | None = attrs.field(default=None, repr=False)
 
-
-#: Points of :func:`poll` that an observer hears: after reading a message, after recording it, after acknowledging.
-Observer = Callable[[str, str], None]
 
 
 def _failed_delivery(tracker: Tracker, local: str | None) -> tuple[str, AgencyId] | None:
