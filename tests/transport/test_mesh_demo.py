@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import re
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from mesh_world import sandbox_unavailable
 
+import concernshare.transport
 from concernshare.cli import main
 
 
@@ -39,3 +41,15 @@ def test_the_file_transport_stays_the_default(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["demo", "--out", str(tmp_path / "demo")], stdout=out, stderr=io.StringIO()) == 0
     assert "MESH" not in out.getvalue()
+
+
+def test_without_mesh_client_the_demo_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If mesh-client cannot be imported, the demo exits 2 naming the packages, with no traceback."""
+    monkeypatch.setitem(sys.modules, "mesh_client", None)
+    for name in ("mesh", "mesh_demo"):
+        monkeypatch.delitem(sys.modules, f"concernshare.transport.{name}", raising=False)
+        monkeypatch.delattr(concernshare.transport, name, raising=False)
+    err = io.StringIO()
+    assert main(["demo", "--transport", "mesh", "--out", str(tmp_path / "demo")], stdout=io.StringIO(),
+                stderr=err) == 2
+    assert "needs mesh-client and mesh-sandbox" in err.getvalue()

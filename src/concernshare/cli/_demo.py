@@ -45,8 +45,11 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
         out.flush()
 
     if args.transport == "mesh":
-        from concernshare.transport import mesh_demo  # noqa: PLC0415  (needs the optional MESH packages)
-
+        try:
+            from concernshare.transport import mesh_demo  # noqa: PLC0415  (needs the optional MESH packages)
+        except ImportError:
+            raise UsageError("concernshare demo --transport mesh needs mesh-client and mesh-sandbox: "
+                             "pip install 'concernshare[mesh]' mesh-sandbox") from None
         played = mesh_demo.play(folder, now=now(), say=say)
     else:
         played = run(folder, now=now(), say=say)
