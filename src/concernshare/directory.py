@@ -36,10 +36,13 @@ from concernshare.stores.interface import DirectoryEdition, ReplayStore
 __all__ = [
     "DIRECTORY_ID",
     "DIRECTORY_VERSION",
+    "MESH_MAILBOX",
+    "MESH_WORKFLOW",
     "Directory",
     "DirectoryAgency",
     "DirectoryKey",
     "Jwk",
+    "MeshAddress",
     "Revocation",
     "open_directory",
     "sign_directory",
@@ -114,6 +117,19 @@ class DirectoryKey:
         return self.valid_at(moment) and self.revocation is None
 
 
+MESH_MAILBOX: Final = "^[A-Z0-9]{1,20}$"
+MESH_WORKFLOW: Final = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+
+
+@attrs.frozen(kw_only=True)
+class MeshAddress:
+    """Where an agency receives over NHS England's MESH: its mailbox and the workflow its messages carry."""
+
+    mailbox: str = field("The agency's MESH mailbox id.", pattern=MESH_MAILBOX, max_length=20)
+    workflow: str = field("The MESH workflow id that concernshare messages to this agency carry.",
+                          pattern=MESH_WORKFLOW, max_length=100)
+
+
 @attrs.frozen(kw_only=True)
 class DirectoryAgency:
     """An agency in the directory."""
@@ -129,6 +145,7 @@ class DirectoryAgency:
         default=(), max_items=200, pattern=_GSS, max_length=9,
     )
     keys: tuple[DirectoryKey, ...] = field("The agency's public keys.", default=(), max_items=50)
+    mesh: MeshAddress | None = field("Where the agency receives over MESH, if it does.", default=None)
 
 
 @attrs.frozen(kw_only=True)

@@ -75,6 +75,8 @@ class DeliveryState(enum.StrEnum):
     OVERDUE = "overdue"
     ANSWERED = "answered"
     REJECTED = "rejected"
+    FAILED = "failed"
+    """The transport reported that the message never reached the recipient; the answer's problems say why."""
 
 
 @attrs.frozen(kw_only=True)
@@ -101,6 +103,8 @@ class MessageStatus:
 
 def _state(delivery: Delivery, answer: Answer | None, at: dt.datetime) -> DeliveryStatus:
     if answer is not None and answer.at <= at:
+        if answer.kind is AnswerKind.NON_DELIVERY:
+            return DeliveryStatus(delivery=delivery, state=DeliveryState.FAILED, answer=answer)
         state = DeliveryState.REJECTED if answer.rejected else DeliveryState.ANSWERED
         return DeliveryStatus(delivery=delivery, state=state, answer=answer)
     if delivery.expects is None:
@@ -219,6 +223,20 @@ class Tracker:
     ) -> Answer:
         """Record ``by``'s reply to ``message_id``: an information response, or another ``response``."""
         answer = Answer(answer_id=answer_id, kind=kind, by=by, at=at, message_id=message_id)
+        self.store.add_answer(answer)
+        return answer
+
+    def record_non_delivery(
+        self, *, report_id: _Id, message_id: _Id, recipient: str, at: dt.datetime, reasons: Iterable[str],
+    ) -> Answer:
+        """Record that the transport could not deliver ``message_id`` to ``recipient``: the delivery has failed.
+
+        ``report_id`` identifies the transport's report (recording it again
+        changes nothing); ``reasons`` are the transport's codes, never text
+        from a message.
+        """
+        answer = Answer(answer_id=report_id, kind=AnswerKind.NON_DELIVERY, by=recipient, at=at,
+                        message_id=message_id, problems=tuple(reasons))
         self.store.add_answer(answer)
         return answer
 

@@ -25,6 +25,9 @@ def register(commands: Any) -> None:
     )
     demo.add_argument("--out", metavar="DIR", help="a new or empty folder to play in (default: a new temporary "
                       "folder)")
+    demo.add_argument("--transport", choices=["file", "mesh"], default="file",
+                      help="carry each message in memory (file, the default) or over a MESH sandbox started and "
+                      "stopped by the demo (mesh: needs the mesh-sandbox package)")
     demo.set_defaults(run=_demo)
 
 
@@ -41,5 +44,13 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
         out.write(line + "\n")
         out.flush()
 
-    played = run(folder, now=now(), say=say)
+    if args.transport == "mesh":
+        try:
+            from concernshare.transport import mesh_demo  # noqa: PLC0415  (needs the optional MESH packages)
+        except ImportError:
+            raise UsageError("concernshare demo --transport mesh needs mesh-client and mesh-sandbox: "
+                             "pip install 'concernshare[mesh]' mesh-sandbox") from None
+        played = mesh_demo.play(folder, now=now(), say=say)
+    else:
+        played = run(folder, now=now(), say=say)
     return EXIT_INVALID if played.refused else EXIT_OK

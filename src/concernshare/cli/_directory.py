@@ -30,10 +30,13 @@ from concernshare.crypto import keys
 from concernshare.directory import (
     DIRECTORY_ID,
     DIRECTORY_VERSION,
+    MESH_MAILBOX,
+    MESH_WORKFLOW,
     Directory,
     DirectoryAgency,
     DirectoryKey,
     Jwk,
+    MeshAddress,
     Revocation,
     open_directory,
     sign_directory,
@@ -86,7 +89,7 @@ def register(commands: Any) -> None:
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
     add.add_argument("--authority-key", required=True, metavar="FILE")
     add.add_argument("--valid-days", type=days, default=90)
-    add.set_defaults(run=_add)
+    _with_mesh_arguments(add).set_defaults(run=_add)
 
     retire = actions.add_parser(
         "retire", help="end the validity of old keys after a rotation (sets not_after)",
@@ -195,6 +198,21 @@ def _roles(text: str) -> tuple[RecipientRole, ...]:
         raise UsageError("concernshare directory add: --roles takes: " + ", ".join(RecipientRole)) from None
 
 
+def _with_mesh_arguments(add: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    add.add_argument("--mesh-mailbox", metavar="MAILBOX", help="the agency's MESH mailbox id (with --mesh-workflow)")
+    add.add_argument("--mesh-workflow", metavar="WORKFLOW", help="the MESH workflow id of messages to the agency")
+    return add
+
+
+def _mesh_address(mailbox: str | None, workflow: str | None) -> MeshAddress | None:
+    if mailbox is None and workflow is None:
+        return None
+    if not (mailbox and re.fullmatch(MESH_MAILBOX, mailbox) and workflow and re.fullmatch(MESH_WORKFLOW, workflow)):
+        raise UsageError("concernshare directory add: --mesh-mailbox takes a MESH mailbox id (1 to 20 upper-case "
+                         "letters and digits) and needs --mesh-workflow (letters, digits, _ and -)")
+    return MeshAddress(mailbox=mailbox, workflow=workflow)
+
+
 def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     authority = _authority(args.authority_key)
     directory = _edit(args.directory, authority)
@@ -203,18 +221,20 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
     except ValueError as error:
         raise UsageError(f"concernshare directory add: --agency {error}") from None
     public = keys.loads_public_jwk_set(read_bytes(args.keys, "public key file"))
+    mesh = _mesh_address(args.mesh_mailbox, args.mesh_workflow)
     moment = now()
     new_keys = tuple(DirectoryKey(jwk=Jwk(**k.to_dict()), not_before=moment) for k in public)
     existing = directory.agency(agency_id)
     if existing is None:
         agency = DirectoryAgency(id=agency_id, name=args.name, kind=args.kind or _KIND_BY_SCHEME[agency_id.scheme],
-                                 roles=_roles(args.roles), areas=tuple(args.area), keys=new_keys)
+                                 roles=_roles(args.roles), areas=tuple(args.area), keys=new_keys, mesh=mesh)
         agencies = (*directory.agencies, agency)
     else:
         known = {k.jwk.kid for k in existing.keys}
         agency = attrs.evolve(existing, name=args.name, roles=_roles(args.roles),
                               areas=tuple(args.area) or existing.areas,
-                              keys=existing.keys + tuple(k for k in new_keys if k.jwk.kid not in known))
+                              keys=existing.keys + tuple(k for k in new_keys if k.jwk.kid not in known),
+                              mesh=mesh or existing.mesh)
         agencies = tuple(agency if a.id == agency_id else a for a in directory.agencies)
     _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
              args.valid_days)

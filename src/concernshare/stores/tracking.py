@@ -74,6 +74,8 @@ class AnswerKind(enum.StrEnum):
     DECISION = "decision"
     INFORMATION_RESPONSE = "information_response"
     RESPONSE = "response"
+    NON_DELIVERY = "non_delivery"
+    """Not an answer from the agency: the transport reported that the message never reached it."""
 
 
 class NonShareReason(enum.StrEnum):
@@ -325,6 +327,8 @@ def satisfies(answer: Answer, delivery: Delivery) -> bool:
     (the concern itself or messages belonging to it) sent before the decision.
     Raises nothing.
     """
+    if answer.kind is AnswerKind.NON_DELIVERY:  # closes the one delivery it reports, whatever it expected
+        return answer.by == delivery.recipient and answer.message_id == delivery.message_id
     if answer.by != delivery.recipient or delivery.expects is None:
         return False
     names_message = answer.message_id == delivery.message_id
