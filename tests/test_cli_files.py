@@ -222,6 +222,24 @@ def test_a_directory_that_is_a_link_is_not_replaced_through_it(site: Path, actio
     assert Path("linked.jws").is_symlink()
 
 
+@pytest.mark.parametrize("argv", [
+    ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "linked"],
+    ["keygen", "--agency", "school:123456", "--out", "linked"],
+    ["demo", "--out", "linked"],
+], ids=["send", "keygen", "demo"])
+def test_an_output_folder_that_is_a_link_is_refused(site: Path, argv: list[str]) -> None:
+    """--out naming a symbolic link to a folder is refused in one line: nothing is written there or recorded."""
+    elsewhere = site / "elsewhere"
+    elsewhere.mkdir()
+    Path("linked").symlink_to(elsewhere)
+    code, out, err = _run(*argv)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1, err
+    assert "linked is a symbolic link" in err
+    assert list(elsewhere.iterdir()) == []
+    assert not Path("hv.db").exists()
+
+
 def test_the_demo_never_writes_through_a_link(site: Path) -> None:
     """The demo's outputs go through the same safe writing: a link in its folder is refused."""
     folder = site / "played"

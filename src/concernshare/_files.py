@@ -25,7 +25,7 @@ from typing import Final
 
 from concernshare.errors import OutputRefused
 
-__all__ = ["PRIVATE", "PUBLIC", "existing_file", "prepare_database", "write_file"]
+__all__ = ["PRIVATE", "PUBLIC", "existing_file", "output_folder", "prepare_database", "write_file"]
 
 #: Mode of a secret output: sealed messages, reports, private keys, tracker and replay stores.
 PRIVATE: Final = 0o600
@@ -48,6 +48,18 @@ def existing_file(path: Path) -> bool:
     if not stat.S_ISREG(found.st_mode):
         raise OutputRefused(f"{path} is not a regular file: name a file to write")
     return True
+
+
+def output_folder(path: Path) -> Path:
+    """``path``, refused if it is a symbolic link: files are written into a named folder, never through a link.
+
+    A folder that is a link could send secret outputs somewhere its user
+    never meant; when in doubt, refuse. Raises
+    :class:`~concernshare.errors.OutputRefused`.
+    """
+    if path.is_symlink():
+        raise OutputRefused(f"{path} is a symbolic link: nothing is written through one; name the folder itself")
+    return path
 
 
 def _write_all(descriptor: int, data: bytes) -> None:

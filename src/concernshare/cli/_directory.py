@@ -13,7 +13,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
-from concernshare._files import PUBLIC, existing_file, write_file
+from concernshare._files import PUBLIC, existing_file, output_folder, write_file
 from concernshare.cli._inputs import (
     EXIT_OK,
     days,
@@ -129,7 +129,7 @@ def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     made = [keys.generate_signing_key(args.sig_alg)]
     if not args.authority:
         made.append(keys.generate_encryption_key(args.enc_curve))
-    folder = Path(args.out)
+    folder = output_folder(Path(args.out))
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"concernshare keygen: --out {folder} is a file: name a folder for the key files")
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
-from concernshare._files import write_file
+from concernshare._files import output_folder, write_file
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -171,7 +171,7 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
 
 def _out_folder(text: str) -> Path:
     """The folder sealed views are written to, made and checked before anything is sent or recorded."""
-    folder = Path(text)
+    folder = output_folder(Path(text))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".concernshare-write-check"
