@@ -82,7 +82,7 @@ def register(commands: Any) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--roles", required=True, metavar="R1,R2", help="roles: " + ", ".join(RecipientRole))
     add.add_argument("--area", action="append", default=[], metavar="GSS", help="a GSS code the agency serves")
-    add.add_argument("--kind", choices=list(AgencyKind), help="default: from the id's scheme")
+    add.add_argument("--kind", choices=[k.value for k in AgencyKind], help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
     add.add_argument("--authority-key", required=True, metavar="FILE")
     add.add_argument("--valid-days", type=days, default=90)
@@ -108,7 +108,8 @@ def register(commands: Any) -> None:
     revoke.add_argument("directory", metavar="DIRECTORY")
     revoke.add_argument("--kid", required=True, help="the key to revoke, written --kid=KID (a kid may begin with -)")
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
-    revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
+    revoke.add_argument("--reason", choices=[r.value for r in RevocationReason],
+                        default=RevocationReason.KEY_COMPROMISE)
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
     revoke.add_argument("--valid-days", type=days, default=90)
     revoke.set_defaults(run=_revoke)

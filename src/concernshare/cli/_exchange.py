@@ -103,7 +103,7 @@ def register(commands: Any) -> None:
     non_share.add_argument("--withheld-from", required=True, metavar="AGENCY")
     non_share.add_argument("--by-agency", required=True, metavar="AGENCY")
     non_share.add_argument("--by-role", required=True, metavar="ROLE", help="a job role, never a name")
-    non_share.add_argument("--reason", required=True, choices=list(NonShareReason))
+    non_share.add_argument("--reason", required=True, choices=[r.value for r in NonShareReason])
     non_share.add_argument("--message-id", metavar="MESSAGE_ID")
     non_share.add_argument("--child-ref", metavar="REF", help="a case reference, never an identifier")
     non_share.add_argument("--note", help="at most 200 characters, no personal data")
