@@ -12,7 +12,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
-from concernshare._files import output_folder, write_file
+from concernshare._files import leftovers, output_folder, write_file
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -165,6 +165,9 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
         tracker.store.close()
     for path, view in zip(paths, sent.views, strict=True):
         err.write(f"{path}: view {view.view} for {', '.join(view.recipients)}\n")
+    for left in leftovers(folder):
+        err.write(f"{left}: a temporary file left by an interrupted run (or being written by one running now); "
+                  "it is never read as a sealed message: delete it when no send is running\n")
     _json(sent.plan.to_json(), out)
     return EXIT_OK
 
