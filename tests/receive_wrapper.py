@@ -5,7 +5,8 @@ is ``none`` (nothing patched), or the step after which the process dies:
 ``seen`` (the message recorded as seen), ``arrival`` (its arrival recorded),
 ``answer`` (an answer it carries recorded), ``delivery`` (the rejection's
 delivery recorded) or ``output`` (the message printed, or the rejection
-written, but not yet committed).
+written, but not yet committed) or ``printed`` (``open`` printed the message,
+not yet committed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import signal
 import sys
 from typing import Any
 
-from concernshare.cli import _exchange, main
+from concernshare.cli import _exchange, _sealing, main
 from concernshare.stores._sql import SQLStore
 
 STEPS: dict[str, tuple[Any, str]] = {
@@ -24,6 +25,7 @@ STEPS: dict[str, tuple[Any, str]] = {
     "answer": (SQLStore, "add_answer"),
     "delivery": (SQLStore, "add_delivery"),
     "output": (_exchange, "_hand_over"),
+    "printed": (_sealing, "_print"),
 }
 
 

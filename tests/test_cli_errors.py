@@ -252,3 +252,23 @@ def test_python_dash_m_prints_no_traceback_for_a_system_error(site: Path) -> Non
                        env={**os.environ})
     assert done.returncode == 1
     assert done.stderr.decode() == "concernshare directory new: missing/d.jws: No such file or directory\n"
+
+
+@pytest.mark.parametrize(("argv", "wire"), [
+    (["track", "not-shared", "--tracker", "t.db", "--withheld-from", "ods:E81001", "--by-agency", "la:E06000032/mash",
+      "--by-role", "mash", "--reason", "bogus"], "would_increase_risk"),
+    (["directory", "add", "d.jws", "--agency", "ods:E81001", "--name", "GP", "--roles", "gp", "--kind", "bogus",
+      "--keys", "k.jwks", "--authority-key", "a.jwks"], "education"),
+    (["directory", "revoke", "d.jws", "--kid", "k", "--authority-key", "a.jwks", "--reason", "bogus"],
+     "key_compromise"),
+], ids=["not-shared --reason", "directory add --kind", "directory revoke --reason"])
+def test_an_invalid_choice_lists_the_wire_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                                                 wire: str) -> None:
+    """argparse's refusal of an enum option names the values to type, never a Python enum's repr."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(*argv)
+    assert (code, out) == (2, "")
+    assert "invalid choice: 'bogus'" in err
+    assert f"'{wire}'" in err
+    assert "<" not in err
+    assert not list(tmp_path.iterdir())

@@ -222,6 +222,39 @@ def test_a_directory_that_is_a_link_is_not_replaced_through_it(site: Path, actio
     assert Path("linked.jws").is_symlink()
 
 
+@pytest.mark.parametrize("argv", [
+    ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "linked"],
+    ["keygen", "--agency", "school:123456", "--out", "linked"],
+    ["demo", "--out", "linked"],
+], ids=["send", "keygen", "demo"])
+def test_an_output_folder_that_is_a_link_is_refused(site: Path, argv: list[str]) -> None:
+    """--out naming a symbolic link to a folder is refused in one line: nothing is written there or recorded."""
+    elsewhere = site / "elsewhere"
+    elsewhere.mkdir()
+    Path("linked").symlink_to(elsewhere)
+    code, out, err = _run(*argv)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1, err
+    assert "linked is a symbolic link" in err
+    assert list(elsewhere.iterdir()) == []
+    assert not Path("hv.db").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "notes.txt", "--out", "outbox"],
+    ["track", "overdue", "--tracker", "notes.txt"],
+], ids=["send", "track"])
+def test_a_tracker_that_is_not_a_sqlite_file_is_refused_untouched(site: Path, argv: list[str]) -> None:
+    """--tracker naming a file that is not a SQLite database says so in one line, exit 1, and leaves it as it was."""
+    Path("notes.txt").write_bytes(VICTIM)
+    code, out, err = _run(*argv)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1, err
+    assert "notes.txt is not a SQLite database" in err
+    assert Path("notes.txt").read_bytes() == VICTIM
+    assert not list(Path().glob("outbox/*.sealed.json"))
+
+
 def test_the_demo_never_writes_through_a_link(site: Path) -> None:
     """The demo's outputs go through the same safe writing: a link in its folder is refused."""
     folder = site / "played"

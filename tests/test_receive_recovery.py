@@ -186,6 +186,41 @@ def test_output_to_a_full_device_is_not_recorded(site: Path) -> None:
     _retry_accepted_then_replayed(sealed, MASH, "mash.db")
 
 
+def _open(step: str, sealed: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(WRAPPER), step, "open", sealed, "--key", _key(MASH), *DIR, "--replay-store",
+         "replay.db", *ACCEPT], stdout=stdout, stderr=subprocess.PIPE, text=True, check=False, timeout=60,
+    )
+
+
+def _open_again_then_replayed(sealed: str) -> None:
+    again = _open("none", sealed)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["id"] == "29506208-aff0-4428-8922-2f415c41c017"
+    replay = _open("none", sealed)
+    assert (replay.returncode, replay.stdout) == (1, "")
+    assert "has been received before" in replay.stderr
+
+
+@pytest.mark.parametrize("step", ["seen", "printed"])
+def test_an_open_killed_before_its_end_loses_nothing(site: Path, step: str) -> None:
+    """open killed after recording seen, or after printing: nothing was committed, the retry prints the message."""
+    sealed = _sent("01", HV, "concern")
+    assert _open(step, sealed).returncode == -signal.SIGKILL
+    _open_again_then_replayed(sealed)
+
+
+def test_an_open_to_a_full_device_is_not_recorded(site: Path) -> None:
+    """open printing to /dev/full fails in one line; the message is not seen, so the retry prints it."""
+    sealed = _sent("01", HV, "concern")
+    with open("/dev/full", "w") as full:  # noqa: PTH123
+        failed = _open("none", sealed, stdout=full)
+    assert failed.returncode != 0
+    assert "Traceback" not in failed.stderr
+    assert "open it again" in failed.stderr
+    _open_again_then_replayed(sealed)
+
+
 def test_a_rejection_to_a_full_device_is_not_recorded(site: Path) -> None:
     """Writing the rejection to /dev/full is refused (no regular file): nothing is recorded, the retry writes it."""
     sealed = _invalid_sealed("invalid.sealed.json")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from _stores import KINDS, make_store, open_store, postgres_schema, postgres_store, require_postgres
-from concernshare.errors import UsageError
+from concernshare.errors import NaiveTime, UsageError
 from concernshare.stores import DirectoryEdition, Receipt, ReplayStore, SQLiteStore, Store, StoreError
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
@@ -545,3 +545,21 @@ def test_an_older_sqlite_file_is_migrated(tmp_path: Path) -> None:
     db.close()
     assert "directory_serials" not in tables
     assert "directory_editions" in tables
+
+
+NAIVE = dt.datetime(2026, 11, 25, 9, 0)  # no offset: SQLite would read it in the host's zone
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.record(_receipt(), keep_until=NAIVE),
+    lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=NAIVE, received=T0), keep_until=T0),
+    lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=T0, received=NAIVE), keep_until=T0),
+    lambda s: s.prune(NAIVE),
+    lambda s: s.overdue(NAIVE),
+], ids=["keep_until", "sent", "received", "prune", "overdue"])
+def test_a_naive_time_is_refused_and_nothing_is_recorded(store: Store, call: Callable[[Store], object]) -> None:
+    """Every store refuses a naive time with NaiveTime, never a bare TypeError or a host-dependent moment."""
+    with pytest.raises(NaiveTime, match="timezone-aware"):
+        call(store)
+    assert store.receipt(HV, "m1") is None
+    assert store.record(_receipt(), keep_until=T0)

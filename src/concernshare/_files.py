@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Final
 
 from concernshare.errors import OutputRefused
 
-__all__ = ["PRIVATE", "PUBLIC", "existing_file", "prepare_database", "write_file"]
+__all__ = ["PRIVATE", "PUBLIC", "existing_file", "leftovers", "output_folder", "prepare_database", "write_file"]
 
 #: Mode of a secret output: sealed messages, reports, private keys, tracker and replay stores.
 PRIVATE: Final = 0o600
@@ -34,6 +35,8 @@ PUBLIC: Final = 0o644
 
 _CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _JOURNALS: Final = ("-wal", "-shm", "-journal")
+#: The name of write_file's temporary file: hidden, the final name, 16 random hex digits, ``.tmp``.
+_TEMPORARY: Final = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
 
 
 def existing_file(path: Path) -> bool:
@@ -48,6 +51,31 @@ def existing_file(path: Path) -> bool:
     if not stat.S_ISREG(found.st_mode):
         raise OutputRefused(f"{path} is not a regular file: name a file to write")
     return True
+
+
+def output_folder(path: Path) -> Path:
+    """``path``, refused if it is a symbolic link: files are written into a named folder, never through a link.
+
+    A folder that is a link could send secret outputs somewhere its user
+    never meant; when in doubt, refuse. Raises
+    :class:`~concernshare.errors.OutputRefused`.
+    """
+    if path.is_symlink():
+        raise OutputRefused(f"{path} is a symbolic link: nothing is written through one; name the folder itself")
+    return path
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """Temporary files of :func:`write_file` in ``folder``: left by a run killed mid-write, or a running one's.
+
+    They are never a final name (hidden, ending ``.tmp``), so nothing reads
+    them as a sealed message; they are not deleted here, since one may be
+    another process's file in the making.
+    """
+    try:
+        return sorted(p for p in folder.iterdir() if _TEMPORARY.fullmatch(p.name))
+    except OSError:
+        return []
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
@@ -77,7 +105,7 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVATE
     target = Path(path)
     if existing_file(target) and new:
         raise OutputRefused(f"{target} exists: it is never overwritten")
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")  # matches _TEMPORARY
     try:
         descriptor = os.open(temporary, _CREATE, mode)
         try:

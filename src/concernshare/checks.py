@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import typing
+import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Final
@@ -506,11 +507,16 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
                            "say who challenged the non-engagement")
 
 
-@_check("CS130", "The message id is the nil UUID, which names no message.")
+@_check("CS130", "A message id (the message's own, or one it refers to) is the nil UUID, which names no message.")
 def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.id.int == 0:
         yield _error("/id", "CS130", "the message id is the nil UUID, which names no message; give it a "
                      "random (version 4) UUID")
+    referred = [(f"/thread/{name}", getattr(message.thread, name)) for name in ("in_reply_to", "supersedes")]
+    referred += [(f"/body/{name}", getattr(message.body, name, None)) for name in _REFERENCES]
+    for pointer, value in referred:
+        if isinstance(value, uuid.UUID) and value.int == 0:
+            yield _error(pointer, "CS130", "the nil UUID names no message; give the id of the message meant")
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:

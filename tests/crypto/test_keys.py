@@ -85,10 +85,13 @@ def test_private_material_never_shown(which: str) -> None:
     assert b64encode(key.d) in json.dumps(key.to_dict())  # the file form does carry it
 
 
-def test_private_jwk_set_file_is_created_0600(tmp_path: Path, ed25519_key: PrivateJwk, x25519_key: PrivateJwk) -> None:
-    """The private JWK Set file has mode 0600 even under a permissive umask, and reads back."""
+@pytest.mark.parametrize("umask", [0, 0o022, 0o277, 0o777])
+def test_private_jwk_set_file_is_created_0600(
+    tmp_path: Path, ed25519_key: PrivateJwk, x25519_key: PrivateJwk, umask: int,
+) -> None:
+    """The private JWK Set file has mode 0600 whatever the umask (permissive or strict), and reads back."""
     path = tmp_path / "agency.private.jwks"
-    previous = os.umask(0)
+    previous = os.umask(umask)
     try:
         crypto.write_private_jwk_set(path, [ed25519_key, x25519_key])
     finally:

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+from concernshare._files import output_folder
 from concernshare.cli._inputs import EXIT_INVALID, EXIT_OK, now
 from concernshare.demo import run
 from concernshare.errors import UsageError
@@ -33,7 +34,7 @@ def register(commands: Any) -> None:
 
 def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     if args.out:
-        folder = Path(args.out)
+        folder = output_folder(Path(args.out))
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise UsageError(f"concernshare demo: --out {folder} is not an empty folder: name a new or empty "
                              "folder, so that nothing of yours is overwritten")

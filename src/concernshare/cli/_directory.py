@@ -13,7 +13,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
-from concernshare._files import PUBLIC, existing_file, write_file
+from concernshare._files import PUBLIC, existing_file, output_folder, write_file
 from concernshare.cli._inputs import (
     EXIT_OK,
     days,
@@ -85,7 +85,7 @@ def register(commands: Any) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--roles", required=True, metavar="R1,R2", help="roles: " + ", ".join(RecipientRole))
     add.add_argument("--area", action="append", default=[], metavar="GSS", help="a GSS code the agency serves")
-    add.add_argument("--kind", choices=list(AgencyKind), help="default: from the id's scheme")
+    add.add_argument("--kind", choices=[k.value for k in AgencyKind], help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
     add.add_argument("--authority-key", required=True, metavar="FILE")
     add.add_argument("--valid-days", type=days, default=90)
@@ -111,7 +111,8 @@ def register(commands: Any) -> None:
     revoke.add_argument("directory", metavar="DIRECTORY")
     revoke.add_argument("--kid", required=True, help="the key to revoke, written --kid=KID (a kid may begin with -)")
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
-    revoke.add_argument("--reason", choices=list(RevocationReason), default=RevocationReason.KEY_COMPROMISE)
+    revoke.add_argument("--reason", choices=[r.value for r in RevocationReason],
+                        default=RevocationReason.KEY_COMPROMISE)
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
     revoke.add_argument("--valid-days", type=days, default=90)
     revoke.set_defaults(run=_revoke)
@@ -132,7 +133,7 @@ def _keygen(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     made = [keys.generate_signing_key(args.sig_alg)]
     if not args.authority:
         made.append(keys.generate_encryption_key(args.enc_curve))
-    folder = Path(args.out)
+    folder = output_folder(Path(args.out))
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"concernshare keygen: --out {folder} is a file: name a folder for the key files")
     folder.mkdir(parents=True, exist_ok=True)

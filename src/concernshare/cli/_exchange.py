@@ -12,7 +12,7 @@ from typing import IO, Any
 import attrs
 
 from concernshare import codec
-from concernshare._files import write_file
+from concernshare._files import leftovers, output_folder, write_file
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -103,7 +103,7 @@ def register(commands: Any) -> None:
     non_share.add_argument("--withheld-from", required=True, metavar="AGENCY")
     non_share.add_argument("--by-agency", required=True, metavar="AGENCY")
     non_share.add_argument("--by-role", required=True, metavar="ROLE", help="a job role, never a name")
-    non_share.add_argument("--reason", required=True, choices=list(NonShareReason))
+    non_share.add_argument("--reason", required=True, choices=[r.value for r in NonShareReason])
     non_share.add_argument("--message-id", metavar="MESSAGE_ID")
     non_share.add_argument("--child-ref", metavar="REF", help="a case reference, never an identifier")
     non_share.add_argument("--note", help="at most 200 characters, no personal data")
@@ -165,13 +165,16 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
         tracker.store.close()
     for path, view in zip(paths, sent.views, strict=True):
         err.write(f"{path}: view {view.view} for {', '.join(view.recipients)}\n")
+    for left in leftovers(folder):
+        err.write(f"{left}: a temporary file left by an interrupted run (or being written by one running now); "
+                  "it is never read as a sealed message: delete it when no send is running\n")
     _json(sent.plan.to_json(), out)
     return EXIT_OK
 
 
 def _out_folder(text: str) -> Path:
     """The folder sealed views are written to, made and checked before anything is sent or recorded."""
-    folder = Path(text)
+    folder = output_folder(Path(text))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".concernshare-write-check"

@@ -22,6 +22,7 @@ from concernshare.cli._inputs import (
     write_output,
 )
 from concernshare.crypto import keys
+from concernshare.errors import UsageError
 from concernshare.sealing import Opened, open_sealed, seal, sign_message, verify_message
 from concernshare.validation import validate
 
@@ -101,11 +102,18 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     store = open_store(args.replay_store) if args.replay_store else state_store(f"replay-{slug(me)}")
     try:
         directory = load_directory(args, store)
-        opened = open_sealed(sealed, keys.decrypters_from(private), me=me, directory=directory, store=store,
-                             now=now(), archive=args.archive, policy=open_policy(args.accept_status))
+        # Seen is committed only once the message is out: a failure to print it loses nothing.
+        with store.atomic():
+            opened = open_sealed(sealed, keys.decrypters_from(private), me=me, directory=directory, store=store,
+                                 now=now(), archive=args.archive, policy=open_policy(args.accept_status))
+            try:
+                _print(opened, out)
+                out.flush()
+            except OSError as error:
+                raise UsageError(f"concernshare open: cannot write the message out: {error.strerror}; it was not "
+                                 "recorded as seen, so open it again") from None
     finally:
         store.close()
-    _print(opened, out)
     return EXIT_OK
 
 

@@ -253,16 +253,19 @@ def loads_private_jwk_set(data: bytes) -> tuple[PrivateJwk, ...]:
 
 
 def write_private_jwk_set(path: str | os.PathLike[str], keys: Iterable[PrivateJwk]) -> None:
-    """Create ``path`` with mode 0600 and write the private JWK Set to it.
+    """Create ``path`` with mode 0600 (whatever the umask) and write the private JWK Set to it.
 
     The file is created exclusively (an existing file or symbolic link is never
-    overwritten or followed). Raises :class:`FileExistsError` or another
-    :class:`OSError` from the file system.
+    overwritten or followed) and flushed to the disk. Raises
+    :class:`FileExistsError` or another :class:`OSError` from the file system.
     """
     data = dumps_private_jwk_set(keys)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(descriptor, 0o600)  # the umask may have taken the owner's bits away
         file.write(data)
+        file.flush()
+        os.fsync(descriptor)
 
 
 def read_private_jwk_set(path: str | os.PathLike[str]) -> tuple[PrivateJwk, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Final, Protocol, Self
 
-from concernshare.records.types import AgencyId
+from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.interface import DirectoryEdition, Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
 
@@ -209,6 +209,7 @@ class SQLStore:
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""
+        require_aware(keep_until, "keep_until")
         key = (receipt.sender, receipt.message_id)
         with self._transaction() as cursor:
             self._run(cursor, "INSERT INTO {p}receipts (sender, message_id, sent, received, digest) "
@@ -232,6 +233,7 @@ class SQLStore:
 
     def prune(self, now: dt.datetime) -> int:
         """Forget seen entries kept until before ``now``; receipts stay."""
+        require_aware(now, "now")
         with self._transaction() as cursor:
             self._run(cursor, "DELETE FROM {p}seen WHERE keep_until < ?", (self._time_in(now),))
             return cursor.rowcount
@@ -381,6 +383,7 @@ class SQLStore:
 
     def overdue(self, at: dt.datetime) -> tuple[Delivery, ...]:
         """Deliveries due before ``at`` and not closed by ``at``, ordered by due time, message and recipient."""
+        require_aware(at, "at")
         moment = self._time_in(at)
         with self._reading() as cursor:
             rows = self._run(cursor, "SELECT {delivery} FROM {p}deliveries WHERE due IS NOT NULL AND due < ? "

@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from concernshare.errors import StoreError
-from concernshare.records.types import AgencyId
+from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal
 
 __all__ = ["DirectoryEdition", "Receipt", "ReplayStore", "Store", "StoreError"]
@@ -33,8 +33,8 @@ class Receipt:
 
     sender: str
     message_id: str
-    sent: dt.datetime
-    received: dt.datetime
+    sent: dt.datetime = attrs.field(validator=lambda _, field, value: require_aware(value, field.name))
+    received: dt.datetime = attrs.field(validator=lambda _, field, value: require_aware(value, field.name))
     digest: str | None = None
 
 
@@ -58,7 +58,8 @@ class ReplayStore(Protocol):
 
     ``record`` is atomic: of two processes recording the same (sender, id),
     exactly one succeeds. Seen entries may be pruned once ``keep_until`` has
-    passed; receipts never are.
+    passed; receipts never are. Every time given to a store must be
+    timezone-aware: a naive one raises :class:`~concernshare.errors.NaiveTime`.
 
     :meth:`atomic` makes every write inside it one transaction: committed
     when the block ends normally, undone when it raises. A second ``record``

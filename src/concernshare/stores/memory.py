@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Self
 
-from concernshare.records.types import AgencyId
+from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.interface import DirectoryEdition, Receipt
 from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
@@ -63,6 +63,7 @@ class MemoryStore:
 
     def record(self, receipt: Receipt, *, keep_until: dt.datetime) -> bool:
         """Record a message as seen and received; return False if it had been seen already."""
+        require_aware(keep_until, "keep_until")
         key = (receipt.sender, receipt.message_id)
         with self._lock:
             if key in self._seen or key in self._receipts:
@@ -77,6 +78,7 @@ class MemoryStore:
 
     def prune(self, now: dt.datetime) -> int:
         """Forget seen entries kept until before ``now``."""
+        require_aware(now, "now")
         with self._lock:
             stale = [key for key, until in self._seen.items() if until < now]
             for key in stale:
@@ -182,6 +184,7 @@ class MemoryStore:
 
     def overdue(self, at: dt.datetime) -> tuple[Delivery, ...]:
         """Deliveries due before ``at`` and not closed by ``at``, ordered by due time."""
+        require_aware(at, "at")
         with self._lock:
             found = [
                 d for k, d in self._deliveries.items()

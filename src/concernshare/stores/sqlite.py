@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from concernshare.stores._sql import Cursor, SQLStore
 from concernshare.stores.interface import StoreError
@@ -27,7 +27,8 @@ class SQLiteStore(SQLStore):
     width, so that they sort as they compare.
 
     Raises :class:`~concernshare.stores.StoreError` if the file cannot be
-    opened as a store, and from every method if the database fails.
+    opened as a store (a file that is neither empty nor a SQLite database is
+    never taken over), and from every method if the database fails.
     """
 
     _types = {"text": "TEXT", "time": "TEXT"}  # noqa: RUF012  (read only; each subclass sets its own)
@@ -35,6 +36,9 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__()
         self.path = Path(path)
+        if not _empty_or_sqlite(self.path):
+            raise StoreError(f"{self.path} is not a SQLite database: name a new file or a concernshare store; "
+                             "it was left as it was")
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as error:
@@ -91,3 +95,18 @@ class SQLiteStore(SQLStore):
     def _time_out(self, value: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(value)
 
+
+
+_HEADER: Final = b"SQLite format 3\x00"
+
+
+def _empty_or_sqlite(path: Path) -> bool:
+    """True if nothing is at ``path`` yet, or an empty file, or a file that begins as a SQLite database does."""
+    if not path.is_file():  # nothing there, or not a file: SQLite says what is wrong
+        return True
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(_HEADER))
+    except OSError:  # missing, or unreadable: SQLite says what is wrong
+        return True
+    return start in (b"", _HEADER)
