@@ -61,8 +61,8 @@ def _readable(payload: bytes) -> tuple[str | None, str | None, str | None]:
     kind, status = document.get("type"), document.get("status")
     return (
         found if isinstance(found, str) and _UUID.fullmatch(found) else None,
-        kind if kind in _TYPES else None,
-        status if status in _STATUSES else None,
+        kind if isinstance(kind, str) and kind in _TYPES else None,
+        status if isinstance(status, str) and status in _STATUSES else None,
     )
 
 
