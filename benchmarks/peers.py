@@ -6,7 +6,7 @@
 
 Each sends from its own typed object (a pydantic model, or concernshare's attrs
 record through a plain cattrs converter): sets ``sent``, dumps plain JSON,
-validates it against ``schemas/message.schema.json`` (the validator built once),
+validates it against ``src/concernshare/schemas/message.schema.json`` (the validator built once),
 signs (JWS) and encrypts to the three recipients (JWE, general JSON). Each
 receives by decrypting, verifying, parsing, validating and building its typed
 object, with an in-memory replay check. The pydantic models are generated here

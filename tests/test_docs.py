@@ -96,7 +96,7 @@ def test_every_page_is_built_and_search_works(site: Path) -> None:
 
 
 def _schema_files() -> list[Path]:
-    return sorted((ROOT / "schemas").glob("*.schema.json"))
+    return sorted((ROOT / "src" / "concernshare" / "schemas").glob("*.schema.json"))
 
 
 @pytest.mark.parametrize("schema_file", _schema_files(), ids=lambda p: p.name)

@@ -35,7 +35,7 @@ def _nodes(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
 @pytest.mark.parametrize("name", sorted(_schemagen.SCHEMAS))
 def test_committed_schema_is_what_the_records_generate(name: str) -> None:
     """Each committed schema equals the one generated from the records (run _schemagen if not)."""
-    committed = (ROOT / "schemas" / name).read_text(encoding="utf-8")
+    committed = (ROOT / "src" / "concernshare" / "schemas" / name).read_text(encoding="utf-8")
     assert committed == _schemagen.render(_schemagen.SCHEMAS[name]())
 
 

@@ -44,8 +44,8 @@ INLINE: Final = 72
 
 
 def schema_dir(env: BuildEnvironment) -> Path:
-    """The folder of bundled schemas (``schemas/`` at the repository root)."""
-    return Path(env.srcdir).parent / "schemas"
+    """The folder of bundled schemas (``src/concernshare/schemas/``, shipped in the package)."""
+    return Path(env.srcdir).parent / "src" / "concernshare" / "schemas"
 
 
 def schema_kinds(env: BuildEnvironment) -> list[str]:
@@ -392,7 +392,7 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     del app
     missing = sorted(set(schema_kinds(env)) - set(_rendered(env)))
     for kind in missing:
-        LOGGER.warning("the schema %s.schema.json is in schemas/ but no page renders it with schema-reference", kind)
+        LOGGER.warning("the schema %s.schema.json is in src/concernshare/schemas/ but no page renders it with schema-reference", kind)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
