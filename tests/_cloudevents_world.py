@@ -63,3 +63,19 @@ def event(made: World, message: Message, at: dt.datetime = NOW, **outside: str) 
 def with_status(message: Message, status: Status) -> Message:
     """``message`` with another status."""
     return attrs.evolve(message, status=status)
+
+
+def write_agency(made: World, agency: str, folder: Path, **settings: str | int) -> Path:
+    """Write ``agency``'s key, the directory and the authority key into ``folder``, and a config naming them."""
+    from concernshare.crypto import keys  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    keys.write_private_jwk_set(folder / "agency.private.jwks", [made[agency].signing, made[agency].encryption])
+    (folder / "directory.jws").write_bytes(made.signed_directory)
+    (folder / "authority.public.jwks").write_bytes(keys.dumps_public_jwk_set([made.authority.public]))
+    lines = ["[serve]", 'key = "agency.private.jwks"', 'directory = "directory.jws"',
+             'authority = "authority.public.jwks"', 'tracker = "tracker.db"']
+    lines += [f"{name} = {json.dumps(value)}" for name, value in settings.items()]
+    config = folder / "serve.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
