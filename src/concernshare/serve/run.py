@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import ssl
 import threading
@@ -12,6 +13,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import LOGGING_CONFIG
 
 from concernshare.crypto import keys
 from concernshare.directory import open_directory
@@ -101,8 +103,10 @@ def uvicorn_options(config: ServeConfig) -> dict[str, Any]:
 
 
 def serve(config: ServeConfig) -> None:
-    """Serve the front door of ``config`` until interrupted (Ctrl-C or SIGTERM)."""
-    uvicorn.run(build(config), log_level="info", **uvicorn_options(config))
+    """Serve the front door of ``config`` until interrupted (Ctrl-C or SIGTERM); log as uvicorn does."""
+    logging_config = copy.deepcopy(LOGGING_CONFIG)
+    logging_config["loggers"]["concernshare"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    uvicorn.run(build(config), log_level="info", log_config=logging_config, **uvicorn_options(config))
 
 
 @contextmanager
