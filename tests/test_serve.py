@@ -146,7 +146,7 @@ def test_forgeries_strangers_replays_and_mismatches_get_one_answer(made: World, 
         door.post("/events", content=event(made, concern(), source="ods:Y99GP"), headers=CE),
     ]
     first = _problem(answers[0], 422, "not-accepted")
-    assert [p["code"] for p in first["problems"]] == ["CS411"]
+    assert [p["code"] for p in first["problems"]] == ["CS410"]
     assert all(a.status_code == 422 and a.content == answers[0].content for a in answers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import ipaddress
 import os
 import signal
@@ -96,7 +97,7 @@ def test_a_wrong_configuration_names_the_setting(tmp_path: Path, text: str, envi
 
 def test_a_missing_configuration_file_is_a_usage_error(tmp_path: Path) -> None:
     """--config naming nothing: a usage error, exit 2, no traceback."""
-    err = __import__("io").StringIO()
+    err = io.StringIO()
     assert main(["serve", "--config", str(tmp_path / "nothing.toml")], stderr=err) == 2
     assert "cannot read the configuration" in err.getvalue()
 
@@ -213,3 +214,20 @@ def test_the_front_door_serves_https_with_the_configured_certificate(tmp_path: P
         with client() as untrusting, pytest.raises(DeliveryFailed, match="could not be reached"):
             send_over_http([((MASH,), sealed(made, concern(), now))], message, {MASH: f"{url}/events"},
                            sender=receiver(made, HV), at=now, http=untrusting)
+
+
+def test_the_demo_plays_the_same_story_over_front_doors(tmp_path: Path) -> None:
+    """demo --transport http: every view the file transport opens is opened through a front door; the report is made."""
+    outputs = {}
+    for transport in ("file", "http"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["demo", "--transport", transport, "--out", str(tmp_path / transport)], stdout=out,
+                    stderr=err) == 0, err.getvalue()
+        outputs[transport] = out.getvalue()
+        assert (tmp_path / transport / "chronology-report.html").exists()
+    opened = {t: sorted(line.split(" in the ")[0] for line in text.splitlines() if " opened by " in line)
+              for t, text in outputs.items()}
+    assert len(opened["http"]) > 20
+    assert opened["http"] == opened["file"]
+    assert "Front doors for every agency on http://127.0.0.1:" in outputs["http"]
+    assert "NOT OPENED" not in outputs["http"]

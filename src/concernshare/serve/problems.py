@@ -38,5 +38,5 @@ def not_accepted() -> JSONResponse:
         "know, a message received before, a stale message, a status this front door does not accept and an "
         "event whose source, subject or id disagree with the signed message all get this same answer. Check "
         "the keys, the directory and the message; do not resend the same message unchanged.",
-        [Problem(pointer="", code="CS411", message="the message was not accepted")],
+        [Problem(pointer="", code="CS410", message="the message was not accepted")],
     )
