@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 import attrs
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
@@ -141,7 +140,7 @@ async def consume(
     done = Consumed()
     try:
         messages = await subscription.fetch(batch, timeout=timeout)
-    except NatsTimeout:
+    except TimeoutError:  # nothing to fetch (nats-py raises its own subclass, or asyncio's)
         return done
     for message in messages:
         try:
