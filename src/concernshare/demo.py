@@ -3,7 +3,8 @@
 Everything happens in one folder: keys for each agency, a directory signed by
 a throwaway authority, a tracker per agency, every sealed message, and the
 chronology report. All messages are ``exercise`` messages about invented
-people; nothing touches the network.
+people; nothing leaves the machine (``--transport http`` posts to front doors
+on loopback).
 """
 
 from __future__ import annotations

@@ -204,3 +204,17 @@ def test_a_sealed_message_reads_the_same_after_the_sdk_rewrites_its_json(made: W
     read = from_event(to_event(raw, source=HV, subject="concern", id=message.id, time=NOW))
     assert json.loads(read.sealed) == json.loads(raw)
     assert deliver(read, receiver(made, MASH, Tracker(MemoryStore())), at=LATER).accepted
+
+
+def test_a_sender_that_cannot_be_answered_still_has_its_message_accepted(made: World) -> None:
+    """A sender with no current encryption key: the message is recorded and accepted; no answer is sealed."""
+    message = concern()
+    agencies = tuple(
+        attrs.evolve(a, keys=tuple(k for k in a.keys if k.jwk.use != "enc")) if a.id == HV else a
+        for a in made.directory.agencies
+    )
+    mash = attrs.evolve(receiver(made, MASH), directory=attrs.evolve(made.directory, agencies=agencies))
+    outcome = deliver(from_event(event(made, message)), mash, at=LATER)
+    assert outcome.accepted
+    assert outcome.reply is None
+    assert [a.accepted for a in mash.tracker.store.arrivals(str(message.id))] == [True]

@@ -255,7 +255,12 @@ def _answer(received: Received, receiver: Receiver, at: dt.datetime) -> bytes | 
     if message.type == MessageType.ACKNOWLEDGEMENT:
         return None  # an acknowledgement is never acknowledged: no loop
     answer = acknowledgement(message, receiver, at=at)
-    sealed = seal(answer, receiver.signer, directory=receiver.directory, now=at)
+    try:
+        sealed = seal(answer, receiver.signer, directory=receiver.directory, now=at)
+    except SealError:
+        # The message is recorded already; a sender with no current encryption key gets no answer, and its
+        # tracker shows the delivery unanswered until it is chased.
+        return None
     receiver.tracker.record_delivery(message_id=answer.id, message_type=answer.type, sender=receiver.me,
                                      recipient=received.sender, sent_at=at)
     return to_event(sealed, source=receiver.me, subject=answer.type, id=answer.id, time=at)
