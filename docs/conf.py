@@ -44,7 +44,7 @@ nitpick_ignore_regex = [
     # The standard library's types (datetime, uuid, pathlib, collections.abc ...).
     (r"py:.*", r"(datetime|uuid|pathlib|collections\.abc|contextlib|os|argparse|enum|types|typing|zoneinfo|io)\..+"),
     # The libraries concernshare builds on, where they appear in public signatures and docstrings.
-    (r"py:.*", r"(attrs|cattrs|jsonschema|referencing|hypothesis|psycopg|_pytest|pytest|mesh_client)\..+"),
+    (r"py:.*", r"(attrs|cattrs|jsonschema|referencing|hypothesis|psycopg|_pytest|pytest|mesh_client|starlette|httpx2|nats)\..+"),
     # Type variables of generic functions (codec.structure, the hypothesis strategies).
     (r"py:class", r"concernshare\.[a-z_.]+\.T"),
     # Private modules, and their types, that public signatures and docstrings name (a file signer's key,

@@ -162,6 +162,34 @@ def test_overdue_is_due_before_and_unanswered_at_the_time_asked(store: Store) ->
     assert [d.message_id for d in store.overdue(T0 + 50 * HOUR)] == [uid(2), uid(3)]
 
 
+def test_received_lists_one_agencys_arrivals_of_one_type(store: Store) -> None:
+    """An agency's inbox: its arrivals of one type in time order, not another agency's, not another type's."""
+    late = Arrival(message_id=uid(2), message_type="concern", sender=SCHOOL, recipient=MASH,
+                   received_at=T0 + 2 * HOUR, accepted=True, concern_id=uid(2))
+    early = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0,
+                    accepted=False, problems=("CS101",))
+    elsewhere = Arrival(message_id=uid(3), message_type="concern", sender=HV, recipient=CSC, received_at=T0,
+                        accepted=True)
+    answer = Arrival(message_id=uid(4), message_type="acknowledgement", sender=HV, recipient=MASH, received_at=T0,
+                     accepted=True)
+    for arrival in (late, early, elsewhere, answer):
+        store.add_arrival(arrival)
+    assert store.received(MASH, "concern") == (early, late)
+    assert store.received(MASH, "acknowledgement") == (answer,)
+    assert store.received(SCHOOL, "concern") == ()
+
+
+def test_sent_on_lists_the_deliveries_about_a_concern(store: Store) -> None:
+    """The deliveries naming a concern, the concern's own and a decision on it, in time order; no other."""
+    decision = _delivery(9, recipient=HV, sender=MASH, message_type="decision", sent_at=T0 + HOUR, due=None,
+                         expects=None, concern_id=uid(1))
+    store.add_delivery(decision)
+    store.add_delivery(_delivery(1))
+    store.add_delivery(_delivery(2))
+    assert store.sent_on(uid(1)) == (_delivery(1), decision)
+    assert store.sent_on(uid(5)) == ()
+
+
 def test_arrivals_answers_and_origin_read_back(store: Store) -> None:
     """Arrivals come back in time order; the origin is the sender first recorded."""
     late = Arrival(message_id=uid(1), message_type="concern", sender=SCHOOL, recipient=CSC,

@@ -3,11 +3,13 @@
 Everything happens in one folder: keys for each agency, a directory signed by
 a throwaway authority, a tracker per agency, every sealed message, and the
 chronology report. All messages are ``exercise`` messages about invented
-people; nothing touches the network.
+people; nothing leaves the machine (``--transport http`` posts to front doors
+on loopback).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.resources
 from collections.abc import Callable
@@ -19,7 +21,7 @@ import attrs
 from concernshare._files import PUBLIC, write_file
 from concernshare.chronology import build_chronology
 from concernshare.chronology.export import to_html, to_json
-from concernshare.exchange import receive, send
+from concernshare.exchange import Received, receive, send
 from concernshare.records import Message, RecipientRole, Status
 from concernshare.records.types import require_aware, utc_minute
 from concernshare.routing.rules import RuleSet, load_rules
@@ -85,8 +87,24 @@ class Played:
     refused: tuple[str, ...] = ()
 
 
-def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played:
-    """Play the story in ``folder`` starting at ``now``; report each step through ``say``.
+def _carrier(transport: str, world: World, trackers: dict[str, Tracker], say: Callable[[str], None],
+             stack: contextlib.ExitStack) -> Callable[[bytes, Message, str, dt.datetime], Received]:
+    """How a sealed view reaches a recipient: ``receive`` called directly, or over a transport."""
+    if transport == "http":
+        from concernshare.serve.demo import front_doors  # noqa: PLC0415  (needs the serve extra)
+
+        return stack.enter_context(front_doors(world, trackers, _POLICY, say))
+
+    def carry(sealed: bytes, _message: Message, recipient: str, at: dt.datetime) -> Received:
+        agency = world[recipient]
+        return receive(sealed, agency.decrypters, agency.signer, me=agency.id, directory=world.directory,
+                       store=trackers[recipient].store, tracker=trackers[recipient], at=at, policy=_POLICY)
+
+    return carry
+
+
+def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport: str = "file") -> Played:
+    """Play the story in ``folder`` starting at ``now`` over ``transport`` (file or http); report through ``say``.
 
     Raises :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
@@ -100,6 +118,8 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
     refused: list[str] = []
     say(f"Throwaway keys for {len(world.agencies)} agencies and a directory signed by a throwaway authority: "
         f"{folder / 'directory.jws'}")
+    stack = contextlib.ExitStack()
+    carry = _carrier(transport, world, trackers, say, stack)
     at = now
     for number, (title, prefixes) in enumerate(_STEPS, 1):
         say(f"\n{number}. {title}")
@@ -112,10 +132,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
             for view in sent.views:
                 write_file(folder / f"{message.id}.{view.view}.sealed.json", view.sealed)
                 for recipient in view.recipients:
-                    agency = world[recipient]
-                    received = receive(view.sealed, agency.decrypters, agency.signer, me=agency.id,
-                                       directory=world.directory, store=trackers[recipient].store,
-                                       tracker=trackers[recipient], at=at + dt.timedelta(minutes=1), policy=_POLICY)
+                    received = carry(view.sealed, message, recipient, at + dt.timedelta(minutes=1))
                     if received.message is None:
                         refused.append(f"{message.id} ({view.view} view) to {recipient}")
                         say(f"   NOT OPENED: {recipient} could not open the {view.view} view of the {message.type}: "
@@ -132,6 +149,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> Played
                 denied = next(d.withheld_categories for d in sent.plan.deliveries if d.recipient == SCHOOL)
                 say(f"   the school's view withholds: {', '.join(denied)}; adult health reaches it: "
                     f"{'yes' if Sensitivity.ADULT_HEALTH not in denied else 'no'} ({len(school.sealed)} bytes sealed)")
+    stack.close()
     later = at + dt.timedelta(days=3)
     overdue = trackers[HV].overdue(later)
     say(f"\nThe closed loop: health visiting's tracker, three days on, lists {len(overdue)} overdue responses")

@@ -91,12 +91,13 @@ class Sent:
 
 @attrs.frozen(kw_only=True)
 class Received:
-    """What :func:`receive` did: the message if accepted, and the sealed rejection if one is owed."""
+    """What :func:`receive` did: the message if accepted, and the sealed rejection (and its id) if one is owed."""
 
     message: Message | None
     sender: AgencyId
     problems: tuple[Problem, ...] = ()
     rejection: bytes | None = attrs.field(default=None, repr=False)
+    rejection_id: uuid.UUID | None = None
 
 
 def _concern_id(message: Message) -> uuid.UUID | None:
@@ -354,4 +355,5 @@ def _reject(
         )
     tracker.record_delivery(message_id=rejection.id, message_type=rejection.type, sender=me, recipient=sender,
                             sent_at=at)
-    return Received(message=None, sender=sender, problems=tuple(problems), rejection=sealed)
+    return Received(message=None, sender=sender, problems=tuple(problems), rejection=sealed,
+                    rejection_id=rejection.id)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from concernshare import __version__
-from concernshare.cli import _chronology, _demo, _directory, _exchange, _mesh, _sealing, _validate
+from concernshare.cli import _chronology, _demo, _directory, _exchange, _mesh, _sealing, _serve, _validate
 from concernshare.cli._inputs import EXIT_INVALID, EXIT_USAGE, Parser
 from concernshare.errors import ConcernshareError, UsageError
 
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"concernshare {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    for module in (_demo, _validate, _directory, _sealing, _exchange, _mesh, _chronology):
+    for module in (_demo, _validate, _directory, _sealing, _exchange, _mesh, _chronology, _serve):
         module.register(commands)
     return parser
 

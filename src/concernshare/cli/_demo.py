@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import tempfile
 from pathlib import Path
 from typing import IO, Any
@@ -26,9 +27,10 @@ def register(commands: Any) -> None:
     )
     demo.add_argument("--out", metavar="DIR", help="a new or empty folder to play in (default: a new temporary "
                       "folder)")
-    demo.add_argument("--transport", choices=["file", "mesh"], default="file",
-                      help="carry each message in memory (file, the default) or over a MESH sandbox started and "
-                      "stopped by the demo (mesh: needs the mesh-sandbox package)")
+    demo.add_argument("--transport", choices=["file", "mesh", "http"], default="file",
+                      help="how the sealed views travel: handed over in-process (file, the default), over a MESH "
+                      "sandbox started and stopped by the demo (mesh: needs mesh-client and mesh-sandbox), or posted "
+                      "as CloudEvents to a front door per agency on loopback (http; needs the serve extra)")
     demo.set_defaults(run=_demo)
 
 
@@ -53,5 +55,8 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
                              "pip install 'concernshare[mesh]' mesh-sandbox") from None
         played = mesh_demo.play(folder, now=now(), say=say)
     else:
-        played = run(folder, now=now(), say=say)
+        if args.transport == "http" and importlib.util.find_spec("starlette") is None:
+            raise UsageError("concernshare demo --transport http needs the serve extra: "
+                             "pip install 'concernshare[serve]'")
+        played = run(folder, now=now(), say=say, transport=args.transport)
     return EXIT_INVALID if played.refused else EXIT_OK

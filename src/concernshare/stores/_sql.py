@@ -350,12 +350,21 @@ class SQLStore:
         with self._reading() as cursor:
             rows = self._run(cursor, "SELECT {arrival} FROM {p}arrivals WHERE message_id = ? "
                              "ORDER BY received_at, recipient, sender", (message_id,))
-        return tuple(
-            Arrival(message_id=r[0], message_type=r[1], sender=r[2], recipient=r[3], received_at=self._time_out(r[4]),
-                    accepted=bool(r[5]), problems=_split(r[6]), concern_id=r[7], supersedes=r[8], in_reply_to=r[9],
-                    withdraws=r[10])
-            for r in rows
-        )
+        return tuple(map(self._arrival, rows))
+
+    def received(self, recipient: str, message_type: str) -> tuple[Arrival, ...]:
+        """The arrivals of one type at ``recipient``, ordered by time received."""
+        with self._reading() as cursor:
+            rows = self._run(cursor, "SELECT {arrival} FROM {p}arrivals WHERE recipient = ? AND message_type = ? "
+                             "ORDER BY received_at, sender, message_id", (recipient, message_type))
+        return tuple(map(self._arrival, rows))
+
+    def sent_on(self, concern_id: str) -> tuple[Delivery, ...]:
+        """The deliveries of messages about a concern (its own, and those naming it), ordered by time sent."""
+        with self._reading() as cursor:
+            rows = self._run(cursor, "SELECT {delivery} FROM {p}deliveries WHERE concern_id = ? "
+                             "ORDER BY sent_at, message_id, recipient", (concern_id,))
+        return tuple(map(self._delivery, rows))
 
     def answers(self, message_id: str) -> tuple[Answer, ...]:
         """The answers naming the message, or naming it as their concern, ordered by time."""
@@ -409,6 +418,11 @@ class SQLStore:
             view=row[5], due=self._maybe_time_out(row[6]), expects=row[7], escalate_to=_split(row[8]),
             rules=_split(row[9]), concern_id=row[10], passed_on_by=row[11], passed_on_from=row[12],
         )
+
+    def _arrival(self, r: Sequence[Any]) -> Arrival:
+        return Arrival(message_id=r[0], message_type=r[1], sender=r[2], recipient=r[3],
+                       received_at=self._time_out(r[4]), accepted=bool(r[5]), problems=_split(r[6]),
+                       concern_id=r[7], supersedes=r[8], in_reply_to=r[9], withdraws=r[10])
 
     def _answer(self, row: Sequence[Any]) -> Answer:
         return Answer(

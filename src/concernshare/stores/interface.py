@@ -142,6 +142,14 @@ class Store(ReplayStore, Protocol):
         """Every recorded arrival of a message, ordered by time received."""
         ...
 
+    def received(self, recipient: str, message_type: str) -> tuple[Arrival, ...]:
+        """The arrivals of one type at ``recipient``, ordered by time received (the front door's inbox)."""
+        ...
+
+    def sent_on(self, concern_id: str) -> tuple[Delivery, ...]:
+        """The deliveries of messages about a concern (its own, and those naming it), ordered by time sent."""
+        ...
+
     def answers(self, message_id: str) -> tuple[Answer, ...]:
         """The answers naming the message, or naming it as their concern, ordered by time."""
         ...

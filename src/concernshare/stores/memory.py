@@ -165,6 +165,18 @@ class MemoryStore:
             found = [a for a in self._arrivals.values() if a.message_id == message_id]
         return tuple(sorted(found, key=lambda a: (a.received_at, a.recipient, a.sender)))
 
+    def received(self, recipient: str, message_type: str) -> tuple[Arrival, ...]:
+        """The arrivals of one type at ``recipient``, ordered by time received."""
+        with self._lock:
+            found = [a for a in self._arrivals.values() if a.recipient == recipient and a.message_type == message_type]
+        return tuple(sorted(found, key=lambda a: (a.received_at, a.sender, a.message_id)))
+
+    def sent_on(self, concern_id: str) -> tuple[Delivery, ...]:
+        """The deliveries of messages about a concern (its own, and those naming it), ordered by time sent."""
+        with self._lock:
+            found = [d for d in self._deliveries.values() if d.concern_id == concern_id]
+        return tuple(sorted(found, key=lambda d: (d.sent_at, d.message_id, d.recipient)))
+
     def answers(self, message_id: str) -> tuple[Answer, ...]:
         """The answers naming the message, or naming it as their concern, ordered by time."""
         with self._lock:

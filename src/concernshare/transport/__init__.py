@@ -1,1 +1,1 @@
-"""Delivery between agencies over real transports: each binding carries sealed messages and nothing else."""
+"""Delivery between agencies over real transports: each binding carries sealed messages, never plaintext."""

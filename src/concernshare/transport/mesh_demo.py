@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from concernshare import demo
+from concernshare._files import PUBLIC, write_file
 from concernshare.chronology import build_chronology
 from concernshare.chronology.export import to_html, to_json
 from concernshare.crypto import keys
@@ -44,7 +45,7 @@ def play(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> demo.
     mailboxes = {AgencyId(agency): f"CSDEMO{number:02d}" for number, agency in enumerate(world.agencies, 1)}
     directory = mesh.with_mailboxes(world.directory, {a: MeshAddress(mailbox=m, workflow=_WORKFLOW)
                                                       for a, m in mailboxes.items()})
-    (folder / "directory.jws").write_bytes(sign_directory(directory, keys.signer_from([world.authority])))
+    write_file(folder / "directory.jws", sign_directory(directory, keys.signer_from([world.authority])), mode=PUBLIC)
     trackers = {agency: Tracker(MemoryStore()) for agency in world.agencies}
     rules, story = demo._rules(), demo._story()
     opened: list[Message] = []
@@ -85,8 +86,8 @@ def play(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> demo.
         f"{len(trackers[demo.HV].overdue(at + dt.timedelta(days=3)))} overdue responses three days on.")
     chronology = build_chronology(opened, child=demo._KAI, generated=at)
     report = folder / "chronology-report.html"
-    report.write_text(to_html(chronology), encoding="utf-8")
-    (folder / "chronology.json").write_bytes(to_json(chronology))
+    write_file(report, to_html(chronology).encode("utf-8"))
+    write_file(folder / "chronology.json", to_json(chronology))
     say(f"Kai's chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} agencies.\n"
         f"\nReport: {report}")
     if refused:
