@@ -273,8 +273,8 @@ def _consent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     basis = message.lawful_basis
     pointer = "/lawful_basis/consent_not_sought_reason"
     if basis.consent is ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason is None:
-        yield _error(pointer, "CS105", "consent was not sought: say why (unsafe, "
-                     "would_prejudice, not_practicable or not_required)")
+        yield _error(pointer, "CS105", "consent was not sought: give the DPA 2018 Sch 1 para "
+                     "18(2) ground (cannot_be_given, cannot_reasonably_be_obtained or would_prejudice)")
     elif basis.consent is not ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason:
         yield _warning(pointer, "CS105", "a reason for not seeking consent is given although "
                        "consent was sought; remove it or correct the consent status")
@@ -510,3 +510,7 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
     """Yield every semantic problem of ``message``; ``now`` enables the clock-based checks."""
     for check in CHECKS:
         yield from check(message, now)
+
+
+# The checks of format 1.1's law and code lists register themselves here (CS130 ...).
+from concernshare import _lawchecks  # noqa: E402, F401
