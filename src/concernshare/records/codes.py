@@ -145,6 +145,7 @@ class RecipientRole(enum.StrEnum):
     PROBATION = "probation"
     YOUTH_JUSTICE = "youth_justice"
     SAFEGUARDING_PARTNERSHIP = "safeguarding_partnership"
+    EMERGENCY_DUTY_TEAM = "emergency_duty_team"  # out of hours, for the council's children's social care
 
 
 class AgencyKind(enum.StrEnum):

@@ -30,6 +30,19 @@ day that begins strictly after the incident, so an incident at 07:00 on a
 school day is due by 08:45 that morning, and one on a Friday evening in
 half-term is due at the start of the first day back.
 
+**Hours.** A response needed sooner than a working day (a child in immediate
+danger, a same-day response) is measured in hours on the calendar clock, 24
+hours a day, 7 days a week: :func:`add_hours` counts elapsed time, so nights,
+weekends and bank holidays count like any other hour. Whether a time falls
+outside the office hours of a :class:`WorkingCalendar` (:func:`out_of_hours`)
+is what routing rules use to send such a concern to an emergency duty team.
+
+**Nations.** A :class:`WorkingCalendar` belongs to one nation of the UK
+(:class:`Nation`): England, Wales, Scotland and Northern Ireland each have
+their own bank holidays (the ``holidays`` library's GB subdivisions ENG, WLS,
+SCT and NIR), and a deadline is reckoned in the calendar of the nation of the
+agency that must respond.
+
 **Timescales.** The statutory defaults are the :class:`Timescale` values
 :data:`REFERRAL_DECISION`, :data:`CHILD_AND_FAMILY_ASSESSMENT`,
 :data:`INITIAL_CHILD_PROTECTION_CONFERENCE` and :data:`POLICE_NOTIFICATION`,
@@ -68,17 +81,20 @@ __all__ = [
     "POLICE_NOTIFICATION",
     "REFERRAL_DECISION",
     "TIMESCALES",
+    "Nation",
     "SchoolCalendar",
     "Term",
     "Timescale",
     "TimescaleKind",
     "WorkingCalendar",
+    "add_hours",
     "add_working_days",
     "due",
     "is_school_day",
     "is_working_day",
     "late",
     "next_school_day_start",
+    "out_of_hours",
 ]
 
 #: The time zone every deadline is reckoned in.
@@ -92,10 +108,19 @@ _ISO_WEEKDAYS: Final = range(1, 8)
 # -- calendars ----------------------------------------------------------------
 
 
+class Nation(enum.StrEnum):
+    """A nation of the UK, by its subdivision code in the ``holidays`` library (ISO 3166-2:GB)."""
+
+    ENGLAND = "ENG"
+    WALES = "WLS"
+    SCOTLAND = "SCT"
+    NORTHERN_IRELAND = "NIR"
+
+
 @functools.cache
-def _bank_holidays(year: int) -> frozenset[date]:
-    """England's bank holidays and their observed days in ``year``, from the ``holidays`` library."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year, observed=True).keys())
+def _bank_holidays(year: int, nation: str = "ENG") -> frozenset[date]:
+    """A nation's bank holidays and their observed days in ``year``, from the ``holidays`` library."""
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year, observed=True).keys())
 
 
 def _check_dates(what: str, values: object) -> None:
@@ -120,9 +145,16 @@ class WorkingCalendar:
     """
 
     closures: tuple[date, ...] = ()
+    nation: Nation = Nation.ENGLAND
+    opens: time = time(9)
+    closes: time = time(17)
 
     def __attrs_post_init__(self) -> None:
         _check_dates("closures", self.closures)
+        if not isinstance(self.nation, Nation):
+            raise UsageError("nation must be a Nation")
+        if not (isinstance(self.opens, time) and isinstance(self.closes, time) and self.opens < self.closes):
+            raise UsageError("office hours must be two times of day, opening before closing")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,7 +223,17 @@ def is_working_day(day: date, calendar: WorkingCalendar) -> bool:
     (a datetime is refused too: its date depends on the time zone).
     """
     _check_day(day)
-    return day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year) and day not in calendar.closures
+    return (day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year, calendar.nation)
+            and day not in calendar.closures)
+
+
+def out_of_hours(moment: datetime, calendar: WorkingCalendar) -> bool:
+    """Whether ``moment`` falls outside the office hours of ``calendar`` (or on a day that is not a working day).
+
+    Raises :class:`~concernshare.errors.UsageError` when ``moment`` is naive.
+    """
+    local = _in_london(moment, "moment")
+    return not is_working_day(local.date(), calendar) or not calendar.opens <= local.time() < calendar.closes
 
 
 def is_school_day(day: date, school: SchoolCalendar) -> bool:
@@ -222,6 +264,18 @@ def _in_london(value: object, what: str) -> datetime:
 def _at(day: date, clock: time) -> datetime:
     """``clock`` on ``day`` in London, with a skipped clock time moved on by the skipped hour."""
     return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).astimezone(LONDON)
+
+
+def add_hours(start: datetime, hours: int) -> datetime:
+    """``hours`` of elapsed time after ``start``, on the calendar clock (24/7), in Europe/London.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``start`` is naive or
+    ``hours`` is not a whole number, 1 or more.
+    """
+    local = _in_london(start, "start")
+    if isinstance(hours, bool) or not isinstance(hours, int) or hours < 1:
+        raise UsageError("the number of hours must be a whole number, 1 or more")
+    return (local.astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
 
 
 def add_working_days(start: datetime, n: int, calendar: WorkingCalendar) -> datetime:
@@ -281,6 +335,7 @@ class TimescaleKind(enum.StrEnum):
 
     WORKING_DAYS = "working_days"
     NEXT_SCHOOL_DAY = "next_school_day"
+    HOURS = "hours"
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +355,7 @@ class Timescale:
     working_days: int | None = None
     description: str = ""
     source: str = ""
+    hours: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -307,6 +363,12 @@ class Timescale:
         if not isinstance(self.kind, TimescaleKind):
             raise UsageError("a timescale's kind must be a TimescaleKind")
         days = self.working_days
+        if self.kind is TimescaleKind.HOURS:
+            if days is not None or isinstance(self.hours, bool) or not isinstance(self.hours, int) or self.hours < 1:
+                raise UsageError(f"the {self.name} timescale runs in hours: a whole number, 1 or more, and no days")
+            return
+        if self.hours is not None:
+            raise UsageError(f"the {self.name} timescale runs in days and takes no hours")
         if self.kind is TimescaleKind.NEXT_SCHOOL_DAY:
             if days is not None:
                 raise UsageError(f"the {self.name} timescale runs to the next school day and takes no working days")
@@ -395,6 +457,8 @@ def due(
         if school is None:
             raise UsageError(f"the {timescale.name} timescale runs to the setting's next school day: pass its school")
         return next_school_day_start(start, school)
+    if timescale.kind is TimescaleKind.HOURS and timescale.hours is not None:
+        return add_hours(start, timescale.hours)
     if timescale.working_days is None:  # pragma: no cover - Timescale refuses this when it is built
         raise UsageError(f"the {timescale.name} timescale has no number of working days")
     return add_working_days(start, timescale.working_days, calendar)
