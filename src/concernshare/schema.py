@@ -50,7 +50,8 @@ _FORMS: Final = {
     "date": "a full date written as YYYY-MM-DD",
     "partial_date": "a date written as YYYY, YYYY-MM or YYYY-MM-DD",
     "uuid": "a UUID in lower case",
-    "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school or police)",
+    "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school, police, ofsted, probation, rsh or "
+                 "charity)",
 }
 
 

@@ -61,13 +61,17 @@ SCHEME_STANDING: Final[dict[str, PublicStanding]] = {
     "police": PublicStanding.PUBLIC,  # chief officers of police: FOIA 2000 Sch 1 Part V
     "ods": PublicStanding.MIXED,  # NHS bodies and GP practices (Sch 1 Part III) and independent providers
     "school": PublicStanding.MIXED,  # maintained schools and academies (Sch 1 Part IV, para 52A), not independent ones
+    "ofsted": PublicStanding.MIXED,  # early years settings: mostly private or voluntary, some run by councils
+    "probation": PublicStanding.PUBLIC,  # the Probation Service, part of HM Prison and Probation Service
+    "rsh": PublicStanding.NOT_PUBLIC,  # private registered providers of social housing are not listed in FOIA 2000
+    "charity": PublicStanding.NOT_PUBLIC,  # voluntary-sector bodies
 }
 
 #: The Article 6 basis that a public authority cannot rely on in performing its tasks.
 PUBLIC_AUTHORITY_BARRED: Final = frozenset({LawfulCondition.UK_GDPR_RLI_SAFEGUARDING})
 
 #: Schemes whose agencies are competent authorities for law enforcement (DPA 2018 s30, Sch 7).
-COMPETENT_AUTHORITY_SCHEMES: Final = frozenset({"police"})
+COMPETENT_AUTHORITY_SCHEMES: Final = frozenset({"police", "probation"})
 
 _ARTICLE_6: Final = frozenset({
     LawfulCondition.UK_GDPR_6_1_C_LEGAL_OBLIGATION,

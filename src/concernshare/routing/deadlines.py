@@ -81,6 +81,9 @@ __all__ = [
     "POLICE_NOTIFICATION",
     "REFERRAL_DECISION",
     "TIMESCALES",
+    "WALES_REPORT_ACKNOWLEDGEMENT",
+    "WALES_REPORT_DECISION",
+    "WALES_REPORT_WRITTEN_CONFIRMATION",
     "Nation",
     "SchoolCalendar",
     "Term",
@@ -93,6 +96,7 @@ __all__ = [
     "is_school_day",
     "is_working_day",
     "late",
+    "nation_of",
     "next_school_day_start",
     "out_of_hours",
 ]
@@ -429,6 +433,39 @@ POLICE_NOTIFICATION: Final = Timescale(
 )
 """An Operation Encompass notification before the start of the setting's next school day (VPA 2024)."""
 
+_ALL_WALES: Final = "All Wales Safeguarding Procedures (Safeguarding Wales, https://safeguarding.wales), under the " \
+    "Social Services and Well-being (Wales) Act 2014"
+
+WALES_REPORT_DECISION: Final = Timescale(
+    name="wales_report_decision",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=1,
+    description="In Wales a concern is a 'report'; once it is received, social services decide and record the next "
+    "actions within one working day.",
+    source=_ALL_WALES + ": section 3 part 1, action following a report: initial checks and decisions.",
+)
+"""A Welsh social services decision on a report within 1 working day (All Wales Safeguarding Procedures)."""
+
+WALES_REPORT_WRITTEN_CONFIRMATION: Final = Timescale(
+    name="wales_report_written_confirmation",
+    kind=TimescaleKind.HOURS,
+    hours=24,
+    description="A practitioner who reports a child at risk by telephone confirms the report in writing within 24 "
+    "hours.",
+    source=_ALL_WALES + ": section 2, the process following a report.",
+)
+"""A telephone report confirmed in writing within 24 hours (All Wales Safeguarding Procedures)."""
+
+WALES_REPORT_ACKNOWLEDGEMENT: Final = Timescale(
+    name="wales_report_acknowledgement",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=7,
+    description="A practitioner who has had no acknowledgement of a written report within 7 working days contacts "
+    "social services again.",
+    source=_ALL_WALES + ": section 2, the process following a report.",
+)
+"""No acknowledgement of a written report within 7 working days: follow it up (All Wales Safeguarding Procedures)."""
+
 #: The statutory timescales by name.
 TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
     timescale.name: timescale
@@ -437,8 +474,31 @@ TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
         CHILD_AND_FAMILY_ASSESSMENT,
         INITIAL_CHILD_PROTECTION_CONFERENCE,
         POLICE_NOTIFICATION,
+        WALES_REPORT_DECISION,
+        WALES_REPORT_WRITTEN_CONFIRMATION,
+        WALES_REPORT_ACKNOWLEDGEMENT,
     )
 })
+
+
+#: Agency-id prefixes (scheme and start of the code) whose agencies are not in England.
+_NATION_PREFIXES: Final = (
+    ("la:W06", Nation.WALES), ("la:S12", Nation.SCOTLAND), ("probation:wales", Nation.WALES),
+    ("ods:ZT", Nation.NORTHERN_IRELAND),  # the Health and Social Care Trusts (ZT001 to ZT005)
+    ("charity:SC", Nation.SCOTLAND), ("charity:NIC", Nation.NORTHERN_IRELAND),
+)
+
+
+def nation_of(agency: str) -> Nation:
+    """The nation whose calendar an agency keeps, from its id (a Welsh or Scottish council, an NI trust); else England.
+
+    Agencies whose id does not say (an ODS code in Wales, a school) are taken
+    to be in England; give them a calendar of their own nation explicitly.
+    """
+    for prefix, nation in _NATION_PREFIXES:
+        if agency.startswith(prefix):
+            return nation
+    return Nation.ENGLAND
 
 
 def due(

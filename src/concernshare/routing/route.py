@@ -193,7 +193,9 @@ def route(
     merged: dict[str, PlannedDelivery] = {}
     for rule, action, recipient in _candidates(message, rules, directory, calendar):
         school = (schools or {}).get(recipient)
-        due = _due(action.response, at, calendar, school)
+        nation = deadlines.nation_of(recipient)  # the recipient's nation's bank holidays
+        due = _due(action.response, at, calendar if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
+                   else attrs.evolve(calendar, nation=nation), school)
         escalate = tuple(a for target in action.escalate_to for a in _resolve(target, message, directory, rule))
         agency = directory.agency(recipient)
         denied = categories_for(rules.view(action.view), agency.roles if agency else ())

@@ -48,7 +48,7 @@ __all__ = [
 
 RULES_VERSION: Final = "1.0"
 _NAME: Final = "^[a-z][a-z0-9_-]{0,63}$"
-_AREA: Final = "^(child|E(06|08|09|10)[0-9]{6})$"
+_AREA: Final = "^(child|(E(06|08|09|10)|W06|S12)[0-9]{6})$"
 
 
 @attrs.frozen(kw_only=True)
@@ -148,7 +148,8 @@ class Conditions:
     max_age: int | None = field("The child's greatest age in years when the message was written.", default=None,
                                 minimum=0, maximum=25)
     local_authorities: tuple[str, ...] = field(
-        "The child's local authority (GSS code) is one of these.", default=(), pattern="^E(06|08|09|10)[0-9]{6}$",
+        "The child's local authority (GSS code) is one of these.", default=(),
+        pattern="^(E(06|08|09|10)|W06|S12)[0-9]{6}$",
         max_length=9,
     )
     markings: tuple[Marking, ...] = field("Any of these handling markings is present.", default=())
