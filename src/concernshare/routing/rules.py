@@ -36,6 +36,7 @@ from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
 
 __all__ = [
     "RULES_VERSION",
+    "Alternative",
     "Conditions",
     "DeliveryAction",
     "Response",
