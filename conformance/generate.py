@@ -319,6 +319,8 @@ def directory_cases() -> dict[str, Doc]:
 
 
 EXAMPLE_MESSAGES = sorted((EXAMPLES / "messages").glob("*.json"))
+#: The example messages as released in format 1.0, kept so that every 1.1 reader is held to reading them.
+V1_0_MESSAGES = sorted((REPO / "tests" / "data" / "v1_0").glob("*.json"))
 
 
 def example(prefix: str) -> Doc:
@@ -339,7 +341,7 @@ def valid_case(description: str, document: Doc, *, source: str | None = None, wa
 
 def _newer_minor() -> Doc:
     d = example("02")
-    d["format_version"] = "1.1"
+    d["format_version"] = "1.2"
     d["urgency_hint"] = "routine"
     d["body"]["follow_up_channel"] = "secure_email"
     d["sender"]["practitioner"]["pronouns"] = "she/her"
@@ -395,10 +397,16 @@ def valid_cases() -> dict[str, Doc]:
             json.loads(path.read_text(encoding="utf-8")), source=f"examples/messages/{path.name}")
         for path in EXAMPLE_MESSAGES
     }
+    cases |= {
+        f"v1.0-example-{path.stem}": valid_case(
+            "An example message as released in format 1.0: a 1.1 reader judges it by 1.0's rules and accepts it.",
+            json.loads(path.read_text(encoding="utf-8")), source=f"tests/data/v1_0/{path.name}")
+        for path in V1_0_MESSAGES
+    }
     unknown = ["/urgency_hint", "/sender/practitioner/pronouns", "/body/follow_up_channel"]
     cases |= {
         "edge-newer-minor-version": valid_case(
-            "Format version 1.1 with three members a 1.0 reader does not know (top level, nested, in the body). A 1.0 reader accepts it, keeps the members (writing them back unchanged) and warns CS016 at each; a 1.0 JSON Schema validator refuses exactly these members (additionalProperties), which a reader of an older minor must set aside.",
+            "Format version 1.2 with three members a 1.1 reader does not know (top level, nested, in the body). A 1.1 reader accepts it, keeps the members (writing them back unchanged) and warns CS016 at each; a 1.1 JSON Schema validator refuses exactly these members (additionalProperties), which a reader of an older minor must set aside.",
             _newer_minor(), warnings=[{"pointer": p, "code": "CS016"} for p in sorted(unknown)], unknown=unknown),
         "edge-partial-dates": valid_case(
             "Chronology entries dated to the year (2012), a leap day (2012-02-29), the month (2013-05) and the day (2013-05-14).",
@@ -526,12 +534,12 @@ def new_invalid_cases() -> dict[str, Doc]:
             document=_set(concern, "/extensions/hv_system_ref", "EX-1"), layer="schema",
             expected=[("/extensions/hv_system_ref", "CS018")]),
         "schema-unknown-member-nested": invalid_case(
-            "An unknown member inside the subject of a 1.0 message.",
+            "An unknown member inside the subject of a 1.1 message.",
             document=_set(concern, "/subject/eye_colour", "brown"), layer="schema",
             expected=[("/subject/eye_colour", "CS011")]),
         "schema-newer-minor-known-member-wrong": invalid_case(
-            "A 1.1 message may carry members unknown to 1.0, but the members 1.0 knows must still be right: immediate_danger is a string here.",
-            document=_set(_set(concern, "/format_version", "1.1"), "/body/immediate_danger", "no") | {"urgency_hint": "routine"},
+            "A 1.2 message may carry members unknown to 1.1, but the members 1.1 knows must still be right: immediate_danger is a string here.",
+            document=_set(_set(concern, "/format_version", "1.2"), "/body/immediate_danger", "no") | {"urgency_hint": "routine"},
             layer="schema", expected=[("/body/immediate_danger", "CS012")]),
         "schema-hour-24": invalid_case(
             "24:00:00 is not an RFC 3339 time of day.",

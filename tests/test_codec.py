@@ -114,10 +114,11 @@ def test_newer_minor_version_keeps_unknown_members() -> None:
     assert out["body"]["future_field"] == [1, 2]
 
 
-def test_own_minor_version_refuses_unknown_members() -> None:
-    """In a message of this reader's own version an unknown member is an error."""
-    assert FORMAT_VERSION == "1.0"
-    assert _codes(_doc(future_member=1)) == [("/future_member", "CS011")]
+@pytest.mark.parametrize("version", [FORMAT_VERSION, "1.0"])
+def test_own_and_older_minor_versions_refuse_unknown_members(version: str) -> None:
+    """In a message of this reader's own version, or an older minor, an unknown member is an error."""
+    assert FORMAT_VERSION == "1.1"
+    assert _codes(_doc(format_version=version, future_member=1)) == [("/future_member", "CS011")]
 
 
 def test_messages_quote_no_personal_value() -> None:

@@ -322,7 +322,8 @@ def test_statutory_timescales() -> None:
     assert POLICE_NOTIFICATION.working_days is None
     assert set(TIMESCALES) == {
         "referral_decision", "child_and_family_assessment", "initial_child_protection_conference",
-        "police_notification",
+        "police_notification", "wales_report_decision", "wales_report_written_confirmation",
+        "wales_report_acknowledgement",
     }
     for name, timescale in TIMESCALES.items():
         assert timescale.name == name
@@ -491,3 +492,73 @@ def test_next_school_day_start_is_the_first_start_after(
     assert not any(
         is_school_day(day, school) and datetime.combine(day, start_at, tzinfo=LONDON) > after for day in between
     )
+
+
+# -- hours, office hours and nations (format 1.1) -----------------------------------
+
+
+def test_hours_run_on_the_calendar_clock_across_a_change_of_the_clocks() -> None:
+    """Two hours after 00:30 BST on the night the clocks go back is 01:30 GMT: elapsed time, day or night."""
+    start = datetime(2026, 10, 24, 23, 30, tzinfo=UTC)  # Sunday 25 October 00:30 BST
+    due_at = deadlines.add_hours(start, 2)
+    assert due_at.tzinfo == deadlines.LONDON
+    assert due_at.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # (a time in the fold: PEP 495)
+    assert (due_at.hour, due_at.fold) == (1, 1)
+
+
+@pytest.mark.parametrize("hours", [0, -1, 1.5, True])
+def test_hours_must_be_a_whole_number_of_one_or_more(hours: Any) -> None:
+    """A number of hours that is not a whole number, 1 or more, is refused."""
+    with pytest.raises(UsageError, match="hours"):
+        deadlines.add_hours(datetime(2026, 11, 25, 10, tzinfo=UTC), hours)
+
+
+def test_an_hours_timescale_is_due_that_many_hours_later() -> None:
+    """A Timescale of kind hours gives the same answer as add_hours, weekends included."""
+    same_day = deadlines.Timescale(name="same_day", kind=deadlines.TimescaleKind.HOURS, hours=4)
+    start = datetime(2026, 11, 28, 22, 0, tzinfo=UTC)  # a Saturday night
+    assert deadlines.due(same_day, start, calendar=deadlines.WorkingCalendar()) == start + timedelta(hours=4)
+    with pytest.raises(UsageError, match="hours"):
+        deadlines.Timescale(name="bad", kind=deadlines.TimescaleKind.HOURS, working_days=1)
+    with pytest.raises(UsageError, match="no hours"):
+        deadlines.Timescale(name="bad", kind=deadlines.TimescaleKind.WORKING_DAYS, working_days=1, hours=2)
+
+
+@pytest.mark.parametrize(("moment", "outside"), [
+    (datetime(2026, 11, 25, 9, 0, tzinfo=UTC), False),  # Wednesday 09:00, opening time
+    (datetime(2026, 11, 25, 16, 59, tzinfo=UTC), False),
+    (datetime(2026, 11, 25, 17, 0, tzinfo=UTC), True),  # closing time
+    (datetime(2026, 6, 3, 8, 30, tzinfo=UTC), False),  # 09:30 BST
+    (datetime(2026, 11, 28, 12, 0, tzinfo=UTC), True),  # a Saturday
+    (datetime(2026, 12, 28, 12, 0, tzinfo=UTC), True),  # Boxing Day observed
+])
+def test_out_of_hours_is_outside_office_hours_on_working_days(moment: datetime, outside: bool) -> None:
+    """Office hours are 09:00 to 17:00 London time on working days; everything else is out of hours."""
+    assert deadlines.out_of_hours(moment, deadlines.WorkingCalendar()) is outside
+
+
+@pytest.mark.parametrize(("nation", "day"), [
+    (deadlines.Nation.SCOTLAND, date(2026, 1, 2)),  # 2 January
+    (deadlines.Nation.SCOTLAND, date(2026, 11, 30)),  # St Andrew's Day
+    (deadlines.Nation.NORTHERN_IRELAND, date(2026, 3, 17)),  # St Patrick's Day
+    (deadlines.Nation.NORTHERN_IRELAND, date(2026, 7, 13)),  # Battle of the Boyne, observed on Monday
+])
+def test_each_nation_has_its_own_bank_holidays(nation: deadlines.Nation, day: date) -> None:
+    """A bank holiday of Scotland or Northern Ireland is a working day in England, and not in its own nation."""
+    assert deadlines.is_working_day(day, deadlines.WorkingCalendar())
+    assert not deadlines.is_working_day(day, deadlines.WorkingCalendar(nation=nation))
+
+
+def test_wales_keeps_englands_bank_holidays() -> None:
+    """Wales has the same bank holidays as England (Easter Monday 2026, 6 April, is one in both)."""
+    wales = deadlines.WorkingCalendar(nation=deadlines.Nation.WALES)
+    assert not deadlines.is_working_day(date(2026, 4, 6), wales)
+    assert deadlines.add_working_days(datetime(2026, 4, 2, 10, tzinfo=UTC), 1, wales).date() == date(2026, 4, 7)
+
+
+def test_a_calendar_refuses_a_nation_or_hours_of_the_wrong_kind() -> None:
+    """The nation is a Nation and the office opens before it closes."""
+    with pytest.raises(UsageError, match="nation"):
+        deadlines.WorkingCalendar(nation="WLS")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="office hours"):
+        deadlines.WorkingCalendar(opens=time(17), closes=time(9))

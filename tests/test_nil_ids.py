@@ -29,7 +29,7 @@ def _example(prefix: str) -> dict[str, Any]:
     ("01", "/thread/supersedes"),
 ])
 def test_a_nil_message_id_is_refused_where_it_stands(prefix: str, pointer: str) -> None:
-    """CS130 at the member holding the nil UUID; the example itself is valid."""
+    """CS122 at the member holding the nil UUID; the example itself is valid."""
     document = _example(prefix)
     validate(json.dumps(document).encode())
     changed = copy.deepcopy(document)
@@ -40,4 +40,4 @@ def test_a_nil_message_id_is_refused_where_it_stands(prefix: str, pointer: str) 
     holder[name] = NIL
     with pytest.raises(InvalidDocument) as refused:
         validate(json.dumps(changed).encode())
-    assert [(p.pointer, p.code) for p in refused.value.problems] == [(pointer, "CS130")]
+    assert [(p.pointer, p.code) for p in refused.value.problems] == [(pointer, "CS122")]

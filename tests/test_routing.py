@@ -82,7 +82,8 @@ def test_the_example_rule_set_loads(rules: RuleSet) -> None:
     """The example front-door rules load, with their one extra view and every rule in order."""
     assert rules.name.startswith("Example MASH front door")
     assert [rule.id for rule in rules.rules] == [
-        "concern-to-mash", "high-risk-to-social-care", "immediate-danger-to-police", "neglect-concern-to-gp",
+        "concern-to-mash", "high-risk-to-social-care", "immediate-danger-same-day-to-social-care",
+        "immediate-danger-out-of-hours-to-emergency-duty-team", "immediate-danger-to-police", "neglect-concern-to-gp",
         "unborn-to-midwifery", "encompass-to-school", "replies-as-addressed", "information-request-due",
     ]
     assert rules.view("police_partner") == {Sensitivity.SEXUAL_HEALTH}
@@ -324,6 +325,61 @@ def test_a_school_may_have_its_own_calendar(rules: RuleSet, directory: Directory
     assert due[SCHOOL] == _utc("2026-12-01T08:30:00+00:00")
 
 
+# -- urgency shorter than a working day ------------------------------------------------------------------------
+
+EDT = AgencyId("la:E06000032/emergency-duty-team")
+
+
+def _danger(created: str, **body: Any) -> Message:
+    """Example 01 as a concern about a child in immediate danger, rated medium risk unless ``body`` says otherwise."""
+    document = _document("01") | {"created": created}
+    document["body"] |= {"immediate_danger": True, "risk_level": "medium", "child_safe_now": "no"} | body
+    return codec.loads(json.dumps(document))
+
+
+def test_an_immediate_danger_concern_routes_by_the_high_risk_rule(rules: RuleSet, directory: Directory) -> None:
+    """high-risk-to-social-care promises immediate danger as well as high risk: a medium-risk child in danger fits."""
+    at = _utc("2026-11-25T10:00:00+00:00")
+    plan = {d.recipient: d for d in route(_danger("2026-11-25T10:00:00Z"), rules, directory, at).deliveries}
+    assert "high-risk-to-social-care" in plan[CSC].rules
+    calm = {d.recipient: d for d in route(_message("01", created="2026-11-25T10:00:00Z"), rules, directory,
+                                          at).deliveries}
+    assert "high-risk-to-social-care" in calm[CSC].rules  # high risk, no danger: still routed by it
+
+
+def test_immediate_danger_is_due_in_hours_on_the_calendar_clock(rules: RuleSet, directory: Directory) -> None:
+    """Two hours from Saturday 23:30 is Sunday 01:30: nights and weekends count; the earliest due time wins."""
+    at = _utc("2026-11-28T23:30:00+00:00")
+    plan = {d.recipient: d for d in route(_danger("2026-11-28T23:30:00Z"), rules, directory, at).deliveries}
+    assert plan[CSC].due == _utc("2026-11-29T01:30:00+00:00")
+    assert plan[CSC].rules[:2] == ("high-risk-to-social-care", "immediate-danger-same-day-to-social-care")
+
+
+@pytest.mark.parametrize(("created", "edt"), [
+    ("2026-11-28T23:30:00Z", True),  # Saturday night
+    ("2026-11-25T19:00:00Z", True),  # a weekday evening
+    ("2026-12-25T10:00:00Z", True),  # Christmas Day, a bank holiday
+    ("2026-11-25T10:00:00Z", False),  # a weekday morning: the office is open
+])
+def test_out_of_hours_danger_goes_to_the_emergency_duty_team(
+    created: str, edt: bool, rules: RuleSet, directory: Directory,
+) -> None:
+    """Out of office hours the emergency duty team is told, due within one hour, escalating to the police."""
+    plan = {d.recipient: d for d in route(_danger(created), rules, directory, _utc(created)).deliveries}
+    assert (EDT in plan) is edt
+    if edt:
+        assert plan[EDT].due == _utc(created) + dt.timedelta(hours=1)
+        assert plan[EDT].escalate_to == (POLICE,)
+
+
+def test_a_response_in_hours_and_days_is_refused() -> None:
+    """A response gives exactly one of a named timescale, working days or hours."""
+    both = _rule_set(_rule(response={"expects": "acknowledgement", "hours": 2, "working_days": 1}))
+    with pytest.raises(InvalidRecord) as caught:
+        load_rules(json.dumps(both))
+    assert [(p.pointer, p.code) for p in caught.value.problems] == [("/rules/0/deliver/0/response", "CS304")]
+
+
 # -- precedence ------------------------------------------------------------------------------------------------
 
 
@@ -406,7 +462,9 @@ def test_each_condition_is_honoured(
 ) -> None:
     """A rule applies exactly when every condition it gives holds (a list meaning any of its values)."""
     rules = _load(_rule(when=when))
-    message = _message("01", created="2026-11-25T09:00:00Z")
+    document = _document("01") | {"created": "2026-11-25T09:00:00Z"}
+    document["body"]["abuse_categories"] = ["NEG"]  # as a 1.0 concern carried it (1.1 gives assessment factors)
+    message = codec.loads(json.dumps(document))
     if applies:
         assert [d.recipient for d in route(message, rules, directory, NOW).deliveries] == [POLICE]
     else:

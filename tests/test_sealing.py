@@ -63,6 +63,18 @@ def test_each_recipient_opens_what_was_sent(world: World) -> None:
         assert _open(world, sealed, agency) == attrs.evolve(message, sent=NOW)
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_messages_of_format_1_0_and_1_1_open(world: World, version: str) -> None:
+    """A reader of format 1.1 opens a 1.0 message (judged by 1.0's rules) as well as its own."""
+    basis = copy.deepcopy(MINIMAL["lawful_basis"])
+    if version != "1.0":  # the para 18(2) ground and who decided: members of 1.1
+        basis |= {"without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+                  "shared_without_consent_by": {"name": "Sam Invented", "role": "Health visitor"}}
+    message = _message(format_version=version, lawful_basis=basis)
+    sealed = seal(message, world[HV].signer, directory=world.directory, now=NOW)
+    assert _open(world, sealed).format_version == version
+
+
 def test_a_non_recipient_cannot_open(world: World) -> None:
     """The GP has keys in the directory but the message was not encrypted to it."""
     sealed = seal(_message(), world[HV].signer, directory=world.directory, now=NOW)

@@ -77,6 +77,8 @@ def _concern(*, anonymous: bool = True) -> Message:
     """Example 01 with a referrer who asked for anonymity, and every sensitive category present."""
     document = _document("01")
     document["sender"]["anonymity_requested"] = anonymous
+    document["lawful_basis"]["conditions"].append("uk_gdpr_10_dpa_sch1_part3")  # alleged offences (CS134)
+    document["lawful_basis"]["article_10_paragraph"] = "sch1_para_18"
     _rich_subject(document["subject"])
     return codec.loads(json.dumps(document))
 

@@ -30,6 +30,8 @@ AGENCIES = [
      [RecipientRole.CHILDRENS_SOCIAL_CARE]),
     ("la:E06000032/early-help", "Luton early help (example)", AgencyKind.LOCAL_AUTHORITY,
      [RecipientRole.EARLY_HELP]),
+    ("la:E06000032/emergency-duty-team", "Luton emergency duty team, out of hours (example)",
+     AgencyKind.LOCAL_AUTHORITY, [RecipientRole.EMERGENCY_DUTY_TEAM]),
     ("ods:Y99GP", "Example Road Surgery", AgencyKind.HEALTH, [RecipientRole.GP]),
     ("ods:Y99AC/emergency-department", "Example Acute Trust emergency department", AgencyKind.HEALTH,
      [RecipientRole.HOSPITAL]),

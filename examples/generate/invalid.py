@@ -498,6 +498,65 @@ def _(d: Doc) -> Doc:
     return d
 
 
+# ---- format 1.1: the law of the share, and 1.0 judged by 1.0 --------------------------------
+
+@case("cs011-member-of-1-1-in-a-1-0-message", "10", "/lawful_basis/consent_sought_from", "CS011",
+      "A format 1.0 message is judged by 1.0's rules: consent_sought_from was added in 1.1, so in a 1.0 message it is an unknown member.")
+def _(d: Doc) -> Doc:
+    d["format_version"] = "1.0"
+    return d
+
+
+@case("cs011-para-18-ground-in-a-1-0-message", "02", "/lawful_basis/without_consent_ground", "CS011",
+      "without_consent_ground (the DPA 2018 Sch 1 para 18(2) ground) came in format 1.1: a 1.0 message cannot carry it.")
+def _(d: Doc) -> Doc:
+    d["format_version"] = "1.0"
+    del d["lawful_basis"]["shared_without_consent_by"]
+    return d
+
+
+@case("cs130-public-authority-relies-on-recognised-legitimate-interest", "03", "/lawful_basis/conditions", "CS130",
+      "The council's MASH cites the recognised legitimate interest (UK GDPR Annex 1 para 6), which a public authority cannot rely on in performing its tasks (Art 6(1) as amended by the Data (Use and Access) Act 2025).")
+def _(d: Doc) -> Doc:
+    d["lawful_basis"]["conditions"] = ["uk_gdpr_rli_annex1_6", "uk_gdpr_9_2_g_dpa_sch1_18"]
+    return d
+
+
+@case("cs131-consent-given-with-para-18", "10", "/lawful_basis/consent", "CS131",
+      "Consent is given, yet the share cites DPA 2018 Sch 1 para 18, which applies only to processing without consent.")
+def _(d: Doc) -> Doc:
+    d["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"]
+    return d
+
+
+@case("cs132-para-18-without-its-ground", "01", "/lawful_basis/without_consent_ground", "CS132",
+      "The health visitor relies on DPA 2018 Sch 1 para 18 without consent but does not say which para 18(2) ground applies.")
+def _(d: Doc) -> Doc:
+    del d["lawful_basis"]["without_consent_ground"]
+    return d
+
+
+@case("cs132-article-10-without-its-paragraph", "03", "/lawful_basis/article_10_paragraph", "CS132",
+      "The Article 10 condition is relied on without the DPA 2018 Schedule 1 paragraph that meets it (s10(5)).")
+def _(d: Doc) -> Doc:
+    d["lawful_basis"]["conditions"].append("uk_gdpr_10_dpa_sch1_part3")
+    return d
+
+
+@case("cs134-health-data-without-article-9", "01", "/subject/related_people/0/health", "CS134",
+      "The mother's health is special category data, but the lawful basis names no Article 9 condition.")
+def _(d: Doc) -> Doc:
+    d["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e"]
+    return d
+
+
+@case("cs134-offending-data-without-article-10", "09", "/subject/related_people/1/offending", "CS134",
+      "The notification names an alleged perpetrator and his offending under UK GDPR conditions without an Article 10 condition.")
+def _(d: Doc) -> Doc:
+    d["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"]
+    return d
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.json"):

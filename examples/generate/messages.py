@@ -80,6 +80,14 @@ GRANDMOTHER = {
     "lives_with_child": "yes",
     "notes": "Maternal grandmother; looks after Kai during the day while his mother sleeps or is out.",
 }
+FATHER = {
+    "relationship": "parent",
+    "name": {"given": "Liam", "family": "Carter"},
+    "birth_date": "1989-02-14",
+    "parental_responsibility": "yes",
+    "lives_with_child": "no",
+    "notes": "Kai's father, named on his birth certificate (so he has parental responsibility). Lives in Dunstable and sees Kai most weekends; no agency had spoken to him by September 2013.",
+}
 BROTHER = {
     "relationship": "sibling",
     "name": {"given": "Tyler", "family": "Ashdown"},
@@ -111,7 +119,7 @@ KAI = {
     },
     "local_authority": LA,
     "gp_practice": GP,
-    "related_people": [MOTHER, GRANDMOTHER, BROTHER],
+    "related_people": [MOTHER, GRANDMOTHER, BROTHER, FATHER],
 }
 
 TYLER = {
@@ -180,20 +188,27 @@ HEALTH_BASIS = {
     "statutory_gateways": ["children_act_2004_s11"],
     "consent": "not_sought",
     "consent_not_sought_reason": "would_prejudice",
+    "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+    "shared_without_consent_by": RUTH,
     "notes": "Shared under the Luton multi-agency information-sharing agreement (exercise copy).",
 }
+# No section 47 enquiry was ever started in this story (the strategy discussion decided against one),
+# so no message cites s47 as its gateway: the front door works under s17 and the partners under s11.
 LA_BASIS = {
     "conditions": ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"],
     "confidentiality": "not_confidential",
-    "statutory_gateways": ["children_act_1989_s47", "children_act_2004_s11"],
+    "statutory_gateways": ["children_act_1989_s17", "children_act_2004_s11"],
     "consent": "not_sought",
     "consent_not_sought_reason": "would_prejudice",
+    "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+    "shared_without_consent_by": HELEN,
 }
 CIN_BASIS = {
     "conditions": ["uk_gdpr_6_1_e", "uk_gdpr_9_2_h_dpa_sch1_2"],
     "confidentiality": "consent",
     "statutory_gateways": ["children_act_1989_s17", "children_act_2004_s11"],
     "consent": "given",
+    "consent_sought_from": ["parent_with_parental_responsibility"],
 }
 
 
@@ -203,7 +218,7 @@ def message(  # noqa: PLR0917 -- one call per file reads best as the envelope's 
         thread: dict | None = None, markings: tuple[str, ...] = (), view: dict | None = None,
         extensions: dict | None = None, mid: str | None = None) -> dict:
     doc: dict = {
-        "format_version": "1.0",
+        "format_version": "1.1",
         "id": mid or uid(name),
         "type": kind,
         "created": ts(created),
@@ -272,7 +287,7 @@ FILES.append(("01-concern-health-visitor-neglect.json", message(
         "referral_requested": True,
         "concern_types": ["neglect", "non_engagement"],
         "in_referrers_words": "I am worried that Kai is not being fed enough and that his health needs are not being met. He has been losing weight for four months and he is not being brought to the appointments meant to find out why.",
-        "abuse_categories": ["NEG"],
+        "suspected_factors": ["16A", "4B"],
         "risk_level": "high",
         "immediate_danger": False,
         "child_safe_now": "unknown",
@@ -358,7 +373,7 @@ FILES.append(("04-information-request-mash-to-gp.json", message(
     "04-request", "information_request", "2013-09-17T12:10", MASH, DANIEL, [GP, POLICE], KAI,
     {
         "asked": "Everything your records hold since Kai's birth that bears on his growth, feeding, health appointments and home circumstances, and anything known about the adults in the household that affects their care of him.",
-        "purpose": "A strategy discussion on 19 September 2013 will decide whether to start section 47 enquiries about suspected neglect.",
+        "purpose": "A strategy discussion on 19 September 2013 will decide whether to start section 47 enquiries about suspected neglect; until it does, the MASH acts under section 17.",
         "asked_of": [GP, POLICE],
         "respond_by": "2013-09-18T16:00:00Z",
     },
@@ -402,7 +417,7 @@ E_GP_DNA = {
     "event_date": "2013-08-20", "recorded_date": "2013-08-20", "source_agency": GP,
     "author_role": "General practitioner", "event_type": "non_engagement",
     "summary": "Not brought to the GP review of his weight.",
-    "significance": "The fourth health appointment about Kai's weight that he was not brought to since May 2013, counting those of other services.",
+    "significance": "The third health appointment about Kai's weight that he was not brought to since May 2013, counting those of other services (health visiting in May, dietetics in July).",
     "child_seen": "no", "action_taken": "Letter sent to his mother offering another appointment.",
     "outcome": "No reply by the date of this chronology.",
     "impact": "negative", "source_record_reference": "EMIS-EX-121077",
@@ -425,18 +440,29 @@ FILES.append(("05-information-response-gp.json", message(
         "information": "Kai's weight has fallen from the 50th centile at birth to the 9th in June 2013; no medical cause was found. He was not brought to the GP review in August. His mother is registered with the practice; nothing in her record bears on her care of him beyond what the chronology shows.",
         "entries": [E_GP_APPT, E_GP_DNA],
     },
-    basis={**HEALTH_BASIS, "statutory_gateways": ["children_act_1989_s47", "children_act_2004_s11"]},
+    basis=HEALTH_BASIS,
     decided_by=IMRAN, decided_at="2013-09-18T10:30",
     why="The strategy discussion needs the GP's view of Kai's growth and attendance; only the entries that answer the request are shared.",
     thread={"in_reply_to": REQUEST}, mid=RESPONSE,
 )))
+# The GP practice weighs the share against the Caldicott principles; its Caldicott Guardian signs it off.
+FILES[-1][1]["sharing_decision"] |= {
+    "caldicott_principles": [
+        "1_justify_the_purpose", "3_use_the_minimum_necessary", "4_access_on_a_strict_need_to_know_basis",
+        "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect",
+    ],
+    "caldicott_guardian_sign_off": {
+        "by": {"name": "Nadia Hollins", "role": "Caldicott Guardian, GP partner", "team": "Example Road Surgery"},
+        "at": "2013-09-18T10:40:00Z",
+    },
+}
 
 # 06 ---------------------------------------------------------------------------------------
 CHRONO = uid("06-chronology")
 FILES.append(("06-chronology-gp.json", message(
     "06-chronology", "chronology", "2013-09-18T11:20", GP, IMRAN, [MASH, HV], KAI,
     {"entries": [E_BIRTH, E_IMMS, E_CARER, E_CALL, E_GP_APPT, E_GP_DNA]},
-    basis={**HEALTH_BASIS, "statutory_gateways": ["children_act_1989_s47", "children_act_2004_s11"]},
+    basis=HEALTH_BASIS,
     decided_by=IMRAN, decided_at="2013-09-18T11:10",
     why="A referral has been made: the multi-agency chronology for the strategy discussion needs the GP's entries, and the health visitor holding the case needs the same picture.",
     thread={"in_reply_to": DECISION}, mid=CHRONO,
@@ -461,7 +487,7 @@ SCHOOL_TYLER = {
 FILES.append(("06-chronology-school.json", message(
     "06-chronology-school", "chronology", "2013-09-18T14:05", SCHOOL, MARGARET, [MASH], KAI,
     {"entries": [SCHOOL_GATE, SCHOOL_TYLER]},
-    basis={**LA_BASIS, "statutory_gateways": ["children_act_1989_s47", "children_act_2004_s11"]},
+    basis={**LA_BASIS, "statutory_gateways": ["children_act_2004_s11"], "shared_without_consent_by": MARGARET},
     decided_by=MARGARET, decided_at="2013-09-18T13:50",
     why="The MASH asked the agencies that know the family for what they hold; the school saw Kai at the gate and heard from his brother about food at home.",
     thread={"in_reply_to": DECISION}, mid=uid("06-chronology-school"),
@@ -473,7 +499,7 @@ FILES.append(("07-update-health-visitor-fourth-was-not-brought.json", message(
     "07-update", "update", "2013-10-09T09:15", HV, SARAH, [MASH, CSC], KAI,
     {
         "concern_id": CONCERN,
-        "what_changed": "Kai was not brought to the paediatric clinic on 2 October 2013: the fourth missed health appointment since May. His weight has fallen again.",
+        "what_changed": "Kai was not brought to the paediatric clinic on 2 October 2013: the fourth missed health appointment that health visiting has reported since May, and the fifth in all counting the GP review of 20 August. His weight has fallen again.",
         "observations": [
             {
                 "observed": "2013-10-08",
@@ -507,8 +533,8 @@ GCP = uid("08-gcp2")
 FILES.append(("08-assessment-summary-gcp2.json", message(
     "08-gcp2", "assessment_summary", "2013-10-21T15:00", HV, SARAH, [CSC, GP], KAI,
     {
-        "tool": "GCP2",
-        "tool_version": "2",
+        "tool": "GCP",
+        "tool_version": "1",
         "assessor": {"name": "Sarah Whitlock", "role": "Health visitor", "trained": True},
         "assessed_on": "2013-10-18",
         "area_grades": [
@@ -550,7 +576,9 @@ FILES.append(("09-domestic-abuse-notification-police.json", message(
         "statutory_gateways": ["children_act_2004_s11"],
         "consent": "not_sought",
         "consent_not_sought_reason": "not_required",
-        "notes": "Operation Encompass notification (exercise copy).",
+        "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+        "shared_without_consent_by": ALAN,
+        "notes": "Police notification of a domestic abuse incident at which children were present, made under the local safeguarding board's information-sharing protocol of the time (exercise copy).",
     },
     decided_by=ALAN, decided_at="2013-11-03T09:50",
     why="The school must know before Tyler arrives on Monday so that his designated safeguarding lead can support him; the MASH holds the case of his younger brother. Each receives only what its role needs: the school's view leaves out the adults' health, the police intelligence and the identity of the adult involved.",
@@ -598,8 +626,8 @@ FILES.append(("11-escalation-health-visitor-challenges-step-down.json", message(
     {
         "challenged_message_id": STEP_DOWN,
         "level": 1,
-        "reason": "The decision rests on three weeks of the mother's engagement. It does not weigh the impact on Kai of four missed health appointments, GCP2 grades of 4 and 5 for his physical care, a weight still below the 0.4th centile, or the domestic abuse incident on 2 November at which his brother was present. No paediatrician has yet examined him.",
-        "outcome_sought": "Keep the case open to children's social care with a child-in-need plan, hold a strategy discussion if Kai is not brought to the paediatric clinic on 4 December 2013, and repeat the GCP2 in four weeks.",
+        "reason": "The decision rests on three weeks of the mother's engagement. It does not weigh the impact on Kai of five missed health appointments, Graded Care Profile grades of 4 and 5 for his physical care, a weight still below the 0.4th centile, or the domestic abuse incident on 2 November at which his brother was present. No paediatrician has yet examined him.",
+        "outcome_sought": "Keep the case open to children's social care with a child-in-need plan, hold a strategy discussion if Kai is not brought to the paediatric clinic on 4 December 2013, and repeat the Graded Care Profile in four weeks.",
         "respond_by": "2013-11-27T17:00:00Z",
     },
     basis=HEALTH_BASIS, decided_by=RUTH, decided_at="2013-11-22T10:00",
@@ -690,6 +718,7 @@ FILES.append(("15-concern-midwife-unborn-child.json", message(
         "confidentiality": "consent",
         "statutory_gateways": ["children_act_2004_s11", "children_act_1989_s17"],
         "consent": "given",
+        "consent_sought_from": ["mother_of_unborn_child"],
     },
     decided_by=AMINA, decided_at="2013-12-12T13:40",
     why="A pre-birth assessment needs to start early enough to plan support before the birth; the health visitor needs to know because she already works with the family.",

@@ -10,6 +10,6 @@ from typing import Final
 
 __version__ = "0.1.0.dev0"
 #: The version of the message format this package reads and writes.
-FORMAT_VERSION: Final = "1.0"
+FORMAT_VERSION: Final = "1.1"
 
 __all__ = ["FORMAT_VERSION", "__version__"]

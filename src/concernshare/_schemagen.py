@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import importlib.resources
 import json
 import re
 import sys
@@ -53,6 +54,8 @@ __all__ = [
 ]
 
 MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
+#: The message schema of each earlier minor version, frozen as released (in ``data/``), by version.
+FROZEN_MESSAGE_SCHEMAS: Final = {"1.0": "message-1.0.schema.json"}
 DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
 ROUTING_SCHEMA_ID: Final = "urn:concernshare:schema:1:routing"
 CHRONOLOGY_SCHEMA_ID: Final = "urn:concernshare:schema:1:chronology"
@@ -228,6 +231,7 @@ def message_schema() -> dict[str, Any]:
         }
         for message_type, body in BODIES.items()
     ]
+    branches.extend(_earlier_minor_versions(builder))
     return _document(
         builder, envelope, schema_id=MESSAGE_SCHEMA_ID,
         title=f"concernshare message, format {FORMAT_VERSION}",
@@ -236,6 +240,27 @@ def message_schema() -> dict[str, Any]:
         "view.withheld names them.",
         allOf=branches,
     )
+
+
+def _earlier_minor_versions(builder: _Builder) -> list[dict[str, Any]]:
+    """A message of an earlier minor version must also pass that version's frozen schema.
+
+    Each frozen schema is embedded under ``$defs`` as a resource with its own
+    ``$id``, so that one schema file judges every 1.x message: a member or a
+    code added since is refused in a message of an older minor version.
+    """
+    branches = []
+    for version, name in FROZEN_MESSAGE_SCHEMAS.items():
+        text = importlib.resources.files("concernshare").joinpath("data", name).read_text(encoding="utf-8")
+        frozen = json.loads(text)
+        frozen.pop("$schema", None)
+        key = "format_" + version.replace(".", "_")
+        builder.defs[key] = frozen
+        branches.append({
+            "if": {"properties": {"format_version": {"const": version}}, "required": ["format_version"]},
+            "then": {"$ref": f"#/$defs/{key}"},
+        })
+    return branches
 
 
 def _record_schema(record: type, schema_id: str, title: str, description: str) -> Callable[[], dict[str, Any]]:

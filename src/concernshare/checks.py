@@ -274,8 +274,8 @@ def _consent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     basis = message.lawful_basis
     pointer = "/lawful_basis/consent_not_sought_reason"
     if basis.consent is ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason is None:
-        yield _error(pointer, "CS105", "consent was not sought: say why (unsafe, "
-                     "would_prejudice, not_practicable or not_required)")
+        yield _error(pointer, "CS105", "consent was not sought: give the DPA 2018 Sch 1 para "
+                     "18(2) ground (cannot_be_given, cannot_reasonably_be_obtained or would_prejudice)")
     elif basis.consent is not ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason:
         yield _warning(pointer, "CS105", "a reason for not seeking consent is given although "
                        "consent was sought; remove it or correct the consent status")
@@ -507,16 +507,16 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
                            "say who challenged the non-engagement")
 
 
-@_check("CS130", "A message id (the message's own, or one it refers to) is the nil UUID, which names no message.")
+@_check("CS122", "A message id (the message's own, or one it refers to) is the nil UUID, which names no message.")
 def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.id.int == 0:
-        yield _error("/id", "CS130", "the message id is the nil UUID, which names no message; give it a "
+        yield _error("/id", "CS122", "the message id is the nil UUID, which names no message; give it a "
                      "random (version 4) UUID")
     referred = [(f"/thread/{name}", getattr(message.thread, name)) for name in ("in_reply_to", "supersedes")]
     referred += [(f"/body/{name}", getattr(message.body, name, None)) for name in _REFERENCES]
     for pointer, value in referred:
         if isinstance(value, uuid.UUID) and value.int == 0:
-            yield _error(pointer, "CS130", "the nil UUID names no message; give the id of the message meant")
+            yield _error(pointer, "CS122", "the nil UUID names no message; give the id of the message meant")
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:
@@ -528,3 +528,7 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
         require_aware(now, "now")
     for check in CHECKS:
         yield from check(message, now)
+
+
+# The checks of format 1.1's law and code lists register themselves here (CS130 ...).
+from concernshare import _lawchecks  # noqa: E402, F401

@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 DIRECTORY_VERSION: Final = "1.0"
-_GSS: Final = "^E(06|08|09|10)[0-9]{6}$"
+_GSS: Final = "^(E(06|08|09|10)|W06|S12)[0-9]{6}$"
 _B64URL: Final = "^[A-Za-z0-9_-]+$"
 _SKEW: Final = dt.timedelta(minutes=5)
 #: The pattern of a directory id.

@@ -219,6 +219,7 @@ def _rejection(me: AgencyId, sender: AgencyId, message_id: str, problems: Sequen
             conditions=(LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,),
             confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL, consent=ConsentStatus.NOT_SOUGHT,
             consent_not_sought_reason=ConsentNotSoughtReason.NOT_REQUIRED,
+            shared_without_consent_by=_RECEIVING_SYSTEM,
         ),
         sharing_decision=SharingDecision(
             decided_by=_RECEIVING_SYSTEM, decided_at=at,

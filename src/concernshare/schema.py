@@ -50,7 +50,8 @@ _FORMS: Final = {
     "date": "a full date written as YYYY-MM-DD",
     "partial_date": "a date written as YYYY, YYYY-MM or YYYY-MM-DD",
     "uuid": "a UUID in lower case",
-    "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school or police)",
+    "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school, police, ofsted, probation, rsh or "
+                 "charity)",
 }
 
 
@@ -152,11 +153,14 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
+        older = _older_minor(error)
         for name in instance:
             if name not in known:
                 yield Problem(
                     pointer=f"{pointer}/{escape_pointer(name)}", code="CS011",
-                    message="this member is not part of the format; remove it, or move it "
+                    message="this member is not part of the message's format version (it came in a "
+                    "later minor version); write a newer format_version to use it, or remove it" if older else
+                    "this member is not part of the format; remove it, or move it "
                     "under extensions with a namespaced key",
                 )
         return
@@ -204,6 +208,16 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
                   message=f"does not satisfy the schema's {keyword} rule")
 
 
+def _older_minor(error: ValidationError) -> str | None:
+    """The earlier minor version whose frozen schema refused this, if it was one (a message's ``allOf`` branch)."""
+    path = list(error.absolute_schema_path)
+    if len(path) < 3 or path[0] != "allOf" or path[2] != "then" or not isinstance(path[1], int):
+        return None
+    branches = load().get("allOf", [])
+    version = branches[path[1]]["if"]["properties"].get("format_version") if path[1] < len(branches) else None
+    return str(version["const"]) if isinstance(version, dict) and "const" in version else None
+
+
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """The errors under if/then, allOf and friends, which say what is really wrong."""
     if error.context:
@@ -230,11 +244,11 @@ def iter_problems(document: Any, kind: str = "message") -> Iterator[Problem]:
 
 def _explain(document: Any, kind: str) -> Iterator[Problem]:
     """The problems ``jsonschema`` finds: every one, each with its pointer, code and message."""
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # an older minor's frozen schema may say again what the current one said
     for error in validator(kind).iter_errors(document):
         for leaf in _leaves(error):
             for problem in _problems(leaf):
-                key = (problem.pointer, problem.code, problem.message)
+                key = (problem.pointer, problem.code)
                 if key not in seen:
                     seen.add(key)
                     yield problem

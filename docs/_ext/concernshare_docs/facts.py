@@ -152,6 +152,11 @@ def _schemes() -> list[nodes.Node]:
         "la": "ONS GSS code of a council with children's services",
         "school": "school or setting URN",
         "police": "police force code",
+        "ofsted": "Ofsted URN of an early years or childcare setting (EY and six digits, or six digits)",
+        "probation": "region of the Probation Service of England and Wales; a probation delivery unit as the unit",
+        "rsh": "Regulator of Social Housing registration number of a registered provider (a housing association)",
+        "charity": "registered charity number: Charity Commission for England and Wales, OSCR (SC), or the "
+        "Charity Commission for Northern Ireland (NIC)",
     }
     rows = [[code(f"{scheme}:"), meaning.get(scheme, ""), code(pattern)]
             for scheme, pattern in types.AGENCY_SCHEMES.items()]
@@ -170,7 +175,7 @@ def _councils() -> list[nodes.Node]:
         f"services, and {len(listing.former)} former ones, which are accepted in a message written before the "
         "date they ceased:",
     )]
-    rows: list[list[Part]] = [[code(c.gss), c.dfe, c.name, c.ceased or ""]
+    rows: list[list[Part]] = [[code(c.gss), c.dfe or "", c.name, c.ceased or ""]
                               for c in sorted(listing.former.values(), key=lambda c: (c.ceased or "", c.gss))]
     found.append(table(["GSS code", "DfE number", "Council", "Ceased"], rows, widths=[2, 1, 4, 2]))
     return found

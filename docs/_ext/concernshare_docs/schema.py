@@ -295,13 +295,23 @@ class _Renderer:
             top += self.by_type()
         result: list[nodes.Node] = [top]
         for name, node in self.defs.items():
+            if "$id" in node:  # an earlier minor version's schema, embedded whole: named, not described again
+                result.append(self.frozen(name, node))
+                continue
             result.append(self.definition(name, node))
         return result
 
     def by_type(self) -> nodes.Node:
         rows = []
+        frozen: list[Part] = []
         for clause in self.schema["allOf"]:
             condition = clause["if"].get("properties", {})
+            reference = clause["then"].get("$ref", "")
+            if reference and "$id" in self.defs.get(reference.rsplit("/", 1)[-1], {}):
+                (member, rule), = condition.items()
+                frozen.extend([code(member), " ", json_literal(rule.get("const")), ": ",
+                               code(self.defs[reference.rsplit("/", 1)[-1]]["$id"]), "; "])
+                continue
             then = clause["then"].get("properties", {})
             if len(condition) != 1 or len(then) != 1:
                 LOGGER.warning("schema-reference: an allOf clause of the %s schema is not of the form "
@@ -315,7 +325,22 @@ class _Renderer:
         container = nodes.container()
         container += paragraph("Conditional members: what the document holds depends on a member's value.")
         container += table(["When", "Then"], rows, widths=[1, 1])
+        if frozen:
+            container += paragraph("A message of an earlier minor version must also pass that version's schema as "
+                                   "released, embedded under $defs (see the versioning page): ", *frozen[:-1], ".")
         return container
+
+    def frozen(self, name: str, node: dict[str, Any]) -> nodes.section:
+        """An embedded schema of an earlier minor version: its id, its description and its top-level members."""
+        part = section(self.directive, self.anchor(name), code(name))
+        part += paragraph("Schema ", code(node.get("$id", "")), ", embedded as released. ",
+                          node.get("description", ""))
+        members: list[Part] = []
+        for member in node.get("properties", {}):
+            members.extend([code(member), ", "])
+        part += paragraph("Its top-level members: ", *members[:-1], "; its own definitions are those of that "
+                          "version, and are not described again here.")
+        return part
 
     def definition(self, name: str, node: dict[str, Any]) -> nodes.section:
         self.check_keywords(node, name)

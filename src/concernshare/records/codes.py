@@ -145,6 +145,7 @@ class RecipientRole(enum.StrEnum):
     PROBATION = "probation"
     YOUTH_JUSTICE = "youth_justice"
     SAFEGUARDING_PARTNERSHIP = "safeguarding_partnership"
+    EMERGENCY_DUTY_TEAM = "emergency_duty_team"  # out of hours, for the council's children's social care
 
 
 class AgencyKind(enum.StrEnum):
@@ -433,7 +434,7 @@ class LawfulCondition(enum.StrEnum):
     UK_GDPR_RLI_SAFEGUARDING = "uk_gdpr_rli_annex1_6"
     UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING = "uk_gdpr_9_2_g_dpa_sch1_18"
     UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE = "uk_gdpr_9_2_h_dpa_sch1_2"
-    UK_GDPR_10_DPA_SCH1_PART3 = "uk_gdpr_10_dpa_sch1_part3"
+    UK_GDPR_10_DPA_SCH1_PART3 = "uk_gdpr_10_dpa_sch1_part3"  # 1.1: its paragraph in article_10_paragraph
     DPA_PART3_S35_LAW_ENFORCEMENT = "dpa_part3_s35"
     DPA_PART3_SCH8_4_SAFEGUARDING = "dpa_part3_sch8_4"
 
@@ -479,7 +480,11 @@ class ConsentStatus(enum.StrEnum):
 
 
 class ConsentNotSoughtReason(enum.StrEnum):
-    """Why consent was not sought (DPA 2018 Sch 1 para 18(2); DfE information-sharing advice 2024)."""
+    """Why consent was not sought, as the practitioner would say it (DfE information-sharing advice 2024).
+
+    These are not the grounds of DPA 2018 Sch 1 para 18(2): since format 1.1
+    the ground relied on is ``lawful_basis.without_consent_ground``.
+    """
 
     UNSAFE = "unsafe"
     WOULD_PREJUDICE = "would_prejudice"
@@ -510,8 +515,8 @@ SOURCES: Final[dict[str, str]] = {
     ),
     "StatutoryGateway": "Children Act 1989 ss17, 27, 47; Children Act 2004 ss10, 11",
     "ConsentNotSoughtReason": (
-        "Data Protection Act 2018 Schedule 1 para 18(2); DfE, Information sharing: "
-        "advice for practitioners (2024)"
+        "DfE, Information sharing: advice for practitioners (2024); the para 18(2) grounds are "
+        "WithoutConsentGround (concernshare.records.law)"
     ),
     "NonEngagementKind": "RCGP and NSPCC guidance on 'was not brought' (DOMAIN.md section 3)",
 }

@@ -10,6 +10,7 @@ import attrs
 from concernshare.records._fields import field
 from concernshare.records.codes import (
     AbuseCategory,
+    AssessmentFactor,
     ConcernType,
     NonEngagementKind,
     ObservationSource,
@@ -118,6 +119,11 @@ class ConcernBody:
     abuse_categories: tuple[AbuseCategory, ...] = field(
         "The CIN census categories of abuse that apply; empty where none does.", default=(),
         max_items=len(AbuseCategory),
+    )
+    suspected_factors: tuple[AssessmentFactor, ...] | None = field(
+        "Since 1.1: the CIN census assessment factors the sender sees (on a concern these, "
+        "not the child-protection-plan abuse categories, describe the worry).",
+        default=None, min_items=1, max_items=len(AssessmentFactor),
     )
     risk_level: RiskLevel = field("The sender's view of the risk to the child.")
     immediate_danger: bool = field("True if the child is in immediate danger.")

@@ -25,6 +25,13 @@ from concernshare.records.codes import (
     StatutoryGateway,
     WithheldReason,
 )
+from concernshare.records.law import (
+    Article10Paragraph,
+    CaldicottPrinciple,
+    CaldicottSignOff,
+    ConsentParty,
+    WithoutConsentGround,
+)
 from concernshare.records.people import Child, Practitioner
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
 
@@ -99,7 +106,29 @@ class LawfulBasis:
     )
     consent: ConsentStatus = field("Whether consent to share was sought, and the answer.")
     consent_not_sought_reason: ConsentNotSoughtReason | None = field(
-        "Why consent was not sought; required when consent is 'not_sought'.", default=None,
+        "Why consent was not sought; required when consent is 'not_sought'. The legal ground "
+        "for sharing without consent is without_consent_ground.",
+        default=None,
+    )
+    without_consent_ground: WithoutConsentGround | None = field(
+        "Since 1.1: the DPA 2018 Sch 1 para 18(2) ground (the same in Sch 8 para 4(2)) for "
+        "sharing without consent; required in 1.1 where para 18 or Sch 8 para 4 is relied on.",
+        default=None,
+    )
+    article_10_paragraph: Article10Paragraph | None = field(
+        "Since 1.1: the DPA 2018 Schedule 1 paragraph that meets Article 10 (s10(5)); required "
+        "in 1.1 with the condition uk_gdpr_10_dpa_sch1_part3.",
+        default=None,
+    )
+    consent_sought_from: tuple[ConsentParty, ...] | None = field(
+        "Since 1.1: whose consent was sought (the child, a parent with parental responsibility, "
+        "...); expected when consent was sought.",
+        default=None, min_items=1, max_items=len(ConsentParty),
+    )
+    shared_without_consent_by: Practitioner | None = field(
+        "Since 1.1: who decided to share without consent, or to override a refusal, with their "
+        "role; expected whenever consent was not given.",
+        default=None,
     )
     notes: str | None = field(
         "Anything else the decision relied on, for example the local information-sharing "
@@ -117,6 +146,15 @@ class SharingDecision:
     necessary_and_proportionate: str = field(
         "Why sharing this information with these recipients is necessary and proportionate.",
         min_length=1, max_length=4000,
+    )
+    caldicott_principles: tuple[CaldicottPrinciple, ...] | None = field(
+        "Since 1.1: the Caldicott principles the decision was weighed against (health and "
+        "social care senders).",
+        default=None, min_items=1, max_items=len(CaldicottPrinciple),
+    )
+    caldicott_guardian_sign_off: CaldicottSignOff | None = field(
+        "Since 1.1: the Caldicott Guardian's sign-off, where local policy asks for one.",
+        default=None,
     )
 
 

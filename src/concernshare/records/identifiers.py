@@ -23,12 +23,13 @@ _COUNCILS: Final = "councils.json"
 
 @attrs.frozen(kw_only=True)
 class Council:
-    """A council with children's services: its ONS GSS code and DfE LA number."""
+    """A council with children's services: its ONS GSS code, DfE LA number (England's only) and nation."""
 
     gss: str
-    dfe: str
+    dfe: str | None
     name: str
     ceased: str | None = None
+    nation: str = "england"
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +43,7 @@ class CouncilList:
     @property
     def dfe_numbers(self) -> frozenset[str]:
         """Every DfE LA number, current or former (old UPNs carry former ones)."""
-        return frozenset(c.dfe for c in (*self.current.values(), *self.former.values()))
+        return frozenset(c.dfe for c in (*self.current.values(), *self.former.values()) if c.dfe)
 
 
 @functools.cache
@@ -53,7 +54,7 @@ def councils() -> CouncilList:
 
     def council(row: dict[str, Any]) -> Council:
         return Council(gss=row["gss"], dfe=row["dfe"], name=row["name"],
-                       ceased=row.get("ceased"))
+                       ceased=row.get("ceased"), nation=row.get("nation", "england"))
 
     return CouncilList(
         version=data["version"],

@@ -45,16 +45,28 @@ NHS_NUMBER: Final = "^[0-9]{10}$"
 #: A check letter (the 23 letters without I, O and S), eleven digits, then a digit or a letter.
 UPN: Final = "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
 
-#: Agency id schemes and the pattern of each code.
+#: The regions of the Probation Service of England and Wales (HM Prison and Probation Service, since 2021).
+PROBATION_REGIONS: Final = (
+    "north-east", "north-west", "yorkshire-and-the-humber", "greater-manchester", "east-midlands",
+    "west-midlands", "east-of-england", "wales", "south-west", "south-central", "kent-surrey-and-sussex",
+    "london",
+)
+
+#: Agency id schemes and the pattern of each code (format 1.1 added ofsted, probation, rsh, charity and the
+#: Welsh and Scottish councils).
 AGENCY_SCHEMES: Final = {
     "ods": "[A-Z0-9]{3,10}",
-    "la": "E(06|08|09|10)[0-9]{6}",
+    "la": "(E(06|08|09|10)|W06|S12)[0-9]{6}",
     "school": "[1-9][0-9]{5}",
     "police": "[0-9]{2}",
+    "ofsted": "EY[0-9]{6}|[1-9][0-9]{5}",
+    "probation": "|".join(PROBATION_REGIONS),
+    "rsh": "(L|LH)[0-9]{4}|[0-9]{4}",
+    "charity": "[1-9][0-9]{5,6}|SC0[0-9]{5}|NIC1[0-9]{5}",
 }
 _UNIT: Final = "[a-z0-9]+(-[a-z0-9]+)*"
 AGENCY_ID: Final = (
-    "^(" + "|".join(f"{s}:{c}" for s, c in AGENCY_SCHEMES.items()) + f")(/{_UNIT})?$"
+    "^(" + "|".join(f"{s}:({c})" for s, c in AGENCY_SCHEMES.items()) + f")(/{_UNIT})?$"
 )
 AGENCY_ID_MAX: Final = 64
 _AGENCY_RE: Final = re.compile(AGENCY_ID)
@@ -105,13 +117,13 @@ class AgencyId(str):
         if len(value) > AGENCY_ID_MAX or _AGENCY_RE.fullmatch(value) is None:
             raise ValueError(
                 "is not an agency id: write SCHEME:CODE or SCHEME:CODE/UNIT with a scheme of "
-                "ods, la, school or police (for example la:E06000032/mash)"
+                "ods, la, school, police, ofsted, probation, rsh or charity (for example la:E06000032/mash)"
             )
         return super().__new__(cls, value)
 
     @property
     def scheme(self) -> str:
-        """The scheme: ``ods``, ``la``, ``school`` or ``police``."""
+        """The scheme: ``ods``, ``la``, ``school``, ``police``, ``ofsted``, ``probation``, ``rsh`` or ``charity``."""
         return self.split(":", 1)[0]
 
     @property

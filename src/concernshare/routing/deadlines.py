@@ -30,6 +30,19 @@ day that begins strictly after the incident, so an incident at 07:00 on a
 school day is due by 08:45 that morning, and one on a Friday evening in
 half-term is due at the start of the first day back.
 
+**Hours.** A response needed sooner than a working day (a child in immediate
+danger, a same-day response) is measured in hours on the calendar clock, 24
+hours a day, 7 days a week: :func:`add_hours` counts elapsed time, so nights,
+weekends and bank holidays count like any other hour. Whether a time falls
+outside the office hours of a :class:`WorkingCalendar` (:func:`out_of_hours`)
+is what routing rules use to send such a concern to an emergency duty team.
+
+**Nations.** A :class:`WorkingCalendar` belongs to one nation of the UK
+(:class:`Nation`): England, Wales, Scotland and Northern Ireland each have
+their own bank holidays (the ``holidays`` library's GB subdivisions ENG, WLS,
+SCT and NIR), and a deadline is reckoned in the calendar of the nation of the
+agency that must respond.
+
 **Timescales.** The statutory defaults are the :class:`Timescale` values
 :data:`REFERRAL_DECISION`, :data:`CHILD_AND_FAMILY_ASSESSMENT`,
 :data:`INITIAL_CHILD_PROTECTION_CONFERENCE` and :data:`POLICE_NOTIFICATION`,
@@ -68,17 +81,24 @@ __all__ = [
     "POLICE_NOTIFICATION",
     "REFERRAL_DECISION",
     "TIMESCALES",
+    "WALES_REPORT_ACKNOWLEDGEMENT",
+    "WALES_REPORT_DECISION",
+    "WALES_REPORT_WRITTEN_CONFIRMATION",
+    "Nation",
     "SchoolCalendar",
     "Term",
     "Timescale",
     "TimescaleKind",
     "WorkingCalendar",
+    "add_hours",
     "add_working_days",
     "due",
     "is_school_day",
     "is_working_day",
     "late",
+    "nation_of",
     "next_school_day_start",
+    "out_of_hours",
 ]
 
 #: The time zone every deadline is reckoned in.
@@ -92,10 +112,19 @@ _ISO_WEEKDAYS: Final = range(1, 8)
 # -- calendars ----------------------------------------------------------------
 
 
+class Nation(enum.StrEnum):
+    """A nation of the UK, by its subdivision code in the ``holidays`` library (ISO 3166-2:GB)."""
+
+    ENGLAND = "ENG"
+    WALES = "WLS"
+    SCOTLAND = "SCT"
+    NORTHERN_IRELAND = "NIR"
+
+
 @functools.cache
-def _bank_holidays(year: int) -> frozenset[date]:
-    """England's bank holidays and their observed days in ``year``, from the ``holidays`` library."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year, observed=True).keys())
+def _bank_holidays(year: int, nation: str = "ENG") -> frozenset[date]:
+    """A nation's bank holidays and their observed days in ``year``, from the ``holidays`` library."""
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year, observed=True).keys())
 
 
 def _check_dates(what: str, values: object) -> None:
@@ -120,9 +149,16 @@ class WorkingCalendar:
     """
 
     closures: tuple[date, ...] = ()
+    nation: Nation = Nation.ENGLAND
+    opens: time = time(9)
+    closes: time = time(17)
 
     def __attrs_post_init__(self) -> None:
         _check_dates("closures", self.closures)
+        if not isinstance(self.nation, Nation):
+            raise UsageError("nation must be a Nation")
+        if not (isinstance(self.opens, time) and isinstance(self.closes, time) and self.opens < self.closes):
+            raise UsageError("office hours must be two times of day, opening before closing")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,7 +227,17 @@ def is_working_day(day: date, calendar: WorkingCalendar) -> bool:
     (a datetime is refused too: its date depends on the time zone).
     """
     _check_day(day)
-    return day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year) and day not in calendar.closures
+    return (day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year, calendar.nation)
+            and day not in calendar.closures)
+
+
+def out_of_hours(moment: datetime, calendar: WorkingCalendar) -> bool:
+    """Whether ``moment`` falls outside the office hours of ``calendar`` (or on a day that is not a working day).
+
+    Raises :class:`~concernshare.errors.UsageError` when ``moment`` is naive.
+    """
+    local = _in_london(moment, "moment")
+    return not is_working_day(local.date(), calendar) or not calendar.opens <= local.time() < calendar.closes
 
 
 def is_school_day(day: date, school: SchoolCalendar) -> bool:
@@ -222,6 +268,18 @@ def _in_london(value: object, what: str) -> datetime:
 def _at(day: date, clock: time) -> datetime:
     """``clock`` on ``day`` in London, with a skipped clock time moved on by the skipped hour."""
     return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).astimezone(LONDON)
+
+
+def add_hours(start: datetime, hours: int) -> datetime:
+    """``hours`` of elapsed time after ``start``, on the calendar clock (24/7), in Europe/London.
+
+    Raises :class:`~concernshare.errors.UsageError` when ``start`` is naive or
+    ``hours`` is not a whole number, 1 or more.
+    """
+    local = _in_london(start, "start")
+    if isinstance(hours, bool) or not isinstance(hours, int) or hours < 1:
+        raise UsageError("the number of hours must be a whole number, 1 or more")
+    return (local.astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
 
 
 def add_working_days(start: datetime, n: int, calendar: WorkingCalendar) -> datetime:
@@ -281,6 +339,7 @@ class TimescaleKind(enum.StrEnum):
 
     WORKING_DAYS = "working_days"
     NEXT_SCHOOL_DAY = "next_school_day"
+    HOURS = "hours"
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +359,7 @@ class Timescale:
     working_days: int | None = None
     description: str = ""
     source: str = ""
+    hours: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -307,6 +367,12 @@ class Timescale:
         if not isinstance(self.kind, TimescaleKind):
             raise UsageError("a timescale's kind must be a TimescaleKind")
         days = self.working_days
+        if self.kind is TimescaleKind.HOURS:
+            if days is not None or isinstance(self.hours, bool) or not isinstance(self.hours, int) or self.hours < 1:
+                raise UsageError(f"the {self.name} timescale runs in hours: a whole number, 1 or more, and no days")
+            return
+        if self.hours is not None:
+            raise UsageError(f"the {self.name} timescale runs in days and takes no hours")
         if self.kind is TimescaleKind.NEXT_SCHOOL_DAY:
             if days is not None:
                 raise UsageError(f"the {self.name} timescale runs to the next school day and takes no working days")
@@ -367,6 +433,39 @@ POLICE_NOTIFICATION: Final = Timescale(
 )
 """An Operation Encompass notification before the start of the setting's next school day (VPA 2024)."""
 
+_ALL_WALES: Final = "All Wales Safeguarding Procedures (Safeguarding Wales, https://safeguarding.wales), under the " \
+    "Social Services and Well-being (Wales) Act 2014"
+
+WALES_REPORT_DECISION: Final = Timescale(
+    name="wales_report_decision",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=1,
+    description="In Wales a concern is a 'report'; once it is received, social services decide and record the next "
+    "actions within one working day.",
+    source=_ALL_WALES + ": section 3 part 1, action following a report: initial checks and decisions.",
+)
+"""A Welsh social services decision on a report within 1 working day (All Wales Safeguarding Procedures)."""
+
+WALES_REPORT_WRITTEN_CONFIRMATION: Final = Timescale(
+    name="wales_report_written_confirmation",
+    kind=TimescaleKind.HOURS,
+    hours=24,
+    description="A practitioner who reports a child at risk by telephone confirms the report in writing within 24 "
+    "hours.",
+    source=_ALL_WALES + ": section 2, the process following a report.",
+)
+"""A telephone report confirmed in writing within 24 hours (All Wales Safeguarding Procedures)."""
+
+WALES_REPORT_ACKNOWLEDGEMENT: Final = Timescale(
+    name="wales_report_acknowledgement",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=7,
+    description="A practitioner who has had no acknowledgement of a written report within 7 working days contacts "
+    "social services again.",
+    source=_ALL_WALES + ": section 2, the process following a report.",
+)
+"""No acknowledgement of a written report within 7 working days: follow it up (All Wales Safeguarding Procedures)."""
+
 #: The statutory timescales by name.
 TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
     timescale.name: timescale
@@ -375,8 +474,31 @@ TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
         CHILD_AND_FAMILY_ASSESSMENT,
         INITIAL_CHILD_PROTECTION_CONFERENCE,
         POLICE_NOTIFICATION,
+        WALES_REPORT_DECISION,
+        WALES_REPORT_WRITTEN_CONFIRMATION,
+        WALES_REPORT_ACKNOWLEDGEMENT,
     )
 })
+
+
+#: Agency-id prefixes (scheme and start of the code) whose agencies are not in England.
+_NATION_PREFIXES: Final = (
+    ("la:W06", Nation.WALES), ("la:S12", Nation.SCOTLAND), ("probation:wales", Nation.WALES),
+    ("ods:ZT", Nation.NORTHERN_IRELAND),  # the Health and Social Care Trusts (ZT001 to ZT005)
+    ("charity:SC", Nation.SCOTLAND), ("charity:NIC", Nation.NORTHERN_IRELAND),
+)
+
+
+def nation_of(agency: str) -> Nation:
+    """The nation whose calendar an agency keeps, from its id (a Welsh or Scottish council, an NI trust); else England.
+
+    Agencies whose id does not say (an ODS code in Wales, a school) are taken
+    to be in England; give them a calendar of their own nation explicitly.
+    """
+    for prefix, nation in _NATION_PREFIXES:
+        if agency.startswith(prefix):
+            return nation
+    return Nation.ENGLAND
 
 
 def due(
@@ -395,6 +517,8 @@ def due(
         if school is None:
             raise UsageError(f"the {timescale.name} timescale runs to the setting's next school day: pass its school")
         return next_school_day_start(start, school)
+    if timescale.kind is TimescaleKind.HOURS and timescale.hours is not None:
+        return add_hours(start, timescale.hours)
     if timescale.working_days is None:  # pragma: no cover - Timescale refuses this when it is built
         raise UsageError(f"the {timescale.name} timescale has no number of working days")
     return add_working_days(start, timescale.working_days, calendar)

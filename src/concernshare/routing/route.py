@@ -24,7 +24,7 @@ from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
 from concernshare.records.types import require_aware, utc_text
 from concernshare.routing import deadlines
-from concernshare.routing.rules import Conditions, DeliveryAction, Response, Rule, RuleSet, Target
+from concernshare.routing.rules import Alternative, Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
 
 __all__ = ["Plan", "PlannedDelivery", "RoutingError", "route"]
@@ -78,7 +78,17 @@ def _any(wanted: tuple[Any, ...], present: Any) -> bool:
     return not wanted or bool(set(wanted) & set(present or ()))
 
 
-def _holds(when: Conditions, message: Message, directory: Directory) -> bool:
+def _alternative(when: Alternative, message: Message) -> bool:
+    body = message.body
+    return all((
+        not when.risk_levels or getattr(body, "risk_level", None) in when.risk_levels,
+        when.immediate_danger is None or getattr(body, "immediate_danger", None) is when.immediate_danger,
+        _any(when.concern_types, getattr(body, "concern_types", None)),
+        _any(when.markings, message.handling.markings),
+    ))
+
+
+def _holds(when: Conditions, message: Message, directory: Directory, calendar: deadlines.WorkingCalendar) -> bool:
     """True if every condition given holds for the message."""
     body, child = message.body, message.subject
     sender = directory.agency(message.sender.agency)
@@ -95,6 +105,8 @@ def _holds(when: Conditions, message: Message, directory: Directory) -> bool:
         not when.sender_kinds or (sender is not None and sender.kind in when.sender_kinds),
         not when.sender_roles or (sender is not None and bool(set(sender.roles) & set(when.sender_roles))),
         not when.statuses or message.status in when.statuses,
+        not when.any_of or any(_alternative(alternative, message) for alternative in when.any_of),
+        when.out_of_hours is None or deadlines.out_of_hours(message.created, calendar) is when.out_of_hours,
     ]
     if when.min_age is not None or when.max_age is not None:
         born = child.birth_date
@@ -143,16 +155,18 @@ def _due(response: Response | None, at: dt.datetime, calendar: deadlines.Working
         return None
     if response.working_days is not None:
         return deadlines.add_working_days(at, response.working_days, calendar)
+    if response.hours is not None:
+        return deadlines.add_hours(at, response.hours)
     timescale = deadlines.TIMESCALES.get(response.timescale or "")
     if timescale is None:
         raise RoutingError(f"there is no timescale named {response.timescale}")
     return deadlines.due(timescale, at, calendar=calendar, school=school or deadlines.SchoolCalendar())
 
 
-def _candidates(message: Message, rules: RuleSet, directory: Directory) -> Iterator[tuple[Rule, DeliveryAction,
-                                                                                        AgencyId]]:
+def _candidates(message: Message, rules: RuleSet, directory: Directory,
+                calendar: deadlines.WorkingCalendar) -> Iterator[tuple[Rule, DeliveryAction, AgencyId]]:
     for rule in rules.rules:
-        if _holds(rule.when, message, directory):
+        if _holds(rule.when, message, directory, calendar):
             for action in rule.deliver:
                 for recipient in _resolve(action.to, message, directory, rule):
                     if recipient != message.sender.agency:
@@ -178,9 +192,11 @@ def route(
     require_aware(at, "at")
     calendar = calendar or deadlines.WorkingCalendar()
     merged: dict[str, PlannedDelivery] = {}
-    for rule, action, recipient in _candidates(message, rules, directory):
+    for rule, action, recipient in _candidates(message, rules, directory, calendar):
         school = (schools or {}).get(recipient)
-        due = _due(action.response, at, calendar, school)
+        nation = deadlines.nation_of(recipient)  # the recipient's nation's bank holidays
+        due = _due(action.response, at, calendar if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
+                   else attrs.evolve(calendar, nation=nation), school)
         escalate = tuple(a for target in action.escalate_to for a in _resolve(target, message, directory, rule))
         agency = directory.agency(recipient)
         denied = categories_for(rules.view(action.view), agency.roles if agency else ())

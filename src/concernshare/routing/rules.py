@@ -36,6 +36,7 @@ from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
 
 __all__ = [
     "RULES_VERSION",
+    "Alternative",
     "Conditions",
     "DeliveryAction",
     "Response",
@@ -48,7 +49,7 @@ __all__ = [
 
 RULES_VERSION: Final = "1.0"
 _NAME: Final = "^[a-z][a-z0-9_-]{0,63}$"
-_AREA: Final = "^(child|E(06|08|09|10)[0-9]{6})$"
+_AREA: Final = "^(child|(E(06|08|09|10)|W06|S12)[0-9]{6})$"
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +106,11 @@ class Response:
     working_days: int | None = field(
         "A local timescale in working days, instead of a named one.", default=None, minimum=1, maximum=365,
     )
+    hours: int | None = field(
+        "A timescale in hours on the calendar clock (24/7), for a response needed sooner than a working day "
+        "(a child in immediate danger, a same-day response), instead of a named one or working days.",
+        default=None, minimum=1, maximum=72,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +122,16 @@ class DeliveryAction:
     response: Response | None = field("The response due, if any.", default=None)
     escalate_to: tuple[Target, ...] = field("Whom to tell if the response is overdue.", default=(),
                                             max_items=10)
+
+
+@attrs.frozen(kw_only=True)
+class Alternative:
+    """One way for a rule's ``any_of`` to hold; every condition given must hold."""
+
+    risk_levels: tuple[RiskLevel, ...] = field("Any of these risk levels.", default=())
+    immediate_danger: bool | None = field("Whether the child is in immediate danger.", default=None)
+    concern_types: tuple[ConcernType, ...] = field("Any of these concern types.", default=())
+    markings: tuple[Marking, ...] = field("Any of these handling markings is present.", default=())
 
 
 @attrs.frozen(kw_only=True)
@@ -133,13 +149,23 @@ class Conditions:
     max_age: int | None = field("The child's greatest age in years when the message was written.", default=None,
                                 minimum=0, maximum=25)
     local_authorities: tuple[str, ...] = field(
-        "The child's local authority (GSS code) is one of these.", default=(), pattern="^E(06|08|09|10)[0-9]{6}$",
+        "The child's local authority (GSS code) is one of these.", default=(),
+        pattern="^(E(06|08|09|10)|W06|S12)[0-9]{6}$",
         max_length=9,
     )
     markings: tuple[Marking, ...] = field("Any of these handling markings is present.", default=())
     sender_kinds: tuple[AgencyKind, ...] = field("The sender is of one of these kinds.", default=())
     sender_roles: tuple[RecipientRole, ...] = field("The sender has one of these roles.", default=())
     statuses: tuple[Status, ...] = field("The message status is one of these.", default=())
+    any_of: tuple[Alternative, ...] = field(
+        "At least one of these alternatives holds (for example high risk, or immediate danger).", default=(),
+        max_items=10,
+    )
+    out_of_hours: bool | None = field(
+        "Whether the message was written outside the office hours of the working calendar (nights, weekends, "
+        "bank holidays), when an emergency duty team answers for the council.",
+        default=None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -236,9 +262,11 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response
-            if response is not None and (response.timescale is None) == (response.working_days is None):
+            given = (response.timescale, response.working_days, response.hours) if response is not None else ()
+            if response is not None and sum(value is not None for value in given) != 1:
                 yield Problem(pointer=f"{where}/response", code="CS304",
-                              message="give a named timescale or a number of working days, not both")
+                              message="give one of a named timescale, a number of working days or a number of "
+                              "hours")
             if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
                 yield Problem(pointer=f"{where}/response/timescale", code="CS304",
                               message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES))

@@ -78,9 +78,14 @@ from concernshare.records import (
     Withheld,
 )
 from concernshare.records._fields import META
-from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.envelope import EXTENSION_KEY
 from concernshare.records.identifiers import councils
+from concernshare.records.law import (
+    PUBLIC_AUTHORITY_BARRED,
+    WITHOUT_CONSENT_CONDITIONS,
+    Article10Paragraph,
+    WithoutConsentGround,
+)
 from concernshare.records.types import AGENCY_SCHEMES, AgencyId
 from concernshare.strictjson import MAX_SAFE_INTEGER
 
@@ -540,16 +545,47 @@ def chronology_entries(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Chr
 
 
 @st.composite
-def lawful_bases(draw: st.DrawFn, *, at: dt.datetime | None = None) -> LawfulBasis:
-    """Lawful bases under one regime with a primary condition, and a reason exactly when consent was not sought."""
-    pool = sorted(_PART3) if draw(st.booleans()) else sorted(set(LawfulCondition) - _PART3)
-    conditions = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=_ITEMS, unique=True)
-                      .filter(lambda chosen: bool(set(chosen) & PRIMARY_CONDITIONS)))
+def lawful_bases(
+    draw: st.DrawFn, *, at: dt.datetime | None = None, police: bool = False,
+) -> LawfulBasis:
+    """Lawful bases a sender may rely on (format 1.1), with the conditions for health and offending data.
+
+    DPA 2018 Part 3 only where ``police``; never the recognised legitimate
+    interest (every scheme's agencies may be public authorities); the
+    safeguarding conditions only without consent, with their para 18(2)
+    ground; Article 10 with its Schedule 1 paragraph; a reason exactly when
+    consent was not sought; whose consent was sought, and who decided to share
+    without it.
+    """
+    moment = _when(at)
     consent = draw(st.sampled_from(ConsentStatus))
+    given = consent is ConsentStatus.GIVEN
+    if police and not given and draw(st.booleans()):  # Sch 8 para 4 covers health data, without consent only
+        required, pool = set(_PART3), set(_PART3)
+    else:
+        health = (LawfulCondition.UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE if given
+                  else LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING)
+        required = {LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK, health, LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3}
+        pool = set(LawfulCondition) - _PART3 - PUBLIC_AUTHORITY_BARRED
+    if given:
+        pool -= WITHOUT_CONSENT_CONDITIONS
+        required -= WITHOUT_CONSENT_CONDITIONS
+    extra = draw(st.lists(st.sampled_from(sorted(pool)), max_size=_ITEMS, unique=True))
+    conditions = tuple(dict.fromkeys((*sorted(required), *extra)))
+    paragraphs = sorted(set(Article10Paragraph) - ({Article10Paragraph.SAFEGUARDING} if given else set()))
+    article_10 = LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3 in conditions
     reason = (st.sampled_from(ConsentNotSoughtReason) if consent is ConsentStatus.NOT_SOUGHT
               else st.none())
-    return draw(_derive(LawfulBasis, _when(at), conditions=st.just(tuple(conditions)),
-                        consent=st.just(consent), consent_not_sought_reason=reason))
+    return draw(_derive(
+        LawfulBasis, moment, conditions=st.just(conditions), consent=st.just(consent),
+        consent_not_sought_reason=reason,
+        without_consent_ground=st.none() if given else st.sampled_from(WithoutConsentGround),
+        article_10_paragraph=st.sampled_from(paragraphs) if article_10 else st.none(),
+        consent_sought_from=_field(LawfulBasis, "consent_sought_from", moment,
+                                   present=consent is not ConsentStatus.NOT_SOUGHT),
+        shared_without_consent_by=(st.none() if given else
+                                   _field(LawfulBasis, "shared_without_consent_by", moment, present=True)),
+    ))
 
 
 # -- bodies -------------------------------------------------------------------------------
@@ -567,7 +603,7 @@ def concern_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Concern
     reason = (st.none() if aware
               else _field(ConcernBody, "parents_not_aware_reason", moment, present=True))
     return draw(_derive(ConcernBody, moment, parents_aware=st.just(aware),
-                        parents_not_aware_reason=reason))
+                        parents_not_aware_reason=reason, abuse_categories=st.just(())))
 
 
 @st.composite
@@ -761,6 +797,7 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
         sent=st.none() | _later(created, 2),
         sender=st.just(sender),
         recipients=st.just((*named, *others)),
+        lawful_basis=lawful_bases(at=created, police=sender.agency.scheme == "police"),
         handling=handling,
         thread=st.just(thread),
         view=st.none(),
