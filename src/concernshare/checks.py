@@ -35,6 +35,7 @@ from concernshare.records import (
     DecisionOutcome,
     DomesticAbuseNotificationBody,
     EscalationBody,
+    IdentityStatus,
     InformationRequestBody,
     LawfulCondition,
     Marking,
@@ -288,11 +289,21 @@ def _covered(pointer: str, withheld: set[str]) -> bool:
     return any(pointer == w or pointer.startswith(w + "/") for w in withheld)
 
 
+def _unnamed(message: Message) -> set[str]:
+    """The name pointers of related people whose identity is unknown or not disclosed: no name is due."""
+    return {
+        f"/subject/related_people/{index}/name"
+        for index, person in enumerate(message.subject.related_people)
+        if person.identity in _NAMELESS
+    }
+
+
 @_check("CS106", "A field that only a view may leave out is missing, and view.withheld does not name it.")
 def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     withheld = _withheld(message)
+    unnamed = _unnamed(message)
     for pointer in _facts(message).missing:
-        if not _covered(pointer, withheld):
+        if not _covered(pointer, withheld) and pointer not in unnamed:
             yield _error(pointer, "CS106", "this member is required unless a view withholds it "
                          "(and lists it in view.withheld); add it")
 
@@ -504,6 +515,21 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         if isinstance(event, NonEngagementEvent) and event.challenged and not event.challenged_by:
             yield _warning(f"/body/non_engagement/{index}/challenged_by", "CS121",
                            "say who challenged the non-engagement")
+
+
+_NAMELESS: Final = frozenset({IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED})
+
+
+@_check("CS141", "A person whose identity is unknown or not disclosed carries a name, birth date or identifiers.")
+def _nameless(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+    for index, person in enumerate(message.subject.related_people):
+        if person.identity not in _NAMELESS:
+            continue
+        for member in ("name", "birth_date", "identifiers"):
+            if getattr(person, member) is not None:
+                yield _error(f"/subject/related_people/{index}/{member}", "CS141", "the person's "
+                             "identity is recorded as unknown or not disclosed: remove this member, "
+                             "or set identity to 'known' (never write a placeholder name)")
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:

@@ -15,6 +15,7 @@ __all__ = [
     "AbuseCategory",
     "AccessSetting",
     "AcknowledgementOutcome",
+    "AgeGroup",
     "AgencyKind",
     "AssessmentFactor",
     "Caveat",
@@ -26,6 +27,7 @@ __all__ = [
     "ConsentStatus",
     "ContactOrReferral",
     "DecisionOutcome",
+    "IdentityStatus",
     "Impact",
     "LawfulCondition",
     "Marking",
@@ -35,6 +37,7 @@ __all__ = [
     "PrimaryNeed",
     "RecipientRole",
     "ReferralSource",
+    "Relation",
     "Relationship",
     "RevocationReason",
     "RiskLevel",
@@ -100,6 +103,46 @@ class Relationship(enum.StrEnum):
     PROTECTIVE_ADULT = "protective_adult"
     OTHER_RELATIVE = "other_relative"
     OTHER = "other"
+
+
+class Relation(enum.StrEnum):
+    """Who the person is to the child, more precisely than ``Relationship`` (new in format 1.1)."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    STEP_PARENT = "step_parent"
+    PARENT_PARTNER = "parent_partner"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    HALF_SIBLING = "half_sibling"
+    STEP_SIBLING = "step_sibling"
+    AUNT_OR_UNCLE = "aunt_or_uncle"
+    OTHER_RELATIVE = "other_relative"
+    FOSTER_CARER = "foster_carer"
+    FAMILY_FRIEND = "family_friend"
+    LODGER = "lodger"
+    OTHER_ADULT = "other_adult"
+    OTHER_CHILD = "other_child"
+
+
+class IdentityStatus(enum.StrEnum):
+    """Whether the sender knows who a person is (new in format 1.1).
+
+    ``unknown``: nobody has said who the person is (father unknown);
+    ``not_disclosed``: the family or the source declined to say. Neither
+    carries a name: no placeholder name is ever written.
+    """
+
+    KNOWN = "known"
+    UNKNOWN = "unknown"
+    NOT_DISCLOSED = "not_disclosed"
+
+
+class AgeGroup(enum.StrEnum):
+    """Whether a person in the household is an adult or a child (new in format 1.1)."""
+
+    ADULT = "adult"
+    CHILD = "child"
 
 
 class Classification(enum.StrEnum):

@@ -57,6 +57,7 @@ from concernshare.records import (
     DomesticAbuseNotificationBody,
     EscalationBody,
     Handling,
+    IdentityStatus,
     InformationRequestBody,
     InformationResponseBody,
     LawfulBasis,
@@ -508,11 +509,16 @@ def children(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Child:
     ))
 
 
-def related_people(*, at: dt.datetime | None = None) -> Strategy[RelatedPerson]:
-    """People in a child's life, born from 1940 on."""
+@st.composite
+def related_people(draw: st.DrawFn, *, at: dt.datetime | None = None) -> RelatedPerson:
+    """People in a child's life, born from 1940 on; one whose identity is unknown or not disclosed has no name."""
     moment = _when(at)
     born = dates(min_value=dt.date(1940, 1, 1), max_value=_day(moment))
-    return _derive(RelatedPerson, moment, birth_date=st.none() | born)
+    identity = draw(st.none() | st.sampled_from(IdentityStatus))
+    if identity in {IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED}:
+        return draw(_derive(RelatedPerson, moment, identity=st.just(identity), name=st.none(),
+                            birth_date=st.none(), identifiers=st.none()))
+    return draw(_derive(RelatedPerson, moment, identity=st.just(identity), birth_date=st.none() | born))
 
 
 @st.composite
