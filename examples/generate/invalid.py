@@ -450,7 +450,8 @@ def _(d: Doc) -> Doc:
 @case("cs114-withheld-field-present", "09v", "/view/withheld/0/pointer", "CS114",
       "The school view says the police intelligence is withheld, yet it is still in the message.")
 def _(d: Doc) -> Doc:
-    _expect(d["view"]["withheld"][0]["pointer"] == "/body/police_intelligence")
+    _expect(d["view"]["withheld"] == [])
+    d["view"]["withheld"] = [{"pointer": "/body/police_intelligence", "reason": "not_needed_for_role"}]
     d["body"]["police_intelligence"] = "Third police-attended incident at the address in 2013."
     return d
 
@@ -494,6 +495,17 @@ def _(d: Doc) -> Doc:
       "The escalation asks for a response before the escalation was written.")
 def _(d: Doc) -> Doc:
     d["body"]["respond_by"] = "2013-11-20T17:00:00Z"
+    return d
+
+
+@case("cs141-unknown-father-with-a-name", "01", "/subject/related_people/3/name", "CS141",
+      "The father is recorded as unknown, and yet a placeholder name is written for him.")
+def _(d: Doc) -> Doc:
+    d["format_version"] = "1.1"
+    _expect(len(d["subject"]["related_people"]) == 3)
+    d["subject"]["related_people"].append({
+        "relationship": "parent", "relation": "father", "identity": "unknown", "name": {"given": "Unknown"},
+    })
     return d
 
 
