@@ -420,6 +420,11 @@ def test_a_domestic_abuse_notification_reaches_the_school_without_adult_health_d
                          store=MemoryStore(), now=NOW + dt.timedelta(minutes=1),
                          policy=OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE}))).message
     assert [person.health for person in opened.subject.related_people] == [None, None, None]
+    (perpetrator,) = (p for p in opened.subject.related_people if p.relationship == "alleged_perpetrator")
+    assert perpetrator.name is not None  # routed by the example rules, the man in the home reaches the school
+    assert (perpetrator.name.family, perpetrator.offending) == (PERPETRATOR, None)
+    assert opened.view is not None
+    assert (opened.view.withheld, opened.view.more_withheld) == ((), True)
     assert getattr(opened.body, "police_intelligence", None) is None
     assert "depression" not in _text(opened)
     assert opened.recipients == (SCHOOL,)
