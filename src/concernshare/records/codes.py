@@ -51,7 +51,10 @@ __all__ = [
 
 
 class MessageType(enum.StrEnum):
-    """The twelve kinds of message; the envelope's ``type`` says which ``body`` follows."""
+    """The kinds of message; the envelope's ``type`` says which ``body`` follows.
+
+    The last six, the child-protection process, are new in format 1.1.
+    """
 
     CONCERN = "concern"
     ACKNOWLEDGEMENT = "acknowledgement"
@@ -65,6 +68,12 @@ class MessageType(enum.StrEnum):
     ASSESSMENT_SUMMARY = "assessment_summary"
     ESCALATION = "escalation"
     ACCESS_NOTIFICATION = "access_notification"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+    SECTION_47_OUTCOME = "section_47_outcome"
+    CHILD_PROTECTION_CONFERENCE = "child_protection_conference"
+    PLAN_STATUS = "plan_status"
+    TRANSFER_IN = "transfer_in"
+    CASE_CLOSURE = "case_closure"
 
 
 class Status(enum.StrEnum):
