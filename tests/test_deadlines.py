@@ -322,7 +322,8 @@ def test_statutory_timescales() -> None:
     assert POLICE_NOTIFICATION.working_days is None
     assert set(TIMESCALES) == {
         "referral_decision", "child_and_family_assessment", "initial_child_protection_conference",
-        "police_notification",
+        "police_notification", "first_review_child_protection_conference", "review_child_protection_conference",
+        "transfer_in_child_protection_conference",
     }
     for name, timescale in TIMESCALES.items():
         assert timescale.name == name

@@ -509,6 +509,54 @@ def _(d: Doc) -> Doc:
     return d
 
 
+
+def _process(prefix: str) -> Doc:
+    (path,) = (ROOT / "messages").glob(f"{prefix}-*.json")
+    document: Doc = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+@case("cs140-process-type-in-format-1-0", "01", "/format_version", "CS140",
+      "A strategy discussion, a type new in format 1.1, in a message that says it is format 1.0.")
+def _(d: Doc) -> Doc:
+    d = _process("31")
+    d["format_version"] = "1.0"
+    return d
+
+
+@case("cs142-plan-without-category", "01", "/body/categories", "CS142",
+      "The conference decided on a child protection plan but gives no category of abuse or neglect.")
+def _(d: Doc) -> Doc:
+    d = _process("32")
+    d["body"]["categories"] = []
+    return d
+
+
+@case("cs143-ended-plan-without-date", "01", "/body/ended_on", "CS143",
+      "The plan is said to have ended, without the date it ended.")
+def _(d: Doc) -> Doc:
+    d = _process("33")
+    d["body"]["status"] = "ended"
+    d["body"]["end_reason"] = "no_longer_needed"
+    return d
+
+
+@case("cs144-transfer-within-one-authority", "01", "/body/to_authority", "CS144",
+      "A transfer in names the same authority as both the one the child left and the one the child joined.")
+def _(d: Doc) -> Doc:
+    d = _process("35")
+    d["body"]["to_authority"] = d["body"]["from_authority"]
+    return d
+
+
+@case("cs145-enquiry-completed-before-it-started", "01", "/body/completed_on", "CS145",
+      "The section 47 enquiry is dated as completed before the strategy discussion that started it.")
+def _(d: Doc) -> Doc:
+    d = _process("34")
+    d["body"]["completed_on"] = "2013-12-01"
+    return d
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.json"):

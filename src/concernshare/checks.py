@@ -554,8 +554,9 @@ PROCESS_TYPES: Final = frozenset({
 def _new_type(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     major, _dot, minor = message.format_version.partition(".")
     if message.type in PROCESS_TYPES and (int(major), int(minor)) < (1, 1):
-        yield _error("/format_version", "CS140", "this message type is new in format 1.1: write "
-                     "format_version 1.1 or later (a 1.0 reader refuses the type)")
+        yield _error("/format_version", "CS140", "this message type is new in a later minor version "
+                     "of the format: raise format_version to the version that added it (older readers refuse "
+                     "the type)")
 
 
 _PLAN_DECISIONS: Final = frozenset({ConferenceDecision.PLAN, ConferenceDecision.PLAN_CONTINUES})
@@ -606,7 +607,7 @@ def _plan_status(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     ended = body.status is PlanState.ENDED
     if ended and (body.ended_on is None or body.end_reason is None):
         yield _error("/body/ended_on" if body.ended_on is None else "/body/end_reason", "CS143",
-                     "an ended plan needs the date it ended and why")
+                     "a plan whose status says it is over needs the date it finished and why")
     if not ended and (body.ended_on is not None or body.end_reason is not None):
         yield _error("/body/status", "CS143", "a plan with an end date or reason has ended: set "
                      "status 'ended'")

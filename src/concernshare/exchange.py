@@ -20,6 +20,7 @@ from typing import Final
 import attrs
 
 from concernshare import FORMAT_VERSION
+from concernshare.checks import PROCESS_TYPES
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import ContentRefused, Problem, Severity
@@ -27,6 +28,7 @@ from concernshare.records import (
     AcknowledgementBody,
     AcknowledgementOutcome,
     AgencyId,
+    CaseClosureBody,
     Child,
     ConfidentialityBasis,
     ConsentNotSoughtReason,
@@ -41,6 +43,7 @@ from concernshare.records import (
     Sender,
     SharingDecision,
     Status,
+    StrategyDiscussionBody,
     Thread,
     UpdateBody,
     WithdrawalBody,
@@ -87,7 +90,7 @@ class Received:
 
 
 def _concern_id(message: Message) -> uuid.UUID | None:
-    if isinstance(message.body, UpdateBody | DecisionBody):
+    if isinstance(message.body, UpdateBody | DecisionBody | StrategyDiscussionBody | CaseClosureBody):
         return message.body.concern_id
     return message.id if message.type == "concern" else None
 
@@ -103,13 +106,17 @@ def send(
     calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
     passes_on: uuid.UUID | None = None,
+    holders: Sequence[str] | None = None,
 ) -> Sent:
     """Route, redact, seal and record a message; ``passes_on`` names a message this one passes on.
+
+    ``holders`` are the agencies holding the child's case (:meth:`Tracker.holders`), for rules
+    that route to them (a plan-status notification).
 
     Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
-    plan = route(message, rules, directory, at, calendar=calendar, schools=schools)
+    plan = route(message, rules, directory, at, calendar=calendar, schools=schools, holders=holders)
     groups: dict[tuple[str, tuple[str, ...]], list[AgencyId]] = {}
     for delivery in plan.deliveries:
         groups.setdefault((delivery.view, delivery.withheld_categories), []).append(delivery.recipient)
@@ -173,6 +180,9 @@ def _record_answer(tracker: Tracker, message: Message, sender: AgencyId, at: dt.
         tracker.record_response(answer_id=message.id, message_id=body.request_id, by=sender, at=at)
     elif isinstance(body, WithdrawalBody):
         tracker.record_withdrawal(body.message_id, sender, at, body.reason)
+    elif message.type in PROCESS_TYPES and message.thread.in_reply_to is not None:
+        # the conference that answers a strategy discussion, the next review that answers a conference
+        tracker.record_response(answer_id=message.id, message_id=message.thread.in_reply_to, by=sender, at=at)
 
 
 def receive(

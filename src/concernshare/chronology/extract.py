@@ -10,6 +10,8 @@ from concernshare.records import (
     AccessNotificationBody,
     AcknowledgementBody,
     AssessmentSummaryBody,
+    CaseClosureBody,
+    ChildProtectionConferenceBody,
     ChronologyBody,
     ChronologyEntry,
     ConcernBody,
@@ -22,8 +24,11 @@ from concernshare.records import (
     NonEngagementEvent,
     Observation,
     PartialDate,
+    PlanStatusBody,
+    Section47OutcomeBody,
+    StrategyDiscussionBody,
+    TransferInBody,
     UpdateBody,
-    WithdrawalBody,
     YesNoUnknown,
 )
 
@@ -78,6 +83,46 @@ def _details(message: Message, body: ConcernBody | UpdateBody) -> Iterator[Entry
         yield _missed(message, f"/body/non_engagement/{index}", event)
 
 
+def _words(value: object) -> str:
+    return str(value).replace("_", " ")
+
+
+def _process(message: Message) -> Entry | None:
+    """The one entry of a child-protection process message (format 1.1); None for a withdrawal."""
+    body = message.body
+    if isinstance(body, StrategyDiscussionBody):
+        agencies = ", ".join(dict.fromkeys(a.agency for a in body.attendees if a.attended))
+        started = "; section 47 enquiry started" if body.section_47_started else ""
+        return _entry(message, "", event_date=_day(body.held_at), event_type="strategy_discussion",
+                      summary=f"{_words(body.outcome)}: {body.summary}",
+                      significance=f"attended by {agencies}{started}")
+    if isinstance(body, Section47OutcomeBody):
+        return _entry(message, "", event_date=_day(body.completed_on), event_type="section_47_enquiry",
+                      summary=f"{_words(body.outcome)}: {body.summary}",
+                      significance=f"enquiry started {_day(body.started_at)}")
+    if isinstance(body, ChildProtectionConferenceBody):
+        categories = f" ({', '.join(body.categories)})" if body.categories else ""
+        return _entry(message, "", event_date=_day(body.held_at), event_type="conference",
+                      summary=f"{_words(body.kind)} child protection conference: {_words(body.decision)}{categories}"
+                      + (f"; {body.summary}" if body.summary else ""),
+                      significance=f"next review by {body.next_review_by}" if body.next_review_by else None)
+    if isinstance(body, PlanStatusBody):
+        when = body.ended_on if body.ended_on is not None else body.started_on
+        reason = f" ({_words(body.end_reason)})" if body.end_reason else ""
+        categories = f" under {', '.join(body.categories)}" if body.categories else ""
+        return _entry(message, "", event_date=_day(when), event_type="plan",
+                      summary=f"{_words(body.plan)} plan {_words(body.status)}{categories}{reason}")
+    if isinstance(body, TransferInBody):
+        return _entry(message, "", event_date=_day(body.notified_at), event_type="transfer_in",
+                      summary=f"moved from {body.from_authority} to {body.to_authority} on a "
+                      f"{_words(body.plan)} plan: {body.summary}")
+    if isinstance(body, CaseClosureBody):
+        return _entry(message, "", event_date=_day(body.closed_on), event_type="case_closed",
+                      summary=f"case closed ({body.reason.value}); stepped down to {_words(body.step_down_to)}: "
+                      f"{body.summary}")
+    return None
+
+
 def entries_of(message: Message) -> Iterator[Entry]:
     """Yield the chronology entries a message holds (a withdrawal yields none: it acts on others)."""
     body, created = message.body, message.created
@@ -124,5 +169,5 @@ def entries_of(message: Message) -> Iterator[Entry]:
         yield _entry(message, "", agency=body.accessed_by, author_role=body.accessor_role,
                      event_date=_day(body.accessed_at), event_type="record_accessed",
                      summary=f"record looked at in {body.setting.value.replace('_', ' ')}")
-    elif isinstance(body, WithdrawalBody):  # pragma: no branch - the twelve types are covered
-        return
+    elif (entry := _process(message)) is not None:
+        yield entry
