@@ -201,7 +201,7 @@ class ChildProtectionConferenceBody:
     next_review_by: dt.date | None = field("When the next review conference is due.", default=None)
     late_reason: str | None = field(
         "Why the conference was held after its timescale, where it was.", default=None, max_length=_LONG,
-        min_length=1,
+        min_length=1, examples=("The GP's report was not received in time and the chair adjourned for a week.",),
     )
     summary: str | None = field("The reasons for the decision.", default=None, max_length=_LONG, min_length=1)
 
