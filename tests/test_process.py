@@ -15,10 +15,11 @@ from concernshare import codec
 from concernshare.chronology.extract import entries_of
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
+from concernshare.errors import InvalidDocument
 from concernshare.exchange import _record_answer
-from concernshare.records import Message, MessageType
+from concernshare.records import AgencyId, Message, MessageType
 from concernshare.routing import deadlines
-from concernshare.routing.route import route
+from concernshare.routing.route import RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.stores import MemoryStore
 from concernshare.tracker import DeliveryState, Tracker
@@ -273,3 +274,39 @@ def test_a_process_message_changed_under_its_id_is_a_new_entry() -> None:
     second = copy.deepcopy(_document("32"))
     second["id"] = str(uuid.uuid4())
     assert next(entries_of(first)).id != next(entries_of(_message(second))).id
+
+
+# -- an escalation is tracked for a reply ----------------------------------------------------------------------
+
+
+def test_an_escalation_is_due_a_reply_by_the_time_it_asks(rules: RuleSet, directory: Directory) -> None:
+    """The example rule escalation-reply-due makes the challenged agency owe a reply by the escalation's
+    respond_by, escalating to the MASH; a decision in reply closes it in the tracker."""
+    escalation = _message(_document("11"))
+    (delivery,) = route(escalation, rules, directory, NOW).deliveries
+    assert (delivery.recipient, delivery.due, delivery.expects) == (CSC, escalation.body.respond_by, "response")  # type: ignore[union-attr]
+    tracker = Tracker(MemoryStore())
+    tracker.record_delivery(message_id=escalation.id, message_type=escalation.type, sender=HV, recipient=CSC,
+                            sent_at=escalation.created, due=delivery.due, expects=delivery.expects,
+                            escalate_to=delivery.escalate_to)
+    late = escalation.body.respond_by + dt.timedelta(hours=1)  # type: ignore[union-attr]
+    assert [d.escalate_to for d in tracker.overdue(late)] == [(MASH,)]
+    reply = _document("10")
+    reply.update(id=str(uuid.uuid4()), thread={"in_reply_to": str(escalation.id)})
+    _record_answer(tracker, _message(reply), AgencyId(CSC), late - dt.timedelta(hours=2))
+    assert tracker.overdue(late) == ()
+
+
+def test_respond_by_stands_alone_and_needs_the_message_to_ask(directory: Directory) -> None:
+    """respond_by with a timescale is refused when the rules load (CS304); on a message without respond_by it is a
+    routing error, never a delivery with nothing due."""
+    def rules_with(response: dict[str, Any]) -> bytes:
+        return json.dumps({"format_version": "1.0", "name": "r", "rules": [
+            {"id": "a", "description": "Replies due.", "when": {"types": ["escalation", "concern"]},
+             "deliver": [{"to": {"addressed": True}, "view": "full", "response": response}]}]}).encode()
+    with pytest.raises(InvalidDocument) as refused:
+        load_rules(rules_with({"expects": "response", "respond_by": True, "working_days": 2}))
+    assert [p.code for p in refused.value.problems] == ["CS304"]
+    loaded = load_rules(rules_with({"expects": "response", "respond_by": True}))
+    with pytest.raises(RoutingError, match="respond_by"):
+        route(_message(_document("01")), loaded, directory, NOW)

@@ -85,7 +85,7 @@ def test_the_example_rule_set_loads(rules: RuleSet) -> None:
         "concern-to-mash", "high-risk-to-social-care", "immediate-danger-to-police", "neglect-concern-to-gp",
         "unborn-to-midwifery", "encompass-to-school", "replies-as-addressed", "information-request-due",
         "process-as-addressed", "strategy-discussion-starts-conference-clock", "transfer-in-conference-clock",
-        "plan-status-to-holders",
+        "plan-status-to-holders", "escalation-reply-due",
     ]
     assert rules.view("police_partner") == {Sensitivity.SEXUAL_HEALTH}
     assert rules.view("full") == frozenset()
@@ -247,7 +247,8 @@ _EXPECTED_PLANS: dict[str, list[Expected]] = {
     ],
     "10": [(GP, "full", None, None, (), ("replies-as-addressed",)),
            (HV, "full", None, None, (), ("replies-as-addressed",))],
-    "11": [(CSC, "full", None, None, (), ("replies-as-addressed",))],
+    "11": [(CSC, "full", dt.datetime(2013, 11, 27, 17, 0, tzinfo=dt.UTC), "response", (MASH,),
+            ("replies-as-addressed", "escalation-reply-due"))],  # due when the escalation asks
     "12": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
            (HV, "full", None, None, (), ("replies-as-addressed",))],
     "13": [(CSC, "full", None, None, (), ("replies-as-addressed",)),

@@ -61,6 +61,7 @@ def _missed(message: Message, pointer: str, event: NonEngagementEvent) -> Entry:
     challenged = "challenged" if event.challenged else "not challenged"
     return _entry(
         message, pointer, event_date=event.date, event_type="non_engagement", non_engagement=event.kind,
+        service=event.service,
         summary=f"{event.service}: {event.appointment} ({event.kind.value.replace('_', ' ')}; {challenged})",
         significance=event.impact_on_child, child_seen=YesNoUnknown.NO,
         source_record_reference=event.source_record_reference,

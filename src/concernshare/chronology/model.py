@@ -88,6 +88,10 @@ class Entry:
     child_seen: YesNoUnknown = field("Whether the child was seen.", default=YesNoUnknown.UNKNOWN)
     impact: Impact | None = field("Positive, negative or neutral for the child.", default=None)
     non_engagement: NonEngagementKind | None = field("For a missed contact, what kind.", default=None)
+    service: str | None = field(
+        "For a missed contact, the service whose appointment or visit was missed (not the agency reporting it).",
+        default=None, max_length=_TEXT,
+    )
     source_record_reference: str | None = field("The record's reference in the agency's system.", default=None,
                                                 max_length=64)
     match: Match = field("How the entry was joined to the child.", default=Match.NHS_NUMBER)

@@ -152,6 +152,11 @@ def _due(response: Response | None, message: Message, at: dt.datetime, calendar:
         return None
     if response.working_days is not None:
         return deadlines.add_working_days(at, response.working_days, calendar)
+    if response.respond_by:
+        asked = getattr(message.body, "respond_by", None)
+        if not isinstance(asked, dt.datetime):
+            raise RoutingError(f"a {message.type} says no respond_by: a rule cannot make its response due by it")
+        return asked
     timescale = deadlines.TIMESCALES.get(response.timescale or "")
     if timescale is None:
         raise RoutingError(f"there is no timescale named {response.timescale}")

@@ -115,6 +115,11 @@ class Response:
     working_days: int | None = field(
         "A local timescale in working days, instead of a named one.", default=None, minimum=1, maximum=365,
     )
+    respond_by: bool | None = field(
+        "True: due when the message itself asks (an escalation's or an information request's respond_by), "
+        "instead of a timescale. New in 1.1.",
+        default=None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -254,9 +259,11 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response
-            if response is not None and (response.timescale is None) == (response.working_days is None):
+            given = None if response is None else [response.timescale is not None,
+                                                   response.working_days is not None, bool(response.respond_by)]
+            if given is not None and sum(given) != 1:
                 yield Problem(pointer=f"{where}/response", code="CS304",
-                              message="give a named timescale or a number of working days, not both")
+                              message="give one of a named timescale, a number of working days or respond_by")
             if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
                 yield Problem(pointer=f"{where}/response/timescale", code="CS304",
                               message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES))
