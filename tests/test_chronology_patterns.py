@@ -390,9 +390,11 @@ def test_an_information_request_answered_in_time_then_corrected_is_not_overdue()
     request, response = _example("04"), _example("05")
     correction = attrs.evolve(request, id=uuid.UUID(_id(93)), created=_utc(2013, 9, 18, 12),
                               thread=attrs.evolve(request.thread, supersedes=request.id))
-    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2026, 12, 1),
+                                as_of=_utc(2013, 12, 1)).patterns
     assert [p for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
-    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2026, 12, 1),
+                                as_of=_utc(2013, 12, 1)).patterns
     assert [p.entries for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == [(f"{correction.id}#",)]
 
 

@@ -59,6 +59,7 @@ class PatternKind(enum.StrEnum):
     RISING_FREQUENCY = "rising_frequency"
     WITHDRAWN_CONCERN = "withdrawn_concern"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    TIMESCALE_BREACH = "timescale_breach"
 
 
 @attrs.frozen(kw_only=True)

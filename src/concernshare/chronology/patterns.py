@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
     AssessmentSummaryBody,
     DecisionBody,
@@ -238,4 +239,5 @@ def find_patterns(
         *_rising(entries, limits),
         *_withdrawn(entries),
         *_duplicates(entries),
+        *timescale_breaches(entries, messages, at),
     )

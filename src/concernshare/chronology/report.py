@@ -40,6 +40,7 @@ PATTERN_TITLES: Final = {
     PatternKind.RISING_FREQUENCY: "Rising frequency of concerns",
     PatternKind.WITHDRAWN_CONCERN: "Withdrawn concern",
     PatternKind.POSSIBLE_DUPLICATE: "Possible duplicates",
+    PatternKind.TIMESCALE_BREACH: "Statutory timescale missed",
 }
 
 _CSS: Final = """
