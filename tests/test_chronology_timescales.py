@@ -14,7 +14,9 @@ from tests.test_chronology_cli import _run
 
 from concernshare import codec
 from concernshare.chronology.build import build_chronology
+from concernshare.chronology.export import to_csv
 from concernshare.chronology.model import PatternKind
+from concernshare.chronology.report import to_html
 from concernshare.records import Message
 from concernshare.validation import validate
 
@@ -25,7 +27,7 @@ GENERATED = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 @functools.cache
 def _example(prefix: str) -> Message:
-    (path,) = EXAMPLES.glob(f"{prefix}-*.json")
+    (path,) = EXAMPLES.glob(f"{prefix}*.json") if "-" in prefix else EXAMPLES.glob(f"{prefix}-*.json")
     return validate(path.read_bytes())
 
 
@@ -106,3 +108,25 @@ def test_the_command_line_takes_as_of() -> None:
     code, _, err = _run(str(EXAMPLES / "03-decision-mash-strategy-discussion.json"), *KAI_ARGS, "--as-of", "soon")
     assert code == 2
     assert "RFC 3339" in err
+
+
+def test_every_row_keeps_action_taken_outcome_and_impact() -> None:
+    """A chronology entry's action and outcome, a challenged missed contact's challenger and response, a strategy
+    discussion's actions and a conference's decision all reach the entries, the CSV and the HTML report."""
+    chronology = build_chronology([_example("01"), _example("06-chronology-gp"), _example("31"), _example("32")],
+                                  child=KAI, generated=GENERATED)
+    rows = {e.event_type: e for e in chronology.entries}
+    assert rows["strategy_discussion"].action_taken is not None
+    assert rows["strategy_discussion"].outcome == "section 47 enquiry"
+    assert rows["conference"].outcome == "plan (NEG)"
+    missed = [e for e in chronology.entries
+              if e.event_type == "non_engagement" and e.message_type == "concern" and e.action_taken]
+    assert missed
+    assert all(e.action_taken.startswith("challenged by ") for e in missed)  # type: ignore[union-attr]
+    recorded = [e for e in chronology.entries if e.message_type == "chronology"]
+    assert any(e.impact is not None for e in recorded)
+    header, *lines = to_csv(chronology).splitlines()
+    columns = header.split(",")
+    assert columns[columns.index("Impact") + 1:columns.index("Impact") + 3] == ["Action taken", "Outcome"]
+    assert any("plan (NEG)" in line for line in lines)
+    assert "Action taken and outcome" in to_html(chronology)

@@ -63,6 +63,8 @@ def _missed(message: Message, pointer: str, event: NonEngagementEvent) -> Entry:
         message, pointer, event_date=event.date, event_type="non_engagement", non_engagement=event.kind,
         service=event.service,
         summary=f"{event.service}: {event.appointment} ({event.kind.value.replace('_', ' ')}; {challenged})",
+        action_taken=f"challenged by {event.challenged_by}" if event.challenged and event.challenged_by else None,
+        outcome=event.response,
         significance=event.impact_on_child, child_seen=YesNoUnknown.NO,
         source_record_reference=event.source_record_reference,
     )
@@ -73,6 +75,7 @@ def _recorded(message: Message, pointer: str, item: ChronologyEntry) -> Entry:
         message, pointer, agency=item.source_agency, author_role=item.author_role, event_date=item.event_date,
         recorded=dt.datetime.combine(item.recorded_date, dt.time.min, tzinfo=dt.UTC), event_type=item.event_type.value,
         summary=item.summary, significance=item.significance, child_seen=item.child_seen, impact=item.impact,
+        action_taken=item.action_taken, outcome=item.outcome,
         source_record_reference=item.source_record_reference,
     )
 
@@ -95,17 +98,17 @@ def _process(message: Message) -> Entry | None:
         agencies = ", ".join(dict.fromkeys(a.agency for a in body.attendees if a.attended))
         started = "; section 47 enquiry started" if body.section_47_started else ""
         return _entry(message, "", event_date=_day(body.held_at), event_type="strategy_discussion",
-                      summary=f"{_words(body.outcome)}: {body.summary}",
-                      significance=f"attended by {agencies}{started}")
+                      summary=f"{_words(body.outcome)}: {body.summary}", action_taken=body.actions,
+                      outcome=_words(body.outcome), significance=f"attended by {agencies}{started}")
     if isinstance(body, Section47OutcomeBody):
         return _entry(message, "", event_date=_day(body.completed_on), event_type="section_47_enquiry",
-                      summary=f"{_words(body.outcome)}: {body.summary}",
+                      summary=f"{_words(body.outcome)}: {body.summary}", outcome=_words(body.outcome),
                       significance=f"enquiry started {_day(body.started_at)}")
     if isinstance(body, ChildProtectionConferenceBody):
         categories = f" ({', '.join(body.categories)})" if body.categories else ""
         return _entry(message, "", event_date=_day(body.held_at), event_type="conference",
                       summary=f"{_words(body.kind)} child protection conference: {_words(body.decision)}{categories}"
-                      + (f"; {body.summary}" if body.summary else ""),
+                      + (f"; {body.summary}" if body.summary else ""), outcome=_words(body.decision) + categories,
                       significance=f"next review by {body.next_review_by}" if body.next_review_by else None)
     if isinstance(body, PlanStatusBody):
         when = body.ended_on if body.ended_on is not None else body.started_on
@@ -130,6 +133,7 @@ def entries_of(message: Message) -> Iterator[Entry]:
     if isinstance(body, ConcernBody):
         kinds = ", ".join(t.value.replace("_", " ") for t in body.concern_types)
         yield _entry(message, "", event_date=_day(created), event_type="concern_raised", summary=body.summary,
+                     action_taken=body.actions_taken,
                      significance=f"{kinds}; risk {body.risk_level.value.replace('_', ' ')}"
                      + ("; immediate danger" if body.immediate_danger else ""))
         yield from _details(message, body)

@@ -87,6 +87,8 @@ class Entry:
     summary: str = field("What happened.", max_length=_TEXT)
     significance: str | None = field("What it means for the child.", default=None, max_length=_TEXT)
     child_seen: YesNoUnknown = field("Whether the child was seen.", default=YesNoUnknown.UNKNOWN)
+    action_taken: str | None = field("What was done about it.", default=None, max_length=_TEXT)
+    outcome: str | None = field("What came of it.", default=None, max_length=_TEXT)
     impact: Impact | None = field("Positive, negative or neutral for the child.", default=None)
     non_engagement: NonEngagementKind | None = field("For a missed contact, what kind.", default=None)
     service: str | None = field(

@@ -172,6 +172,14 @@ def _state(entry: Entry, refs: _Refs) -> str:
     return "<br>".join(parts)
 
 
+def _impact(entry: Entry) -> str:
+    return f'<div class="small">impact: {text(entry.impact)}</div>' if entry.impact else ""
+
+
+def _outcome(entry: Entry) -> str:
+    return f'<div class="small">outcome: {escape(entry.outcome)}</div>' if entry.outcome else ""
+
+
 def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     numbers = refs.numbers.get(entry.id, ())
     date = (date_html(entry.event_date) if entry.event_date.precision == "day"
@@ -191,14 +199,16 @@ def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
         f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
         f'<th scope="row">{date}</th>{why}<td>{short(entry.agency).replace("/", "/<wbr>")}</td>'
         f"<td>{short(entry.author_role or '')}</td><td>{event_html(entry)}</td><td class=\"what\">{summary}</td>"
-        f'<td class="sig">{escape(entry.significance or "")}</td><td>{short(str(entry.child_seen))}</td>'
+        f'<td class="sig">{escape(entry.significance or "")}{_impact(entry)}</td>'
+        f'<td class="sig">{escape(entry.action_taken or "")}{_outcome(entry)}</td>'
+        f'<td>{short(str(entry.child_seen))}</td>'
         f'<td>{_state(entry, refs)}</td><td>{patterns}</td><td class="small">{source}message '
         f'<span title="{text(entry.message_id)}">{text(entry.message_id[:8])}</span></td></tr>'
     )
 
 
 _HEADS: Final = ("No.", "Date", "Agency", "Recorded by", "Event", "What happened", "Significance for the child",
-                 "Child seen", "State", "Patterns", "Source")
+                 "Action taken and outcome", "Child seen", "State", "Patterns", "Source")
 
 
 def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool = False) -> str:
