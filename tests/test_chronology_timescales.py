@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from tests.test_chronology_cli import KAI as KAI_ARGS
-from tests.test_chronology_cli import _run
+from tests.test_chronology_cli import SEALED_AT, _run
 
 from concernshare import codec
 from concernshare.chronology.build import build_chronology
 from concernshare.chronology.export import to_csv
 from concernshare.chronology.model import PatternKind
 from concernshare.chronology.report import to_html
+from concernshare.cli import _chronology
 from concernshare.records import Message
 from concernshare.validation import validate
 
@@ -130,3 +132,21 @@ def test_every_row_keeps_action_taken_outcome_and_impact() -> None:
     assert columns[columns.index("Impact") + 1:columns.index("Impact") + 3] == ["Action taken", "Outcome"]
     assert any("plan (NEG)" in line for line in lines)
     assert "Action taken and outcome" in to_html(chronology)
+
+
+def test_agencies_are_shown_by_name_from_the_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the trust directory, each row names its agency (the CSV's Agency name, the report's agency cell);
+    without one, the ids stand alone."""
+    monkeypatch.setattr(_chronology, "now", lambda: SEALED_AT)
+    directory = ("--directory", str(EXAMPLES.parent / "directory" / "directory.jws"),
+                 "--authority", str(EXAMPLES.parent / "directory" / "keys" / "authority.public.jwks"))
+    code, out, err = _run(str(EXAMPLES / "06-chronology-gp.json"), *KAI_ARGS, *directory)
+    assert code == 0, err
+    names = {e["agency"]: e.get("agency_name") for e in json.loads(out)["entries"]}
+    assert names["ods:Y99GP"]
+    assert names["ods:Y99GP"] != "ods:Y99GP"
+    code, out, err = _run(str(EXAMPLES / "06-chronology-gp.json"), *KAI_ARGS, *directory, "--format", "html")
+    assert code == 0, err
+    assert f'{names["ods:Y99GP"]}<div class="small">ods:Y99GP</div>' in out
+    code, out, _ = _run(str(EXAMPLES / "06-chronology-gp.json"), *KAI_ARGS)
+    assert all("agency_name" not in e for e in json.loads(out)["entries"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -246,6 +246,7 @@ def _assemble(
     unreadable: Sequence[Unreadable],
     thresholds: Thresholds | None,
     as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, set[str]]:
     """One child's chronology from its joined messages; and the ids of every message it shows (probable ones too)."""
     joined = exact + linked
@@ -275,8 +276,11 @@ def _assemble(
     _apply_history(joined, by_message)
     entries = _flag_alike(_merge_records([e for group in by_message.values() for e in group]))
     entries.sort(key=_sort_key)
+    if agency_names:
+        entries = [attrs.evolve(e, agency_name=agency_names.get(e.agency)) for e in entries]
     maybe = sorted(
-        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason) for m, reason in probable for e in entries_of(m)),
+        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason,
+                      agency_name=(agency_names or {}).get(e.agency)) for m, reason in probable for e in entries_of(m)),
         key=_sort_key,
     )
     subject = evidence[0].subject if evidence else None
@@ -308,6 +312,7 @@ def build_chronology(
     unreadable: Sequence[Unreadable] = (),
     thresholds: Thresholds | None = None,
     as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> Chronology:
     """Build the chronology of the child with NHS number ``child`` (or of an unborn child by its mother).
 
@@ -316,6 +321,8 @@ def build_chronology(
     the time the chronology is built. Patterns (overdue responses, missed
     statutory timescales) are judged at ``as_of`` or, without it, at the
     latest message's time: never at today's date for a historic record.
+    ``agency_names`` (agency id to name, from the trust directory) puts each
+    agency's name beside its id, so that people read names, not codes.
     Raises :class:`~concernshare.errors.UsageError` if the child cannot be
     told.
     """
@@ -324,7 +331,7 @@ def build_chronology(
     index = _Index.of(unique)
     exact, linked = _joined(index, target, unborn_mother)
     return _assemble(index, exact, linked, target=target, unborn_mother=unborn_mother, generated=generated,
-                     unreadable=unreadable, thresholds=thresholds, as_of=as_of)[0]
+                     unreadable=unreadable, thresholds=thresholds, as_of=as_of, agency_names=agency_names)[0]
 
 
 #: The problem named for a message that joins no chronology of :func:`build_chronologies`.
@@ -339,6 +346,7 @@ def build_chronologies(
     unreadable: Sequence[Unreadable] = (),
     thresholds: Thresholds | None = None,
     as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, ...]:
     """One chronology per child the messages are about, each built as :func:`build_chronology` builds it.
 
@@ -370,7 +378,8 @@ def build_chronologies(
 
     def assemble(exact: list[Message], linked: list[Message], number: str | None, mother: str | None) -> None:
         chronology, shown = _assemble(index, exact, linked, target=number, unborn_mother=mother, generated=generated,
-                                      unreadable=(), thresholds=thresholds, as_of=as_of)
+                                      unreadable=(), thresholds=thresholds, as_of=as_of,
+                                      agency_names=agency_names)
         built.append(chronology)
         placed.update(shown)
 

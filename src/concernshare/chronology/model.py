@@ -80,6 +80,10 @@ class Entry:
     message_id: str = field("The message the entry comes from.", pattern=_ID, max_length=300)
     message_type: str = field("The type of that message.", pattern="^[a-z][a-z0-9_]{2,39}$", max_length=40)
     agency: AgencyId = field("The agency that recorded the event.", pattern=AGENCY_ID, max_length=AGENCY_ID_MAX)
+    agency_name: str | None = field(
+        "The agency's name, as the trust directory gives it, where one was given when the chronology was built.",
+        default=None, max_length=200,
+    )
     author_role: str | None = field("The role of the practitioner who recorded it.", default=None, max_length=200)
     event_date: PartialDate = field("When the event happened, as precisely as it is known.")
     recorded: dt.datetime = field("When the agency wrote it down (the message's time where no other is given).")

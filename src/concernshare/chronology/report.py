@@ -172,6 +172,14 @@ def _state(entry: Entry, refs: _Refs) -> str:
     return "<br>".join(parts)
 
 
+def _agency(entry: Entry) -> str:
+    """The agency by name where the directory gave one (its id beneath), else by id."""
+    code = short(entry.agency).replace("/", "/<wbr>")
+    if entry.agency_name:
+        return f'{text(entry.agency_name)}<div class="small">{code}</div>'
+    return code
+
+
 def _impact(entry: Entry) -> str:
     return f'<div class="small">impact: {text(entry.impact)}</div>' if entry.impact else ""
 
@@ -197,7 +205,7 @@ def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     why = f"<td>{text(entry.match_reason or '')}</td>" if reason else ""
     return (
         f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
-        f'<th scope="row">{date}</th>{why}<td>{short(entry.agency).replace("/", "/<wbr>")}</td>'
+        f'<th scope="row">{date}</th>{why}<td>{_agency(entry)}</td>'
         f"<td>{short(entry.author_role or '')}</td><td>{event_html(entry)}</td><td class=\"what\">{summary}</td>"
         f'<td class="sig">{escape(entry.significance or "")}{_impact(entry)}</td>'
         f'<td class="sig">{escape(entry.action_taken or "")}{_outcome(entry)}</td>'
@@ -222,7 +230,8 @@ def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool 
 
 def _brief(entry: Entry, refs: _Refs) -> str:
     """An entry in a few words, as HTML: its number, date, agency and kind."""
-    return f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency)}, {event_html(entry)})"
+    return (f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency_name or entry.agency)}, "
+            f"{event_html(entry)})")
 
 
 def _patterns(chronology: Chronology, refs: _Refs) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -229,12 +229,13 @@ def _as_of(text: str | None) -> dt.datetime | None:
 
 
 def _build(args: argparse.Namespace, messages: list[Message], unreadable: list[Unreadable],
-           err: IO[str]) -> tuple[Chronology, ...]:
+           err: IO[str], names: Mapping[str, str] | None = None) -> tuple[Chronology, ...]:
     """The chronology asked for, or one per child; messages that join none are named on stderr."""
     if args.child is not None or args.unborn is not None:
         return (build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
-                                 unreadable=unreadable, as_of=_as_of(args.as_of)),)
-    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable, as_of=_as_of(args.as_of))
+                                 unreadable=unreadable, as_of=_as_of(args.as_of), agency_names=names),)
+    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable, as_of=_as_of(args.as_of),
+                                      agency_names=names)
     if not chronologies:
         raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
                          "child's mother with --unborn")
@@ -262,7 +263,8 @@ def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO
     finally:
         if opener is not None and opener.store is not None:
             opener.store.close()
-    chronologies = _build(args, messages, unreadable, err)
+    names = {str(a.id): a.name for a in opener.directory.agencies} if opener is not None else None
+    chronologies = _build(args, messages, unreadable, err, names)
     _write(_render(chronologies, kind, {m.status for m in messages}), kind, args.output, out)
     children = f"{len(chronologies)} children, each on their own: " if len(chronologies) > 1 else ""
     total = " in all" if len(chronologies) > 1 else ""
