@@ -82,7 +82,7 @@ class Entry:
     agency: AgencyId = field("The agency that recorded the event.", pattern=AGENCY_ID, max_length=AGENCY_ID_MAX)
     agency_name: str | None = field(
         "The agency's name, as the trust directory gives it, where one was given when the chronology was built.",
-        default=None, max_length=200,
+        default=None, max_length=200, examples=("Example Road Surgery",),
     )
     author_role: str | None = field("The role of the practitioner who recorded it.", default=None, max_length=200)
     event_date: PartialDate = field("When the event happened, as precisely as it is known.")
