@@ -20,7 +20,6 @@ from typing import Final
 import attrs
 
 from concernshare import FORMAT_VERSION
-from concernshare.checks import PROCESS_TYPES
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import ContentRefused, Problem, Severity
@@ -48,6 +47,7 @@ from concernshare.records import (
     UpdateBody,
     WithdrawalBody,
 )
+from concernshare.records.process import PROCESS_TYPES
 from concernshare.routing import deadlines
 from concernshare.routing.route import Plan, route
 from concernshare.routing.rules import RuleSet

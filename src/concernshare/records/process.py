@@ -17,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from typing import Final
 
 import attrs
 
 from concernshare.records._fields import field
-from concernshare.records.codes import AbuseCategory
+from concernshare.records.codes import AbuseCategory, MessageType
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
 
 __all__ = [
+    "PROCESS_TYPES",
     "Attendee",
     "CaseClosureBody",
     "ChildProtectionConferenceBody",
@@ -45,6 +47,12 @@ __all__ = [
 
 _TEXT = 200
 _LONG = 4000
+
+#: The message types new in format 1.1, which a message of format 1.0 cannot carry.
+PROCESS_TYPES: Final = frozenset({
+    MessageType.STRATEGY_DISCUSSION, MessageType.SECTION_47_OUTCOME, MessageType.CHILD_PROTECTION_CONFERENCE,
+    MessageType.PLAN_STATUS, MessageType.TRANSFER_IN, MessageType.CASE_CLOSURE,
+})
 
 
 def _agency(description: str) -> AgencyId:

@@ -94,6 +94,7 @@ from concernshare.records._fields import META
 from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.envelope import EXTENSION_KEY
 from concernshare.records.identifiers import councils
+from concernshare.records.people import ENGLAND
 from concernshare.records.types import AGENCY_SCHEMES, AgencyId
 from concernshare.strictjson import MAX_SAFE_INTEGER
 
@@ -711,7 +712,7 @@ def section_47_outcome_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None)
     """Section 47 enquiry outcomes completed on or after the day they started (format 1.1)."""
     moment = _when(at)
     started = draw(datetimes(max_value=moment))
-    first = started.date()
+    first = started.astimezone(ENGLAND).date()
     completed = dates(min_value=first, max_value=max(first, _day(moment)))
     return draw(_derive(Section47OutcomeBody, moment, started_at=st.just(started), completed_on=completed))
 
@@ -737,7 +738,8 @@ def child_protection_conference_bodies(
         ChildProtectionConferenceBody, moment, kind=st.just(kind), decision=st.just(decision),
         held_at=st.just(held), clock_started_at=(st.none() | clock) if review else clock,
         categories=_CATEGORIES if plan else st.just(()),
-        next_review_by=st.none() | dates(min_value=held.date(), max_value=held.date() + dt.timedelta(days=200)),
+        next_review_by=st.none() | dates(min_value=held.astimezone(ENGLAND).date(),
+                                         max_value=held.astimezone(ENGLAND).date() + dt.timedelta(days=200)),
     ))
 
 
