@@ -44,7 +44,7 @@ BASE = dt.date(2013, 1, 1)
 GP, HV, MASH = AgencyId("ods:Y99GP"), AgencyId("ods:Y99HV/health-visiting"), AgencyId("la:E06000032/mash")
 PRIVATE = "Mother said the bus from Invented Road never came."
 Runs = list[tuple[str, ...]]
-MISSED = (NonEngagementKind.WAS_NOT_BROUGHT, NonEngagementKind.NO_ACCESS_VISIT, NonEngagementKind.DID_NOT_ATTEND)
+MISSED = tuple(NonEngagementKind)  # cancellations and refusals count too
 
 
 def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
@@ -126,6 +126,28 @@ def test_the_explanation_names_count_window_and_agencies_and_no_personal_value()
     assert "nurse" not in pattern.explanation
 
 
+def test_missed_contacts_are_counted_by_the_service_missed() -> None:
+    """A GP's record of a missed dietetics appointment counts for dietetics: the explanation counts the services
+    missed (the recording agency only where no service is given), each kind of contact, and no service's name."""
+    entries = _contacts(0, 10, 20, 30, agencies=(GP,))
+    entries = [attrs.evolve(e, service=s, non_engagement=k) for e, s, k in zip(entries, (
+        "Paediatric dietetics", "paediatric  Dietetics", "Health visiting", None), (
+        NonEngagementKind.CANCELLED, NonEngagementKind.WAS_NOT_BROUGHT, NonEngagementKind.REFUSED,
+        NonEngagementKind.NO_ACCESS_VISIT), strict=True)]
+    [pattern] = _missed(entries, Thresholds())
+    for part in ("4 missed contacts (1 cancelled, 1 no access visit, 1 refused, 1 was not brought)",
+                 "to 3 services missed (2, 1, 1 each)", "recorded by 1 agency (ods:Y99GP)"):
+        assert part in pattern.explanation
+    assert "ietetics" not in pattern.explanation
+
+
+def test_the_example_missed_contacts_carry_their_service() -> None:
+    """Each missed contact extracted from a message keeps the service that was missed."""
+    chronology = build_chronology([_example("01")], child=KAI, generated=_utc(2014, 1, 1))
+    services = {e.service for e in chronology.entries if e.event_type == "non_engagement"}
+    assert services == {"Health visiting", "Paediatric dietetics"}
+
+
 def test_custom_missed_thresholds_are_honoured() -> None:
     """missed_contacts and missed_window set locally change what is flagged."""
     local = Thresholds(missed_contacts=2, missed_window=dt.timedelta(days=14))
@@ -137,19 +159,19 @@ def test_custom_missed_thresholds_are_honoured() -> None:
 @pytest.mark.parametrize(("changes", "counts"), [
     *(({"non_engagement": k}, True) for k in MISSED),
     ({"non_engagement": None}, True),  # a chronology entry of a missed contact, kind not given
-    ({"non_engagement": NonEngagementKind.CANCELLED}, False), ({"non_engagement": NonEngagementKind.REFUSED}, False),
     ({"non_engagement": None, "event_type": "appointment"}, False),
     ({"state": EntryState.WITHDRAWN}, False), ({"state": EntryState.SUPERSEDED}, False),
 ])
 def test_which_entries_are_missed_contacts(changes: dict[str, object], counts: bool) -> None:
-    """Current was-not-brought, no-access and did-not-attend contacts count (or one of no kind); others do not."""
+    """Current missed contacts of every kind count, cancellations and refusals included (or one of no kind);
+    others do not."""
     entries = _contacts(0, 10, 20)
     entries[1] = attrs.evolve(entries[1], **changes)  # type: ignore[arg-type]
     assert bool(list(_missed(entries, Thresholds()))) is counts
 
 
 _KINDS: list[tuple[NonEngagementKind | None, str]] = [
-    *((k, "non_engagement") for k in (*MISSED, NonEngagementKind.CANCELLED)), (None, "non_engagement"),
+    *((k, "non_engagement") for k in MISSED), (None, "non_engagement"),
     (None, "observation")]
 
 
@@ -368,9 +390,11 @@ def test_an_information_request_answered_in_time_then_corrected_is_not_overdue()
     request, response = _example("04"), _example("05")
     correction = attrs.evolve(request, id=uuid.UUID(_id(93)), created=_utc(2013, 9, 18, 12),
                               thread=attrs.evolve(request.thread, supersedes=request.id))
-    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2026, 12, 1),
+                                as_of=_utc(2013, 12, 1)).patterns
     assert [p for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
-    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2013, 12, 1)).patterns
+    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2026, 12, 1),
+                                as_of=_utc(2013, 12, 1)).patterns
     assert [p.entries for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == [(f"{correction.id}#",)]
 
 

@@ -323,7 +323,8 @@ def test_statutory_timescales() -> None:
     assert set(TIMESCALES) == {
         "referral_decision", "child_and_family_assessment", "initial_child_protection_conference",
         "police_notification", "wales_report_decision", "wales_report_written_confirmation",
-        "wales_report_acknowledgement",
+        "wales_report_acknowledgement", "first_review_child_protection_conference",
+        "review_child_protection_conference", "transfer_in_child_protection_conference",
     }
     for name, timescale in TIMESCALES.items():
         assert timescale.name == name

@@ -57,6 +57,17 @@ def test_each_recipient_opens_its_own_view(played: tuple[int, str, str, Path]) -
     assert re.search(r"the school's view withholds: [^;]*adult_health[^;]*; adult health reaches it: no", out)
 
 
+def test_the_demo_shows_the_child_protection_process(played: tuple[int, str, str, Path]) -> None:
+    """A strategy discussion with the conference due 15 working days after it, the initial conference, and the
+    plan status opened by every agency holding Kai's case, the emergency department included."""
+    out = played[1]
+    assert re.search(r"strategy_discussion from la:E06000032/mash opened by la:E06000032/childrens-social-care "
+                     r"in the full view \(0 fields withheld\), response due 2014-01-03 14:00 UTC", out)
+    assert "child_protection_conference from la:E06000032/childrens-social-care opened by ods:Y99GP" in out
+    holders = set(re.findall(r"plan_status from \S+ opened by (\S+) in", out))
+    assert holders == {demo.MASH, demo.POLICE, demo.GP, demo.HV, "ods:Y99AC/emergency-department"}
+
+
 def test_the_sealed_files_hold_nothing_readable(played: tuple[int, str, str, Path]) -> None:
     """Every message is written only as a JWE: no name, NHS number or text of the story in the clear."""
     folder = played[3]

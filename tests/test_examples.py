@@ -83,8 +83,10 @@ def test_format_1_0_examples_still_validate(path: Path) -> None:
 
 
 def test_every_example_is_kept_as_released_in_1_0() -> None:
-    """Each example message has its 1.0 copy, and the current examples are of format 1.1."""
-    assert [p.name for p in V1_0] == [p.name for p in MESSAGES]
+    """Each example released in 1.0 is kept, as released, beside its current form; the current examples are of
+    format 1.1 (those added in 1.1 use what 1.0 cannot say, so they have no 1.0 copy)."""
+    assert len(V1_0) == 17
+    assert {p.name for p in V1_0} <= {p.name for p in MESSAGES}
     assert {json.loads(p.read_bytes())["format_version"] for p in MESSAGES} == {"1.1"}
 
 
@@ -116,7 +118,9 @@ def test_invalid_example_fails_on_the_command_line(path: Path) -> None:
 
 
 #: Refusals proven by tests other than the invalid examples (a 4 MB file is too big to commit).
-_TESTED_ELSEWHERE = {"CS000": "test_cli.py", "CS007": "test_cli.py and test_strictjson.py"}
+_TESTED_ELSEWHERE = {"CS000": "test_cli.py", "CS007": "test_cli.py and test_strictjson.py",
+                     # format 1.0's schema refuses a 1.1 type first; the check guards records built by hand
+                     "CS140": "test_process.py"}
 #: Codes that are warnings only, never refusals.
 _WARNINGS_ONLY = {"CS016", "CS119", "CS121", "CS133", "CS135"}
 

@@ -108,9 +108,12 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
 
 def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     withheld = {w.pointer for w in message.view.withheld} if message.view else set()
+    # A related person nobody has named (identity unknown or not disclosed) is owed no name (format 1.1).
+    unnamed = {f"/subject/related_people/{i}/name" for i, person in enumerate(message.subject.related_people)
+               if person.identity in {"unknown", "not_disclosed"}}
     for pointer, value, attribute in walk(message):
         if (value is None and attribute is not None
-                and attribute.metadata.get(META, {}).get("withholdable")
+                and attribute.metadata.get(META, {}).get("withholdable") and pointer not in unnamed
                 and not any(pointer == w or pointer.startswith(w + "/") for w in withheld)):
             yield _error(pointer, "CS106", "this member is required unless a view withholds it "
                          "(and lists it in view.withheld); add it")

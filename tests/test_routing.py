@@ -85,6 +85,8 @@ def test_the_example_rule_set_loads(rules: RuleSet) -> None:
         "concern-to-mash", "high-risk-to-social-care", "immediate-danger-same-day-to-social-care",
         "immediate-danger-out-of-hours-to-emergency-duty-team", "immediate-danger-to-police", "neglect-concern-to-gp",
         "unborn-to-midwifery", "encompass-to-school", "replies-as-addressed", "information-request-due",
+        "process-as-addressed", "strategy-discussion-starts-conference-clock", "transfer-in-conference-clock",
+        "plan-status-to-holders", "escalation-reply-due",
     ]
     assert rules.view("police_partner") == {Sensitivity.SEXUAL_HEALTH}
     assert rules.view("full") == frozenset()
@@ -246,7 +248,8 @@ _EXPECTED_PLANS: dict[str, list[Expected]] = {
     ],
     "10": [(GP, "full", None, None, (), ("replies-as-addressed",)),
            (HV, "full", None, None, (), ("replies-as-addressed",))],
-    "11": [(CSC, "full", None, None, (), ("replies-as-addressed",))],
+    "11": [(CSC, "full", dt.datetime(2013, 11, 27, 17, 0, tzinfo=dt.UTC), "response", (MASH,),
+            ("replies-as-addressed", "escalation-reply-due"))],  # due when the escalation asks
     "12": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
            (HV, "full", None, None, (), ("replies-as-addressed",))],
     "13": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
@@ -569,7 +572,8 @@ def test_a_child_without_a_local_authority_cannot_be_routed_by_area(rules: RuleS
 def test_the_sender_never_receives_its_own_message(path: Path, rules: RuleSet, directory: Directory) -> None:
     """No plan of any example message delivers it to the agency that sent it."""
     message = codec.loads(path.read_bytes())
-    assert message.sender.agency not in [d.recipient for d in route(message, rules, directory, NOW).deliveries]
+    plan = route(message, rules, directory, NOW, holders=[message.sender.agency])
+    assert message.sender.agency not in [d.recipient for d in plan.deliveries]
 
 
 def test_a_rule_aimed_at_the_senders_role_skips_the_sender(rules: RuleSet, directory: Directory) -> None:

@@ -451,7 +451,8 @@ def _(d: Doc) -> Doc:
 @case("cs114-withheld-field-present", "09v", "/view/withheld/0/pointer", "CS114",
       "The school view says the police intelligence is withheld, yet it is still in the message.")
 def _(d: Doc) -> Doc:
-    _expect(d["view"]["withheld"][0]["pointer"] == "/body/police_intelligence")
+    _expect(d["view"]["withheld"] == [])
+    d["view"]["withheld"] = [{"pointer": "/body/police_intelligence", "reason": "not_needed_for_role"}]
     d["body"]["police_intelligence"] = "Third police-attended incident at the address in 2013."
     return d
 
@@ -515,6 +516,13 @@ def _(d: Doc) -> Doc:
     return d
 
 
+@case("cs122-nil-message-id", "01", "/id", "CS122",
+      "The message id is the nil UUID (all zeros), which names no message.")
+def _(d: Doc) -> Doc:
+    d["id"] = "00000000-0000-0000-0000-000000000000"
+    return d
+
+
 @case("cs130-public-authority-relies-on-recognised-legitimate-interest", "03", "/lawful_basis/conditions", "CS130",
       "The council's MASH cites the recognised legitimate interest (UK GDPR Annex 1 para 6), which a public authority cannot rely on in performing its tasks (Art 6(1) as amended by the Data (Use and Access) Act 2025).")
 def _(d: Doc) -> Doc:
@@ -554,6 +562,65 @@ def _(d: Doc) -> Doc:
       "The notification names an alleged perpetrator and his offending under UK GDPR conditions without an Article 10 condition.")
 def _(d: Doc) -> Doc:
     d["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"]
+    return d
+
+
+@case("cs141-unknown-father-with-a-name", "01", "/subject/related_people/4/name", "CS141",
+      "A partner of the mother is recorded as unknown, and yet a placeholder name is written for him.")
+def _(d: Doc) -> Doc:
+    d["format_version"] = "1.1"
+    _expect(len(d["subject"]["related_people"]) == 4)
+    d["subject"]["related_people"].append({
+        "relationship": "parent", "relation": "parent_partner", "identity": "unknown", "name": {"given": "Unknown"},
+    })
+    return d
+
+
+
+def _process(prefix: str) -> Doc:
+    (path,) = (ROOT / "messages").glob(f"{prefix}-*.json")
+    document: Doc = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+@case("cs014-process-type-in-format-1-0", "01", "/type", "CS014",
+      "A strategy discussion, a type new in format 1.1, in a message that says it is format 1.0: format 1.0's schema knows no such type.")
+def _(d: Doc) -> Doc:
+    d = _process("31")
+    d["format_version"] = "1.0"
+    return d
+
+
+@case("cs142-plan-without-category", "01", "/body/categories", "CS142",
+      "The conference decided on a child protection plan but gives no category of abuse or neglect.")
+def _(d: Doc) -> Doc:
+    d = _process("32")
+    d["body"]["categories"] = []
+    return d
+
+
+@case("cs143-ended-plan-without-date", "01", "/body/ended_on", "CS143",
+      "The plan is said to have ended, without the date it ended.")
+def _(d: Doc) -> Doc:
+    d = _process("33")
+    d["body"]["status"] = "ended"
+    d["body"]["end_reason"] = "no_longer_needed"
+    return d
+
+
+@case("cs144-transfer-within-one-authority", "01", "/body/to_authority", "CS144",
+      "A transfer in names the same authority as both the one the child left and the one the child joined.")
+def _(d: Doc) -> Doc:
+    d = _process("35")
+    d["body"]["to_authority"] = d["body"]["from_authority"]
+    return d
+
+
+@case("cs145-enquiry-completed-before-it-started", "01", "/body/completed_on", "CS145",
+      "The section 47 enquiry is dated as completed before the strategy discussion that started it.")
+def _(d: Doc) -> Doc:
+    d = _process("34")
+    d["body"]["completed_on"] = "2013-12-01"
     return d
 
 

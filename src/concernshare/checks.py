@@ -36,6 +36,7 @@ from concernshare.records import (
     DecisionOutcome,
     DomesticAbuseNotificationBody,
     EscalationBody,
+    IdentityStatus,
     InformationRequestBody,
     LawfulCondition,
     Marking,
@@ -98,6 +99,7 @@ def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attri
 _EVENT_FIELDS: Final = frozenset({
     "birth_date", "observed", "date", "event_date", "recorded_date", "incident_at",
     "assessed_on", "decided_at", "referral_at", "received_at", "accessed_at",
+    "held_at", "completed_on", "notified_at", "moved_on", "closed_on", "started_on", "ended_on",
 })
 # What a field can hold that one of the traversing checks reads.
 _NHS, _EVENT, _WITHHOLDABLE, _AGENCY, _RECORDS = 1, 2, 4, 8, 16
@@ -289,11 +291,21 @@ def _covered(pointer: str, withheld: set[str]) -> bool:
     return any(pointer == w or pointer.startswith(w + "/") for w in withheld)
 
 
+def _unnamed(message: Message) -> set[str]:
+    """The name pointers of related people whose identity is unknown or not disclosed: no name is due."""
+    return {
+        f"/subject/related_people/{index}/name"
+        for index, person in enumerate(message.subject.related_people)
+        if person.identity in _NAMELESS
+    }
+
+
 @_check("CS106", "A field that only a view may leave out is missing, and view.withheld does not name it.")
 def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     withheld = _withheld(message)
+    unnamed = _unnamed(message)
     for pointer in _facts(message).missing:
-        if not _covered(pointer, withheld):
+        if not _covered(pointer, withheld) and pointer not in unnamed:
             yield _error(pointer, "CS106", "this member is required unless a view withholds it "
                          "(and lists it in view.withheld); add it")
 
@@ -458,7 +470,8 @@ def _decision(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
                        "referral: the statutory clocks run from it")
 
 
-_REFERENCES: Final = ("message_id", "concern_id", "request_id", "challenged_message_id")
+_REFERENCES: Final = ("message_id", "concern_id", "request_id", "challenged_message_id",
+                      "strategy_discussion_id", "conference_id")
 
 
 @_check("CS118", "A message refers to itself (in its body or thread).")
@@ -519,6 +532,21 @@ def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             yield _error(pointer, "CS122", "the nil UUID names no message; give the id of the message meant")
 
 
+_NAMELESS: Final = frozenset({IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED})
+
+
+@_check("CS141", "A person whose identity is unknown or not disclosed carries a name, birth date or identifiers.")
+def _nameless(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+    for index, person in enumerate(message.subject.related_people):
+        if person.identity not in _NAMELESS:
+            continue
+        for member in ("name", "birth_date", "identifiers"):
+            if getattr(person, member) is not None:
+                yield _error(f"/subject/related_people/{index}/{member}", "CS141", "the person's "
+                             "identity is recorded as unknown or not disclosed: remove this member, "
+                             "or set identity to 'known' (never write a placeholder name)")
+
+
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:
     """Yield every semantic problem of ``message``; ``now`` enables the clock-based checks.
 
@@ -530,5 +558,6 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
         yield from check(message, now)
 
 
-# The checks of format 1.1's law and code lists register themselves here (CS130 ...).
-from concernshare import _lawchecks  # noqa: E402, F401
+# The checks of format 1.1 live in modules of their own; importing them registers them, after the checks above:
+# the law and code lists (CS130-CS135), and the child-protection process messages (CS140, CS142-CS145).
+from concernshare import _lawchecks, _process_checks  # noqa: E402, F401

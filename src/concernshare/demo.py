@@ -53,9 +53,12 @@ _STEPS: Final = (
     ("The GP and the school send their chronology entries", ["06-chronology-gp", "06-chronology-school"]),
     ("Health visiting reports a fourth missed appointment; the Graded Care Profile is shared", ["07", "08"]),
     ("The police send a domestic-abuse notification to the school", ["09-domestic-abuse-notification-police"]),
-    ("Children's social care steps the case down; health visiting escalates", ["10", "11"]),
+    ("Children's social care steps the case down and closes it; health visiting escalates", ["10", "36", "11"]),
     ("The emergency department's record access is notified twice; the duplicate is withdrawn", ["12", "13", "14"]),
     ("The midwife raises a concern about the unborn sibling", ["15"]),
+    ("Health visiting describes the household; a strategy discussion starts a section 47 enquiry", ["30", "31"]),
+    ("The enquiry's outcome; the initial child protection conference; every agency holding Kai's case is told of "
+     "his plan", ["34", "32", "33"]),
 )
 
 
@@ -127,8 +130,9 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport
             at += dt.timedelta(minutes=7)
             message = _pick(story, prefix)
             sender = world[message.sender.agency]
+            case = [m.id for m in opened if m.subject.identifiers.nhs_number == message.subject.identifiers.nhs_number]
             sent = send(message, sender.signer, rules=rules, directory=world.directory,
-                        tracker=trackers[sender.id], at=at)
+                        tracker=trackers[sender.id], at=at, holders=trackers[sender.id].holders(case))
             for view in sent.views:
                 write_file(folder / f"{message.id}.{view.view}.sealed.json", view.sealed)
                 for recipient in view.recipients:

@@ -37,6 +37,7 @@ from concernshare.records import (
     AcknowledgementBody,
     AcknowledgementOutcome,
     AgencyId,
+    CaseClosureBody,
     Child,
     ConfidentialityBasis,
     ConsentNotSoughtReason,
@@ -51,10 +52,12 @@ from concernshare.records import (
     Sender,
     SharingDecision,
     Status,
+    StrategyDiscussionBody,
     Thread,
     UpdateBody,
     WithdrawalBody,
 )
+from concernshare.records.process import PROCESS_TYPES
 from concernshare.records.types import require_aware
 from concernshare.routing import deadlines
 from concernshare.routing.route import Plan, route
@@ -101,7 +104,7 @@ class Received:
 
 
 def _concern_id(message: Message) -> uuid.UUID | None:
-    if isinstance(message.body, UpdateBody | DecisionBody):
+    if isinstance(message.body, UpdateBody | DecisionBody | StrategyDiscussionBody | CaseClosureBody):
         return message.body.concern_id
     return message.id if message.type == "concern" else None
 
@@ -117,14 +120,17 @@ def send(
     calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
     passes_on: uuid.UUID | None = None,
+    holders: Sequence[str] | None = None,
 ) -> Sent:
     """Route, redact, seal and record a message; ``passes_on`` names a message this one passes on.
 
-    The same as :func:`seal_views` then :func:`record_sent`. Raises
-    :class:`~concernshare.routing.route.RoutingError` if it cannot be routed,
-    and what :func:`~concernshare.sealing.seal` raises.
+    ``holders`` are the agencies holding the child's case (:meth:`Tracker.holders`), for rules
+    that route to them (a plan-status notification). The same as :func:`seal_views` then
+    :func:`record_sent`. Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
+    routed, and what :func:`~concernshare.sealing.seal` raises.
     """
-    sent = seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools)
+    sent = seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools,
+                      holders=holders)
     record_sent(tracker, message, sent, passes_on=passes_on)
     return sent
 
@@ -138,14 +144,17 @@ def seal_views(
     at: dt.datetime,
     calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
+    holders: Sequence[str] | None = None,
 ) -> Sent:
     """Route, redact and seal a message, recording nothing: store the views, then call :func:`record_sent`.
+
+    ``holders`` are as for :func:`send`.
 
     Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
     require_aware(at, "at")
-    plan = route(message, rules, directory, at, calendar=calendar, schools=schools)
+    plan = route(message, rules, directory, at, calendar=calendar, schools=schools, holders=holders)
     groups: dict[tuple[str, tuple[str, ...]], list[AgencyId]] = {}
     for delivery in plan.deliveries:
         groups.setdefault((delivery.view, delivery.withheld_categories), []).append(delivery.recipient)
@@ -248,6 +257,9 @@ def _record_answer(tracker: Tracker, message: Message, sender: AgencyId, at: dt.
         tracker.record_response(answer_id=message.id, message_id=body.request_id, by=sender, at=at)
     elif isinstance(body, WithdrawalBody):
         tracker.record_withdrawal(body.message_id, sender, at, body.reason)
+    elif message.type in PROCESS_TYPES and message.thread.in_reply_to is not None:
+        # the conference that answers a strategy discussion, the next review that answers a conference
+        tracker.record_response(answer_id=message.id, message_id=message.thread.in_reply_to, by=sender, at=at)
 
 
 def receive(

@@ -306,6 +306,21 @@ class Tracker:
             todo.extend(self.store.passed_on(current))
         return tuple(sorted(found))
 
+    def holders(self, message_ids: Iterable[_Id]) -> tuple[AgencyId, ...]:
+        """Every agency holding a copy of any of ``message_ids`` (the messages of one child's case), sorted.
+
+        That is each message's sending agency, as recorded here, and everyone
+        who received it, here or onward (:meth:`recipients`): the agencies a
+        change of the child's plan status must reach.
+        """
+        found: set[AgencyId] = set()
+        for message_id in message_ids:
+            found.update(self.recipients(message_id))
+            origin = self.origin(message_id)
+            if origin is not None:
+                found.add(origin)
+        return tuple(sorted(found))
+
     def overdue(self, at: dt.datetime) -> tuple[Delivery, ...]:
         """Every delivery due before ``at`` and not answered by then, by due time; each says whom to escalate to."""
         return self.store.overdue(as_time(at))

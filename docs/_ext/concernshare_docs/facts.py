@@ -79,6 +79,7 @@ def _timescales() -> list[nodes.Node]:
     rows = []
     for name, timescale in deadlines.TIMESCALES.items():
         runs = (f"{timescale.working_days} working days" if timescale.working_days
+                else f"{timescale.months} calendar months" if timescale.months
                 else "to the start of the setting's next school day")
         rows.append([code(name), runs, timescale.description, timescale.source])
     return [table(["Name", "Runs", "Rule", "Source"], rows, widths=[2, 2, 5, 4])]

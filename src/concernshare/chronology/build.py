@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -246,6 +246,8 @@ def _assemble(
     generated: dt.datetime,
     unreadable: Sequence[Unreadable],
     thresholds: Thresholds | None,
+    as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, set[str]]:
     """One child's chronology from its joined messages; and the ids of every message it shows (probable ones too)."""
     joined = exact + linked
@@ -275,8 +277,11 @@ def _assemble(
     _apply_history(joined, by_message)
     entries = _flag_alike(_merge_records([e for group in by_message.values() for e in group]))
     entries.sort(key=_sort_key)
+    if agency_names:
+        entries = [attrs.evolve(e, agency_name=agency_names.get(e.agency)) for e in entries]
     maybe = sorted(
-        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason) for m, reason in probable for e in entries_of(m)),
+        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason,
+                      agency_name=(agency_names or {}).get(e.agency)) for m, reason in probable for e in entries_of(m)),
         key=_sort_key,
     )
     subject = evidence[0].subject if evidence else None
@@ -287,11 +292,16 @@ def _assemble(
         child=ChronologyChild(nhs_number=target, mother_nhs_number=unborn_mother,
                               birth_date=subject.birth_date if subject else None, names=tuple(n for n in names if n)),
         entries=tuple(entries), probable=tuple(maybe), conflicts=tuple(sorted(conflicts)),
-        patterns=find_patterns(entries, joined, generated, thresholds or Thresholds()),
+        patterns=find_patterns(entries, joined, as_of or _latest(joined, generated), thresholds or Thresholds()),
         unreadable=tuple(unreadable), agencies=tuple(dict.fromkeys(e.agency for e in entries)),
         statuses=tuple(sorted({m.status for m in joined})),
     )
     return chronology, joined_ids | {str(m.id) for m, _ in probable}
+
+
+def _latest(messages: Sequence[Message], generated: dt.datetime) -> dt.datetime:
+    """When patterns are judged without an explicit time: the latest message, never today for a historic record."""
+    return max((m.created for m in messages), default=generated)
 
 
 def build_chronology(
@@ -302,14 +312,20 @@ def build_chronology(
     unborn_mother: str | None = None,
     unreadable: Sequence[Unreadable] = (),
     thresholds: Thresholds | None = None,
+    as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> Chronology:
     """Build the chronology of the child with NHS number ``child`` (or of an unborn child by its mother).
 
     Without either, the messages must be about one child by NHS number (for
     messages about several, see :func:`build_chronologies`). ``generated`` is
-    the time the chronology is built (patterns such as overdue responses are
-    judged at it). Raises :class:`~concernshare.errors.UsageError` if the child
-    cannot be told, :class:`~concernshare.errors.NaiveTime` if ``generated`` is naive.
+    the time the chronology is built. Patterns (overdue responses, missed
+    statutory timescales) are judged at ``as_of`` or, without it, at the
+    latest message's time: never at today's date for a historic record.
+    ``agency_names`` (agency id to name, from the trust directory) puts each
+    agency's name beside its id, so that people read names, not codes.
+    Raises :class:`~concernshare.errors.UsageError` if the child cannot be
+    told, :class:`~concernshare.errors.NaiveTime` if ``generated`` is naive.
     """
     require_aware(generated, "generated")
     unique = _unique(messages)
@@ -317,7 +333,7 @@ def build_chronology(
     index = _Index.of(unique)
     exact, linked = _joined(index, target, unborn_mother)
     return _assemble(index, exact, linked, target=target, unborn_mother=unborn_mother, generated=generated,
-                     unreadable=unreadable, thresholds=thresholds)[0]
+                     unreadable=unreadable, thresholds=thresholds, as_of=as_of, agency_names=agency_names)[0]
 
 
 #: The problem named for a message that joins no chronology of :func:`build_chronologies`.
@@ -331,6 +347,8 @@ def build_chronologies(
     generated: dt.datetime,
     unreadable: Sequence[Unreadable] = (),
     thresholds: Thresholds | None = None,
+    as_of: dt.datetime | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, ...]:
     """One chronology per child the messages are about, each built as :func:`build_chronology` builds it.
 
@@ -364,7 +382,8 @@ def build_chronologies(
 
     def assemble(exact: list[Message], linked: list[Message], number: str | None, mother: str | None) -> None:
         chronology, shown = _assemble(index, exact, linked, target=number, unborn_mother=mother, generated=generated,
-                                      unreadable=(), thresholds=thresholds)
+                                      unreadable=(), thresholds=thresholds, as_of=as_of,
+                                      agency_names=agency_names)
         built.append(chronology)
         placed.update(shown)
 

@@ -10,6 +10,8 @@ from concernshare.records import (
     AccessNotificationBody,
     AcknowledgementBody,
     AssessmentSummaryBody,
+    CaseClosureBody,
+    ChildProtectionConferenceBody,
     ChronologyBody,
     ChronologyEntry,
     ConcernBody,
@@ -22,8 +24,11 @@ from concernshare.records import (
     NonEngagementEvent,
     Observation,
     PartialDate,
+    PlanStatusBody,
+    Section47OutcomeBody,
+    StrategyDiscussionBody,
+    TransferInBody,
     UpdateBody,
-    WithdrawalBody,
     YesNoUnknown,
 )
 
@@ -56,7 +61,10 @@ def _missed(message: Message, pointer: str, event: NonEngagementEvent) -> Entry:
     challenged = "challenged" if event.challenged else "not challenged"
     return _entry(
         message, pointer, event_date=event.date, event_type="non_engagement", non_engagement=event.kind,
+        service=event.service,
         summary=f"{event.service}: {event.appointment} ({event.kind.value.replace('_', ' ')}; {challenged})",
+        action_taken=f"challenged by {event.challenged_by}" if event.challenged and event.challenged_by else None,
+        outcome=event.response,
         significance=event.impact_on_child, child_seen=YesNoUnknown.NO,
         source_record_reference=event.source_record_reference,
     )
@@ -67,6 +75,7 @@ def _recorded(message: Message, pointer: str, item: ChronologyEntry) -> Entry:
         message, pointer, agency=item.source_agency, author_role=item.author_role, event_date=item.event_date,
         recorded=dt.datetime.combine(item.recorded_date, dt.time.min, tzinfo=dt.UTC), event_type=item.event_type.value,
         summary=item.summary, significance=item.significance, child_seen=item.child_seen, impact=item.impact,
+        action_taken=item.action_taken, outcome=item.outcome,
         source_record_reference=item.source_record_reference,
     )
 
@@ -78,12 +87,53 @@ def _details(message: Message, body: ConcernBody | UpdateBody) -> Iterator[Entry
         yield _missed(message, f"/body/non_engagement/{index}", event)
 
 
+def _words(value: object) -> str:
+    return str(value).replace("_", " ")
+
+
+def _process(message: Message) -> Entry | None:
+    """The one entry of a child-protection process message (format 1.1); None for a withdrawal."""
+    body = message.body
+    if isinstance(body, StrategyDiscussionBody):
+        agencies = ", ".join(dict.fromkeys(a.agency for a in body.attendees if a.attended))
+        started = "; section 47 enquiry started" if body.section_47_started else ""
+        return _entry(message, "", event_date=_day(body.held_at), event_type="strategy_discussion",
+                      summary=f"{_words(body.outcome)}: {body.summary}", action_taken=body.actions,
+                      outcome=_words(body.outcome), significance=f"attended by {agencies}{started}")
+    if isinstance(body, Section47OutcomeBody):
+        return _entry(message, "", event_date=_day(body.completed_on), event_type="section_47_enquiry",
+                      summary=f"{_words(body.outcome)}: {body.summary}", outcome=_words(body.outcome),
+                      significance=f"enquiry started {_day(body.started_at)}")
+    if isinstance(body, ChildProtectionConferenceBody):
+        categories = f" ({', '.join(body.categories)})" if body.categories else ""
+        return _entry(message, "", event_date=_day(body.held_at), event_type="conference",
+                      summary=f"{_words(body.kind)} child protection conference: {_words(body.decision)}{categories}"
+                      + (f"; {body.summary}" if body.summary else ""), outcome=_words(body.decision) + categories,
+                      significance=f"next review by {body.next_review_by}" if body.next_review_by else None)
+    if isinstance(body, PlanStatusBody):
+        when = body.ended_on if body.ended_on is not None else body.started_on
+        reason = f" ({_words(body.end_reason)})" if body.end_reason else ""
+        categories = f" under {', '.join(body.categories)}" if body.categories else ""
+        return _entry(message, "", event_date=_day(when), event_type="plan",
+                      summary=f"{_words(body.plan)} plan {_words(body.status)}{categories}{reason}")
+    if isinstance(body, TransferInBody):
+        return _entry(message, "", event_date=_day(body.notified_at), event_type="transfer_in",
+                      summary=f"moved from {body.from_authority} to {body.to_authority} on a "
+                      f"{_words(body.plan)} plan: {body.summary}")
+    if isinstance(body, CaseClosureBody):
+        return _entry(message, "", event_date=_day(body.closed_on), event_type="case_closed",
+                      summary=f"case closed ({body.reason.value}); stepped down to {_words(body.step_down_to)}: "
+                      f"{body.summary}")
+    return None
+
+
 def entries_of(message: Message) -> Iterator[Entry]:
     """Yield the chronology entries a message holds (a withdrawal yields none: it acts on others)."""
     body, created = message.body, message.created
     if isinstance(body, ConcernBody):
         kinds = ", ".join(t.value.replace("_", " ") for t in body.concern_types)
         yield _entry(message, "", event_date=_day(created), event_type="concern_raised", summary=body.summary,
+                     action_taken=body.actions_taken,
                      significance=f"{kinds}; risk {body.risk_level.value.replace('_', ' ')}"
                      + ("; immediate danger" if body.immediate_danger else ""))
         yield from _details(message, body)
@@ -124,5 +174,5 @@ def entries_of(message: Message) -> Iterator[Entry]:
         yield _entry(message, "", agency=body.accessed_by, author_role=body.accessor_role,
                      event_date=_day(body.accessed_at), event_type="record_accessed",
                      summary=f"record looked at in {body.setting.value.replace('_', ' ')}")
-    elif isinstance(body, WithdrawalBody):  # pragma: no branch - the twelve types are covered
-        return
+    elif (entry := _process(message)) is not None:
+        yield entry

@@ -59,6 +59,7 @@ class PatternKind(enum.StrEnum):
     RISING_FREQUENCY = "rising_frequency"
     WITHDRAWN_CONCERN = "withdrawn_concern"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    TIMESCALE_BREACH = "timescale_breach"
 
 
 @attrs.frozen(kw_only=True)
@@ -77,17 +78,27 @@ class Entry:
     id: str = field("A stable id: the message id, and the pointer of the entry within it.", pattern=_ID,
                     max_length=300)
     message_id: str = field("The message the entry comes from.", pattern=_ID, max_length=300)
-    message_type: str = field("The type of that message.", pattern="^[a-z_]{3,40}$", max_length=40)
+    message_type: str = field("The type of that message.", pattern="^[a-z][a-z0-9_]{2,39}$", max_length=40)
     agency: AgencyId = field("The agency that recorded the event.", pattern=AGENCY_ID, max_length=AGENCY_ID_MAX)
+    agency_name: str | None = field(
+        "The agency's name, as the trust directory gives it, where one was given when the chronology was built.",
+        default=None, max_length=200, examples=("Example Road Surgery",),
+    )
     author_role: str | None = field("The role of the practitioner who recorded it.", default=None, max_length=200)
     event_date: PartialDate = field("When the event happened, as precisely as it is known.")
     recorded: dt.datetime = field("When the agency wrote it down (the message's time where no other is given).")
-    event_type: str = field("The kind of event.", pattern="^[a-z_]{3,40}$", max_length=40)
+    event_type: str = field("The kind of event.", pattern="^[a-z][a-z0-9_]{2,39}$", max_length=40)
     summary: str = field("What happened.", max_length=_TEXT)
     significance: str | None = field("What it means for the child.", default=None, max_length=_TEXT)
     child_seen: YesNoUnknown = field("Whether the child was seen.", default=YesNoUnknown.UNKNOWN)
+    action_taken: str | None = field("What was done about it.", default=None, max_length=_TEXT)
+    outcome: str | None = field("What came of it.", default=None, max_length=_TEXT)
     impact: Impact | None = field("Positive, negative or neutral for the child.", default=None)
     non_engagement: NonEngagementKind | None = field("For a missed contact, what kind.", default=None)
+    service: str | None = field(
+        "For a missed contact, the service whose appointment or visit was missed (not the agency reporting it).",
+        default=None, max_length=_TEXT,
+    )
     source_record_reference: str | None = field("The record's reference in the agency's system.", default=None,
                                                 max_length=64)
     match: Match = field("How the entry was joined to the child.", default=Match.NHS_NUMBER)

@@ -7,6 +7,7 @@ dates only.
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
     AssessmentSummaryBody,
     DecisionBody,
@@ -30,8 +32,9 @@ from concernshare.routing import deadlines
 
 __all__ = ["Thresholds", "find_patterns"]
 
-_MISSED = frozenset({NonEngagementKind.WAS_NOT_BROUGHT, NonEngagementKind.NO_ACCESS_VISIT,
-                     NonEngagementKind.DID_NOT_ATTEND})
+#: Every kind of missed contact counts: cancellations and refusals too, since repeated cancelling and
+#: rescheduling may be disguised compliance (RCGP and NSPCC on "was not brought"; DOMAIN.md section 3).
+_MISSED = frozenset(NonEngagementKind)
 _ASSESSING = frozenset({DecisionOutcome.CHILD_IN_NEED_ASSESSMENT, DecisionOutcome.STRATEGY_DISCUSSION,
                         DecisionOutcome.SECTION_47_ENQUIRY, DecisionOutcome.IMMEDIATE_PROTECTION})
 
@@ -88,13 +91,23 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
         last = date
     for run in runs:
         agencies = sorted({e.agency for e in run})
+        per_service = sorted(collections.Counter(_service(e) for e in run).values(), reverse=True)
+        kinds = collections.Counter((e.non_engagement or NonEngagementKind.WAS_NOT_BROUGHT).value for e in run)
         yield Pattern(
             kind=PatternKind.REPEATED_NON_ENGAGEMENT, entries=tuple(e.id for e in run),
-            explanation=f"{len(run)} missed contacts (was not brought, no access or did not attend) "
+            explanation=f"{len(run)} missed contacts ("
+            + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items())) + ") "
             f"{_span(run[0], run[-1])}, at least {limits.missed_contacts} within {limits.missed_window.days} days, "
+            f"to {len(per_service)} {'service' if len(per_service) == 1 else 'services'} missed "
+            f"({', '.join(map(str, per_service))} each), "
             f"recorded by {len(agencies)} {'agency' if len(agencies) == 1 else 'agencies'} ({', '.join(agencies)}); "
             "each should prompt a look at its impact on the child",
         )
+
+
+def _service(entry: Entry) -> str:
+    """The service missed, as one key (case and spacing aside); the recording agency where none is given."""
+    return " ".join(entry.service.casefold().split()) if entry.service else f"agency {entry.agency}"
 
 
 def _assessed(message: Message) -> bool:
@@ -227,4 +240,5 @@ def find_patterns(
         *_rising(entries, limits),
         *_withdrawn(entries),
         *_duplicates(entries),
+        *timescale_breaches(entries, messages, at),
     )

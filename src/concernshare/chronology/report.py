@@ -40,6 +40,7 @@ PATTERN_TITLES: Final = {
     PatternKind.RISING_FREQUENCY: "Rising frequency of concerns",
     PatternKind.WITHDRAWN_CONCERN: "Withdrawn concern",
     PatternKind.POSSIBLE_DUPLICATE: "Possible duplicates",
+    PatternKind.TIMESCALE_BREACH: "Statutory timescale missed",
 }
 
 _CSS: Final = """
@@ -171,6 +172,22 @@ def _state(entry: Entry, refs: _Refs) -> str:
     return "<br>".join(parts)
 
 
+def _agency(entry: Entry) -> str:
+    """The agency by name where the directory gave one (its id beneath), else by id."""
+    code = short(entry.agency).replace("/", "/<wbr>")
+    if entry.agency_name:
+        return f'{text(entry.agency_name)}<div class="small">{code}</div>'
+    return code
+
+
+def _impact(entry: Entry) -> str:
+    return f'<div class="small">impact: {text(entry.impact)}</div>' if entry.impact else ""
+
+
+def _outcome(entry: Entry) -> str:
+    return f'<div class="small">outcome: {escape(entry.outcome)}</div>' if entry.outcome else ""
+
+
 def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     numbers = refs.numbers.get(entry.id, ())
     date = (date_html(entry.event_date) if entry.event_date.precision == "day"
@@ -188,16 +205,18 @@ def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     why = f"<td>{text(entry.match_reason or '')}</td>" if reason else ""
     return (
         f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
-        f'<th scope="row">{date}</th>{why}<td>{short(entry.agency).replace("/", "/<wbr>")}</td>'
+        f'<th scope="row">{date}</th>{why}<td>{_agency(entry)}</td>'
         f"<td>{short(entry.author_role or '')}</td><td>{event_html(entry)}</td><td class=\"what\">{summary}</td>"
-        f'<td class="sig">{escape(entry.significance or "")}</td><td>{short(str(entry.child_seen))}</td>'
+        f'<td class="sig">{escape(entry.significance or "")}{_impact(entry)}</td>'
+        f'<td class="sig">{escape(entry.action_taken or "")}{_outcome(entry)}</td>'
+        f'<td>{short(str(entry.child_seen))}</td>'
         f'<td>{_state(entry, refs)}</td><td>{patterns}</td><td class="small">{source}message '
         f'<span title="{text(entry.message_id)}">{text(entry.message_id[:8])}</span></td></tr>'
     )
 
 
 _HEADS: Final = ("No.", "Date", "Agency", "Recorded by", "Event", "What happened", "Significance for the child",
-                 "Child seen", "State", "Patterns", "Source")
+                 "Action taken and outcome", "Child seen", "State", "Patterns", "Source")
 
 
 def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool = False) -> str:
@@ -211,7 +230,8 @@ def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool 
 
 def _brief(entry: Entry, refs: _Refs) -> str:
     """An entry in a few words, as HTML: its number, date, agency and kind."""
-    return f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency)}, {event_html(entry)})"
+    return (f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency_name or entry.agency)}, "
+            f"{event_html(entry)})")
 
 
 def _patterns(chronology: Chronology, refs: _Refs) -> str:

@@ -16,8 +16,9 @@ Nothing is dropped silently.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -75,6 +76,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--format", choices=("json", "csv", "html"),
                         help="the output (default: html for an -o ending .html, csv for .csv, else json)")
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    parser.add_argument("--as-of", metavar="RFC3339",
+                        help="judge patterns (overdue responses, missed timescales) as at this time (default: the "
+                        "latest message's time, never today's date for a historic record)")
     keys_group = parser.add_argument_group("sealed and signed inputs")
     keys_group.add_argument("--key", metavar="PRIVATE_JWKS", help="your agency's private keys, to open sealed inputs")
     keys_group.add_argument("--directory", metavar="DIRECTORY", help="the signed trust directory")
@@ -214,13 +218,26 @@ def _render(chronologies: Sequence[Chronology], kind: str, statuses: set[Status]
     return to_json(chronologies[0]) if len(chronologies) == 1 else to_json_many(chronologies)
 
 
+def _as_of(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError("concernshare: --as-of takes an RFC 3339 time, such as 2014-01-31T17:00:00Z") from None
+    if moment.tzinfo is None:
+        raise UsageError("concernshare: --as-of needs an offset, such as Z")
+    return moment
+
+
 def _build(args: argparse.Namespace, messages: list[Message], unreadable: list[Unreadable],
-           err: IO[str]) -> tuple[Chronology, ...]:
+           err: IO[str], names: Mapping[str, str] | None = None) -> tuple[Chronology, ...]:
     """The chronology asked for, or one per child; messages that join none are named on stderr."""
     if args.child is not None or args.unborn is not None:
         return (build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
-                                 unreadable=unreadable),)
-    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable)
+                                 unreadable=unreadable, as_of=_as_of(args.as_of), agency_names=names),)
+    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable, as_of=_as_of(args.as_of),
+                                      agency_names=names)
     if not chronologies:
         raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
                          "child's mother with --unborn")
@@ -246,7 +263,8 @@ def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO
     finally:
         if opener is not None and opener.store is not None:
             opener.store.close()
-    chronologies = _build(args, messages, unreadable, err)
+    names = {str(a.id): a.name for a in opener.directory.agencies} if opener is not None else None
+    chronologies = _build(args, messages, unreadable, err, names)
     _write(_render(chronologies, kind, {m.status for m in messages}), kind, args.output, out)
     children = f"{len(chronologies)} children, each on their own: " if len(chronologies) > 1 else ""
     total = " in all" if len(chronologies) > 1 else ""

@@ -19,6 +19,14 @@ from concernshare.records.loop import (
     InformationRequestBody,
     WithdrawalBody,
 )
+from concernshare.records.process import (
+    CaseClosureBody,
+    ChildProtectionConferenceBody,
+    PlanStatusBody,
+    Section47OutcomeBody,
+    StrategyDiscussionBody,
+    TransferInBody,
+)
 
 __all__ = ["BODIES", "BODY_TYPES", "Body"]
 
@@ -35,6 +43,12 @@ Body = (
     | AssessmentSummaryBody
     | EscalationBody
     | AccessNotificationBody
+    | StrategyDiscussionBody
+    | Section47OutcomeBody
+    | ChildProtectionConferenceBody
+    | PlanStatusBody
+    | TransferInBody
+    | CaseClosureBody
 )
 
 #: The body class of each message type.
@@ -51,6 +65,12 @@ BODIES: Final[dict[MessageType, type[Body]]] = {
     MessageType.ASSESSMENT_SUMMARY: AssessmentSummaryBody,
     MessageType.ESCALATION: EscalationBody,
     MessageType.ACCESS_NOTIFICATION: AccessNotificationBody,
+    MessageType.STRATEGY_DISCUSSION: StrategyDiscussionBody,
+    MessageType.SECTION_47_OUTCOME: Section47OutcomeBody,
+    MessageType.CHILD_PROTECTION_CONFERENCE: ChildProtectionConferenceBody,
+    MessageType.PLAN_STATUS: PlanStatusBody,
+    MessageType.TRANSFER_IN: TransferInBody,
+    MessageType.CASE_CLOSURE: CaseClosureBody,
 }
 
 #: The message type of each body class.

@@ -15,6 +15,7 @@ __all__ = [
     "AbuseCategory",
     "AccessSetting",
     "AcknowledgementOutcome",
+    "AgeGroup",
     "AgencyKind",
     "AssessmentFactor",
     "Caveat",
@@ -26,6 +27,7 @@ __all__ = [
     "ConsentStatus",
     "ContactOrReferral",
     "DecisionOutcome",
+    "IdentityStatus",
     "Impact",
     "LawfulCondition",
     "Marking",
@@ -35,6 +37,7 @@ __all__ = [
     "PrimaryNeed",
     "RecipientRole",
     "ReferralSource",
+    "Relation",
     "Relationship",
     "RevocationReason",
     "RiskLevel",
@@ -48,7 +51,10 @@ __all__ = [
 
 
 class MessageType(enum.StrEnum):
-    """The twelve kinds of message; the envelope's ``type`` says which ``body`` follows."""
+    """The kinds of message; the envelope's ``type`` says which ``body`` follows.
+
+    The last six, the child-protection process, are new in format 1.1.
+    """
 
     CONCERN = "concern"
     ACKNOWLEDGEMENT = "acknowledgement"
@@ -62,6 +68,12 @@ class MessageType(enum.StrEnum):
     ASSESSMENT_SUMMARY = "assessment_summary"
     ESCALATION = "escalation"
     ACCESS_NOTIFICATION = "access_notification"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+    SECTION_47_OUTCOME = "section_47_outcome"
+    CHILD_PROTECTION_CONFERENCE = "child_protection_conference"
+    PLAN_STATUS = "plan_status"
+    TRANSFER_IN = "transfer_in"
+    CASE_CLOSURE = "case_closure"
 
 
 class Status(enum.StrEnum):
@@ -100,6 +112,46 @@ class Relationship(enum.StrEnum):
     PROTECTIVE_ADULT = "protective_adult"
     OTHER_RELATIVE = "other_relative"
     OTHER = "other"
+
+
+class Relation(enum.StrEnum):
+    """Who the person is to the child, more precisely than ``Relationship`` (new in format 1.1)."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    STEP_PARENT = "step_parent"
+    PARENT_PARTNER = "parent_partner"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    HALF_SIBLING = "half_sibling"
+    STEP_SIBLING = "step_sibling"
+    AUNT_OR_UNCLE = "aunt_or_uncle"
+    OTHER_RELATIVE = "other_relative"
+    FOSTER_CARER = "foster_carer"
+    FAMILY_FRIEND = "family_friend"
+    LODGER = "lodger"
+    OTHER_ADULT = "other_adult"
+    OTHER_CHILD = "other_child"
+
+
+class IdentityStatus(enum.StrEnum):
+    """Whether the sender knows who a person is (new in format 1.1).
+
+    ``unknown``: nobody has said who the person is (father unknown);
+    ``not_disclosed``: the family or the source declined to say. Neither
+    carries a name: no placeholder name is ever written.
+    """
+
+    KNOWN = "known"
+    UNKNOWN = "unknown"
+    NOT_DISCLOSED = "not_disclosed"
+
+
+class AgeGroup(enum.StrEnum):
+    """Whether a person in the household is an adult or a child (new in format 1.1)."""
+
+    ADULT = "adult"
+    CHILD = "child"
 
 
 class Classification(enum.StrEnum):

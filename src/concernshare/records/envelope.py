@@ -192,7 +192,14 @@ class View:
         pattern="^[a-z][a-z0-9_]*$", max_length=64,
     )
     withheld: tuple[Withheld, ...] = field(
-        "Every field the view withheld.", default=(), max_items=500,
+        "The fields the view withheld that the format otherwise requires (a name, an address's "
+        "lines), each with a reason that tips nobody off.", default=(), max_items=500,
+    )
+    more_withheld: bool | None = field(
+        "True where some information may have been withheld by the sender without being listed: "
+        "set on every view that denies any category, whether or not the message held any, so that "
+        "neither the list nor this flag reveals what existed. New in 1.1.",
+        default=None,
     )
 
 

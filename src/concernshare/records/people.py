@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from concernshare.records._fields import field
-from concernshare.records.codes import Relationship, Sex, YesNoUnknown
+from concernshare.records.codes import AgeGroup, IdentityStatus, Relation, Relationship, Sex, YesNoUnknown
 from concernshare.records.types import (
     AGENCY_ID,
     AGENCY_ID_MAX,
@@ -170,11 +170,39 @@ class PersonIdentifiers:
 
 @attrs.frozen(kw_only=True)
 class RelatedPerson:
-    """A person in the child's life: parent, carer, sibling, household member and so on."""
+    """A person in the child's life: parent, carer, sibling, household member and so on.
+
+    The people with ``lives_with_child`` 'yes' are the child's household, adults and
+    children alike. A person nobody has named (father unknown) or whom the family
+    declined to name is written with ``identity`` 'unknown' or 'not_disclosed' and no
+    name, never a placeholder name.
+    """
 
     relationship: Relationship = field("How the person stands to the child.")
+    relation: Relation | None = field(
+        "Who the person is to the child, more precisely than relationship: for example "
+        "'parent_partner' for a mother's partner who is not the child's parent. New in 1.1.",
+        default=None,
+    )
+    identity: IdentityStatus | None = field(
+        "Whether the sender knows who the person is: 'unknown' (nobody has said, as for a "
+        "father unknown) or 'not_disclosed' (the family or the source declined to say) carry no "
+        "name, birth date or identifiers; absent means 'known'. New in 1.1.",
+        default=None,
+    )
+    age_group: AgeGroup | None = field(
+        "Whether the person is an adult or a child, where the birth date is not known. New in 1.1.",
+        default=None,
+    )
+    protect_identity: bool | None = field(
+        "True where the sender asks that the person's identity be kept from family-facing roles, "
+        "because the person might come to harm if an abuser learnt it (DfE information-sharing "
+        "advice 2024). New in 1.1.",
+        default=None,
+    )
     name: PersonName | None = field(
-        "The person's name. Required, unless a view withholds it to protect the person.",
+        "The person's name. Required, unless a view withholds it to protect the person or "
+        "identity is 'unknown' or 'not_disclosed'.",
         default=None, withholdable=True,
     )
     birth_date: dt.date | None = field("The person's date of birth.", default=None)

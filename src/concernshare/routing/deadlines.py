@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from calendar import monthrange
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
@@ -76,11 +77,14 @@ from concernshare.errors import UsageError
 
 __all__ = [
     "CHILD_AND_FAMILY_ASSESSMENT",
+    "FIRST_REVIEW_CONFERENCE",
     "INITIAL_CHILD_PROTECTION_CONFERENCE",
     "LONDON",
     "POLICE_NOTIFICATION",
     "REFERRAL_DECISION",
+    "REVIEW_CONFERENCE",
     "TIMESCALES",
+    "TRANSFER_IN_CONFERENCE",
     "WALES_REPORT_ACKNOWLEDGEMENT",
     "WALES_REPORT_DECISION",
     "WALES_REPORT_WRITTEN_CONFIRMATION",
@@ -91,6 +95,7 @@ __all__ = [
     "TimescaleKind",
     "WorkingCalendar",
     "add_hours",
+    "add_months",
     "add_working_days",
     "due",
     "is_school_day",
@@ -340,6 +345,7 @@ class TimescaleKind(enum.StrEnum):
     WORKING_DAYS = "working_days"
     NEXT_SCHOOL_DAY = "next_school_day"
     HOURS = "hours"
+    CALENDAR_MONTHS = "calendar_months"
 
 
 @attrs.frozen(kw_only=True)
@@ -357,6 +363,7 @@ class Timescale:
     name: str
     kind: TimescaleKind
     working_days: int | None = None
+    months: int | None = None
     description: str = ""
     source: str = ""
     hours: int | None = None
@@ -373,6 +380,13 @@ class Timescale:
             return
         if self.hours is not None:
             raise UsageError(f"the {self.name} timescale runs in days and takes no hours")
+        if self.kind is TimescaleKind.CALENDAR_MONTHS:
+            if days is not None or isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
+                raise UsageError(f"the {self.name} timescale needs a whole number of months, 1 or more, and no working "
+                                 "days")
+            return
+        if self.months is not None:
+            raise UsageError(f"only a calendar-months timescale takes months; {self.name} does not")
         if self.kind is TimescaleKind.NEXT_SCHOOL_DAY:
             if days is not None:
                 raise UsageError(f"the {self.name} timescale runs to the next school day and takes no working days")
@@ -419,6 +433,43 @@ INITIAL_CHILD_PROTECTION_CONFERENCE: Final = Timescale(
     "in need census validation counts 15 working days from the s47 enquiry's start (query 8675Q).",
 )
 """An ICPC within 15 working days of the strategy discussion that started the s47 enquiry (WT2023; CIN 8675Q)."""
+
+_WT2023_CP: Final = (
+    "Working Together to Safeguard Children 2023, chapter 3 (child protection conferences); paragraph numbers not "
+    "verified against the gov.uk text. The same figure in partnership procedures: "
+)
+
+FIRST_REVIEW_CONFERENCE: Final = Timescale(
+    name="first_review_child_protection_conference",
+    kind=TimescaleKind.CALENDAR_MONTHS,
+    months=3,
+    description="The first review child protection conference is held within three months of the initial "
+    "conference (or of the transfer-in conference).",
+    source=_WT2023_CP + "https://liverpoolscp.trixonline.co.uk/chapter/child-protection-review-conferences.",
+)
+"""The first review conference within 3 months of the initial conference (WT2023)."""
+
+REVIEW_CONFERENCE: Final = Timescale(
+    name="review_child_protection_conference",
+    kind=TimescaleKind.CALENDAR_MONTHS,
+    months=6,
+    description="Further review conferences are held no more than six months apart while the child is on a "
+    "child protection plan.",
+    source=_WT2023_CP + "https://liverpoolscp.trixonline.co.uk/chapter/child-protection-review-conferences.",
+)
+"""Each later review conference within 6 months of the previous one (WT2023)."""
+
+TRANSFER_IN_CONFERENCE: Final = Timescale(
+    name="transfer_in_child_protection_conference",
+    kind=TimescaleKind.WORKING_DAYS,
+    working_days=15,
+    description="When a child on a child protection plan moves into its area, the receiving authority holds a "
+    "transfer-in conference within 15 working days of the written notification from the other authority.",
+    source=_WT2023_CP + "https://norfolklscp.org.uk/about/policies-procedures/managing-individual-cases-where-"
+    "there-are-concerns-about-a-childs-safety-and-welfare/38-transfer-in-child-protection-conferences; "
+    "http://www.teescpp.org.uk/transfer-in-out.",
+)
+"""A transfer-in conference within 15 working days of the notification (WT2023; partnership procedures)."""
 
 POLICE_NOTIFICATION: Final = Timescale(
     name="police_notification",
@@ -477,6 +528,9 @@ TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
         WALES_REPORT_DECISION,
         WALES_REPORT_WRITTEN_CONFIRMATION,
         WALES_REPORT_ACKNOWLEDGEMENT,
+        FIRST_REVIEW_CONFERENCE,
+        REVIEW_CONFERENCE,
+        TRANSFER_IN_CONFERENCE,
     )
 })
 
@@ -519,9 +573,24 @@ def due(
         return next_school_day_start(start, school)
     if timescale.kind is TimescaleKind.HOURS and timescale.hours is not None:
         return add_hours(start, timescale.hours)
+    if timescale.kind is TimescaleKind.CALENDAR_MONTHS:
+        return add_months(start, timescale.months or 0)
     if timescale.working_days is None:  # pragma: no cover - Timescale refuses this when it is built
         raise UsageError(f"the {timescale.name} timescale has no number of working days")
     return add_working_days(start, timescale.working_days, calendar)
+
+
+def add_months(start: datetime, n: int) -> datetime:
+    """The same Europe/London clock time ``n`` calendar months after ``start``; the 31st becomes a shorter
+    month's last day (31 August plus 6 months is 28 or 29 February).
+
+    Raises :class:`~concernshare.errors.UsageError` when ``start`` is naive.
+    """
+    local = _in_london(start, "start")
+    months = local.year * 12 + local.month - 1 + n
+    year, month = divmod(months, 12)
+    day = min(local.day, monthrange(year, month + 1)[1])
+    return _at(date(year, month + 1, day), local.time().replace(tzinfo=None))
 
 
 def late(sent: datetime, due: datetime) -> bool:

@@ -13,7 +13,7 @@ target that names no agency in the directory, is an error, never a silent drop.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -24,6 +24,7 @@ from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
 from concernshare.records.types import require_aware, utc_text
 from concernshare.routing import deadlines
+from concernshare.routing.process import clock_start
 from concernshare.routing.rules import Alternative, Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
 
@@ -107,6 +108,8 @@ def _holds(when: Conditions, message: Message, directory: Directory, calendar: d
         not when.statuses or message.status in when.statuses,
         not when.any_of or any(_alternative(alternative, message) for alternative in when.any_of),
         when.out_of_hours is None or deadlines.out_of_hours(message.created, calendar) is when.out_of_hours,
+        not when.conference_kinds or getattr(body, "kind", None) in when.conference_kinds,
+        when.section_47_started is None or getattr(body, "section_47_started", None) is when.section_47_started,
     ]
     if when.min_age is not None or when.max_age is not None:
         born = child.birth_date
@@ -123,7 +126,13 @@ def _known(agencies: list[AgencyId], directory: Directory, rule: Rule, what: str
     return agencies
 
 
-def _resolve(target: Target, message: Message, directory: Directory, rule: Rule) -> list[AgencyId]:
+def _resolve(target: Target, message: Message, directory: Directory, rule: Rule,
+             holders: Sequence[AgencyId] | None) -> list[AgencyId]:
+    if target.holders:
+        if holders is None:
+            raise RoutingError(f"rule {rule.id} routes to the agencies holding the child's case: pass them as "
+                               "holders (Tracker.holders)")
+        return _known(list(holders), directory, rule, "the agency holding the case")
     if target.agency is not None:
         return _known([target.agency], directory, rule, "the agency")
     if target.addressed:
@@ -149,7 +158,7 @@ def _resolve(target: Target, message: Message, directory: Directory, rule: Rule)
     return found
 
 
-def _due(response: Response | None, at: dt.datetime, calendar: deadlines.WorkingCalendar,
+def _due(response: Response | None, message: Message, at: dt.datetime, calendar: deadlines.WorkingCalendar,
          school: deadlines.SchoolCalendar | None) -> dt.datetime | None:
     if response is None:
         return None
@@ -157,18 +166,24 @@ def _due(response: Response | None, at: dt.datetime, calendar: deadlines.Working
         return deadlines.add_working_days(at, response.working_days, calendar)
     if response.hours is not None:
         return deadlines.add_hours(at, response.hours)
+    if response.respond_by:
+        asked = getattr(message.body, "respond_by", None)
+        if not isinstance(asked, dt.datetime):
+            raise RoutingError(f"a {message.type} says no respond_by: a rule cannot make its response due by it")
+        return asked
     timescale = deadlines.TIMESCALES.get(response.timescale or "")
     if timescale is None:
         raise RoutingError(f"there is no timescale named {response.timescale}")
-    return deadlines.due(timescale, at, calendar=calendar, school=school or deadlines.SchoolCalendar())
+    start = clock_start(message, timescale.name) or at  # a statutory clock runs from its event
+    return deadlines.due(timescale, start, calendar=calendar, school=school or deadlines.SchoolCalendar())
 
 
-def _candidates(message: Message, rules: RuleSet, directory: Directory,
-                calendar: deadlines.WorkingCalendar) -> Iterator[tuple[Rule, DeliveryAction, AgencyId]]:
+def _candidates(message: Message, rules: RuleSet, directory: Directory, calendar: deadlines.WorkingCalendar,
+                holders: Sequence[AgencyId] | None) -> Iterator[tuple[Rule, DeliveryAction, AgencyId]]:
     for rule in rules.rules:
         if _holds(rule.when, message, directory, calendar):
             for action in rule.deliver:
-                for recipient in _resolve(action.to, message, directory, rule):
+                for recipient in _resolve(action.to, message, directory, rule, holders):
                     if recipient != message.sender.agency:
                         yield rule, action, recipient
 
@@ -181,23 +196,29 @@ def route(
     *,
     calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
+    holders: Iterable[str] | None = None,
 ) -> Plan:
     """Plan the deliveries of ``message`` at time ``at``.
 
     ``schools`` gives each educational setting its own calendar for the
-    next-school-day timescale. Raises :class:`RoutingError` if no rule routes
+    next-school-day timescale. ``holders`` are the agencies holding the child's case, as the tracker
+    shows them (:meth:`~concernshare.tracker.Tracker.holders`), for rules that route to them.
+    Raises :class:`RoutingError` if no rule routes
     the message, a target resolves to no agency, or one recipient would get
     two views; :class:`~concernshare.errors.NaiveTime` if ``at`` is naive.
     """
     require_aware(at, "at")
     calendar = calendar or deadlines.WorkingCalendar()
     merged: dict[str, PlannedDelivery] = {}
-    for rule, action, recipient in _candidates(message, rules, directory, calendar):
+    held = None if holders is None else [AgencyId(h) for h in holders]
+    for rule, action, recipient in _candidates(message, rules, directory, calendar, held):
         school = (schools or {}).get(recipient)
         nation = deadlines.nation_of(recipient)  # the recipient's nation's bank holidays
-        due = _due(action.response, at, calendar if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
+        due = _due(action.response, message, at,
+                   calendar if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
                    else attrs.evolve(calendar, nation=nation), school)
-        escalate = tuple(a for target in action.escalate_to for a in _resolve(target, message, directory, rule))
+        escalate = tuple(a for target in action.escalate_to
+                         for a in _resolve(target, message, directory, rule, held))
         agency = directory.agency(recipient)
         denied = categories_for(rules.view(action.view), agency.roles if agency else ())
         reason = f"rule {rule.id}: {rule.description}"

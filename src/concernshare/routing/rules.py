@@ -23,6 +23,7 @@ from concernshare.records import (
     AbuseCategory,
     AgencyKind,
     ConcernType,
+    ConferenceKind,
     Marking,
     MessageType,
     RecipientRole,
@@ -82,11 +83,16 @@ class Target:
         "agency).",
         default=None,
     )
+    holders: bool | None = field(
+        "True for every agency holding a copy of the child's case, as the sender's tracker shows it (for "
+        "example a plan-status notification). New in 1.1.",
+        default=None,
+    )
 
     @property
     def kind(self) -> str | None:
         """Which of role, agency, child_setting and addressed this target uses (None if not exactly one)."""
-        given = [name for name in ("role", "agency", "child_setting", "addressed") if getattr(self, name)]
+        given = [name for name in ("role", "agency", "child_setting", "addressed", "holders") if getattr(self, name)]
         return given[0] if len(given) == 1 else None
 
 
@@ -95,12 +101,16 @@ class Response:
     """What response is due from the recipient, and by when."""
 
     expects: str = field(
-        "What answers the delivery: an acknowledgement, a decision, or an information response.",
-        pattern="^(acknowledgement|decision|information_response)$", max_length=20,
+        "What answers the delivery: an acknowledgement, a decision, an information response, or (new in 1.1) "
+        "any 'response' other than an acknowledgement, such as the conference that answers a strategy discussion.",
+        pattern="^(acknowledgement|decision|information_response|response)$", max_length=20,
     )
     timescale: str | None = field(
         "A named statutory timescale (referral_decision, child_and_family_assessment, "
-        "initial_child_protection_conference, police_notification), or absent with working_days.",
+        "initial_child_protection_conference, police_notification; new in 1.1: "
+        "first_review_child_protection_conference, review_child_protection_conference, "
+        "transfer_in_child_protection_conference), or absent with working_days. A statutory timescale runs "
+        "from the event it counts from where the message holds it (a strategy discussion's time, say).",
         default=None, pattern=_NAME, max_length=64,
     )
     working_days: int | None = field(
@@ -110,6 +120,11 @@ class Response:
         "A timescale in hours on the calendar clock (24/7), for a response needed sooner than a working day "
         "(a child in immediate danger, a same-day response), instead of a named one or working days.",
         default=None, minimum=1, maximum=72,
+    )
+    respond_by: bool | None = field(
+        "True: due when the message itself asks (an escalation's or an information request's respond_by), "
+        "instead of a timescale. New in 1.1.",
+        default=None,
     )
 
 
@@ -166,6 +181,13 @@ class Conditions:
         "bank holidays), when an emergency duty team answers for the council.",
         default=None,
     )
+    conference_kinds: tuple[ConferenceKind, ...] = field(
+        "A child protection conference of one of these kinds (initial, review, transfer_in). New in 1.1.",
+        default=(),
+    )
+    section_47_started: bool | None = field(
+        "Whether a strategy discussion started a section 47 enquiry. New in 1.1.", default=None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -201,11 +223,12 @@ class RuleSet:
 
 def _disjoint(a: Conditions, b: Conditions) -> bool:
     """True only where no message can satisfy both (when in doubt, they overlap)."""
-    for name in ("types", "risk_levels", "sender_kinds", "sender_roles", "statuses", "local_authorities"):
+    for name in ("types", "risk_levels", "sender_kinds", "sender_roles", "statuses", "local_authorities",
+                 "conference_kinds"):
         first, second = getattr(a, name), getattr(b, name)
         if first and second and not set(first) & set(second):
             return True
-    for name in ("immediate_danger", "unborn"):
+    for name in ("immediate_danger", "unborn", "section_47_started"):
         first, second = getattr(a, name), getattr(b, name)
         if first is not None and second is not None and first != second:
             return True
@@ -226,13 +249,13 @@ def _same_target(a: Target, b: Target) -> bool:
     if a.kind == "role":
         return a.role == b.role and (a.area is None or b.area is None or a.area == b.area
                                      or "child" in (a.area, b.area))
-    return (a.agency, a.child_setting, a.addressed) == (b.agency, b.child_setting, b.addressed)
+    return (a.agency, a.child_setting, a.addressed, a.holders) == (b.agency, b.child_setting, b.addressed, b.holders)
 
 
 def _target_problems(target: Target, where: str) -> Iterator[Problem]:
     if target.kind is None:
         yield Problem(pointer=where, code="CS302",
-                      message="name exactly one of role, agency, child_setting or addressed")
+                      message="name exactly one of role, agency, child_setting, addressed or holders")
     if target.area is not None and target.kind != "role":
         yield Problem(pointer=f"{where}/area", code="CS302", message="an area goes with a role only")
 
@@ -262,11 +285,12 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response
-            given = (response.timescale, response.working_days, response.hours) if response is not None else ()
-            if response is not None and sum(value is not None for value in given) != 1:
+            given = () if response is None else (response.timescale is not None, response.working_days is not None,
+                                                 response.hours is not None, bool(response.respond_by))
+            if response is not None and sum(given) != 1:
                 yield Problem(pointer=f"{where}/response", code="CS304",
-                              message="give one of a named timescale, a number of working days or a number of "
-                              "hours")
+                              message="give one of a named timescale, a number of working days, a number of "
+                              "hours or respond_by")
             if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
                 yield Problem(pointer=f"{where}/response/timescale", code="CS304",
                               message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES))

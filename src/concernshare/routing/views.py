@@ -4,9 +4,23 @@ The sensitivity of every field is declared once, here, in :data:`SENSITIVITY`
 (DESIGN.md's named categories), not as a custom JSON Schema keyword. A role's
 policy (:data:`ROLE_WITHHOLDS`) is the most it may receive whatever view a
 rule names: a school never receives adult health details or police
-intelligence. A redacted message names its view, lists every withheld pointer
-with a reason code that tips nobody off, keeps the message's id, and still
-validates.
+intelligence. A redacted message names its view, keeps the message's id, and
+still validates.
+
+Views withhold by the sensitivity of the information, never by the person:
+the adults in the child's household, a mother's partner and an alleged
+perpetrator included, are named to every recipient, because knowing who is in
+the home is the point of the share; their health, offending and police
+references are what a role may be denied. Only a person the sender asked to
+protect (``protect_identity``), an informant, an anonymous referrer and a
+confidential address are kept from family-facing roles.
+
+What the view lists must not itself reveal what existed. Fields the format
+requires unless a view withholds them (a name, an address's lines) are listed
+in ``view.withheld`` with a reason that tips nobody off; every other removed
+field is not listed, and every view that denies any category says, with
+``view.more_withheld``, that some information may have been withheld by the
+sender, whether or not the message held any.
 """
 
 from __future__ import annotations
@@ -18,7 +32,9 @@ from typing import Any, Final
 import attrs
 
 from concernshare import codec
-from concernshare.records import Marking, Message, RecipientRole, Relationship, WithheldReason
+from concernshare.checks import walk
+from concernshare.records import Marking, Message, RecipientRole, WithheldReason
+from concernshare.records._fields import META
 from concernshare.strictjson import escape_pointer
 
 __all__ = [
@@ -67,9 +83,9 @@ def _confidential(_root: Mapping[str, Any], parent: Mapping[str, Any]) -> bool:
     return bool(parent.get("confidential"))
 
 
-def _related(*relationships: Relationship) -> Predicate:
-    wanted = {str(r) for r in relationships}
-    return lambda _root, parent: parent.get("relationship") in wanted
+def _protected(_root: Mapping[str, Any], parent: Mapping[str, Any]) -> bool:
+    """A person the sender asked to protect (they might come to harm if an abuser learnt who they are)."""
+    return parent.get("protect_identity") is True
 
 
 def _marked(marking: Marking) -> Predicate:
@@ -85,8 +101,6 @@ class Declaration:
     applies: Predicate = _always
 
 
-_THIRD_PARTIES: Final = (Relationship.OTHER, Relationship.OTHER_RELATIVE, Relationship.HOUSEHOLD_MEMBER,
-                         Relationship.PROTECTIVE_ADULT)
 _ADDRESS: Final = ("lines", "postcode", "uprn")
 
 #: The one declaration of every sensitive field.
@@ -103,14 +117,9 @@ SENSITIVITY: Final[tuple[Declaration, ...]] = (
     Declaration("/subject/sexual_health", Sensitivity.SEXUAL_HEALTH),
     Declaration("/subject/related_people/*/health", Sensitivity.ADULT_HEALTH),
     Declaration("/subject/related_people/*/offending", Sensitivity.CRIMINAL_ALLEGATION),
-    Declaration("/subject/related_people/*/name", Sensitivity.THIRD_PARTY_IDENTITY, _related(*_THIRD_PARTIES)),
-    Declaration("/subject/related_people/*/identifiers", Sensitivity.THIRD_PARTY_IDENTITY,
-                _related(*_THIRD_PARTIES)),
-    Declaration("/subject/related_people/*/birth_date", Sensitivity.THIRD_PARTY_IDENTITY,
-                _related(*_THIRD_PARTIES)),
-    Declaration("/subject/related_people/*/address", Sensitivity.THIRD_PARTY_IDENTITY, _related(*_THIRD_PARTIES)),
-    *(Declaration(f"/subject/related_people/*/{member}", Sensitivity.CRIMINAL_ALLEGATION,
-                  _related(Relationship.ALLEGED_PERPETRATOR)) for member in ("name", "identifiers", "birth_date")),
+    *(Declaration(f"/subject/related_people/*/{member}", Sensitivity.THIRD_PARTY_IDENTITY, _protected)
+      for member in ("name", "identifiers", "birth_date", "address")),
+    Declaration("/subject/related_people/*/identifiers/police_reference", Sensitivity.POLICE_INTELLIGENCE),
     Declaration("/body/observations/*/informant", Sensitivity.THIRD_PARTY_IDENTITY),
     Declaration("/body/police_intelligence", Sensitivity.POLICE_INTELLIGENCE),
     Declaration("/body/incident_location", Sensitivity.CONFIDENTIAL_ADDRESS, _marked(Marking.CONFIDENTIAL_ADDRESS)),
@@ -182,6 +191,23 @@ def _matches(node: Any, tokens: list[str], pointer: str) -> Iterator[tuple[str, 
         yield from _matches(node[head], rest, f"{pointer}/{escape_pointer(head)}")
 
 
+def _prune(node: Any, emptied: set[int]) -> None:
+    """Remove, depth first, every object that redaction left empty."""
+    items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+    for key, child in items:
+        _prune(child, emptied)
+        if isinstance(node, dict) and isinstance(child, dict) and not child and id(child) in emptied:
+            del node[key]
+
+
+def _required_unless_withheld(message: Message) -> frozenset[str]:
+    """The pointers of the fields present in ``message`` that the format requires unless a view lists them."""
+    return frozenset(
+        pointer for pointer, value, attribute in walk(message)
+        if attribute is not None and value is not None and attribute.metadata.get(META, {}).get("withholdable")
+    )
+
+
 def redact(message: Message, *, view: str, denied: frozenset[Sensitivity], recipients: Iterable[str]) -> Message:
     """Return the view of ``message`` with every denied field withheld and ``recipients`` set.
 
@@ -190,16 +216,23 @@ def redact(message: Message, *, view: str, denied: frozenset[Sensitivity], recip
     """
     data = codec.unstructure(message)
     original = codec.unstructure(message)  # predicates read what the message said, not what is left of it
+    required = _required_unless_withheld(message)
     withheld: dict[str, WithheldReason] = {
         item.pointer: item.reason for item in (message.view.withheld if message.view else ())
     }
+    emptied: set[int] = set()
     for declaration in SENSITIVITY:
         if declaration.category not in denied:
             continue
         for pointer, parent, member in list(_matches(data, declaration.pattern.split("/")[1:], "")):
             if member in parent and declaration.applies(original, parent):
                 del parent[member]
-                withheld.setdefault(pointer, _REASONS[declaration.category])
+                emptied.add(id(parent))
+                if pointer in required:
+                    withheld.setdefault(pointer, _REASONS[declaration.category])
+    _prune(data, emptied)  # an object left empty would show that something was in it
     data["view"] = {"name": view, "withheld": [{"pointer": p, "reason": str(r)} for p, r in sorted(withheld.items())]}
+    if denied or (message.view is not None and message.view.more_withheld):
+        data["view"]["more_withheld"] = True
     data["recipients"] = list(recipients)
     return codec.structure(data, Message)

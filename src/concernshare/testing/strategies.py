@@ -39,16 +39,21 @@ from concernshare.checks import walk
 from concernshare.errors import UsageError
 from concernshare.records import (
     BODIES,
+    AbuseCategory,
     AccessNotificationBody,
     AcknowledgementBody,
     AcknowledgementOutcome,
     AssessmentFactor,
     AssessmentSummaryBody,
     Body,
+    CaseClosureBody,
     Child,
+    ChildProtectionConferenceBody,
     ChronologyBody,
     ChronologyEntry,
     ConcernBody,
+    ConferenceDecision,
+    ConferenceKind,
     ConsentNotSoughtReason,
     ConsentStatus,
     ContactOrReferral,
@@ -57,6 +62,7 @@ from concernshare.records import (
     DomesticAbuseNotificationBody,
     EscalationBody,
     Handling,
+    IdentityStatus,
     InformationRequestBody,
     InformationResponseBody,
     LawfulBasis,
@@ -67,10 +73,17 @@ from concernshare.records import (
     NonEngagementEvent,
     PartialDate,
     PersonIdentifiers,
+    PlanEndReason,
+    PlanKind,
+    PlanState,
+    PlanStatusBody,
     RelatedPerson,
     ReportedProblem,
+    Section47OutcomeBody,
     Sender,
+    StrategyDiscussionBody,
     Thread,
+    TransferInBody,
     UnknownMember,
     UpdateBody,
     View,
@@ -86,6 +99,7 @@ from concernshare.records.law import (
     Article10Paragraph,
     WithoutConsentGround,
 )
+from concernshare.records.people import ENGLAND
 from concernshare.records.types import AGENCY_SCHEMES, AgencyId
 from concernshare.strictjson import MAX_SAFE_INTEGER
 
@@ -95,6 +109,8 @@ __all__ = [
     "agency_ids",
     "assessment_summary_bodies",
     "bodies",
+    "case_closure_bodies",
+    "child_protection_conference_bodies",
     "children",
     "chronology_bodies",
     "chronology_entries",
@@ -113,8 +129,12 @@ __all__ = [
     "nhs_numbers",
     "non_engagement_events",
     "partial_dates",
+    "plan_status_bodies",
     "records",
     "related_people",
+    "section_47_outcome_bodies",
+    "strategy_discussion_bodies",
+    "transfer_in_bodies",
     "update_bodies",
     "upns",
     "withdrawal_bodies",
@@ -513,11 +533,16 @@ def children(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Child:
     ))
 
 
-def related_people(*, at: dt.datetime | None = None) -> Strategy[RelatedPerson]:
-    """People in a child's life, born from 1940 on."""
+@st.composite
+def related_people(draw: st.DrawFn, *, at: dt.datetime | None = None) -> RelatedPerson:
+    """People in a child's life, born from 1940 on; one whose identity is unknown or not disclosed has no name."""
     moment = _when(at)
     born = dates(min_value=dt.date(1940, 1, 1), max_value=_day(moment))
-    return _derive(RelatedPerson, moment, birth_date=st.none() | born)
+    identity = draw(st.none() | st.sampled_from(IdentityStatus))
+    if identity in {IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED}:
+        return draw(_derive(RelatedPerson, moment, identity=st.just(identity), name=st.none(),
+                            birth_date=st.none(), identifiers=st.none()))
+    return draw(_derive(RelatedPerson, moment, identity=st.just(identity), birth_date=st.none() | born))
 
 
 @st.composite
@@ -713,6 +738,82 @@ def access_notification_bodies(
     return _derive(AccessNotificationBody, _when(at))
 
 
+def strategy_discussion_bodies(*, at: dt.datetime | None = None) -> Strategy[StrategyDiscussionBody]:
+    """Strategy discussions (format 1.1)."""
+    return _derive(StrategyDiscussionBody, _when(at))
+
+
+@st.composite
+def section_47_outcome_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Section47OutcomeBody:
+    """Section 47 enquiry outcomes completed on or after the day they started (format 1.1)."""
+    moment = _when(at)
+    started = draw(datetimes(max_value=moment))
+    first = started.astimezone(ENGLAND).date()
+    completed = dates(min_value=first, max_value=max(first, _day(moment)))
+    return draw(_derive(Section47OutcomeBody, moment, started_at=st.just(started), completed_on=completed))
+
+
+_CATEGORIES: Final = st.lists(st.sampled_from(AbuseCategory), min_size=1, max_size=_ITEMS, unique=True).map(tuple)
+
+
+@st.composite
+def child_protection_conference_bodies(
+    draw: st.DrawFn, *, at: dt.datetime | None = None,
+) -> ChildProtectionConferenceBody:
+    """Conferences whose decision fits their kind and categories, with their timescale's start (format 1.1)."""
+    moment = _when(at)
+    kind = draw(st.sampled_from(ConferenceKind))
+    review = kind is ConferenceKind.REVIEW
+    decision = draw(st.sampled_from(
+        [ConferenceDecision.PLAN_CONTINUES, ConferenceDecision.PLAN_ENDS] if review
+        else [ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN]))
+    plan = decision in {ConferenceDecision.PLAN, ConferenceDecision.PLAN_CONTINUES}
+    held = draw(datetimes(max_value=moment))
+    clock = datetimes(max_value=held)
+    return draw(_derive(
+        ChildProtectionConferenceBody, moment, kind=st.just(kind), decision=st.just(decision),
+        held_at=st.just(held), clock_started_at=(st.none() | clock) if review else clock,
+        categories=_CATEGORIES if plan else st.just(()),
+        next_review_by=st.none() | dates(min_value=held.astimezone(ENGLAND).date(),
+                                         max_value=held.astimezone(ENGLAND).date() + dt.timedelta(days=200)),
+    ))
+
+
+@st.composite
+def plan_status_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> PlanStatusBody:
+    """Plan statuses: an ended plan has its end date and reason, a protection plan its category (format 1.1)."""
+    moment = _when(at)
+    plan = draw(st.sampled_from(PlanKind))
+    status = draw(st.sampled_from(PlanState))
+    started = draw(dates(max_value=_day(moment)))
+    ended = status is PlanState.ENDED
+    protection = plan is PlanKind.CHILD_PROTECTION
+    return draw(_derive(
+        PlanStatusBody, moment, plan=st.just(plan), status=st.just(status), started_on=st.just(started),
+        ended_on=dates(min_value=started, max_value=max(started, _day(moment))) if ended else st.none(),
+        end_reason=st.sampled_from(PlanEndReason) if ended else st.none(),
+        categories=(_CATEGORIES if not ended else st.just(()) | _CATEGORIES) if protection else st.just(()),
+    ))
+
+
+@st.composite
+def transfer_in_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> TransferInBody:
+    """Transfers in between two different local authorities (format 1.1)."""
+    moment = _when(at)
+    source = draw(la_ids())
+    plan = draw(st.sampled_from(PlanKind))
+    return draw(_derive(
+        TransferInBody, moment, from_authority=st.just(source), plan=st.just(plan),
+        to_authority=la_ids().filter(lambda other: other.organisation != source.organisation),
+        categories=_CATEGORIES if plan is PlanKind.CHILD_PROTECTION else st.just(()),
+    ))
+
+
+def case_closure_bodies(*, at: dt.datetime | None = None) -> Strategy[CaseClosureBody]:
+    """Case closures and step-downs (format 1.1)."""
+    return _derive(CaseClosureBody, _when(at))
+
+
 _BODY_STRATEGIES: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
     ConcernBody: concern_bodies,
     AcknowledgementBody: acknowledgement_bodies,
@@ -726,6 +827,12 @@ _BODY_STRATEGIES: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
     AssessmentSummaryBody: assessment_summary_bodies,
     EscalationBody: escalation_bodies,
     AccessNotificationBody: access_notification_bodies,
+    StrategyDiscussionBody: strategy_discussion_bodies,
+    Section47OutcomeBody: section_47_outcome_bodies,
+    ChildProtectionConferenceBody: child_protection_conference_bodies,
+    PlanStatusBody: plan_status_bodies,
+    TransferInBody: transfer_in_bodies,
+    CaseClosureBody: case_closure_bodies,
 }
 
 
@@ -769,6 +876,13 @@ def _redacted(draw: st.DrawFn, message: Message) -> Message:
     return attrs.evolve(message, view=view)
 
 
+def _version_for(body: Body) -> str:
+    """The format version a message of this body needs: the child-protection process types are new in 1.1."""
+    if type(body) in _PROCESS_BODIES and tuple(map(int, FORMAT_VERSION.split("."))) < (1, 1):
+        return "1.1"
+    return FORMAT_VERSION
+
+
 @st.composite
 def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
     created = draw(datetimes())
@@ -791,7 +905,7 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
     taken = {value for _, value, _ in walk((body, thread)) if isinstance(value, uuid.UUID)}
     message = draw(_derive(
         Message, created,
-        format_version=st.just(FORMAT_VERSION),
+        format_version=st.just(_version_for(body)),
         id=_UUIDS.filter(lambda candidate: candidate not in taken),
         created=st.just(created),
         sent=st.none() | _later(created, 2),
@@ -819,6 +933,11 @@ _SPECIAL: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
     LawfulBasis: lawful_bases,
     **_BODY_STRATEGIES,
 }
+
+_PROCESS_BODIES: Final = frozenset({
+    StrategyDiscussionBody, Section47OutcomeBody, ChildProtectionConferenceBody, PlanStatusBody, TransferInBody,
+    CaseClosureBody,
+})
 
 #: Fields whose strategy follows from their name wherever they appear.
 _BY_NAME: Final[dict[str, Callable[[], Strategy[str]]]] = {

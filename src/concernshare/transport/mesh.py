@@ -208,11 +208,11 @@ def send(
     message: Message, signer: Signer, *, client: MeshClient, rules: RuleSet, directory: Directory, tracker: Tracker,
     at: dt.datetime, calendar: deadlines.WorkingCalendar | None = None,
     schools: Mapping[str, deadlines.SchoolCalendar] | None = None, passes_on: uuid.UUID | None = None,
-    observe: Observer | None = None,
+    holders: Sequence[str] | None = None, observe: Observer | None = None,
 ) -> MeshSent:
     """Route, seal and upload each recipient's view over MESH, recording each delivery after its upload.
 
-    ``calendar``, ``schools`` and ``passes_on`` are :func:`concernshare.exchange.send`'s.
+    ``calendar``, ``schools``, ``passes_on`` and ``holders`` are :func:`concernshare.exchange.send`'s.
     ``observe(point, recipient)`` hears ``"uploaded"`` and ``"recorded"``. Raises
     :class:`~concernshare.errors.UsageError` before any upload if a recipient
     has no MESH address in the directory, :class:`TransportError` if MESH
@@ -221,7 +221,7 @@ def send(
     """
     scratch = Tracker(MemoryStore())
     sent = exchange.send(message, signer, rules=rules, directory=directory, tracker=scratch, at=at,
-                         calendar=calendar, schools=schools, passes_on=passes_on)
+                         calendar=calendar, schools=schools, passes_on=passes_on, holders=holders)
     planned = {delivery.recipient: delivery for delivery, _ in scratch.store.deliveries(str(message.id))}
     recorded = {delivery.recipient for delivery, _ in tracker.store.deliveries(str(message.id))}
     addresses = {recipient: _address(directory, recipient) for view in sent.views for recipient in view.recipients}

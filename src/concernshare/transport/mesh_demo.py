@@ -64,8 +64,11 @@ def play(folder: Path, *, now: dt.datetime, say: Callable[[str], None]) -> demo.
                     at += dt.timedelta(minutes=7)
                     message = demo._pick(story, prefix)
                     sender = world[message.sender.agency]
+                    case = [m.id for m in opened
+                            if m.subject.identifiers.nhs_number == message.subject.identifiers.nhs_number]
                     sent = mesh.send(message, sender.signer, client=clients[sender.id], rules=rules,
-                                     directory=directory, tracker=trackers[sender.id], at=at)
+                                     directory=directory, tracker=trackers[sender.id], at=at,
+                                     holders=trackers[sender.id].holders(case))
                     for recipient, mesh_id in sent.uploads.items():
                         received_at = at + dt.timedelta(minutes=1)
                         agency = world[recipient]
