@@ -151,7 +151,7 @@ class _Envelope:
 def _malformed(pointer: str, code: str, what: str) -> MalformedMessage:
     return MalformedMessage(
         f"the signed message's {what}, which the trust checks need, cannot be read; it is refused unanswered",
-        (Problem(pointer=pointer, code=code, message=f"{what} is missing or malformed"),),
+        (Problem(pointer=pointer, code=code, message=f"the {what} is missing or malformed"),),
     )
 
 
@@ -177,24 +177,24 @@ def _envelope(payload: bytes) -> _Envelope:
         raise MalformedMessage("the signed message is not well-formed JSON; it is refused unanswered",
                                error.problems) from None
     if not isinstance(document, dict):
-        raise _malformed("", "CS012", "the message (a JSON object)")
+        raise _malformed("", "CS012", "message (a JSON object)")
     found = document.get("id")
     if not isinstance(found, str) or not _UUID.fullmatch(found) or found == _NIL:
-        raise _malformed("/id", "CS012", "the id")
+        raise _malformed("/id", "CS012", "id")
     sent = document.get("sent")
     moment = _time(sent)
     if moment is None:
-        raise _malformed("/sent", "CS010" if sent is None else "CS018", "the sent time")
+        raise _malformed("/sent", "CS010" if sent is None else "CS018", "sent time")
     sender = document.get("sender")
     agency = sender.get("agency") if isinstance(sender, dict) else None
     if not isinstance(agency, str):
-        raise _malformed("/sender/agency", "CS012", "the sending agency")
+        raise _malformed("/sender/agency", "CS012", "sending agency")
     recipients = document.get("recipients")
     if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
-        raise _malformed("/recipients", "CS012", "the list of recipients")
+        raise _malformed("/recipients", "CS012", "list of recipients")
     status = document.get("status")
     if not isinstance(status, str):
-        raise _malformed("/status", "CS012", "the status")
+        raise _malformed("/status", "CS012", "status")
     return _Envelope(id=found, sent=moment, sender=agency, recipients=tuple(recipients), status=status)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from concernshare.errors import MalformedMessage
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -70,14 +72,24 @@ def _example(name: str) -> dict[str, object]:
     return document
 
 
-@pytest.mark.parametrize("member", ["type", "status"])
 @pytest.mark.parametrize("value", [{"": None}, ["concern"], 7])
-def test_crash_readable_type_or_status_not_a_string(member: str, value: object) -> None:
-    """Found by the receive campaign: a validly signed message whose ``type`` (or ``status``) is an object
-    made naming the refused message raise TypeError (unhashable) instead of answering with a rejection."""
+def test_crash_readable_type_or_status_not_a_string(value: object) -> None:
+    """Found by the receive campaign: a validly signed message whose ``type`` is an object made naming the
+    refused message raise TypeError (unhashable) instead of answering with a rejection."""
     document = _example("01-concern-health-visitor-neglect.json")
-    document[member] = value
+    document["type"] = value
     received = targets.receive_signed(json.dumps(document).encode())
     assert received.message is None
     assert received.rejection is not None
-    assert any(problem.pointer == f"/{member}" for problem in received.problems)
+    assert any(problem.pointer == "/type" for problem in received.problems)
+
+
+@pytest.mark.parametrize("value", [{"": None}, ["actual"], 7])
+def test_a_status_not_a_string_is_refused_unanswered(value: object) -> None:
+    """The same for ``status``: a trust check needs it, so a message whose status cannot be read is refused
+    before its content, unanswered, with a typed error that names the member (never a TypeError)."""
+    document = _example("01-concern-health-visitor-neglect.json")
+    document["status"] = value
+    with pytest.raises(MalformedMessage) as refused:
+        targets.receive_signed(json.dumps(document).encode())
+    assert [(p.pointer, p.code) for p in refused.value.problems] == [("/status", "CS012")]
