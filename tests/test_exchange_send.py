@@ -87,6 +87,23 @@ def test_record_sent_twice_records_each_delivery_once(
     assert {d.sent_at for d, _ in tracker.store.deliveries(str(message.id))} == {NOW}
 
 
+def test_record_sent_for_named_recipients_records_only_theirs(
+    directory: Directory, rules: RuleSet, signer: keys.FileSigner,
+) -> None:
+    """A transport recording each delivery after its own upload records one recipient at a time, each as send
+    would have recorded it."""
+    message = _concern()
+    whole, stepwise = Tracker(MemoryStore()), Tracker(MemoryStore())
+    sent = send(message, signer, rules=rules, directory=directory, tracker=whole, at=NOW)
+    recipients = [d.recipient for d in sent.plan.deliveries]
+    assert len(recipients) > 1
+    record_sent(stepwise, message, sent, recipients=recipients[:1])
+    assert [r for r, _, _ in _deliveries(stepwise, message)] == recipients[:1]
+    for recipient in recipients[1:]:
+        record_sent(stepwise, message, sent, recipients=(recipient,))
+    assert _deliveries(stepwise, message) == _deliveries(whole, message)
+
+
 def test_record_sent_refuses_the_views_of_another_message(
     directory: Directory, rules: RuleSet, signer: keys.FileSigner,
 ) -> None:

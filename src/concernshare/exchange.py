@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -170,10 +170,13 @@ def seal_views(
     return Sent(plan=plan, views=tuple(views))
 
 
-def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uuid.UUID | None = None) -> None:
+def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uuid.UUID | None = None,
+                recipients: Collection[str] | None = None) -> None:
     """Record every delivery of ``sent`` (what :func:`seal_views` made of ``message``) with its due time.
 
-    Each delivery is recorded once: a delivery already recorded stays as it
+    ``recipients``, if given, records only the deliveries to them (a transport
+    that records each delivery once its own upload is done). Each delivery is
+    recorded once: a delivery already recorded stays as it
     was, so a send retried after a crash records what was missing. Raises
     :class:`~concernshare.errors.UsageError` if ``sent`` is not of
     ``message``, and :class:`~concernshare.errors.StoreError` if the
@@ -182,6 +185,8 @@ def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uu
     if sent.plan.message_id != str(message.id):
         raise UsageError("record_sent: the sealed views are of another message")
     for delivery in sent.plan.deliveries:
+        if recipients is not None and delivery.recipient not in recipients:
+            continue
         tracker.record_delivery(
             message_id=message.id, message_type=message.type, sender=message.sender.agency,
             recipient=delivery.recipient, sent_at=sent.plan.at, view=delivery.view, due=delivery.due,

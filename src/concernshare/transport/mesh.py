@@ -48,7 +48,6 @@ from concernshare.routing import deadlines
 from concernshare.routing.rules import RuleSet
 from concernshare.sealing import OpenPolicy
 from concernshare.stores.interface import ReplayStore
-from concernshare.stores.memory import MemoryStore
 from concernshare.tracker import Tracker
 
 __all__ = [
@@ -219,10 +218,8 @@ def send(
     refuses an upload (the deliveries uploaded before it are recorded), and
     what :func:`concernshare.exchange.send` raises.
     """
-    scratch = Tracker(MemoryStore())
-    sent = exchange.send(message, signer, rules=rules, directory=directory, tracker=scratch, at=at,
-                         calendar=calendar, schools=schools, passes_on=passes_on, holders=holders)
-    planned = {delivery.recipient: delivery for delivery, _ in scratch.store.deliveries(str(message.id))}
+    sent = exchange.seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar,
+                               schools=schools, holders=holders)
     recorded = {delivery.recipient for delivery, _ in tracker.store.deliveries(str(message.id))}
     addresses = {recipient: _address(directory, recipient) for view in sent.views for recipient in view.recipients}
     uploads: dict[AgencyId, str] = {}
@@ -239,7 +236,7 @@ def send(
                 uploads[recipient] = mesh_id
             if observe:
                 observe("uploaded", recipient)
-            tracker.store.add_delivery(planned[recipient])
+            exchange.record_sent(tracker, message, sent, passes_on=passes_on, recipients=(recipient,))
             if observe:
                 observe("recorded", recipient)
     return MeshSent(sent=sent, uploads=uploads, skipped=tuple(skipped))
