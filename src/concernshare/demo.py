@@ -32,7 +32,7 @@ from concernshare.testing.world import World, make_world
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
 
-__all__ = ["Played", "run"]
+__all__ = ["Carry", "Played", "run"]
 
 HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
 GP, SCHOOL, POLICE = "ods:Y99GP", "school:999101", "police:99"
@@ -90,13 +90,21 @@ class Played:
     refused: tuple[str, ...] = ()
 
 
+#: How a sealed view reaches one recipient: (sealed, message, recipient, at) -> what that recipient received.
+Carry = Callable[[bytes, Message, str, dt.datetime], Received]
+
+
 def _carrier(transport: str, world: World, trackers: dict[str, Tracker], say: Callable[[str], None],
-             stack: contextlib.ExitStack) -> Callable[[bytes, Message, str, dt.datetime], Received]:
+             stack: contextlib.ExitStack) -> Carry:
     """How a sealed view reaches a recipient: ``receive`` called directly, or over a transport."""
     if transport == "http":
         from concernshare.serve.demo import front_doors  # noqa: PLC0415  (needs the serve extra)
 
         return stack.enter_context(front_doors(world, trackers, _POLICY, say))
+    if transport == "mesh":
+        from concernshare.transport.mesh_demo import mailboxes  # noqa: PLC0415  (needs the mesh packages)
+
+        return stack.enter_context(mailboxes(world, trackers, _POLICY, say))
 
     def carry(sealed: bytes, _message: Message, recipient: str, at: dt.datetime) -> Received:
         agency = world[recipient]
@@ -107,7 +115,7 @@ def _carrier(transport: str, world: World, trackers: dict[str, Tracker], say: Ca
 
 
 def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport: str = "file") -> Played:
-    """Play the story in ``folder`` starting at ``now`` over ``transport`` (file or http); report through ``say``.
+    """Play the story in ``folder`` starting at ``now`` over ``transport`` (file, http or mesh); report through ``say``.
 
     Raises :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """

@@ -49,14 +49,12 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
 
     if args.transport == "mesh":
         try:
-            from concernshare.transport import mesh_demo  # noqa: PLC0415  (needs the optional MESH packages)
+            from concernshare.transport import mesh_demo  # noqa: F401, PLC0415  (needs the optional MESH packages)
         except ImportError:
             raise UsageError("concernshare demo --transport mesh needs mesh-client and mesh-sandbox: "
                              "pip install 'concernshare[mesh]' mesh-sandbox") from None
-        played = mesh_demo.play(folder, now=now(), say=say)
-    else:
-        if args.transport == "http" and importlib.util.find_spec("starlette") is None:
-            raise UsageError("concernshare demo --transport http needs the serve extra: "
-                             "pip install 'concernshare[serve]'")
-        played = run(folder, now=now(), say=say, transport=args.transport)
+    if args.transport == "http" and importlib.util.find_spec("starlette") is None:
+        raise UsageError("concernshare demo --transport http needs the serve extra: "
+                         "pip install 'concernshare[serve]'")
+    played = run(folder, now=now(), say=say, transport=args.transport)
     return EXIT_INVALID if played.refused else EXIT_OK

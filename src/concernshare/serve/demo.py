@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from concernshare.demo import Carry
 from concernshare.errors import Problem
 from concernshare.exchange import Received
 from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, AgencyId, Message
@@ -28,10 +29,8 @@ from concernshare.tracker import Tracker
 from concernshare.transport.cloudevents import Receiver, deliver, from_event, to_event
 from concernshare.transport.cloudevents_http import client, post
 
-__all__ = ["Carry", "front_doors"]
+__all__ = ["front_doors"]
 
-#: What the demo calls for each recipient of a sealed view: (sealed, message, recipient, at) -> what was received.
-Carry = Callable[[bytes, Message, str, dt.datetime], Received]
 
 
 def _path(agency: str) -> str:
