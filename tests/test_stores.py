@@ -411,14 +411,20 @@ def test_recording_a_message_as_seen_is_atomic_across_processes(durable: list[st
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
-    for writer in writers:
-        assert writer.stdout is not None
-        assert writer.stdout.readline() == "ready\n"
-    for writer in writers:
-        assert writer.stdin is not None
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    outputs = [writer.communicate(timeout=120)[0].split() for writer in writers]
+    try:
+        for writer in writers:
+            assert writer.stdout is not None
+            assert writer.stdout.readline() == "ready\n"
+        for writer in writers:
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        outputs = [writer.communicate(timeout=120)[0].split() for writer in writers]
+    finally:  # a writer that failed to start leaves nothing running into the next test
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+            writer.communicate()
     assert all(writer.returncode == 0 for writer in writers)
     first, second = (set(output) for output in outputs)
     assert not first & second
@@ -591,3 +597,26 @@ def test_a_naive_time_is_refused_and_nothing_is_recorded(store: Store, call: Cal
         call(store)
     assert store.receipt(HV, "m1") is None
     assert store.record(_receipt(), keep_until=T0)
+
+
+def test_a_new_sqlite_store_waits_for_another_process_holding_the_file(tmp_path: Path) -> None:
+    """Opening a store while another connection holds the new file's write lock waits for it (SQLite answers the
+    switch to WAL with 'database is locked' at once, without its busy timeout), then opens in WAL mode."""
+    path = tmp_path / "tracker.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE elsewhere (x)")
+    release = threading.Timer(0.3, other.execute, args=("COMMIT",))
+    release.start()
+    try:
+        store = SQLiteStore(path)
+    finally:
+        release.join()
+        other.close()
+    try:
+        assert store.record(Receipt(sender=HV, message_id="m1", sent=T0, received=T0), keep_until=T0)
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()

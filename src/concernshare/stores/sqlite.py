@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,28 @@ from concernshare.stores._sql import Cursor, SQLStore
 from concernshare.stores.interface import StoreError
 
 __all__ = ["SQLiteStore"]
+
+#: How long a store waits for another process's lock, in seconds.
+_WAIT: Final = 30.0
+
+
+def _into_wal(db: sqlite3.Connection, wait: float) -> None:
+    """Put the file in WAL mode, waiting for another connection's lock as every other statement does.
+
+    SQLite answers a journal-mode change that meets another connection's lock
+    with "database is locked" at once, without its busy timeout: two processes
+    opening a new store together would otherwise fail. Raises what SQLite raises.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
 
 
 class SQLiteStore(SQLStore):
@@ -40,11 +63,11 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"{self.path} is not a SQLite database: name a new file or a concernshare store; "
                              "it was left as it was")
         try:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=_WAIT, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"could not open the SQLite store {self.path}") from error
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _into_wal(self._db, _WAIT)
             self._db.execute("PRAGMA synchronous=FULL")
             with self._transaction() as cursor:
                 self._create_tables(cursor)
