@@ -51,8 +51,8 @@ from concernshare.directory import (
     sign_directory,
 )
 from concernshare.records import AgencyId, AgencyKind, Message, RecipientRole, RevocationReason
-from concernshare.routing import deadlines
-from concernshare.routing.route import RoutingError, route
+from concernshare import deadlines
+from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import load_rules
 
 HERE = Path(__file__).resolve().parent

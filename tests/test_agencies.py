@@ -15,7 +15,7 @@ from concernshare import validation
 from concernshare.records import AgencyId, LawfulCondition
 from concernshare.records.identifiers import councils
 from concernshare.records.law import SCHEME_STANDING, PublicStanding, article_6_bases_for
-from concernshare.routing import deadlines
+from concernshare import deadlines
 
 
 @pytest.mark.parametrize("agency", [
@@ -106,7 +106,7 @@ def test_the_welsh_timescales_are_named() -> None:
 
 def test_a_deadline_uses_the_recipients_nations_bank_holidays() -> None:
     """One working day from Friday 27 November 2026: Monday in England, Tuesday in Scotland (St Andrew's Day)."""
-    from concernshare.routing.route import route  # noqa: PLC0415 - routing is tested here only for the nation
+    from concernshare.routing.plan import route  # noqa: PLC0415 - routing is tested here only for the nation
     from concernshare.routing.rules import load_rules  # noqa: PLC0415
     from concernshare.testing.world import make_world  # noqa: PLC0415
 

@@ -48,8 +48,8 @@ from concernshare.errors import (
     UsageError,
 )
 from concernshare.records import Status
-from concernshare.routing import deadlines
-from concernshare.routing.route import RoutingError, route
+from concernshare import deadlines
+from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import load_rules
 from concernshare.sealing import OpenPolicy, open_sealed
 from concernshare.stores import DirectoryEdition, MemoryStore

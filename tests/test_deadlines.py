@@ -1,4 +1,4 @@
-"""Tests for due times in working days and school days (concernshare.routing.deadlines)."""
+"""Tests for due times in working days and school days (concernshare.deadlines)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from concernshare.errors import UsageError
-from concernshare.routing import deadlines
-from concernshare.routing.deadlines import (
+from concernshare import deadlines
+from concernshare.deadlines import (
     CHILD_AND_FAMILY_ASSESSMENT,
     INITIAL_CHILD_PROTECTION_CONFERENCE,
     LONDON,

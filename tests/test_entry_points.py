@@ -26,7 +26,7 @@ from concernshare.directory import open_directory
 from concernshare.errors import InvalidRecord, InvalidValue, NaiveTime, SealError, UsageError
 from concernshare.exchange import receive, send
 from concernshare.records import Message, PartialDate
-from concernshare.routing.route import route
+from concernshare.routing.plan import route
 from concernshare.routing.rules import load_rules
 from concernshare.sealing import open_sealed, seal, sign_message, verify_message
 from concernshare.stores import MemoryStore, SQLiteStore

@@ -31,7 +31,7 @@ from concernshare.records import AcknowledgementBody, AcknowledgementOutcome, Ag
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.sealing import open_sealed
 from concernshare.stores import MemoryStore
-from concernshare.stores.tracking import Answer, Arrival, Delivery, Withdrawal
+from concernshare.stores.facts import Answer, Arrival, Delivery, Withdrawal
 from concernshare.tracker import DeliveryState, Tracker
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -15,7 +15,7 @@ from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.exchange import receive, send
 from concernshare.records import AgencyId, Message
-from concernshare.routing.route import RoutingError, route
+from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.stores import MemoryStore
 from concernshare.tracker import Tracker

@@ -19,8 +19,8 @@ from concernshare.directory import Directory, open_directory
 from concernshare.errors import InvalidDocument
 from concernshare.exchange import _record_answer
 from concernshare.records import AgencyId, Message, MessageType
-from concernshare.routing import deadlines
-from concernshare.routing.route import RoutingError, route
+from concernshare import deadlines
+from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.stores import MemoryStore
 from concernshare.tracker import DeliveryState, Tracker

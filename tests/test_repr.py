@@ -34,7 +34,7 @@ from concernshare.records import AgencyId, Message, PartialDate
 from concernshare.records._fields import WITHHELD, redacted
 from concernshare.records.envelope import UnknownMember
 from concernshare.records.identifiers import Council, CouncilList
-from concernshare.routing.route import Plan
+from concernshare.routing.plan import Plan
 from concernshare.sealing import Opened
 from concernshare.testing import strategies
 

@@ -15,8 +15,8 @@ from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import InvalidDocument, InvalidRecord, SchemaViolation
 from concernshare.records import AgencyId, Message
-from concernshare.routing.deadlines import SchoolCalendar
-from concernshare.routing.route import Plan, RoutingError, route
+from concernshare.deadlines import SchoolCalendar
+from concernshare.routing.plan import Plan, RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.routing.views import Sensitivity
 

@@ -17,7 +17,7 @@ import pytest
 from _stores import KINDS, make_store, open_store, postgres_schema, postgres_store, require_postgres
 from concernshare.errors import NaiveTime, UsageError
 from concernshare.stores import DirectoryEdition, Receipt, ReplayStore, SQLiteStore, Store, StoreError
-from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
+from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)

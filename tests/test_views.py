@@ -17,7 +17,7 @@ from concernshare.directory import Directory, open_directory
 from concernshare.errors import Severity
 from concernshare.exchange import send
 from concernshare.records import Message, RecipientRole, Status, WithheldReason
-from concernshare.routing.route import route
+from concernshare.routing.plan import route
 from concernshare.routing.rules import load_rules
 from concernshare.routing.views import BUILTIN_VIEWS, FAMILY_FACING, Sensitivity, categories_for, redact
 from concernshare.sealing import OpenPolicy, open_sealed

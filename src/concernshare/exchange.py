@@ -59,8 +59,8 @@ from concernshare.records import (
 )
 from concernshare.records.process import PROCESS_TYPES
 from concernshare.records.types import require_aware
-from concernshare.routing import deadlines
-from concernshare.routing.route import Plan, route
+from concernshare import deadlines
+from concernshare.routing.plan import Plan, route
 from concernshare.routing.rules import RuleSet
 from concernshare.routing.views import Sensitivity, redact
 from concernshare.sealing import OpenPolicy, open_sealed, seal
@@ -126,7 +126,7 @@ def send(
 
     ``holders`` are the agencies holding the child's case (:meth:`Tracker.holders`), for rules
     that route to them (a plan-status notification). The same as :func:`seal_views` then
-    :func:`record_sent`. Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
+    :func:`record_sent`. Raises :class:`~concernshare.routing.plan.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
     sent = seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools,
@@ -150,7 +150,7 @@ def seal_views(
 
     ``holders`` are as for :func:`send`.
 
-    Raises :class:`~concernshare.routing.route.RoutingError` if it cannot be
+    Raises :class:`~concernshare.routing.plan.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
     require_aware(at, "at")

@@ -36,7 +36,7 @@ from concernshare.errors import Problem, Severity
 from concernshare.records.codes import DecisionOutcome, MessageType, WithdrawalReason
 from concernshare.records.types import AgencyId
 from concernshare.stores.interface import Store
-from concernshare.stores.tracking import (
+from concernshare.stores.facts import (
     Answer,
     AnswerKind,
     Arrival,
@@ -200,7 +200,7 @@ class Tracker:
 
         ``answer_id`` is the acknowledgement's own message id. It closes the
         deliveries of the message to ``by`` (see
-        :func:`~concernshare.stores.tracking.satisfies`).
+        :func:`~concernshare.stores.facts.satisfies`).
         """
         answer = Answer(answer_id=answer_id, kind=AnswerKind.ACKNOWLEDGEMENT, by=by, at=at, message_id=message_id,
                         rejected=rejected, problems=tuple(problems))

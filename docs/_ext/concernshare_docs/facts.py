@@ -74,7 +74,7 @@ class ValueRole(SphinxRole):
 
 
 def _timescales() -> list[nodes.Node]:
-    from concernshare.routing import deadlines  # noqa: PLC0415  (imported when the page is built)
+    from concernshare import deadlines  # noqa: PLC0415  (imported when the page is built)
 
     rows = []
     for name, timescale in deadlines.TIMESCALES.items():

@@ -28,7 +28,7 @@ from concernshare.records import (
     YesNoUnknown,
 )
 from concernshare.records.types import require_aware, utc_minute
-from concernshare.routing import deadlines
+from concernshare import deadlines
 
 __all__ = ["Thresholds", "find_patterns"]
 

@@ -1,6 +1,6 @@
 """Statutory timescale breaches in a chronology: an assessment past 45 working days, a conference held late.
 
-Working Together to Safeguard Children 2023 (see :mod:`concernshare.routing.deadlines`
+Working Together to Safeguard Children 2023 (see :mod:`concernshare.deadlines`
 for the timescales and their sources): a child and family assessment within 45
 working days of the referral; an initial child protection conference within 15
 working days of the strategy discussion at which the section 47 enquiry
@@ -26,7 +26,7 @@ from concernshare.records import (
     StrategyDiscussionBody,
 )
 from concernshare.records.types import utc_minute
-from concernshare.routing import deadlines
+from concernshare import deadlines
 
 __all__ = ["timescale_breaches"]
 

@@ -31,9 +31,9 @@ from concernshare.crypto import keys
 from concernshare.errors import InvalidDocument, UsageError
 from concernshare.exchange import Received, receiving, record_sent, seal_views
 from concernshare.records.types import utc_text
-from concernshare.routing.route import route
+from concernshare.routing.plan import route
 from concernshare.routing.rules import RuleSet, load_rules
-from concernshare.stores.tracking import NonShareReason
+from concernshare.stores.facts import NonShareReason
 from concernshare.tracker import Tracker
 from concernshare.validation import validate
 

@@ -7,7 +7,7 @@ change one with :func:`attrs.evolve`.
 from __future__ import annotations
 
 from concernshare.records.bodies import BODIES, BODY_TYPES, Body
-from concernshare.records.chronology import (
+from concernshare.records.knowledge import (
     AreaGrade,
     AssessmentSummaryBody,
     Assessor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from concernshare.records.chronology import (
+from concernshare.records.knowledge import (
     AssessmentSummaryBody,
     ChronologyBody,
     InformationResponseBody,

@@ -8,7 +8,7 @@ of its own; a reader of format 1.0 does not know these types and refuses them
 with a ``rejected`` acknowledgement (CS014), so that nothing is lost silently.
 
 The statutory timescales that run from these events (Working Together to
-Safeguard Children 2023) are in :mod:`concernshare.routing.deadlines`; the
+Safeguard Children 2023) are in :mod:`concernshare.deadlines`; the
 event each one counts from is found by :mod:`concernshare.routing.process`.
 """
 

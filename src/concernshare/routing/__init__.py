@@ -1,13 +1,13 @@
 """Routing: who receives a message, and by when a response is due.
 
-``deadlines`` reckons due times in working days in England and in a
-setting's school days, in Europe/London time, and holds the statutory
-timescales.
+Due times in working days and school days, and the statutory timescales,
+are reckoned by :mod:`concernshare.deadlines` (re-exported here), which the
+chronology uses too.
 """
 
 from __future__ import annotations
 
-from concernshare.routing.deadlines import (
+from concernshare.deadlines import (
     CHILD_AND_FAMILY_ASSESSMENT,
     FIRST_REVIEW_CONFERENCE,
     INITIAL_CHILD_PROTECTION_CONFERENCE,

@@ -23,7 +23,7 @@ from concernshare.records import (
     StrategyDiscussionBody,
     TransferInBody,
 )
-from concernshare.routing import deadlines
+from concernshare import deadlines
 
 __all__ = ["clock_start"]
 

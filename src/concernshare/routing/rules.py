@@ -32,7 +32,7 @@ from concernshare.records import (
 )
 from concernshare.records._fields import field
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
-from concernshare.routing.deadlines import TIMESCALES
+from concernshare.deadlines import TIMESCALES
 from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
 
 __all__ = [
@@ -241,7 +241,7 @@ def _same_target(a: Target, b: Target) -> bool:
     """True where two targets of the same kind may reach the same agency.
 
     Targets of different kinds (a role and the child's GP practice, say) meet
-    only through the directory and the message, so :func:`~concernshare.routing.route.route`
+    only through the directory and the message, so :func:`~concernshare.routing.plan.route`
     refuses their conflicts when it resolves them.
     """
     if a.kind != b.kind:

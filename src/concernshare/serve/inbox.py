@@ -24,9 +24,9 @@ from concernshare.crypto.keys import Decrypter
 from concernshare.errors import SealError
 from concernshare.records import Message, MessageType
 from concernshare.records.types import utc_minute
-from concernshare.routing.deadlines import WorkingCalendar, add_working_days
+from concernshare.deadlines import WorkingCalendar, add_working_days
 from concernshare.sealing import OpenPolicy, open_sealed
-from concernshare.stores.tracking import Arrival
+from concernshare.stores.facts import Arrival
 from concernshare.transport.cloudevents import Receiver
 
 __all__ = ["HEADERS", "Row", "page", "rows", "spool_name"]

@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol, Self
 
 from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.interface import DirectoryEdition, Receipt
-from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
+from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
 
 __all__ = ["SQLStore"]
 

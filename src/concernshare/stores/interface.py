@@ -1,7 +1,7 @@
 """The store interface: the replay and receipt store that ``open`` uses, and what the tracker keeps.
 
 :class:`ReplayStore` is what sealing needs; :class:`Store` adds the closed
-loop's records (see :mod:`concernshare.stores.tracking`). Every
+loop's records (see :mod:`concernshare.stores.facts`). Every
 implementation is both, so one store serves a receiving node's ``open`` and
 its tracker.
 """
@@ -16,7 +16,7 @@ import attrs
 
 from concernshare.errors import StoreError
 from concernshare.records.types import AgencyId, require_aware
-from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal
+from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal
 
 __all__ = ["DirectoryEdition", "Receipt", "ReplayStore", "Store", "StoreError"]
 
@@ -106,7 +106,7 @@ class Store(ReplayStore, Protocol):
     sender and message, an answer by the answering agency and the answer's
     id, a withdrawal by the message, a decision not to share by its id. When
     an answer and a delivery are both recorded, in either order, the earliest
-    answer that :func:`~concernshare.stores.tracking.satisfies` the delivery
+    answer that :func:`~concernshare.stores.facts.satisfies` the delivery
     closes it. Every method raises :class:`StoreError` if the database fails.
     """
 

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.interface import DirectoryEdition, Receipt
-from concernshare.stores.tracking import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
+from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 
 __all__ = ["MemoryStore"]
 

@@ -44,7 +44,7 @@ from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory, MeshAddress
 from concernshare.errors import Replayed, SealError, UsageError
 from concernshare.records import AgencyId, Message
-from concernshare.routing import deadlines
+from concernshare import deadlines
 from concernshare.routing.rules import RuleSet
 from concernshare.sealing import OpenPolicy
 from concernshare.stores.interface import ReplayStore

@@ -23,7 +23,7 @@ from concernshare.errors import ConcernshareError
 from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
 from concernshare.records.types import require_aware, utc_text
-from concernshare.routing import deadlines
+from concernshare import deadlines
 from concernshare.routing.process import clock_start
 from concernshare.routing.rules import Alternative, Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
