@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from concernshare import codec, strictjson, validation
+from concernshare import codec, deadlines, strictjson, validation
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64encode
 from concernshare.directory import (
@@ -51,7 +51,6 @@ from concernshare.directory import (
     sign_directory,
 )
 from concernshare.records import AgencyId, AgencyKind, Message, RecipientRole, RevocationReason
-from concernshare import deadlines
 from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import load_rules
 

@@ -29,15 +29,22 @@ PERSONAL = ("Kai", "Ashdown", "Whitlock", "9990000026", "Example Close", "LU9 9Z
 
 def world(now: dt.datetime = NOW) -> World:
     """Fresh keys for the three agencies and a directory naming them."""
-    return make_world({HV: [RecipientRole.HEALTH_VISITING], MASH: [RecipientRole.MASH], GP: [RecipientRole.GP]},
-                      now=now)
+    return make_world(
+        {HV: [RecipientRole.HEALTH_VISITING], MASH: [RecipientRole.MASH], GP: [RecipientRole.GP]}, now=now
+    )
 
 
 def receiver(made: World, agency: str, tracker: Tracker | None = None) -> Receiver:
     """The receiving side of ``agency``, with a tracker in memory unless one is given."""
     keys = made[agency]
-    return Receiver(me=keys.id, decrypters=keys.decrypters, signer=keys.signer, directory=made.directory,
-                    tracker=tracker or Tracker(MemoryStore()), policy=POLICY)
+    return Receiver(
+        me=keys.id,
+        decrypters=keys.decrypters,
+        signer=keys.signer,
+        directory=made.directory,
+        tracker=tracker or Tracker(MemoryStore()),
+        policy=POLICY,
+    )
 
 
 def concern(**changes: Any) -> Message:
@@ -73,8 +80,13 @@ def write_agency(made: World, agency: str, folder: Path, **settings: str | int) 
     keys.write_private_jwk_set(folder / "agency.private.jwks", [made[agency].signing, made[agency].encryption])
     (folder / "directory.jws").write_bytes(made.signed_directory)
     (folder / "authority.public.jwks").write_bytes(keys.dumps_public_jwk_set([made.authority.public]))
-    lines = ["[serve]", 'key = "agency.private.jwks"', 'directory = "directory.jws"',
-             'authority = "authority.public.jwks"', 'tracker = "tracker.db"']
+    lines = [
+        "[serve]",
+        'key = "agency.private.jwks"',
+        'directory = "directory.jws"',
+        'authority = "authority.public.jwks"',
+        'tracker = "tracker.db"',
+    ]
     lines += [f"{name} = {json.dumps(value)}" for name, value in settings.items()]
     config = folder / "serve.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")

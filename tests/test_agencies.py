@@ -11,27 +11,52 @@ from typing import Any
 import pytest
 
 from _samples import MINIMAL
-from concernshare import validation
+from concernshare import deadlines, validation
 from concernshare.records import AgencyId, LawfulCondition
 from concernshare.records.identifiers import councils
 from concernshare.records.law import SCHEME_STANDING, PublicStanding, article_6_bases_for
-from concernshare import deadlines
 
 
-@pytest.mark.parametrize("agency", [
-    "ofsted:EY123456", "ofsted:123456/pre-school-room", "probation:wales/cardiff-and-vale", "probation:london",
-    "rsh:L0123", "rsh:LH0456", "rsh:4123", "charity:1012345", "charity:212345", "charity:SC012345",
-    "charity:NIC101234", "la:W06000015", "la:S12000036/social-work", "ods:ZT001",
-])
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "ofsted:EY123456",
+        "ofsted:123456/pre-school-room",
+        "probation:wales/cardiff-and-vale",
+        "probation:london",
+        "rsh:L0123",
+        "rsh:LH0456",
+        "rsh:4123",
+        "charity:1012345",
+        "charity:212345",
+        "charity:SC012345",
+        "charity:NIC101234",
+        "la:W06000015",
+        "la:S12000036/social-work",
+        "ods:ZT001",
+    ],
+)
 def test_the_new_agency_ids_are_accepted(agency: str) -> None:
     """Each new scheme's code form is accepted, with a unit where one is given."""
     assert AgencyId(agency).scheme == agency.split(":", 1)[0]
 
 
-@pytest.mark.parametrize("agency", [
-    "ofsted:EY12345", "ofsted:012345", "probation:mars", "probation:North-East", "rsh:X0123", "rsh:L12",
-    "charity:12345", "charity:SC12345", "la:W07000015", "la:S13000036", "la:N09000003",
-])
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "ofsted:EY12345",
+        "ofsted:012345",
+        "probation:mars",
+        "probation:North-East",
+        "rsh:X0123",
+        "rsh:L12",
+        "charity:12345",
+        "charity:SC12345",
+        "la:W07000015",
+        "la:S13000036",
+        "la:N09000003",
+    ],
+)
 def test_malformed_new_agency_ids_are_refused(agency: str) -> None:
     """A code of the wrong form, a region that is not a Probation Service region, or a council code of another kind."""
     with pytest.raises(ValueError, match="not an agency id"):
@@ -54,8 +79,10 @@ def test_the_council_list_has_the_welsh_and_scottish_councils() -> None:
 def _message(version: str = "1.1", **changes: Any) -> dict[str, Any]:
     document = copy.deepcopy(MINIMAL) | {"format_version": version} | changes
     if version != "1.0":
-        document["lawful_basis"] |= {"without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
-                                     "shared_without_consent_by": {"name": "Sam Invented", "role": "Health visitor"}}
+        document["lawful_basis"] |= {
+            "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+            "shared_without_consent_by": {"name": "Sam Invented", "role": "Health visitor"},
+        }
     return document
 
 
@@ -74,8 +101,9 @@ def test_a_welsh_code_not_in_the_list_is_refused() -> None:
 
 def test_a_charity_may_rely_on_the_recognised_legitimate_interest() -> None:
     """A voluntary-sector sender may use Annex 1 para 6; a Welsh council may not; probation may use Part 3."""
-    document = _message(sender={"agency": "charity:1012345", "practitioner": {"name": "Sam Invented",
-                                                                            "role": "Family support worker"}})
+    document = _message(
+        sender={"agency": "charity:1012345", "practitioner": {"name": "Sam Invented", "role": "Family support worker"}}
+    )
     document["lawful_basis"]["conditions"] = ["uk_gdpr_rli_annex1_6", "uk_gdpr_9_2_g_dpa_sch1_18"]
     assert list(validation.iter_problems(document)) == []
     document["sender"]["agency"] = "la:W06000015/social-services"
@@ -84,12 +112,18 @@ def test_a_charity_may_rely_on_the_recognised_legitimate_interest() -> None:
     assert LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT in article_6_bases_for("probation")
 
 
-@pytest.mark.parametrize(("agency", "nation"), [
-    ("la:W06000015/mash", deadlines.Nation.WALES), ("la:S12000036", deadlines.Nation.SCOTLAND),
-    ("ods:ZT003", deadlines.Nation.NORTHERN_IRELAND), ("probation:wales", deadlines.Nation.WALES),
-    ("charity:SC012345", deadlines.Nation.SCOTLAND), ("la:E06000032", deadlines.Nation.ENGLAND),
-    ("ods:Y99GP", deadlines.Nation.ENGLAND),
-])
+@pytest.mark.parametrize(
+    ("agency", "nation"),
+    [
+        ("la:W06000015/mash", deadlines.Nation.WALES),
+        ("la:S12000036", deadlines.Nation.SCOTLAND),
+        ("ods:ZT003", deadlines.Nation.NORTHERN_IRELAND),
+        ("probation:wales", deadlines.Nation.WALES),
+        ("charity:SC012345", deadlines.Nation.SCOTLAND),
+        ("la:E06000032", deadlines.Nation.ENGLAND),
+        ("ods:Y99GP", deadlines.Nation.ENGLAND),
+    ],
+)
 def test_the_nation_of_an_agency(agency: str, nation: deadlines.Nation) -> None:
     """An agency's id says its nation where it can; anything else keeps England's calendar."""
     assert deadlines.nation_of(agency) is nation
@@ -111,17 +145,43 @@ def test_a_deadline_uses_the_recipients_nations_bank_holidays() -> None:
     from concernshare.testing.world import make_world  # noqa: PLC0415
 
     now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
-    world = make_world({"ods:RYV01/hv": ["health_visiting"], "la:E06000032/mash": ["mash"],
-                        "la:S12000036/social-work": ["childrens_social_care"]}, now=now)
-    rules = load_rules(json.dumps({"format_version": "1.0", "name": "Two nations", "rules": [{
-        "id": "both", "description": "To an English and a Scottish council.",
-        "deliver": [{"to": {"agency": agency}, "view": "full",
-                     "response": {"expects": "acknowledgement", "working_days": 1}}
-                    for agency in ("la:E06000032/mash", "la:S12000036/social-work")]}]}))
-    message = validation.validate(_message(created="2026-11-27T09:50:00Z",
-                                           recipients=["la:E06000032/mash", "la:S12000036/social-work"],
-                                           sender={"agency": "ods:RYV01/hv",
-                                                   "practitioner": {"name": "Sam Invented", "role": "Health visitor"}}))
+    world = make_world(
+        {
+            "ods:RYV01/hv": ["health_visiting"],
+            "la:E06000032/mash": ["mash"],
+            "la:S12000036/social-work": ["childrens_social_care"],
+        },
+        now=now,
+    )
+    rules = load_rules(
+        json.dumps(
+            {
+                "format_version": "1.0",
+                "name": "Two nations",
+                "rules": [
+                    {
+                        "id": "both",
+                        "description": "To an English and a Scottish council.",
+                        "deliver": [
+                            {
+                                "to": {"agency": agency},
+                                "view": "full",
+                                "response": {"expects": "acknowledgement", "working_days": 1},
+                            }
+                            for agency in ("la:E06000032/mash", "la:S12000036/social-work")
+                        ],
+                    }
+                ],
+            }
+        )
+    )
+    message = validation.validate(
+        _message(
+            created="2026-11-27T09:50:00Z",
+            recipients=["la:E06000032/mash", "la:S12000036/social-work"],
+            sender={"agency": "ods:RYV01/hv", "practitioner": {"name": "Sam Invented", "role": "Health visitor"}},
+        )
+    )
     due = {d.recipient: d.due for d in route(message, rules, world.directory, now).deliveries}
     assert due["la:E06000032/mash"] == dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
     assert due["la:S12000036/social-work"] == dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)

@@ -38,12 +38,26 @@ def _id(number: int) -> str:
     return f"00000000-0000-4000-8000-{number:012d}"
 
 
-def _subject(*, nhs: str | None = ADA, name: tuple[str, str] | None = ("Ada", "Invented"),
-             birth: str | None = BORN.isoformat(), local: str | None = "EX-A-1") -> Json:
+def _subject(
+    *,
+    nhs: str | None = ADA,
+    name: tuple[str, str] | None = ("Ada", "Invented"),
+    birth: str | None = BORN.isoformat(),
+    local: str | None = "EX-A-1",
+) -> Json:
     """A born child, with Ada's mother as the parent (so that an unborn sibling's messages can link)."""
-    subject: Json = {"identifiers": {}, "related_people": [{
-        "relationship": "parent", "name": {"given": "Bea", "family": "Invented"},
-        "identifiers": {"nhs_number": MOTHER}, "parental_responsibility": "yes", "lives_with_child": "yes"}]}
+    subject: Json = {
+        "identifiers": {},
+        "related_people": [
+            {
+                "relationship": "parent",
+                "name": {"given": "Bea", "family": "Invented"},
+                "identifiers": {"nhs_number": MOTHER},
+                "parental_responsibility": "yes",
+                "lives_with_child": "yes",
+            }
+        ],
+    }
     if nhs:
         subject["identifiers"]["nhs_number"] = nhs
     if local:
@@ -56,14 +70,19 @@ def _subject(*, nhs: str | None = ADA, name: tuple[str, str] | None = ("Ada", "I
 
 
 def _observation(text: str, day: str = "2013-05-20") -> Json:
-    return {"observed": day, "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-            "description": text}
+    return {"observed": day, "observed_by": "Health visitor", "child_seen": True, "source": "seen", "description": text}
 
 
 def _missed(day: str = "2013-05-22", ref: str | None = None, appointment: str = "Weight review") -> Json:
-    return {"date": day, "service": "Health visiting", "appointment": appointment, "kind": "was_not_brought",
-            "impact_on_child": "Growth went unmeasured.", "challenged": False,
-            **({"source_record_reference": ref} if ref else {})}
+    return {
+        "date": day,
+        "service": "Health visiting",
+        "appointment": appointment,
+        "kind": "was_not_brought",
+        "impact_on_child": "Growth went unmeasured.",
+        "challenged": False,
+        **({"source_record_reference": ref} if ref else {}),
+    }
 
 
 def _concern(summary: str, *, observations: tuple[Json, ...] = (), missed: tuple[Json, ...] = ()) -> Json:
@@ -72,19 +91,42 @@ def _concern(summary: str, *, observations: tuple[Json, ...] = (), missed: tuple
 
 def _item(day: str, summary: str, *, recorded: str = "2013-07-01", ref: str | None = None) -> Json:
     """One entry of a GP's chronology message."""
-    return {"event_date": day, "recorded_date": recorded, "source_agency": GP, "author_role": "GP",
-            "event_type": "appointment", "summary": summary, "significance": "Growth checked.", "child_seen": "yes",
-            "impact": "neutral", **({"source_record_reference": ref} if ref else {})}
+    return {
+        "event_date": day,
+        "recorded_date": recorded,
+        "source_agency": GP,
+        "author_role": "GP",
+        "event_type": "appointment",
+        "summary": summary,
+        "significance": "Growth checked.",
+        "child_seen": "yes",
+        "impact": "neutral",
+        **({"source_record_reference": ref} if ref else {}),
+    }
 
 
-def _message(number: int, body: Json | None = None, *, type: str = "concern", agency: str = HV, day: int = 3,
-             created: str | None = None, subject: Json | None = None, thread: Json | None = None,
-             view: Json | None = None) -> Message:
+def _message(
+    number: int,
+    body: Json | None = None,
+    *,
+    type: str = "concern",
+    agency: str = HV,
+    day: int = 3,
+    created: str | None = None,
+    subject: Json | None = None,
+    thread: Json | None = None,
+    view: Json | None = None,
+) -> Message:
     """A valid message (``validate`` passes it), written at 10:00 UTC on ``day`` June 2013 unless ``created``."""
     document = copy.deepcopy(MINIMAL)
     when = created or f"2013-06-{day:02d}T10:00:00Z"
-    document.update(id=_id(number), type=type, created=when, subject=subject or _subject(),
-                    body=body or _concern(f"Concern {number}."))
+    document.update(
+        id=_id(number),
+        type=type,
+        created=when,
+        subject=subject or _subject(),
+        body=body or _concern(f"Concern {number}."),
+    )
     document["sender"]["agency"] = agency
     document["sharing_decision"]["decided_at"] = when
     document.update({k: v for k, v in (("thread", thread), ("view", view)) if v is not None})
@@ -92,8 +134,7 @@ def _message(number: int, body: Json | None = None, *, type: str = "concern", ag
 
 
 def _withdrawal(number: int, target: int, reason: str, *, agency: str = HV, day: int = 20) -> Message:
-    return _message(number, {"message_id": _id(target), "reason": reason}, type="withdrawal", agency=agency,
-                    day=day)
+    return _message(number, {"message_id": _id(target), "reason": reason}, type="withdrawal", agency=agency, day=day)
 
 
 def _build(*messages: Message, **options: Any) -> Chronology:
@@ -126,7 +167,9 @@ def test_another_agencys_supersedes_replaces_nothing() -> None:
     claimed = _message(2, _concern("The GP's concern."), agency=GP, day=4, thread={"supersedes": _id(1)})
     chronology = _build(original, claimed)
     assert [(e.message_id, e.summary, e.history) for e in chronology.entries] == [
-        (_id(1), "Health visiting's concern.", ()), (_id(2), "The GP's concern.", ())]
+        (_id(1), "Health visiting's concern.", ()),
+        (_id(2), "The GP's concern.", ()),
+    ]
 
 
 # 2. Withdrawal
@@ -134,27 +177,42 @@ def test_another_agencys_supersedes_replaces_nothing() -> None:
 
 def test_a_withdrawn_message_is_marked_not_removed() -> None:
     """Every entry of a message withdrawn by its sender stays, marked withdrawn with the reason, its text intact."""
-    chronology = _build(_message(1, _concern("Weight falling.", observations=(_observation("Thin."),))),
-                        _withdrawal(2, 1, "retracted"))
+    chronology = _build(
+        _message(1, _concern("Weight falling.", observations=(_observation("Thin."),))), _withdrawal(2, 1, "retracted")
+    )
     assert [(e.id, e.summary, e.state, e.withdrawal_reason) for e in chronology.entries] == [
         (f"{_id(1)}#/body/observations/0", "Thin.", EntryState.WITHDRAWN, WithdrawalReason.RETRACTED),
-        (f"{_id(1)}#", "Weight falling.", EntryState.WITHDRAWN, WithdrawalReason.RETRACTED)]
+        (f"{_id(1)}#", "Weight falling.", EntryState.WITHDRAWN, WithdrawalReason.RETRACTED),
+    ]
     assert [p.entries for p in chronology.patterns if p.kind is PatternKind.WITHDRAWN_CONCERN] == [(f"{_id(1)}#",)]
 
 
 def test_a_message_withdrawn_as_wrong_child_shows_nothing_but_the_fact() -> None:
     """Withdrawn as "wrong child", a message is one bare entry: no summary, observation or missed contact of it."""
     secrets = ("Bruise on the left cheek.", "Seen crying at the gate.", "Dental check", "HV-SECRET-1")
-    original = _message(2, _concern(secrets[0], observations=(_observation(secrets[1]),),
-                                    missed=(_missed(appointment=secrets[2], ref=secrets[3]),)))
+    original = _message(
+        2,
+        _concern(
+            secrets[0],
+            observations=(_observation(secrets[1]),),
+            missed=(_missed(appointment=secrets[2], ref=secrets[3]),),
+        ),
+    )
     chronology = _build(_message(1), original, _withdrawal(3, 2, "wrong_child"))
     withdrawn = [e for e in chronology.entries if e.message_id == _id(2)]
     assert len(withdrawn) == 1
     entry = withdrawn[0]
-    assert (entry.id, entry.state, entry.withdrawal_reason) == (f"{_id(2)}#", EntryState.WITHDRAWN,
-                                                                WithdrawalReason.WRONG_CHILD)
+    assert (entry.id, entry.state, entry.withdrawal_reason) == (
+        f"{_id(2)}#",
+        EntryState.WITHDRAWN,
+        WithdrawalReason.WRONG_CHILD,
+    )
     assert (entry.significance, entry.author_role, entry.source_record_reference, entry.history) == (
-        None, None, None, ())
+        None,
+        None,
+        None,
+        (),
+    )
     exported = to_json(chronology).decode()
     assert [s for s in secrets if s in exported] == []
 
@@ -162,8 +220,9 @@ def test_a_message_withdrawn_as_wrong_child_shows_nothing_but_the_fact() -> None
 def test_a_wrong_child_withdrawal_leaves_nothing_of_the_other_childs_identity() -> None:
     """The name and birth date on a message withdrawn as "wrong child" name no one in the chronology and make no
     probable match."""
-    wrong = _message(1, _concern("About another child."), subject=_subject(name=("Ava", "Mistaken"),
-                                                                            birth="2011-02-02"))
+    wrong = _message(
+        1, _concern("About another child."), subject=_subject(name=("Ava", "Mistaken"), birth="2011-02-02")
+    )
     other = _message(4, subject=_subject(nhs=None, name=("Ava", "Mistaken"), birth="2011-02-02", local=None))
     chronology = _build(wrong, _message(2), _withdrawal(3, 1, "wrong_child"), other)
     assert chronology.child.names == ("Ada Invented",)
@@ -175,7 +234,8 @@ def test_only_the_sending_agency_can_withdraw() -> None:
     """A withdrawal from another agency than the sender leaves the entry current."""
     chronology = _build(_message(1), _withdrawal(2, 1, "entered_in_error", agency=GP))
     assert [(e.id, e.state, e.withdrawal_reason) for e in chronology.entries] == [
-        (f"{_id(1)}#", EntryState.CURRENT, None)]
+        (f"{_id(1)}#", EntryState.CURRENT, None)
+    ]
 
 
 # 3. Identity
@@ -191,7 +251,8 @@ def test_weaker_matches_are_probable_with_their_reason_never_entries() -> None:
     assert all(e.match is Match.NHS_NUMBER for e in chronology.entries)
     assert {(e.message_id, e.match, e.match_reason) for e in chronology.probable} == {
         (_id(2), Match.PROBABLE, "same name and birth date, no NHS number"),
-        (_id(3), Match.PROBABLE, "same local case-system id, no NHS number")}
+        (_id(3), Match.PROBABLE, "same local case-system id, no NHS number"),
+    }
     assert chronology.conflicts == ()
 
 
@@ -205,17 +266,25 @@ def test_conflicting_identifiers_are_never_merged() -> None:
     assert chronology.conflicts == (_id(2), _id(3))
 
 
-@pytest.mark.parametrize(("due_after_birth", "linked"), [
-    (19, True), (70, True), (71, False), (-42, True), (-43, False), (300, False), (-300, False)])
+@pytest.mark.parametrize(
+    ("due_after_birth", "linked"),
+    [(19, True), (70, True), (71, False), (-42, True), (-43, False), (300, False), (-300, False)],
+)
 def test_an_unborn_childs_messages_link_only_when_born_near_the_due_date(due_after_birth: int, linked: bool) -> None:
     """Through the mother's NHS number, before-birth messages link if the birth is 10 weeks before to 6 weeks after
     the expected delivery date, and otherwise stay out."""
     due = BORN + dt.timedelta(days=due_after_birth)
-    unborn = _message(2, _concern("Late booking."), created="2012-03-01T10:00:00Z", subject={
-        "unborn": True, "expected_delivery_date": due.isoformat(), "mother": {"nhs_number": MOTHER}})
+    unborn = _message(
+        2,
+        _concern("Late booking."),
+        created="2012-03-01T10:00:00Z",
+        subject={"unborn": True, "expected_delivery_date": due.isoformat(), "mother": {"nhs_number": MOTHER}},
+    )
     chronology = _build(_message(1), unborn)
     assert {(e.message_id, e.match) for e in chronology.entries} == {
-        (_id(1), Match.NHS_NUMBER), *([(_id(2), Match.UNBORN_LINK)] if linked else [])}
+        (_id(1), Match.NHS_NUMBER),
+        *([(_id(2), Match.UNBORN_LINK)] if linked else []),
+    }
     assert chronology.probable == ()
 
 
@@ -224,15 +293,47 @@ def test_an_unborn_childs_messages_link_only_when_born_near_the_due_date(due_aft
 
 def test_partial_dates_order_by_earliest_then_latest_and_stay_partial() -> None:
     """A year or month sorts by its first day, then its last: 2013-01-01, 2013-01, 2013; each keeps its precision."""
-    days = ["2013-05", "2013", "2013-06-01", "2012-12", "2013-05-14", "2013-01", "2013-01-01", "2013-04-30",
-            "2013-05-01"]
-    gp = _message(1, {"entries": [_item(d, f"Event {n}.") for n, d in enumerate(days)]}, type="chronology",
-                  agency=GP, created="2013-07-02T10:00:00Z")
+    days = [
+        "2013-05",
+        "2013",
+        "2013-06-01",
+        "2012-12",
+        "2013-05-14",
+        "2013-01",
+        "2013-01-01",
+        "2013-04-30",
+        "2013-05-01",
+    ]
+    gp = _message(
+        1,
+        {"entries": [_item(d, f"Event {n}.") for n, d in enumerate(days)]},
+        type="chronology",
+        agency=GP,
+        created="2013-07-02T10:00:00Z",
+    )
     entries = [e for e in _build(gp).entries if e.event_type == "appointment"]
-    assert [str(e.event_date) for e in entries] == ["2012-12", "2013-01-01", "2013-01", "2013", "2013-04-30",
-                                                    "2013-05-01", "2013-05", "2013-05-14", "2013-06-01"]
+    assert [str(e.event_date) for e in entries] == [
+        "2012-12",
+        "2013-01-01",
+        "2013-01",
+        "2013",
+        "2013-04-30",
+        "2013-05-01",
+        "2013-05",
+        "2013-05-14",
+        "2013-06-01",
+    ]
     assert [e.event_date.precision for e in entries] == [
-        "month", "day", "month", "year", "day", "day", "month", "day", "day"]
+        "month",
+        "day",
+        "month",
+        "year",
+        "day",
+        "day",
+        "month",
+        "day",
+        "day",
+    ]
     assert entries[3].event_date == PartialDate(2013)
 
 
@@ -242,12 +343,12 @@ def test_partial_dates_order_by_earliest_then_latest_and_stay_partial() -> None:
 def test_copies_of_one_message_count_once_keeping_the_one_that_withholds_least() -> None:
     """Whatever their order, a full copy and two views of one message give its entries once, from the full copy;
     of two views, the one withholding less."""
-    body = _concern("Weight falling.", observations=(_observation("At clinic.", "2013-05-02"),
-                                                     _observation("At home.")))
+    body = _concern(
+        "Weight falling.", observations=(_observation("At clinic.", "2013-05-02"), _observation("At home."))
+    )
     full = _message(1, body)
     gone = [{"pointer": f"/body/observations/{n}", "reason": "not_needed_for_role"} for n in (1, 0)]
-    one = _message(1, {**body, "observations": body["observations"][:1]}, view={"name": "health",
-                                                                                "withheld": gone[:1]})
+    one = _message(1, {**body, "observations": body["observations"][:1]}, view={"name": "health", "withheld": gone[:1]})
     both = _message(1, {**body, "observations": []}, view={"name": "education", "withheld": gone})
     for order in itertools.permutations([full, one, both]):
         assert [e.summary for e in _build(*order).entries] == ["At clinic.", "At home.", "Weight falling."]
@@ -258,17 +359,28 @@ def test_copies_of_one_message_count_once_keeping_the_one_that_withholds_least()
 def test_entries_from_one_source_record_merge_keeping_the_latest() -> None:
     """The same record sent twice by its agency is one entry: the latest recorded, the earlier as history; another
     agency's record with the same reference is another record."""
-    june = _message(1, {"entries": [_item("2013-05-20", "Seen; 8.9 kg.", recorded="2013-05-20", ref="EMIS-1")]},
-                    type="chronology", agency=GP, day=10)
-    july = _message(2, {"entries": [_item("2013-05-20", "Seen; 8.9 kg (corrected).", recorded="2013-06-30",
-                                          ref="EMIS-1")]}, type="chronology", agency=GP, day=30)
+    june = _message(
+        1,
+        {"entries": [_item("2013-05-20", "Seen; 8.9 kg.", recorded="2013-05-20", ref="EMIS-1")]},
+        type="chronology",
+        agency=GP,
+        day=10,
+    )
+    july = _message(
+        2,
+        {"entries": [_item("2013-05-20", "Seen; 8.9 kg (corrected).", recorded="2013-06-30", ref="EMIS-1")]},
+        type="chronology",
+        agency=GP,
+        day=30,
+    )
     elsewhere = _message(3, _concern("Not brought.", missed=(_missed(ref="EMIS-1"),)), day=30)
     chronology = _build(july, elsewhere, june)
     entries = [e for e in chronology.entries if e.event_type == "appointment"]
     assert [(e.id, e.summary) for e in entries] == [(f"{_id(2)}#/body/entries/0", "Seen; 8.9 kg (corrected).")]
     assert [(e.agency, e.history) for e in chronology.entries if e.event_type == "non_engagement"] == [(HV, ())]
-    assert entries[0].history == (Version(message_id=_id(1), summary="Seen; 8.9 kg.",
-                                          recorded=dt.datetime(2013, 5, 20, tzinfo=dt.UTC)),)
+    assert entries[0].history == (
+        Version(message_id=_id(1), summary="Seen; 8.9 kg.", recorded=dt.datetime(2013, 5, 20, tzinfo=dt.UTC)),
+    )
 
 
 def test_entries_merely_alike_are_all_kept_counted_and_flagged() -> None:
@@ -287,10 +399,17 @@ def test_entries_merely_alike_are_all_kept_counted_and_flagged() -> None:
 
 def test_a_withdrawn_duplicate_does_not_hide_the_standing_missed_appointment() -> None:
     """An update sent twice, the second withdrawn as a duplicate, still leaves its missed appointment current."""
-    update: Json = {"concern_id": _id(1), "what_changed": "Not brought again.", "non_engagement": [_missed(
-        ref="HV-APPT-1")]}
-    messages = (_message(1), _message(2, update, type="update", day=5), _message(3, update, type="update", day=6),
-                _withdrawal(4, 3, "duplicate"))
+    update: Json = {
+        "concern_id": _id(1),
+        "what_changed": "Not brought again.",
+        "non_engagement": [_missed(ref="HV-APPT-1")],
+    }
+    messages = (
+        _message(1),
+        _message(2, update, type="update", day=5),
+        _message(3, update, type="update", day=6),
+        _withdrawal(4, 3, "duplicate"),
+    )
     chronology = _build(*messages)
     current = [e for e in chronology.entries if e.event_type == "non_engagement" and e.state is EntryState.CURRENT]
     assert [(e.message_id, e.source_record_reference) for e in current] == [(_id(2), "HV-APPT-1")]
@@ -312,8 +431,11 @@ def test_several_children_with_none_named_is_a_usage_error() -> None:
 
 def test_no_nhs_number_is_a_usage_error_saying_what_to_do() -> None:
     """Messages that give no NHS number are refused with a message naming --child and --unborn."""
-    with pytest.raises(UsageError, match=r"no message gives the child's NHS number: name the child with --child, "
-                       r"or an unborn child's mother with --unborn"):
+    with pytest.raises(
+        UsageError,
+        match=r"no message gives the child's NHS number: name the child with --child, "
+        r"or an unborn child's mother with --unborn",
+    ):
         _build(_message(1, subject=_subject(nhs=None)))
 
 
@@ -330,18 +452,32 @@ def _everything() -> tuple[Message, ...]:
         _message(1, _concern("First.", missed=(_missed(),))),
         _message(2, _concern("Second.", missed=(_missed(), _missed())), day=4, thread={"supersedes": _id(1)}),
         _message(3, _concern("Again.", missed=(_missed(),)), day=5),
-        _message(4, _concern("Withdrawn.")), _withdrawal(5, 4, "duplicate"),
-        _message(6, _concern("Wrong child.")), _withdrawal(7, 6, "wrong_child", day=21),
+        _message(4, _concern("Withdrawn.")),
+        _withdrawal(5, 4, "duplicate"),
+        _message(6, _concern("Wrong child.")),
+        _withdrawal(7, 6, "wrong_child", day=21),
         _message(8, {"entries": gp}, type="chronology", agency=GP, created="2013-07-10T10:00:00Z"),
-        _message(9, body), _message(9, {**body, "observations": []}, view={"name": "health", "withheld": [
-            {"pointer": "/body/observations/0", "reason": "not_needed_for_role"}]}),
-        _message(10, {"entries": [_item("2013-05", "Event 2013-05, corrected.", recorded="2013-07-05",
-                                        ref="EMIS-2013-05")]}, type="chronology", agency=GP,
-                 created="2013-07-11T10:00:00Z"),
-        _message(11, subject=_subject(nhs=None, local=None)), _message(12, subject=_subject(nhs=OTHER, local=None)),
+        _message(9, body),
+        _message(
+            9,
+            {**body, "observations": []},
+            view={"name": "health", "withheld": [{"pointer": "/body/observations/0", "reason": "not_needed_for_role"}]},
+        ),
+        _message(
+            10,
+            {"entries": [_item("2013-05", "Event 2013-05, corrected.", recorded="2013-07-05", ref="EMIS-2013-05")]},
+            type="chronology",
+            agency=GP,
+            created="2013-07-11T10:00:00Z",
+        ),
+        _message(11, subject=_subject(nhs=None, local=None)),
+        _message(12, subject=_subject(nhs=OTHER, local=None)),
         _message(13, subject=_subject(nhs=None, name=("Addy", "Otherwise"))),
-        _message(14, created="2012-03-01T10:00:00Z", subject={
-            "unborn": True, "expected_delivery_date": "2012-08-10", "mother": {"nhs_number": MOTHER}}),
+        _message(
+            14,
+            created="2012-03-01T10:00:00Z",
+            subject={"unborn": True, "expected_delivery_date": "2012-08-10", "mother": {"nhs_number": MOTHER}},
+        ),
     )
 
 
@@ -349,8 +485,12 @@ def _everything() -> tuple[Message, ...]:
 def _same_record_twice() -> tuple[Message, ...]:
     """The same GP record (same reference and recorded date) in two chronology messages, and two open concerns."""
     gp = {"entries": [_item("2013-05-20", "Seen.", recorded="2013-05-20", ref="EMIS-1")]}
-    return (_message(1), _message(2, day=4), _message(3, gp, type="chronology", agency=GP, day=10),
-            _message(4, gp, type="chronology", agency=GP, day=11))
+    return (
+        _message(1),
+        _message(2, day=4),
+        _message(3, gp, type="chronology", agency=GP, day=10),
+        _message(4, gp, type="chronology", agency=GP, day=11),
+    )
 
 
 def _orders(messages: tuple[Message, ...]) -> list[tuple[Message, ...]]:

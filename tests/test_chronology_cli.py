@@ -29,8 +29,12 @@ CONCERN_ID = json.loads(CONCERN.read_bytes())["id"]
 #: The example directory was issued at 09:00 that day.
 SEALED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 KAI = ("--child", "9990000026")
-DIRECTORY = ("--directory", str(EXAMPLES / "directory" / "directory.jws"),
-             "--authority", str(KEYS / "authority.public.jwks"))
+DIRECTORY = (
+    "--directory",
+    str(EXAMPLES / "directory" / "directory.jws"),
+    "--authority",
+    str(KEYS / "authority.public.jwks"),
+)
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
@@ -143,8 +147,15 @@ def test_unreadable_inputs_are_in_the_html_report(inbox: Path) -> None:
 
 def test_sealed_inputs_open_as_archives_with_the_keys(tmp_path: Path, inbox: Path) -> None:
     """With the MASH's key, the directory and a receipt log, a sealed concern is opened and joins the chronology."""
-    code, out, err = _run(str(inbox), *KAI, "--key", str(KEYS / "la_E06000032_mash.private.jwks"), *DIRECTORY,
-                          "--receipts", str(tmp_path / "receipts.db"))
+    code, out, err = _run(
+        str(inbox),
+        *KAI,
+        "--key",
+        str(KEYS / "la_E06000032_mash.private.jwks"),
+        *DIRECTORY,
+        "--receipts",
+        str(tmp_path / "receipts.db"),
+    )
     assert code == 0, err
     document = json.loads(out)
     assert document["unreadable"] == []
@@ -228,8 +239,7 @@ def test_the_family_report_has_each_child_on_their_own(tmp_path: Path) -> None:
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 3
     assert page.count("EXERCISE: built from exercise") == 1
     headings = re.findall(r'<h2 id="c\d-name">([^<]*)</h2>', page)
-    assert headings == ["1. Kai Ashdown", "2. Unborn child (mother&#x27;s NHS number 999 000 0042)",
-                        "3. Tyler Ashdown"]
+    assert headings == ["1. Kai Ashdown", "2. Unborn child (mother&#x27;s NHS number 999 000 0042)", "3. Tyler Ashdown"]
     kai, tyler = page.split('<article id="c1"', 1)[1].split("</article>", 1)[0], page.split('<article id="c3"', 1)[1]
     police = json.loads((MESSAGES / "09-domestic-abuse-notification-police.json").read_bytes())
     assert police["id"][:8] in tyler
@@ -244,7 +254,10 @@ def test_the_family_json_is_an_array_of_valid_chronologies(monkeypatch: pytest.M
     documents = json.loads(out)
     assert isinstance(documents, list)
     assert [(d["child"].get("nhs_number"), d["child"].get("mother_nhs_number")) for d in documents] == [
-        ("9990000026", None), (None, "9990000042"), ("9990000034", None)]
+        ("9990000026", None),
+        (None, "9990000042"),
+        ("9990000034", None),
+    ]
     for document in documents:
         assert list(schema.iter_problems(document, "chronology")) == []
     assert documents[0] == json.loads(_run(str(MESSAGES), *KAI)[1])
@@ -261,8 +274,9 @@ def test_the_family_csv_says_whose_each_row_is() -> None:
     assert counts == {"9990000026": 34, "unborn of 9990000042": 3, "9990000034": 1}
 
 
-@pytest.mark.parametrize(("argv", "child"), [(("--child", "9990000034"), "9990000034"),
-                                             (("--unborn", "9990000042"), None)])
+@pytest.mark.parametrize(
+    ("argv", "child"), [(("--child", "9990000034"), "9990000034"), (("--unborn", "9990000042"), None)]
+)
 def test_child_or_unborn_still_gives_one_chronology(argv: tuple[str, ...], child: str | None) -> None:
     """--child or --unborn gives that one child's chronology as a single JSON document."""
     code, out, err = _run(str(MESSAGES), *argv)
@@ -291,8 +305,9 @@ def _stranger(folder: Path) -> Path:
     """A valid message about a child with no NHS number, no local id and a name no other message gives."""
     document = json.loads((MESSAGES / "02-acknowledgement-mash-accepted.json").read_bytes())
     document["id"] = "00000000-0000-4000-8000-000000000099"
-    document["subject"].update(identifiers={"local_ids": []}, name={"given": "Sam", "family": "Nobody"},
-                               related_people=[])
+    document["subject"].update(
+        identifiers={"local_ids": []}, name={"given": "Sam", "family": "Nobody"}, related_people=[]
+    )
     path = folder / "stranger.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
@@ -309,8 +324,10 @@ def test_a_message_in_no_chronology_is_named_and_exits_one(tmp_path: Path) -> No
     assert "Nobody" not in err
     documents = json.loads(out)
     assert len(documents) == 3
-    assert all(d["unreadable"] == [{"source": "message 00000000-0000-4000-8000-000000000099",
-                                    "problem": UNPLACED}] for d in documents)
+    assert all(
+        d["unreadable"] == [{"source": "message 00000000-0000-4000-8000-000000000099", "problem": UNPLACED}]
+        for d in documents
+    )
 
 
 def test_messages_that_identify_no_child_are_a_usage_error(tmp_path: Path) -> None:

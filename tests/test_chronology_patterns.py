@@ -59,9 +59,16 @@ def _entry(number: int, day: int | PartialDate, **changes: object) -> Entry:
     """An entry ``day`` days after 1 January 2013 (or on the partial date given)."""
     date = day if isinstance(day, PartialDate) else PartialDate.parse((BASE + dt.timedelta(days=day)).isoformat())
     values: dict[str, object] = {
-        "id": f"{_id(number)}#", "message_id": _id(number), "message_type": "concern", "agency": GP,
-        "author_role": "Practice nurse", "event_date": date, "event_type": "observation", "summary": PRIVATE,
-        "significance": PRIVATE, "recorded": dt.datetime.combine(date.earliest, dt.time(9), tzinfo=dt.UTC),
+        "id": f"{_id(number)}#",
+        "message_id": _id(number),
+        "message_type": "concern",
+        "agency": GP,
+        "author_role": "Practice nurse",
+        "event_date": date,
+        "event_type": "observation",
+        "summary": PRIVATE,
+        "significance": PRIVATE,
+        "recorded": dt.datetime.combine(date.earliest, dt.time(9), tzinfo=dt.UTC),
     }
     values.update(changes)
     return Entry(**values)  # type: ignore[arg-type]
@@ -69,9 +76,17 @@ def _entry(number: int, day: int | PartialDate, **changes: object) -> Entry:
 
 def _contacts(*days: int, agencies: Sequence[AgencyId] = (GP, HV)) -> list[Entry]:
     """Was-not-brought contacts on ``days``, recorded by ``agencies`` in turn."""
-    return [_entry(n, d, agency=agencies[n % len(agencies)], event_type="non_engagement",
-                   non_engagement=NonEngagementKind.WAS_NOT_BROUGHT, child_seen=YesNoUnknown.NO)
-            for n, d in enumerate(days)]
+    return [
+        _entry(
+            n,
+            d,
+            agency=agencies[n % len(agencies)],
+            event_type="non_engagement",
+            non_engagement=NonEngagementKind.WAS_NOT_BROUGHT,
+            child_seen=YesNoUnknown.NO,
+        )
+        for n, d in enumerate(days)
+    ]
 
 
 def _ordered(entries: Iterable[Entry]) -> list[Entry]:
@@ -91,12 +106,19 @@ def _example(prefix: str) -> Message:
 def test_default_thresholds_are_the_documented_ones() -> None:
     """By default: 3 missed contacts in 90 days, 2 concerns unassessed, 42 days unseen, x2 over 90 days."""
     assert Thresholds() == Thresholds(
-        missed_contacts=3, missed_window=dt.timedelta(days=90), concerns_without_assessment=2,
-        unseen_gap=dt.timedelta(days=42), rising_window=dt.timedelta(days=90), rising_factor=2.0, rising_minimum=3)
+        missed_contacts=3,
+        missed_window=dt.timedelta(days=90),
+        concerns_without_assessment=2,
+        unseen_gap=dt.timedelta(days=42),
+        rising_window=dt.timedelta(days=90),
+        rising_factor=2.0,
+        rising_minimum=3,
+    )
 
 
-@pytest.mark.parametrize(("days", "flagged"), [
-    ((0, 30, 60), True), ((0, 30), False), ((0, 45, 90), True), ((0, 45, 91), False)])
+@pytest.mark.parametrize(
+    ("days", "flagged"), [((0, 30, 60), True), ((0, 30), False), ((0, 45, 90), True), ((0, 45, 91), False)]
+)
 def test_three_missed_contacts_within_90_days_are_flagged(days: tuple[int, ...], flagged: bool) -> None:
     """Three missed contacts across agencies within 90 days (the 90th included) are a pattern; two are not."""
     entries = _contacts(*days, agencies=(GP, HV, MASH))
@@ -104,12 +126,15 @@ def test_three_missed_contacts_within_90_days_are_flagged(days: tuple[int, ...],
     assert [(p.kind, p.entries) for p in _missed(entries, Thresholds())] == expected
 
 
-@pytest.mark.parametrize(("days", "runs"), [
-    ((0, 40, 80, 120, 160), [(0, 1, 2, 3, 4)]),  # overlapping windows
-    ((0, 1, 2, 92, 93, 94), [(0, 1, 2, 3, 4, 5)]),  # flagged contacts 90 days apart
-    ((0, 1, 2, 93, 94, 95), [(0, 1, 2), (3, 4, 5)]),  # 91 days apart
-    ((0, 1, 2, 93, 200, 201, 202), [(0, 1, 2), (4, 5, 6)]),  # day 93 is in no window of three
-])
+@pytest.mark.parametrize(
+    ("days", "runs"),
+    [
+        ((0, 40, 80, 120, 160), [(0, 1, 2, 3, 4)]),  # overlapping windows
+        ((0, 1, 2, 92, 93, 94), [(0, 1, 2, 3, 4, 5)]),  # flagged contacts 90 days apart
+        ((0, 1, 2, 93, 94, 95), [(0, 1, 2), (3, 4, 5)]),  # 91 days apart
+        ((0, 1, 2, 93, 200, 201, 202), [(0, 1, 2), (4, 5, 6)]),  # day 93 is in no window of three
+    ],
+)
 def test_runs_join_within_the_window_and_part_beyond_it(days: tuple[int, ...], runs: list[tuple[int, ...]]) -> None:
     """Flagged contacts within the window of the previous flagged one are one run; further apart, separate runs."""
     entries = _contacts(*days)
@@ -119,8 +144,12 @@ def test_runs_join_within_the_window_and_part_beyond_it(days: tuple[int, ...], r
 def test_the_explanation_names_count_window_and_agencies_and_no_personal_value() -> None:
     """The explanation gives the count, dates, threshold, window and agencies; never summary or role."""
     [pattern] = _missed(_contacts(0, 30, 60, 61, agencies=(GP, MASH)), Thresholds())
-    for part in ("4 missed contacts", "between 2013-01-01 and 2013-03-03", "at least 3 within 90 days",
-                 "recorded by 2 agencies (la:E06000032/mash, ods:Y99GP)"):
+    for part in (
+        "4 missed contacts",
+        "between 2013-01-01 and 2013-03-03",
+        "at least 3 within 90 days",
+        "recorded by 2 agencies (la:E06000032/mash, ods:Y99GP)",
+    ):
         assert part in pattern.explanation
     assert PRIVATE not in pattern.explanation
     assert "nurse" not in pattern.explanation
@@ -130,13 +159,26 @@ def test_missed_contacts_are_counted_by_the_service_missed() -> None:
     """A GP's record of a missed dietetics appointment counts for dietetics: the explanation counts the services
     missed (the recording agency only where no service is given), each kind of contact, and no service's name."""
     entries = _contacts(0, 10, 20, 30, agencies=(GP,))
-    entries = [attrs.evolve(e, service=s, non_engagement=k) for e, s, k in zip(entries, (
-        "Paediatric dietetics", "paediatric  Dietetics", "Health visiting", None), (
-        NonEngagementKind.CANCELLED, NonEngagementKind.WAS_NOT_BROUGHT, NonEngagementKind.REFUSED,
-        NonEngagementKind.NO_ACCESS_VISIT), strict=True)]
+    entries = [
+        attrs.evolve(e, service=s, non_engagement=k)
+        for e, s, k in zip(
+            entries,
+            ("Paediatric dietetics", "paediatric  Dietetics", "Health visiting", None),
+            (
+                NonEngagementKind.CANCELLED,
+                NonEngagementKind.WAS_NOT_BROUGHT,
+                NonEngagementKind.REFUSED,
+                NonEngagementKind.NO_ACCESS_VISIT,
+            ),
+            strict=True,
+        )
+    ]
     [pattern] = _missed(entries, Thresholds())
-    for part in ("4 missed contacts (1 cancelled, 1 no access visit, 1 refused, 1 was not brought)",
-                 "to 3 services missed (2, 1, 1 each)", "recorded by 1 agency (ods:Y99GP)"):
+    for part in (
+        "4 missed contacts (1 cancelled, 1 no access visit, 1 refused, 1 was not brought)",
+        "to 3 services missed (2, 1, 1 each)",
+        "recorded by 1 agency (ods:Y99GP)",
+    ):
         assert part in pattern.explanation
     assert "ietetics" not in pattern.explanation
 
@@ -156,12 +198,16 @@ def test_custom_missed_thresholds_are_honoured() -> None:
     assert list(_missed(_contacts(0, 15), local)) == list(_missed(_contacts(0, 14), Thresholds())) == []
 
 
-@pytest.mark.parametrize(("changes", "counts"), [
-    *(({"non_engagement": k}, True) for k in MISSED),
-    ({"non_engagement": None}, True),  # a chronology entry of a missed contact, kind not given
-    ({"non_engagement": None, "event_type": "appointment"}, False),
-    ({"state": EntryState.WITHDRAWN}, False), ({"state": EntryState.SUPERSEDED}, False),
-])
+@pytest.mark.parametrize(
+    ("changes", "counts"),
+    [
+        *(({"non_engagement": k}, True) for k in MISSED),
+        ({"non_engagement": None}, True),  # a chronology entry of a missed contact, kind not given
+        ({"non_engagement": None, "event_type": "appointment"}, False),
+        ({"state": EntryState.WITHDRAWN}, False),
+        ({"state": EntryState.SUPERSEDED}, False),
+    ],
+)
 def test_which_entries_are_missed_contacts(changes: dict[str, object], counts: bool) -> None:
     """Current missed contacts of every kind count, cancellations and refusals included (or one of no kind);
     others do not."""
@@ -171,8 +217,10 @@ def test_which_entries_are_missed_contacts(changes: dict[str, object], counts: b
 
 
 _KINDS: list[tuple[NonEngagementKind | None, str]] = [
-    *((k, "non_engagement") for k in MISSED), (None, "non_engagement"),
-    (None, "observation")]
+    *((k, "non_engagement") for k in MISSED),
+    (None, "non_engagement"),
+    (None, "observation"),
+]
 
 
 @st.composite
@@ -181,21 +229,33 @@ def _dated_entries(draw: st.DrawFn, concerns: bool = False) -> list[Entry]:
     entries = []
     for number in range(draw(st.integers(0, 24))):
         day = BASE + dt.timedelta(days=draw(st.integers(0, 57).map(lambda w: 7 * w) | st.integers(0, 400)))
-        date = draw(st.sampled_from([PartialDate(day.year, day.month, day.day)] * 4
-                                    + [PartialDate(day.year, day.month), PartialDate(day.year)]))
+        date = draw(
+            st.sampled_from(
+                [PartialDate(day.year, day.month, day.day)] * 4
+                + [PartialDate(day.year, day.month), PartialDate(day.year)]
+            )
+        )
         kind, event_type = draw(st.sampled_from(_KINDS))
         if concerns:
             kind, event_type = None, draw(st.sampled_from(["concern_raised"] * 4 + ["concern_updated"]))
-        entries.append(_entry(
-            number, date, agency=draw(st.sampled_from([GP, HV, MASH])), event_type=event_type, non_engagement=kind,
-            state=draw(st.sampled_from([EntryState.CURRENT] * 5 + [EntryState.WITHDRAWN, EntryState.SUPERSEDED])),
-            recorded=_utc(2013, 1, 1) + dt.timedelta(days=draw(st.integers(0, 20)))))
+        entries.append(
+            _entry(
+                number,
+                date,
+                agency=draw(st.sampled_from([GP, HV, MASH])),
+                event_type=event_type,
+                non_engagement=kind,
+                state=draw(st.sampled_from([EntryState.CURRENT] * 5 + [EntryState.WITHDRAWN, EntryState.SUPERSEDED])),
+                recorded=_utc(2013, 1, 1) + dt.timedelta(days=draw(st.integers(0, 20))),
+            )
+        )
     return _ordered(entries)
 
 
 def _is_missed(entry: Entry) -> bool:
     return entry.state is EntryState.CURRENT and (
-        entry.non_engagement in MISSED or (entry.event_type == "non_engagement" and entry.non_engagement is None))
+        entry.non_engagement in MISSED or (entry.event_type == "non_engagement" and entry.non_engagement is None)
+    )
 
 
 def _naive_missed(entries: Sequence[Entry], limits: Thresholds) -> Runs:
@@ -254,9 +314,14 @@ def test_repeated_concerns_without_assessment_are_flagged_a_single_one_not() -> 
     assert list(_unassessed(entries, [], Thresholds(concerns_without_assessment=3))) == []
 
 
-@pytest.mark.parametrize(("prefix", "body"), [
-    ("08", {}), ("10", {}),  # a GCP2 assessment summary; an early-help decision that concludes an assessment
-    *(("03", {"outcome": o, "assessment_concluded": False}) for o in sorted(_ASSESSING))])
+@pytest.mark.parametrize(
+    ("prefix", "body"),
+    [
+        ("08", {}),
+        ("10", {}),  # a GCP2 assessment summary; an early-help decision that concludes an assessment
+        *(("03", {"outcome": o, "assessment_concluded": False}) for o in sorted(_ASSESSING)),
+    ],
+)
 def test_an_assessment_between_concerns_ends_the_run(prefix: str, body: dict[str, object]) -> None:
     """An assessment summary, or a decision that assesses or concludes one, starts the count again."""
     entries = _concerns(0, 10, 20)
@@ -272,7 +337,8 @@ def test_a_decision_that_does_not_assess_leaves_the_run(outcome: DecisionOutcome
     entries = _concerns(0, 10, 20)
     decided = _message("03", _utc(2013, 1, 5), outcome=outcome, assessment_concluded=False)
     assert _runs(_unassessed(entries, [decided, _message("01", _utc(2013, 1, 6))], Thresholds())) == [
-        tuple(e.id for e in entries)]
+        tuple(e.id for e in entries)
+    ]
 
 
 def test_an_assessment_at_the_moment_of_a_concern_counts_and_withdrawn_concerns_do_not() -> None:
@@ -304,12 +370,20 @@ def _raised(*days: int) -> list[Entry]:
 
 
 Made = tuple[tuple[str, dict[str, object], bool], int]  # an example message, a change to its body, assesses; when
-_MESSAGES = [("08", {}, True), ("03", {}, True), ("10", {}, True), ("01", {}, False),
-             ("03", {"outcome": DecisionOutcome.EARLY_HELP}, False)]
+_MESSAGES = [
+    ("08", {}, True),
+    ("03", {}, True),
+    ("10", {}, True),
+    ("01", {}, False),
+    ("03", {"outcome": DecisionOutcome.EARLY_HELP}, False),
+]
 
 
-@given(_dated_entries(concerns=True), st.lists(st.tuples(st.sampled_from(_MESSAGES), st.integers(0, 20)), max_size=4),
-       st.integers(1, 6))
+@given(
+    _dated_entries(concerns=True),
+    st.lists(st.tuples(st.sampled_from(_MESSAGES), st.integers(0, 20)), max_size=4),
+    st.integers(1, 6),
+)
 @example(_raised(10, 1, 2), [(_MESSAGES[0], 2)], 1)  # recorded out of order; an assessment as the last is recorded
 @example(_raised(0, 1, 2), [(_MESSAGES[0], 0)], 1)  # an assessment as the first concern is recorded
 def test_unassessed_matches_the_naive_definition(entries: list[Entry], made: list[Made], count: int) -> None:
@@ -330,8 +404,9 @@ def test_an_undecided_concern_is_overdue_one_working_day_after_it() -> None:
     [pattern] = _overdue_at([concern], _utc(2013, 9, 17, 13, 6))
     assert pattern.kind is PatternKind.OVERDUE_RESPONSE
     assert pattern.entries == (f"{concern.id}#",)
-    assert pattern.explanation == ("a decision on the concern was due by 2013-09-17 13:05 UTC and had not come by "
-                                   "2013-09-17")
+    assert pattern.explanation == (
+        "a decision on the concern was due by 2013-09-17 13:05 UTC and had not come by 2013-09-17"
+    )
     assert _overdue_at([concern], _utc(2013, 9, 17, 13, 5)) == []
     withdrawn = [attrs.evolve(e, state=EntryState.WITHDRAWN) for e in entries_of(concern)]
     assert list(_overdue(withdrawn, [concern], _utc(2014, 1, 1))) == []
@@ -355,31 +430,42 @@ def test_the_deadline_counts_working_days_past_a_weekend_and_bank_holiday() -> N
     assert "due by 2013-08-27 10:00 UTC" in pattern.explanation
 
 
-@pytest.mark.parametrize(("answered", "late"), [
-    (_utc(2013, 9, 18, 10, 45), False), (_utc(2013, 9, 18, 16), False), (_utc(2013, 9, 19, 9), True)])
+@pytest.mark.parametrize(
+    ("answered", "late"),
+    [(_utc(2013, 9, 18, 10, 45), False), (_utc(2013, 9, 18, 16), False), (_utc(2013, 9, 19, 9), True)],
+)
 def test_an_information_response_after_respond_by_came_late(answered: dt.datetime, late: bool) -> None:
     """A response after the request's respond_by is flagged "came late"; one by it is not."""
     request, response = _example("04"), attrs.evolve(_example("05"), created=answered)
     patterns = _overdue_at([request, response], _utc(2014, 1, 1))
     assert _runs(patterns) == ([(f"{request.id}#",)] if late else [])
-    assert all(p.explanation == "an information response was due by 2013-09-18 16:00 UTC and came late"
-               for p in patterns)
+    assert all(
+        p.explanation == "an information response was due by 2013-09-18 16:00 UTC and came late" for p in patterns
+    )
 
 
 def test_an_unanswered_escalation_is_overdue_until_a_reply_comes() -> None:
     """An escalation with no reply by its respond_by is overdue; a reply in time clears it."""
     escalation, decision = _example("11"), _example("03")
     assert len(_overdue_at([escalation], _utc(2013, 12, 1))) == 1
-    reply = attrs.evolve(decision, id=uuid.UUID(_id(91)), created=_utc(2013, 11, 25),
-                         thread=attrs.evolve(decision.thread, in_reply_to=escalation.id))
+    reply = attrs.evolve(
+        decision,
+        id=uuid.UUID(_id(91)),
+        created=_utc(2013, 11, 25),
+        thread=attrs.evolve(decision.thread, in_reply_to=escalation.id),
+    )
     assert _overdue_at([escalation, reply], _utc(2013, 12, 1)) == []
 
 
 def test_a_decided_concern_corrected_later_is_not_overdue() -> None:
     """A concern decided in time and then corrected (superseded by its sender) is still decided in time."""
     concern, decision = _example("01"), _example("03")
-    correction = attrs.evolve(concern, id=uuid.UUID(_id(92)), created=_utc(2013, 9, 20, 9),
-                              thread=attrs.evolve(concern.thread, supersedes=concern.id))
+    correction = attrs.evolve(
+        concern,
+        id=uuid.UUID(_id(92)),
+        created=_utc(2013, 9, 20, 9),
+        thread=attrs.evolve(concern.thread, supersedes=concern.id),
+    )
     chronology = build_chronology([concern, decision, correction], child=KAI, generated=_utc(2013, 12, 1))
     assert [p for p in chronology.patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
 
@@ -388,13 +474,19 @@ def test_an_information_request_answered_in_time_then_corrected_is_not_overdue()
     """A response to the first version of a request answers the correction too; without it, the correction is
     overdue at its own respond_by."""
     request, response = _example("04"), _example("05")
-    correction = attrs.evolve(request, id=uuid.UUID(_id(93)), created=_utc(2013, 9, 18, 12),
-                              thread=attrs.evolve(request.thread, supersedes=request.id))
-    patterns = build_chronology([request, response, correction], child=KAI, generated=_utc(2026, 12, 1),
-                                as_of=_utc(2013, 12, 1)).patterns
+    correction = attrs.evolve(
+        request,
+        id=uuid.UUID(_id(93)),
+        created=_utc(2013, 9, 18, 12),
+        thread=attrs.evolve(request.thread, supersedes=request.id),
+    )
+    patterns = build_chronology(
+        [request, response, correction], child=KAI, generated=_utc(2026, 12, 1), as_of=_utc(2013, 12, 1)
+    ).patterns
     assert [p for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == []
-    patterns = build_chronology([request, correction], child=KAI, generated=_utc(2026, 12, 1),
-                                as_of=_utc(2013, 12, 1)).patterns
+    patterns = build_chronology(
+        [request, correction], child=KAI, generated=_utc(2026, 12, 1), as_of=_utc(2013, 12, 1)
+    ).patterns
     assert [p.entries for p in patterns if p.kind is PatternKind.OVERDUE_RESPONSE] == [(f"{correction.id}#",)]
 
 
@@ -414,8 +506,15 @@ def test_a_gap_longer_than_the_threshold_with_the_child_unseen_is_flagged(days: 
 
 def test_only_current_day_dated_sightings_break_a_gap() -> None:
     """A sighting dated to the month, a not-seen entry or a withdrawn sighting does not end an unseen gap."""
-    entries = _ordered([_seen(1, 0), _seen(2, PartialDate(2013, 2)), _entry(3, 30, child_seen=YesNoUnknown.NO),
-                        _seen(4, 40, state=EntryState.WITHDRAWN), _seen(5, 73)])
+    entries = _ordered(
+        [
+            _seen(1, 0),
+            _seen(2, PartialDate(2013, 2)),
+            _entry(3, 30, child_seen=YesNoUnknown.NO),
+            _seen(4, 40, state=EntryState.WITHDRAWN),
+            _seen(5, 73),
+        ]
+    )
     assert _runs(_unseen(entries, Thresholds())) == [(entries[0].id, entries[-1].id)]
 
 
@@ -433,16 +532,21 @@ def test_with_no_sighting_no_gap_is_judged() -> None:
     assert list(_unseen([_entry(1, 0), _entry(2, 400)], Thresholds())) == []
 
 
-@pytest.mark.parametrize(("recent", "earlier", "flagged"), [
-    ((0, 30, 60), (100,), True), ((0, 30, 60, 89), (), True), ((0, 30, 60), (90, 95), False), ((0, 60), (), False)])
+@pytest.mark.parametrize(
+    ("recent", "earlier", "flagged"),
+    [((0, 30, 60), (100,), True), ((0, 30, 60, 89), (), True), ((0, 30, 60), (90, 95), False), ((0, 60), (), False)],
+)
 def test_rising_frequency_of_concerns(recent: tuple[int, ...], earlier: tuple[int, ...], flagged: bool) -> None:
     """3 or more concerns in the 90 days to the latest concern, and twice those of the 90 days before, are rising."""
     concerns = [_entry(n, 200 - d, event_type="concern_raised") for n, d in enumerate(recent + earlier)]
     entries = _ordered([*concerns, _entry(99, 250, event_type="decision")])
     patterns = list(_rising(entries, Thresholds()))
-    assert _runs(patterns) == ([tuple(e.id for e in reversed(concerns[:len(recent)]))] if flagged else [])
-    assert all(p.kind is PatternKind.RISING_FREQUENCY and p.explanation == f"{len(recent)} concerns in the last 90 "
-               f"days against {len(earlier)} in the 90 days before" for p in patterns)
+    assert _runs(patterns) == ([tuple(e.id for e in reversed(concerns[: len(recent)]))] if flagged else [])
+    assert all(
+        p.kind is PatternKind.RISING_FREQUENCY
+        and p.explanation == f"{len(recent)} concerns in the last 90 days against {len(earlier)} in the 90 days before"
+        for p in patterns
+    )
     assert bool(list(_rising(entries, Thresholds(rising_minimum=2, rising_factor=1.0)))) is True
     assert list(_rising(entries[:1], Thresholds(rising_minimum=1))) == []  # none before counts as one
 
@@ -451,11 +555,21 @@ def test_withdrawn_concerns_are_one_pattern_naming_the_reasons() -> None:
     """Withdrawn concerns (not their details, not other messages, not current ones) make one pattern."""
     entries = [
         _entry(1, 0, state=EntryState.WITHDRAWN, withdrawal_reason=WithdrawalReason.RETRACTED),
-        _entry(1, 0, id=f"{_id(1)}#/body/observations/0", state=EntryState.WITHDRAWN,
-               withdrawal_reason=WithdrawalReason.RETRACTED),
+        _entry(
+            1,
+            0,
+            id=f"{_id(1)}#/body/observations/0",
+            state=EntryState.WITHDRAWN,
+            withdrawal_reason=WithdrawalReason.RETRACTED,
+        ),
         _entry(2, 5, state=EntryState.WITHDRAWN, withdrawal_reason=WithdrawalReason.DUPLICATE),
-        _entry(3, 6, message_type="access_notification", state=EntryState.WITHDRAWN,
-               withdrawal_reason=WithdrawalReason.DUPLICATE),
+        _entry(
+            3,
+            6,
+            message_type="access_notification",
+            state=EntryState.WITHDRAWN,
+            withdrawal_reason=WithdrawalReason.DUPLICATE,
+        ),
         _entry(4, 7),
     ]
     [pattern] = _withdrawn(entries)
@@ -469,8 +583,7 @@ def test_possible_duplicates_are_one_pattern_per_group() -> None:
     """Three alike entries are one pattern of three, not three patterns; another pair is a second pattern."""
     ids = [f"{_id(n)}#" for n in range(5)]
     entries = [_entry(n, 0, possible_duplicates=tuple(i for i in ids[:3] if i != ids[n])) for n in range(3)]
-    entries += [_entry(3, 1, possible_duplicates=(ids[4],)), _entry(4, 1, possible_duplicates=(ids[3],)),
-                _entry(5, 2)]
+    entries += [_entry(3, 1, possible_duplicates=(ids[4],)), _entry(4, 1, possible_duplicates=(ids[3],)), _entry(5, 2)]
     patterns = list(_duplicates(entries))
     assert {p.kind for p in patterns} == {PatternKind.POSSIBLE_DUPLICATE}
     assert _runs(patterns) == [tuple(ids[:3]), tuple(ids[3:])]
@@ -479,12 +592,14 @@ def test_possible_duplicates_are_one_pattern_per_group() -> None:
 
 def test_find_patterns_passes_its_thresholds_to_every_rule() -> None:
     """find_patterns gathers the rules' patterns in a fixed order, each judged with the thresholds given."""
-    entries = _ordered([*_contacts(0, 10), _entry(7, 5, state=EntryState.WITHDRAWN,
-                                                  withdrawal_reason=WithdrawalReason.RETRACTED)])
+    entries = _ordered(
+        [*_contacts(0, 10), _entry(7, 5, state=EntryState.WITHDRAWN, withdrawal_reason=WithdrawalReason.RETRACTED)]
+    )
     found = find_patterns(entries, [], _utc(2014, 1, 1), Thresholds(missed_contacts=2))
     assert [p.kind for p in found] == [PatternKind.REPEATED_NON_ENGAGEMENT, PatternKind.WITHDRAWN_CONCERN]
     assert [p.kind for p in find_patterns(entries, [], _utc(2014, 1, 1), Thresholds())] == [
-        PatternKind.WITHDRAWN_CONCERN]
+        PatternKind.WITHDRAWN_CONCERN
+    ]
 
 
 def test_the_example_chronology_flags_its_missed_contacts_as_one_run() -> None:

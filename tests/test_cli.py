@@ -59,8 +59,12 @@ def test_json_report(folder: Path) -> None:
     assert code == 1
     assert report["valid"] is False
     bad = next(f for f in report["files"] if f["file"].endswith("bad.json"))
-    assert bad["problems"][0] == {"pointer": "/recipients", "code": "CS020", "severity": "error",
-                                  "message": "must have at least 1 item"}
+    assert bad["problems"][0] == {
+        "pointer": "/recipients",
+        "code": "CS020",
+        "severity": "error",
+        "message": "must have at least 1 item",
+    }
 
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
@@ -102,8 +106,14 @@ def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["validate"], ["frobnicate"], ["validate", "--format", "xml", "x"], ["validate", "/no/such/file"],
-     ["schema", "nope"]],
+    [
+        [],
+        ["validate"],
+        ["frobnicate"],
+        ["validate", "--format", "xml", "x"],
+        ["validate", "/no/such/file"],
+        ["schema", "nope"],
+    ],
 )
 def test_usage_errors_exit_two(argv: list[str]) -> None:
     """Wrong arguments, unknown commands and missing paths exit 2 with a message."""
@@ -123,7 +133,9 @@ def test_python_dash_m_runs_without_traceback() -> None:
     """python -m concernshare works, and a garbage input gives no traceback."""
     result = subprocess.run(
         [sys.executable, "-m", "concernshare", "validate", "-"],
-        input=b"\x00\xff garbage", capture_output=True, check=False,
+        input=b"\x00\xff garbage",
+        capture_output=True,
+        check=False,
     )
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr

@@ -70,8 +70,7 @@ def test_keygen_out_a_path_that_cannot_be_made(site: Path, folder: str) -> None:
 
 def test_directory_new_into_a_missing_folder(site: Path) -> None:
     """directory new -o into a folder that does not exist names the file and writes nothing."""
-    err = _one_line(*_run("directory", "new", "--authority-key", AUTHORITY_KEY, "-o", "missing/d.jws")[::2],
-                    expected=1)
+    err = _one_line(*_run("directory", "new", "--authority-key", AUTHORITY_KEY, "-o", "missing/d.jws")[::2], expected=1)
     assert err == "concernshare directory new: missing/d.jws: No such file or directory\n"
     assert not Path("missing").exists()
 
@@ -85,17 +84,35 @@ def test_a_state_folder_that_is_a_file(site: Path, monkeypatch: pytest.MonkeyPat
     assert "CONCERNSHARE_STATE_DIR" in err
 
 
-@pytest.mark.parametrize("at", ["9999-12-31T23:59:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00",
-                                "1969-12-31T23:59:59Z"])
-@pytest.mark.parametrize("command", [
-    ("route", "concern.json", "--rules", RULES, *DIR, "--at"),
-    ("track", "overdue", "--tracker", "t.db", "--at"),
-    ("track", "status", "29506208-aff0-4428-8922-2f415c41c017", "--tracker", "t.db", "--at"),
-    ("directory", "retire", str(EXAMPLES / "directory" / "directory.jws"), "--kid=x", "--authority-key",
-     AUTHORITY_KEY, "--at"),
-    ("directory", "revoke", str(EXAMPLES / "directory" / "directory.jws"), "--kid=x", "--authority-key",
-     AUTHORITY_KEY, "--compromised-at"),
-])
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:59:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "1969-12-31T23:59:59Z"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("route", "concern.json", "--rules", RULES, *DIR, "--at"),
+        ("track", "overdue", "--tracker", "t.db", "--at"),
+        ("track", "status", "29506208-aff0-4428-8922-2f415c41c017", "--tracker", "t.db", "--at"),
+        (
+            "directory",
+            "retire",
+            str(EXAMPLES / "directory" / "directory.jws"),
+            "--kid=x",
+            "--authority-key",
+            AUTHORITY_KEY,
+            "--at",
+        ),
+        (
+            "directory",
+            "revoke",
+            str(EXAMPLES / "directory" / "directory.jws"),
+            "--kid=x",
+            "--authority-key",
+            AUTHORITY_KEY,
+            "--compromised-at",
+        ),
+    ],
+)
 def test_a_time_at_the_ends_of_the_calendar_is_a_usage_error(site: Path, command: tuple[str, ...], at: str) -> None:
     """--at (and --compromised-at) in year 9999 or 0001 is refused before any date arithmetic can overflow."""
     err = _one_line(*_run(*command, at)[::2], expected=2)
@@ -123,8 +140,19 @@ def test_valid_days_out_of_range_is_a_usage_error(site: Path, action: str, days:
     directory = str(EXAMPLES / "directory" / "directory.jws")
     argv = {
         "new": ["directory", "new", "-o", "d.jws"],
-        "add": ["directory", "add", directory, "--agency", "school:123456", "--name", "A", "--roles", "school",
-                "--keys", "k.jwks"],
+        "add": [
+            "directory",
+            "add",
+            directory,
+            "--agency",
+            "school:123456",
+            "--name",
+            "A",
+            "--roles",
+            "school",
+            "--keys",
+            "k.jwks",
+        ],
         "retire": ["directory", "retire", directory, "--kid=x"],
         "revoke": ["directory", "revoke", directory, "--kid=x"],
     }[action]
@@ -136,8 +164,9 @@ def test_valid_days_out_of_range_is_a_usage_error(site: Path, action: str, days:
 def test_valid_days_at_the_limit_publishes(site: Path) -> None:
     """The longest validity allowed is accepted and the edition expires that many days on."""
     _run("keygen", "--authority", "--out", "k")
-    code, _, err = _run("directory", "new", "--authority-key", "k/authority.private.jwks", "-o", "d.jws",
-                        "--valid-days", "3653")
+    code, _, err = _run(
+        "directory", "new", "--authority-key", "k/authority.private.jwks", "-o", "d.jws", "--valid-days", "3653"
+    )
     assert code == 0, err
     code, out, err = _run("directory", "show", "d.jws", "--authority", "k/authority.public.jwks")
     assert code == 0, err
@@ -147,8 +176,13 @@ def test_valid_days_at_the_limit_publishes(site: Path) -> None:
 
 
 def _subprocess(*argv: str, **options: Any) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "concernshare", *argv], capture_output="stdout" not in options,
-                          timeout=120, check=False, **options)
+    return subprocess.run(
+        [sys.executable, "-m", "concernshare", *argv],
+        capture_output="stdout" not in options,
+        timeout=120,
+        check=False,
+        **options,
+    )
 
 
 def test_stdout_on_a_full_disk(site: Path) -> None:
@@ -162,10 +196,12 @@ def test_stdout_on_a_full_disk(site: Path) -> None:
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file write stops part way with ENOSPC, as on a full disk (SQLite, which writes on its own, still works)."""
+
     def write_some_then_fail(descriptor: int, data: bytes) -> None:
         if data:
             os.write(descriptor, data[: len(data) // 2])
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     monkeypatch.setattr(_files, "_write_all", write_some_then_fail)
 
 
@@ -182,8 +218,12 @@ def test_a_file_on_a_full_disk(site: Path) -> None:
 @pytest.mark.usefixtures("full_disk")
 def test_send_on_a_full_disk_records_nothing(site: Path) -> None:
     """send whose sealed files cannot be written is one line, leaves no file, and records no delivery."""
-    err = _one_line(*_run("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "t.db",
-                          "--out", "outbox")[::2], expected=1)
+    err = _one_line(
+        *_run("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "t.db", "--out", "outbox")[
+            ::2
+        ],
+        expected=1,
+    )
     assert err.startswith("concernshare send: outbox/")
     assert err.endswith(".sealed.json: No space left on device\n")
     assert list(Path("outbox").iterdir()) == []
@@ -193,8 +233,10 @@ def test_send_on_a_full_disk_records_nothing(site: Path) -> None:
 
 def test_an_unexpected_error_shows_its_kind_and_never_its_text(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An error nobody foresaw is one line naming the command and the error's class, never its text."""
+
     def broken(*_args: object) -> int:
         raise ValueError(f"could not handle {PERSONAL}")
+
     monkeypatch.setattr(_exchange, "_overdue", broken)
     err = _one_line(*_run("track", "overdue", "--tracker", "t.db")[::2], expected=1)
     assert err.startswith("concernshare track overdue: failed unexpectedly (ValueError)")
@@ -203,43 +245,76 @@ def test_an_unexpected_error_shows_its_kind_and_never_its_text(site: Path, monke
 
 
 def test_an_os_error_shows_what_the_system_said_and_never_other_text(
-    site: Path, monkeypatch: pytest.MonkeyPatch,
+    site: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An OSError is told by its strerror and the file the command named; one made from text shows its class only."""
+
     def raise_with_text(*_args: object) -> int:
         raise OSError(f"lost {PERSONAL}")
+
     monkeypatch.setattr(_exchange, "_overdue", raise_with_text)
     err = _one_line(*_run("track", "overdue", "--tracker", "t.db")[::2], expected=1)
     assert err == "concernshare track overdue: OSError\n"
 
     def raise_system(*_args: object) -> int:
         raise PermissionError(13, "Permission denied", "t.db")
+
     monkeypatch.setattr(_exchange, "_overdue", raise_system)
     err = _one_line(*_run("track", "overdue", "--tracker", "t.db")[::2], expected=1)
     assert err == "concernshare track overdue: t.db: Permission denied\n"
 
 
-@pytest.mark.parametrize(("argv", "expected", "words"), [
-    (("seal", "concern.json", "--key", HV_KEY, *DIR, "-o", "a-file/out.json"), 1,
-     "concernshare seal: a-file/out.json: Not a directory"),
-    (("seal", "concern.json", "--key", HV_KEY, *DIR, "-o", "."), 1, ". is not a regular file"),
-    (("seal", ".", "--key", HV_KEY, *DIR), 2, "cannot read the message ."),
-    (("seal", "concern.json", "--key", ".", *DIR), 2, "cannot read the private key file ."),
-    (("route", "concern.json", "--rules", ".", *DIR), 2, "cannot read the rules ."),
-    (("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", ".", "--out", "o"), 1,
-     ". is not a regular file"),
-    (("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "a-file/t.db", "--out", "o"), 1,
-     "concernshare send: a-file/t.db: Not a directory"),
-    (("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "t.db", "--out", "a-file"), 2,
-     "cannot write into a-file"),
-    (("chronology", "concern.json", "-o", "missing/c.html"), 1,
-     "concernshare chronology: missing/c.html: No such file or directory"),
-    (("directory", "show", ".", "--authority", str(KEYS / "authority.public.jwks")), 2, "cannot read the directory ."),
-    (("open", "a-file", "--key", HV_KEY, *DIR, "--replay-store", "."), 1, ". is not a regular file"),
-    (("track", "overdue", "--tracker", "missing/t.db"), 1, "concernshare track overdue: missing/t.db: No such file"),
-])
+@pytest.mark.parametrize(
+    ("argv", "expected", "words"),
+    [
+        (
+            ("seal", "concern.json", "--key", HV_KEY, *DIR, "-o", "a-file/out.json"),
+            1,
+            "concernshare seal: a-file/out.json: Not a directory",
+        ),
+        (("seal", "concern.json", "--key", HV_KEY, *DIR, "-o", "."), 1, ". is not a regular file"),
+        (("seal", ".", "--key", HV_KEY, *DIR), 2, "cannot read the message ."),
+        (("seal", "concern.json", "--key", ".", *DIR), 2, "cannot read the private key file ."),
+        (("route", "concern.json", "--rules", ".", *DIR), 2, "cannot read the rules ."),
+        (
+            ("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", ".", "--out", "o"),
+            1,
+            ". is not a regular file",
+        ),
+        (
+            ("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "a-file/t.db", "--out", "o"),
+            1,
+            "concernshare send: a-file/t.db: Not a directory",
+        ),
+        (
+            ("send", "concern.json", "--key", HV_KEY, "--rules", RULES, *DIR, "--tracker", "t.db", "--out", "a-file"),
+            2,
+            "cannot write into a-file",
+        ),
+        (
+            ("chronology", "concern.json", "-o", "missing/c.html"),
+            1,
+            "concernshare chronology: missing/c.html: No such file or directory",
+        ),
+        (
+            ("directory", "show", ".", "--authority", str(KEYS / "authority.public.jwks")),
+            2,
+            "cannot read the directory .",
+        ),
+        (("open", "a-file", "--key", HV_KEY, *DIR, "--replay-store", "."), 1, ". is not a regular file"),
+        (
+            ("track", "overdue", "--tracker", "missing/t.db"),
+            1,
+            "concernshare track overdue: missing/t.db: No such file",
+        ),
+    ],
+)
 def test_folders_given_as_files_and_files_that_cannot_be_read_or_written(
-    site: Path, argv: tuple[str, ...], expected: int, words: str,
+    site: Path,
+    argv: tuple[str, ...],
+    expected: int,
+    words: str,
 ) -> None:
     """Every path that is the wrong kind of thing, or cannot be reached, is one line that names it."""
     err = _one_line(*_run(*argv)[::2], expected=expected)
@@ -248,22 +323,61 @@ def test_folders_given_as_files_and_files_that_cannot_be_read_or_written(
 
 def test_python_dash_m_prints_no_traceback_for_a_system_error(site: Path) -> None:
     """The installed command behaves as main() does: one line, exit 1."""
-    done = _subprocess("directory", "new", "--authority-key", AUTHORITY_KEY, "-o", "missing/d.jws",
-                       env={**os.environ})
+    done = _subprocess("directory", "new", "--authority-key", AUTHORITY_KEY, "-o", "missing/d.jws", env={**os.environ})
     assert done.returncode == 1
     assert done.stderr.decode() == "concernshare directory new: missing/d.jws: No such file or directory\n"
 
 
-@pytest.mark.parametrize(("argv", "wire"), [
-    (["track", "not-shared", "--tracker", "t.db", "--withheld-from", "ods:E81001", "--by-agency", "la:E06000032/mash",
-      "--by-role", "mash", "--reason", "bogus"], "would_increase_risk"),
-    (["directory", "add", "d.jws", "--agency", "ods:E81001", "--name", "GP", "--roles", "gp", "--kind", "bogus",
-      "--keys", "k.jwks", "--authority-key", "a.jwks"], "education"),
-    (["directory", "revoke", "d.jws", "--kid", "k", "--authority-key", "a.jwks", "--reason", "bogus"],
-     "key_compromise"),
-], ids=["not-shared --reason", "directory add --kind", "directory revoke --reason"])
-def test_an_invalid_choice_lists_the_wire_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str],
-                                                 wire: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "wire"),
+    [
+        (
+            [
+                "track",
+                "not-shared",
+                "--tracker",
+                "t.db",
+                "--withheld-from",
+                "ods:E81001",
+                "--by-agency",
+                "la:E06000032/mash",
+                "--by-role",
+                "mash",
+                "--reason",
+                "bogus",
+            ],
+            "would_increase_risk",
+        ),
+        (
+            [
+                "directory",
+                "add",
+                "d.jws",
+                "--agency",
+                "ods:E81001",
+                "--name",
+                "GP",
+                "--roles",
+                "gp",
+                "--kind",
+                "bogus",
+                "--keys",
+                "k.jwks",
+                "--authority-key",
+                "a.jwks",
+            ],
+            "education",
+        ),
+        (
+            ["directory", "revoke", "d.jws", "--kid", "k", "--authority-key", "a.jwks", "--reason", "bogus"],
+            "key_compromise",
+        ),
+    ],
+    ids=["not-shared --reason", "directory add --kind", "directory revoke --reason"],
+)
+def test_an_invalid_choice_lists_the_wire_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], wire: str
+) -> None:
     """argparse's refusal of an enum option names the values to type, never a Python enum's repr."""
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(*argv)

@@ -73,8 +73,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _send(message: str, agency: str, *extra: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Send as ``agency``; return the plan and the sealed file each recipient was given."""
-    out, err = _ok("send", message, "--key", _key(agency), "--rules", RULES, *DIR, *_tracker(agency),
-                   "--out", "outbox", *extra)
+    out, err = _ok(
+        "send", message, "--key", _key(agency), "--rules", RULES, *DIR, *_tracker(agency), "--out", "outbox", *extra
+    )
     files: dict[str, str] = {}
     for line in err.splitlines():
         found = _SENT_LINE.match(line)
@@ -106,8 +107,9 @@ def test_route_shows_who_gets_which_view_by_when_and_why(site: Path) -> None:
     out, _ = _ok("route", "concern.json", "--rules", RULES, *DIR, "--at", "2026-11-25T10:00:00Z")
     plan = json.loads(out)
     assert plan["message_id"] == CONCERN
-    got = [(d["recipient"], d["view"], d["due"], d["expects"], d["escalate_to"], d["rules"])
-           for d in plan["deliveries"]]
+    got = [
+        (d["recipient"], d["view"], d["due"], d["expects"], d["escalate_to"], d["rules"]) for d in plan["deliveries"]
+    ]
     assert got == [
         (CSC, "full", "2026-11-26T10:00:00Z", "acknowledgement", [], ["high-risk-to-social-care"]),
         (MASH, "full", "2026-11-26T10:00:00Z", "decision", [CSC], ["concern-to-mash"]),
@@ -187,10 +189,10 @@ def test_a_withdrawal_reaches_every_recipient_including_pass_ons(site: Path) -> 
 
 def test_one_file_per_sealed_view_even_when_view_names_repeat(site: Path) -> None:
     """Two copies both called "full" (for the MASH, and for the GP with role withholdings) go to two files."""
-    _draft("14", "withdrawal.json", sender=json.loads(Path("concern.json").read_text())["sender"],
-           recipients=[MASH, GP])
-    _, err = _ok("send", "withdrawal.json", "--key", _key(HV), "--rules", RULES, *DIR, *_tracker(HV),
-                 "--out", "outbox")
+    _draft(
+        "14", "withdrawal.json", sender=json.loads(Path("concern.json").read_text())["sender"], recipients=[MASH, GP]
+    )
+    _, err = _ok("send", "withdrawal.json", "--key", _key(HV), "--rules", RULES, *DIR, *_tracker(HV), "--out", "outbox")
     paths = [line.split(": view ")[0] for line in err.splitlines()]
     assert len(paths) == 2
     assert len(set(paths)) == 2, "the second sealed view overwrote the first"
@@ -200,9 +202,13 @@ def test_refused_content_comes_back_as_a_rejection_the_sender_opens(site: Path) 
     """The GP's concern superseding health visiting's is refused at the MASH; the GP opens the rejection."""
     _, files = _send("concern.json", HV)
     _receive(files[MASH], MASH)
-    _draft("01", "gp-concern.json", id="5b0a3c52-8d4e-4f1a-9b7c-2e6d8f0a1b2c",
-           sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}},
-           thread={"supersedes": CONCERN})
+    _draft(
+        "01",
+        "gp-concern.json",
+        id="5b0a3c52-8d4e-4f1a-9b7c-2e6d8f0a1b2c",
+        sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}},
+        thread={"supersedes": CONCERN},
+    )
     _, gp_files = _send("gp-concern.json", GP)
     code, _, err = _run("receive", gp_files[MASH], "--key", _key(MASH), *DIR, *_tracker(MASH), *ACCEPT)
     assert code == 1
@@ -220,13 +226,29 @@ def test_refused_content_comes_back_as_a_rejection_the_sender_opens(site: Path) 
 
 def test_a_decision_not_to_share_is_recorded(site: Path) -> None:
     """track not-shared records who decided, when and why, and track status shows it."""
-    out, _ = _ok("track", "not-shared", *_tracker(MASH), "--withheld-from", SCHOOL, "--by-agency", MASH,
-                 "--by-role", "MASH team manager", "--reason", "not_necessary", "--message-id", CONCERN)
+    out, _ = _ok(
+        "track",
+        "not-shared",
+        *_tracker(MASH),
+        "--withheld-from",
+        SCHOOL,
+        "--by-agency",
+        MASH,
+        "--by-role",
+        "MASH team manager",
+        "--reason",
+        "not_necessary",
+        "--message-id",
+        CONCERN,
+    )
     assert out.startswith("recorded ")
     status = json.loads(_ok("track", "status", CONCERN, *_tracker(MASH))[0])
     (decision,) = status["non_shares"]
     assert (decision["withheld_from"], decision["decided_by_agency"], decision["reason"]) == (
-        SCHOOL, MASH, "not_necessary")
+        SCHOOL,
+        MASH,
+        "not_necessary",
+    )
 
 
 @pytest.mark.parametrize(
@@ -239,14 +261,39 @@ def test_a_decision_not_to_share_is_recorded(site: Path) -> None:
         ["route", "concern.json", "--rules", RULES, *DIR, "--at", "2026-11-25T10:00:00"],
         ["route", "concern.json", *DIR],
         ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db"],
-        ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "o",
-         "--passes-on", "not-a-uuid"],
+        [
+            "send",
+            "concern.json",
+            "--key",
+            _key(HV),
+            "--rules",
+            RULES,
+            *DIR,
+            "--tracker",
+            "hv.db",
+            "--out",
+            "o",
+            "--passes-on",
+            "not-a-uuid",
+        ],
         ["send", "concern.json", "--key", "missing.jwks", "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "o"],
         ["receive", "concern.json", "--key", _key(MASH), *DIR, "--tracker", "m.db", "--accept-status", "bogus"],
         ["track", "recipients", "not-a-uuid", "--tracker", "hv.db"],
         ["track", "overdue", "--tracker", "hv.db", "--at", "soon"],
-        ["track", "not-shared", "--tracker", "hv.db", "--withheld-from", GP, "--by-agency", MASH, "--by-role",
-         "Manager", "--reason", "because"],
+        [
+            "track",
+            "not-shared",
+            "--tracker",
+            "hv.db",
+            "--withheld-from",
+            GP,
+            "--by-agency",
+            MASH,
+            "--by-role",
+            "Manager",
+            "--reason",
+            "because",
+        ],
         ["track"],
     ],
 )
@@ -260,8 +307,9 @@ def test_usage_errors_exit_2(site: Path, argv: list[str]) -> None:
 def test_sending_into_a_file_instead_of_a_folder_is_a_usage_error(site: Path) -> None:
     """send --out naming an existing file exits 2 with a message, not a traceback."""
     Path("outbox").write_text("not a folder", encoding="utf-8")
-    code, _, err = _run("send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, *_tracker(HV),
-                        "--out", "outbox")
+    code, _, err = _run(
+        "send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, *_tracker(HV), "--out", "outbox"
+    )
     assert code == 2
     assert "outbox" in err
 

@@ -101,8 +101,20 @@ def _deliveries(db: str) -> tuple[str, ...]:
 
 
 def _send(*extra: str) -> list[str]:
-    return ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db",
-            "--out", "outbox", *extra]
+    return [
+        "send",
+        "concern.json",
+        "--key",
+        _key(HV),
+        "--rules",
+        RULES,
+        *DIR,
+        "--tracker",
+        "hv.db",
+        "--out",
+        "outbox",
+        *extra,
+    ]
 
 
 def _authority_site() -> None:
@@ -120,14 +132,22 @@ WRITERS: dict[str, Callable[[], tuple[list[str], str]]] = {
     "send, the write check": lambda: (_send(), "outbox/.concernshare-write-check"),
     "send, the tracker": lambda: (_send(), "hv.db"),
     "send, the tracker's journal": lambda: (_send(), "hv.db-wal"),
-    "the state folder's directory store": lambda: (["route", "concern.json", "--rules", RULES, *DIR],
-                                                   "state/directories.db"),
-    "open --replay-store": lambda: (["open", "sealed.json", "--key", _key(MASH), *DIR, "--replay-store", "r.db"],
-                                    "r.db"),
-    "chronology -o": lambda: (["chronology", str(next((EXAMPLES / "messages").glob("01*.json"))), "-o", "c.html"],
-                              "c.html"),
-    "chronology --receipts": lambda: (["chronology", "sealed.json", "--key", _key(MASH), *DIR,
-                                       "--receipts", "r.db"], "r.db"),
+    "the state folder's directory store": lambda: (
+        ["route", "concern.json", "--rules", RULES, *DIR],
+        "state/directories.db",
+    ),
+    "open --replay-store": lambda: (
+        ["open", "sealed.json", "--key", _key(MASH), *DIR, "--replay-store", "r.db"],
+        "r.db",
+    ),
+    "chronology -o": lambda: (
+        ["chronology", str(next((EXAMPLES / "messages").glob("01*.json"))), "-o", "c.html"],
+        "c.html",
+    ),
+    "chronology --receipts": lambda: (
+        ["chronology", "sealed.json", "--key", _key(MASH), *DIR, "--receipts", "r.db"],
+        "r.db",
+    ),
     "keygen, the private key": lambda: (["keygen", "--agency", GP, "--out", "k"], "k/ods_Y99GP.private.jwks"),
     "keygen, the public key": lambda: (["keygen", "--agency", GP, "--out", "k"], "k/ods_Y99GP.public.jwks"),
     "directory new -o": lambda: (["directory", "new", "--authority-key", _key(MASH), "-o", "d.jws"], "d.jws"),
@@ -169,11 +189,16 @@ def test_a_dangling_link_is_not_followed(site: Path) -> None:
 
 def _gp_superseding(number: int) -> str:
     """A GP concern that claims to supersede health visiting's: refused at the MASH; its sealed file for the MASH."""
-    _draft("01", "gp-concern.json", id=str(uuid.UUID(int=number)),
-           sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}},
-           thread={"supersedes": CONCERN})
-    _, err = _ok("send", "gp-concern.json", "--key", _key(GP), "--rules", RULES, *DIR, "--tracker", "gp.db",
-                 "--out", "gp-outbox")
+    _draft(
+        "01",
+        "gp-concern.json",
+        id=str(uuid.UUID(int=number)),
+        sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}},
+        thread={"supersedes": CONCERN},
+    )
+    _, err = _ok(
+        "send", "gp-concern.json", "--key", _key(GP), "--rules", RULES, *DIR, "--tracker", "gp.db", "--out", "gp-outbox"
+    )
     return next(line.split(": view ")[0] for line in err.splitlines() if MASH in line)
 
 
@@ -183,13 +208,35 @@ def test_the_rejection_reply_is_never_written_through_a_link(site: Path) -> None
     (full,) = Path("outbox").glob("*.full.sealed.json")
     _ok("receive", str(full), "--key", _key(MASH), *DIR, "--tracker", "mash.db", "--accept-status", "exercise")
     link = _plant("reply.json")
-    code, _, err = _run("receive", _gp_superseding(1), "--key", _key(MASH), *DIR, "--tracker", "mash.db",
-                        "--accept-status", "exercise", "--reply", str(link))
+    code, _, err = _run(
+        "receive",
+        _gp_superseding(1),
+        "--key",
+        _key(MASH),
+        *DIR,
+        "--tracker",
+        "mash.db",
+        "--accept-status",
+        "exercise",
+        "--reply",
+        str(link),
+    )
     assert code == 1
     assert f"{link} is a symbolic link" in err.splitlines()[-1]
     assert Path("victim.txt").read_bytes() == VICTIM
-    code, _, err = _run("receive", _gp_superseding(2), "--key", _key(MASH), *DIR, "--tracker", "mash.db",
-                        "--accept-status", "exercise", "--reply", "reply2.json")
+    code, _, err = _run(
+        "receive",
+        _gp_superseding(2),
+        "--key",
+        _key(MASH),
+        *DIR,
+        "--tracker",
+        "mash.db",
+        "--accept-status",
+        "exercise",
+        "--reply",
+        "reply2.json",
+    )
     assert code == 1
     assert "reply2.json" in err.splitlines()[-1]
     assert _mode("reply2.json") == 0o600
@@ -203,14 +250,38 @@ def test_a_directory_that_is_a_link_is_not_replaced_through_it(site: Path, actio
     Path("linked.jws").symlink_to(site / "own.jws")
     authority = ("--authority-key", "keys/authority.private.jwks")
     argv = {
-        "add": ["directory", "add", "linked.jws", "--agency", "school:123456", "--name", "A school", "--roles",
-                "school", "--keys", "keys/school_123456.public.jwks", *authority],
+        "add": [
+            "directory",
+            "add",
+            "linked.jws",
+            "--agency",
+            "school:123456",
+            "--name",
+            "A school",
+            "--roles",
+            "school",
+            "--keys",
+            "keys/school_123456.public.jwks",
+            *authority,
+        ],
         "retire": ["directory", "retire", "linked.jws", "--keys", "keys/school_123456.public.jwks", *authority],
         "revoke": ["directory", "revoke", "linked.jws", "--kid=nothing", *authority],
     }[action]
     if action != "add":
-        _ok("directory", "add", "own.jws", "--agency", "school:123456", "--name", "A school", "--roles", "school",
-            "--keys", "keys/school_123456.public.jwks", *authority)
+        _ok(
+            "directory",
+            "add",
+            "own.jws",
+            "--agency",
+            "school:123456",
+            "--name",
+            "A school",
+            "--roles",
+            "school",
+            "--keys",
+            "keys/school_123456.public.jwks",
+            *authority,
+        )
         before = Path("own.jws").read_bytes()
     if action == "revoke":
         kid = json.loads(Path("keys/school_123456.public.jwks").read_text())["keys"][0]["kid"]
@@ -222,11 +293,15 @@ def test_a_directory_that_is_a_link_is_not_replaced_through_it(site: Path, actio
     assert Path("linked.jws").is_symlink()
 
 
-@pytest.mark.parametrize("argv", [
-    ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "linked"],
-    ["keygen", "--agency", "school:123456", "--out", "linked"],
-    ["demo", "--out", "linked"],
-], ids=["send", "keygen", "demo"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "hv.db", "--out", "linked"],
+        ["keygen", "--agency", "school:123456", "--out", "linked"],
+        ["demo", "--out", "linked"],
+    ],
+    ids=["send", "keygen", "demo"],
+)
 def test_an_output_folder_that_is_a_link_is_refused(site: Path, argv: list[str]) -> None:
     """--out naming a symbolic link to a folder is refused in one line: nothing is written there or recorded."""
     elsewhere = site / "elsewhere"
@@ -240,10 +315,26 @@ def test_an_output_folder_that_is_a_link_is_refused(site: Path, argv: list[str])
     assert not Path("hv.db").exists()
 
 
-@pytest.mark.parametrize("argv", [
-    ["send", "concern.json", "--key", _key(HV), "--rules", RULES, *DIR, "--tracker", "notes.txt", "--out", "outbox"],
-    ["track", "overdue", "--tracker", "notes.txt"],
-], ids=["send", "track"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "send",
+            "concern.json",
+            "--key",
+            _key(HV),
+            "--rules",
+            RULES,
+            *DIR,
+            "--tracker",
+            "notes.txt",
+            "--out",
+            "outbox",
+        ],
+        ["track", "overdue", "--tracker", "notes.txt"],
+    ],
+    ids=["send", "track"],
+)
 def test_a_tracker_that_is_not_a_sqlite_file_is_refused_untouched(site: Path, argv: list[str]) -> None:
     """--tracker naming a file that is not a SQLite database says so in one line, exit 1, and leaves it as it was."""
     Path("notes.txt").write_bytes(VICTIM)
@@ -271,12 +362,20 @@ def test_secret_outputs_are_0600_and_public_ones_0644_under_umask_zero(site: Pat
     _ok("sign", "concern.json", "--key", _key(HV), *DIR, "-o", "signed.json")
     _ok("chronology", str(next((EXAMPLES / "messages").glob("01*.json"))), "-o", "report.html")
     _ok("chronology", str(next((EXAMPLES / "messages").glob("01*.json"))), "-o", "report.csv")
-    _ok("open", "sealed.json", "--key", _key(MASH), *DIR, "--replay-store", "replay.db", "--accept-status",
-        "exercise")
+    _ok("open", "sealed.json", "--key", _key(MASH), *DIR, "--replay-store", "replay.db", "--accept-status", "exercise")
     _ok("keygen", "--agency", GP, "--out", "k")
     _ok("directory", "new", "--authority-key", _key(MASH), "-o", "d.jws")
-    secret = [*Path("outbox").glob("*.sealed.json"), "sealed.json", "signed.json", "report.html", "report.csv",
-              "k/ods_Y99GP.private.jwks", "hv.db", "replay.db", *Path("state").glob("*.db")]
+    secret = [
+        *Path("outbox").glob("*.sealed.json"),
+        "sealed.json",
+        "signed.json",
+        "report.html",
+        "report.csv",
+        "k/ods_Y99GP.private.jwks",
+        "hv.db",
+        "replay.db",
+        *Path("state").glob("*.db"),
+    ]
     assert len(secret) == 10
     assert {str(p): _mode(p) for p in secret} == {str(p): 0o600 for p in secret}
     assert {_mode("k/ods_Y99GP.public.jwks"), _mode("d.jws")} == {0o644}
@@ -287,11 +386,15 @@ def test_sqlite_journals_take_the_store_s_mode(site: Path) -> None:
     """While a store is open, SQLite's WAL and shared-memory files are 0600 like the store itself."""
     store = open_store("t.db")
     try:
-        Tracker(store).record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH,
-                                       sent_at=dt.datetime.now(dt.UTC))
+        Tracker(store).record_delivery(
+            message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH, sent_at=dt.datetime.now(dt.UTC)
+        )
         journals = [Path("t.db-wal"), Path("t.db-shm")]
-        assert {str(p): _mode(p) for p in [Path("t.db"), *journals]} == {"t.db": 0o600, "t.db-wal": 0o600,
-                                                                           "t.db-shm": 0o600}
+        assert {str(p): _mode(p) for p in [Path("t.db"), *journals]} == {
+            "t.db": 0o600,
+            "t.db-wal": 0o600,
+            "t.db-shm": 0o600,
+        }
     finally:
         store.close()
 

@@ -42,9 +42,23 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _ok("directory", "new", "--authority-key", "keys/authority.private.jwks", "-o", "dir.jws", "--id", "luton")
     for agency, role in ROLES.items():
         slug = agency.replace(":", "_").replace("/", "_")
-        _ok("directory", "add", "dir.jws", "--agency", agency, "--name", f"Test {role}", "--roles", role,
-            "--area", "E06000032", "--keys", f"keys/{slug}.public.jwks", "--authority-key",
-            "keys/authority.private.jwks")
+        _ok(
+            "directory",
+            "add",
+            "dir.jws",
+            "--agency",
+            agency,
+            "--name",
+            f"Test {role}",
+            "--roles",
+            role,
+            "--area",
+            "E06000032",
+            "--keys",
+            f"keys/{slug}.public.jwks",
+            "--authority-key",
+            "keys/authority.private.jwks",
+        )
     document: dict[str, Any] = copy.deepcopy(MINIMAL)
     document.update(recipients=[MASH, CSC], status="exercise")
     Path("concern.json").write_text(json.dumps(document), encoding="utf-8")
@@ -112,11 +126,13 @@ def test_refusals_exit_one_with_a_clear_message(site: Path) -> None:
     assert (code, "could not be decrypted or verified" in err) == (1, True)
 
     mash = keys.loads_private_jwk_set(Path(_key(MASH)).read_bytes())
-    signed = _jose.decrypt(Path("sealed.json").read_bytes(), keys.decrypters_from(mash), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    signed = _jose.decrypt(
+        Path("sealed.json").read_bytes(), keys.decrypters_from(mash), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     gp_public = keys.loads_public_jwk_set(Path("keys/ods_E81001.public.jwks").read_bytes())
-    forwarded = _jose.encrypt(signed, [k for k in gp_public if k.use == "enc"], typ=_jose.SEALED_TYP,
-                              cty=_jose.SEALED_CTY)
+    forwarded = _jose.encrypt(
+        signed, [k for k in gp_public if k.use == "enc"], typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     Path("forwarded.json").write_bytes(forwarded)
     code, _, err = _run("open", "forwarded.json", "--key", _key(GP), *DIR, *ACCEPT)
     assert (code, "not among the recipients" in err) == (1, True)
@@ -155,8 +171,7 @@ def test_retired_keys_end_live_use_but_earlier_messages_still_open(site: Path) -
     """After a rotation, retire sets not_after on the old keys: what was sealed before still opens; the old
     signing key can no longer seal."""
     _ok("seal", "concern.json", "--key", _key(HV), *DIR, "-o", "before.json")
-    out = _ok("directory", "retire", "dir.jws", "--keys", _public(HV), "--authority-key",
-              "keys/authority.private.jwks")
+    out = _ok("directory", "retire", "dir.jws", "--keys", _public(HV), "--authority-key", "keys/authority.private.jwks")
     assert out.count(f"{HV} ") == 2
     assert "valid until" in out
     assert all(end is not None and end.endswith("Z") for end in _not_after(HV))
@@ -213,8 +228,16 @@ def test_sign_and_verify(site: Path) -> None:
 def test_wrong_authority_is_refused(site: Path) -> None:
     """A directory checked against another authority's key is refused."""
     _ok("keygen", "--authority", "--out", "other")
-    code, _, err = _run("seal", "concern.json", "--key", _key(HV), "--directory", "dir.jws", "--authority",
-                        "other/authority.public.jwks")
+    code, _, err = _run(
+        "seal",
+        "concern.json",
+        "--key",
+        _key(HV),
+        "--directory",
+        "dir.jws",
+        "--authority",
+        "other/authority.public.jwks",
+    )
     assert (code, "pinned authority" in err) == (1, True)
 
 
@@ -225,8 +248,17 @@ def test_wrong_authority_is_refused(site: Path) -> None:
         ["seal", "missing.json", "--key", "keys/authority.private.jwks", *DIR],
         ["open", "x", "--key", "missing.jwks", *DIR],
         ["open", "concern.json", "--key", "keys/ods_RYV01_hv.private.jwks", *DIR, "--accept-status", "bogus"],
-        ["directory", "revoke", "dir.jws", "--kid", "x", "--compromised-at", "yesterday", "--authority-key",
-         "keys/authority.private.jwks"],
+        [
+            "directory",
+            "revoke",
+            "dir.jws",
+            "--kid",
+            "x",
+            "--compromised-at",
+            "yesterday",
+            "--authority-key",
+            "keys/authority.private.jwks",
+        ],
     ],
 )
 def test_usage_errors(site: Path, argv: list[str]) -> None:
@@ -245,14 +277,40 @@ def test_directory_new_twice_on_one_machine_does_not_collide(tmp_path: Path, mon
         _ok("keygen", "--agency", GP, "--out", f"{name}-keys")
     _ok("directory", "new", "--authority-key", "one/authority.private.jwks", "-o", "one.jws")
     for _ in range(2):
-        _ok("directory", "add", "one.jws", "--agency", GP, "--name", "Test gp", "--roles", "gp", "--keys",
-            "one-keys/ods_E81001.public.jwks", "--authority-key", "one/authority.private.jwks")
+        _ok(
+            "directory",
+            "add",
+            "one.jws",
+            "--agency",
+            GP,
+            "--name",
+            "Test gp",
+            "--roles",
+            "gp",
+            "--keys",
+            "one-keys/ods_E81001.public.jwks",
+            "--authority-key",
+            "one/authority.private.jwks",
+        )
     _ok("directory", "show", "one.jws", "--authority", "one/authority.public.jwks")
     _ok("directory", "new", "--authority-key", "two/authority.private.jwks", "-o", "two.jws")
     shown = json.loads(_ok("directory", "show", "two.jws", "--authority", "two/authority.public.jwks"))
     assert shown["serial"] == 1
-    _ok("directory", "add", "two.jws", "--agency", GP, "--name", "Test gp", "--roles", "gp", "--keys",
-        "two-keys/ods_E81001.public.jwks", "--authority-key", "two/authority.private.jwks")
+    _ok(
+        "directory",
+        "add",
+        "two.jws",
+        "--agency",
+        GP,
+        "--name",
+        "Test gp",
+        "--roles",
+        "gp",
+        "--keys",
+        "two-keys/ods_E81001.public.jwks",
+        "--authority-key",
+        "two/authority.private.jwks",
+    )
     first = json.loads(_ok("directory", "show", "one.jws", "--authority", "one/authority.public.jwks"))
     assert first["directory_id"] != shown["directory_id"]
     assert first["directory_id"].startswith("cs-")
@@ -260,8 +318,9 @@ def test_directory_new_twice_on_one_machine_does_not_collide(tmp_path: Path, mon
 
 def test_directory_new_refuses_a_bad_id(site: Path) -> None:
     """An id outside the directory id pattern is a usage error, before anything is written."""
-    code, _out, err = _run("directory", "new", "--authority-key", "keys/authority.private.jwks", "-o", "x.jws",
-                           "--id", "Not An Id")
+    code, _out, err = _run(
+        "directory", "new", "--authority-key", "keys/authority.private.jwks", "-o", "x.jws", "--id", "Not An Id"
+    )
     assert code == 2
     assert "--id takes" in err
     assert not (site / "x.jws").exists()

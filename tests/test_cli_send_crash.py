@@ -22,10 +22,22 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 KEYS = EXAMPLES / "directory" / "keys"
 KILLER = Path(__file__).with_name("cli_killer.py")
 CONCERN = "29506208-aff0-4428-8922-2f415c41c017"
-SEND = ["send", "concern.json", "--key", str(KEYS / "ods_Y99HV_health-visiting.private.jwks"),
-        "--rules", str(EXAMPLES / "routing" / "mash-front-door.json"),
-        "--directory", str(EXAMPLES / "directory" / "directory.jws"),
-        "--authority", str(KEYS / "authority.public.jwks"), "--tracker", "hv.db", "--out", "outbox"]
+SEND = [
+    "send",
+    "concern.json",
+    "--key",
+    str(KEYS / "ods_Y99HV_health-visiting.private.jwks"),
+    "--rules",
+    str(EXAMPLES / "routing" / "mash-front-door.json"),
+    "--directory",
+    str(EXAMPLES / "directory" / "directory.jws"),
+    "--authority",
+    str(KEYS / "authority.public.jwks"),
+    "--tracker",
+    "hv.db",
+    "--out",
+    "outbox",
+]
 #: The example concern goes out as two sealed files (the full view, the health view) to three agencies.
 FILES, DELIVERIES = 2, 3
 
@@ -66,17 +78,29 @@ def _complete(path: Path) -> bool:
 
 
 def _kill_at(point: str, n: int) -> None:
-    killed = subprocess.run([sys.executable, str(KILLER), point, str(n), *SEND], capture_output=True, timeout=120,
-                            check=False)
+    killed = subprocess.run(
+        [sys.executable, str(KILLER), point, str(n), *SEND], capture_output=True, timeout=120, check=False
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
 
 
-@pytest.mark.parametrize(("point", "n", "files_in_place"), [
-    ("write", 1, 0), ("write", 2, 1), ("rename", 1, 0), ("rename", 2, 1), ("renamed", 1, 1), ("renamed", 2, 2),
-    ("record", 1, 2),
-])
+@pytest.mark.parametrize(
+    ("point", "n", "files_in_place"),
+    [
+        ("write", 1, 0),
+        ("write", 2, 1),
+        ("rename", 1, 0),
+        ("rename", 2, 1),
+        ("renamed", 1, 1),
+        ("renamed", 2, 2),
+        ("record", 1, 2),
+    ],
+)
 def test_killed_before_recording_leaves_whole_files_and_no_delivery(
-    site: Path, point: str, n: int, files_in_place: int,
+    site: Path,
+    point: str,
+    n: int,
+    files_in_place: int,
 ) -> None:
     """Killed while sealed files are written: each final name holds a whole file or nothing; nothing is recorded."""
     _kill_at(point, n)
@@ -117,8 +141,9 @@ def _retry_sends_everything(site: Path) -> None:
 
 def test_a_send_that_completes_writes_every_file_before_recording(site: Path) -> None:
     """The crash wrapper itself: with a point never reached, the send finishes with whole files and every delivery."""
-    finished = subprocess.run([sys.executable, str(KILLER), "record", "99", *SEND], capture_output=True, timeout=120,
-                              check=False)
+    finished = subprocess.run(
+        [sys.executable, str(KILLER), "record", "99", *SEND], capture_output=True, timeout=120, check=False
+    )
     assert finished.returncode == 0, finished.stderr.decode()
     assert len(_sealed(site)) == FILES
     assert len(_recorded(site)) == DELIVERIES

@@ -69,8 +69,10 @@ def test_extensions_round_trip_untouched() -> None:
         (lambda d: d.update(format_version="2.0"), [("/format_version", "CS015")]),
         (lambda d: d["body"].update(risk_level="extreme"), [("/body/risk_level", "CS017")]),
         (lambda d: d.update(id="6F1C1A4E-3B9D-4C55-9A77-0D2F3E4B5C6D"), [("/id", "CS018")]),
-        (lambda d: d["body"]["observations"][0].update(observed="2013-13"),
-         [("/body/observations/0/observed", "CS018")]),
+        (
+            lambda d: d["body"]["observations"][0].update(observed="2013-13"),
+            [("/body/observations/0/observed", "CS018")],
+        ),
         (lambda d: d["body"].update(immediate_danger="no"), [("/body/immediate_danger", "CS012")]),
         (lambda d: d["body"].update(concern_types="neglect"), [("/body/concern_types", "CS012")]),
         (lambda d: d.update(extensions={"Bad Key": 1}), [("/extensions", "CS018")]),
@@ -90,15 +92,26 @@ def test_all_codec_problems_are_reported_together() -> None:
     document["body"]["risk_level"] = "extreme"
     document["body"]["bogus"] = 2
     assert _codes(document) == [
-        ("/body/bogus", "CS011"), ("/body/risk_level", "CS017"), ("/created", "CS009"), ("/extra", "CS011"),
+        ("/body/bogus", "CS011"),
+        ("/body/risk_level", "CS017"),
+        ("/created", "CS009"),
+        ("/extra", "CS011"),
     ]
 
 
 def test_integer_fields_refuse_booleans() -> None:
     """true is not an integer, even though Python's bool is an int."""
     with pytest.raises(InvalidRecord):
-        codec.structure({"challenged_message_id": MINIMAL["id"], "level": True, "reason": "r",
-                         "outcome_sought": "o", "respond_by": "2013-06-04T10:00:00Z"}, EscalationBody)
+        codec.structure(
+            {
+                "challenged_message_id": MINIMAL["id"],
+                "level": True,
+                "reason": "r",
+                "outcome_sought": "o",
+                "respond_by": "2013-06-04T10:00:00Z",
+            },
+            EscalationBody,
+        )
 
 
 def test_newer_minor_version_keeps_unknown_members() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from concernshare import codec, schema, strictjson
+from concernshare import codec, deadlines, schema, strictjson
 from concernshare.crypto import _jose, keys
 from concernshare.crypto._b64 import b64decode
 from concernshare.directory import Directory, open_directory
@@ -48,7 +48,6 @@ from concernshare.errors import (
     UsageError,
 )
 from concernshare.records import Status
-from concernshare import deadlines
 from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import load_rules
 from concernshare.sealing import OpenPolicy, open_sealed
@@ -80,11 +79,27 @@ def _time(text: str) -> dt.datetime:
 
 
 _REQUIRED = {
-    "messages/valid": {"description", "document", "now", "expected_warnings", "canonical",
-                       "schema_refuses_only_unknown_members"},
+    "messages/valid": {
+        "description",
+        "document",
+        "now",
+        "expected_warnings",
+        "canonical",
+        "schema_refuses_only_unknown_members",
+    },
     "messages/invalid": {"description", "now", "layer", "schema_refuses", "expected"},
-    "sealed": {"description", "sealed", "directory", "now", "mode", "policy", "opener", "prior_receipts",
-               "construction", "expected"},
+    "sealed": {
+        "description",
+        "sealed",
+        "directory",
+        "now",
+        "mode",
+        "policy",
+        "opener",
+        "prior_receipts",
+        "construction",
+        "expected",
+    },
     "directories": {"description", "signed", "authorities", "now", "last_seen", "payload_schema_valid", "expected"},
     "routing/cases": {"description", "rules", "message", "directory", "at", "calendar", "schools", "expected"},
     "routing/invalid": {"description", "rules", "layer", "schema_refuses", "expected"},
@@ -174,23 +189,38 @@ def test_invalid_message_layer(name: str, case: Case) -> None:
 
 
 _SEAL_ERRORS: dict[str, type[SealError]] = {
-    "crypto": CryptoError, "malformed": _jose.JoseError, "not_for_us": NotForUs,
-    "untrusted_sender": UntrustedSender, "revoked": Revoked, "stale": Expired, "replayed": Replayed,
-    "refused_status": RefusedStatus, "content_refused": ContentRefused,
+    "crypto": CryptoError,
+    "malformed": _jose.JoseError,
+    "not_for_us": NotForUs,
+    "untrusted_sender": UntrustedSender,
+    "revoked": Revoked,
+    "stale": Expired,
+    "replayed": Replayed,
+    "refused_status": RefusedStatus,
+    "content_refused": ContentRefused,
 }
 
 
 #: What this library says for each malformed case: proof that the case breaks only the rule it names.
 _MALFORMED_BECAUSE = {
-    "refused-aad": "(aad)", "refused-alg-dir": "(alg dir)", "refused-base64url-padding": "strict base64url",
-    "refused-compact-serialization": "compact serialization", "refused-crit-unknown": "crit names extensions",
-    "refused-duplicate-member-in-protected-header": "same member twice", "refused-enc-a128gcm": "content encryption",
-    "refused-inner-alg-none": "(alg none)", "refused-inner-embedded-jwk": "(jwk)",
-    "refused-inner-hmac": "signature algorithm", "refused-inner-two-signatures": "more than one signature",
-    "refused-inner-typ-substituted": "typ or cty", "refused-jku": "(jku)",
-    "refused-parameter-in-two-headers": "more than one header", "refused-personal-data-in-header": "allow-list",
+    "refused-aad": "(aad)",
+    "refused-alg-dir": "(alg dir)",
+    "refused-base64url-padding": "strict base64url",
+    "refused-compact-serialization": "compact serialization",
+    "refused-crit-unknown": "crit names extensions",
+    "refused-duplicate-member-in-protected-header": "same member twice",
+    "refused-enc-a128gcm": "content encryption",
+    "refused-inner-alg-none": "(alg none)",
+    "refused-inner-embedded-jwk": "(jwk)",
+    "refused-inner-hmac": "signature algorithm",
+    "refused-inner-two-signatures": "more than one signature",
+    "refused-inner-typ-substituted": "typ or cty",
+    "refused-jku": "(jku)",
+    "refused-parameter-in-two-headers": "more than one header",
+    "refused-personal-data-in-header": "allow-list",
     "refused-signed-only-given-as-sealed": "serialization does not define",
-    "refused-typ-in-unprotected-header": "typ header parameter is not allowed", "refused-typ-substituted": "typ or cty",
+    "refused-typ-in-unprotected-header": "typ header parameter is not allowed",
+    "refused-typ-substituted": "typ or cty",
     "refused-zip": "(zip)",
 }
 
@@ -214,25 +244,45 @@ def test_sealed(name: str, case: Case) -> None:
     store = MemoryStore()
     for receipt in case["prior_receipts"]:
         received = _time(receipt["received"])
-        store.record(Receipt(sender=receipt["sender"], message_id=receipt["message_id"], sent=_time(receipt["sent"]),
-                             received=received, digest=receipt.get("digest")),
-                     keep_until=received + dt.timedelta(days=3650))
+        store.record(
+            Receipt(
+                sender=receipt["sender"],
+                message_id=receipt["message_id"],
+                sent=_time(receipt["sent"]),
+                received=received,
+                digest=receipt.get("digest"),
+            ),
+            keep_until=received + dt.timedelta(days=3650),
+        )
     opener = case["opener"]
     decrypters = keys.decrypters_from(keys.read_private_jwk_set(SUITE / opener["keys"]))
-    policy = OpenPolicy(window=dt.timedelta(seconds=case["policy"]["window_seconds"]),
-                        skew=dt.timedelta(seconds=case["policy"]["skew_seconds"]),
-                        accept_status=frozenset(Status(s) for s in case["policy"]["accept_status"]))
+    policy = OpenPolicy(
+        window=dt.timedelta(seconds=case["policy"]["window_seconds"]),
+        skew=dt.timedelta(seconds=case["policy"]["skew_seconds"]),
+        accept_status=frozenset(Status(s) for s in case["policy"]["accept_status"]),
+    )
     sealed, expected = case["sealed"].encode("utf-8"), case["expected"]
 
     def run() -> Any:
-        return open_sealed(sealed, decrypters, me=opener["agency"], directory=directory, store=store,
-                           now=_time(case["now"]), archive=case["mode"] == "archive", policy=policy)
+        return open_sealed(
+            sealed,
+            decrypters,
+            me=opener["agency"],
+            directory=directory,
+            store=store,
+            now=_time(case["now"]),
+            archive=case["mode"] == "archive",
+            policy=policy,
+        )
 
     if expected["outcome"] == "opened":
         opened = run()
         assert opened.payload == expected["payload"].encode("utf-8")
         assert (opened.sender, opened.kid, str(opened.message.id)) == (
-            expected["sender"], expected["kid"], expected["message_id"])
+            expected["sender"],
+            expected["kid"],
+            expected["message_id"],
+        )
         plaintext = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
         assert plaintext == expected["plaintext"].encode("ascii")
         return
@@ -278,15 +328,19 @@ def test_directory(name: str, case: Case) -> None:
         # The suite records the last edition seen by id and serial; here it is remembered for each pinned key,
         # as this very edition (its payload's digest), so that an equal serial is the same edition seen again.
         payload = b64decode(json.loads(case["signed"])["payload"])
-        seen = DirectoryEdition(directory_id=case["last_seen"]["directory_id"], serial=case["last_seen"]["serial"],
-                                digest=hashlib.sha256(payload).hexdigest())
+        seen = DirectoryEdition(
+            directory_id=case["last_seen"]["directory_id"],
+            serial=case["last_seen"]["serial"],
+            digest=hashlib.sha256(payload).hexdigest(),
+        )
         for authority in _pinned(case["authorities"]):
             store.note_directory_serial(authority.kid, seen)
     expected = case["expected"]
 
     def run() -> Directory:
-        return open_directory(case["signed"].encode("utf-8"), _pinned(case["authorities"]), now=_time(case["now"]),
-                              store=store)
+        return open_directory(
+            case["signed"].encode("utf-8"), _pinned(case["authorities"]), now=_time(case["now"]), store=store
+        )
 
     if expected["outcome"] == "accepted":
         directory = run()
@@ -302,9 +356,14 @@ def test_directory(name: str, case: Case) -> None:
 
 def _school(data: Case) -> deadlines.SchoolCalendar:
     return deadlines.SchoolCalendar(
-        day_start=dt.time.fromisoformat(data["day_start"]), weekdays=tuple(data["weekdays"]),
-        terms=tuple(deadlines.Term(first_day=dt.date.fromisoformat(t["first_day"]),
-                                   last_day=dt.date.fromisoformat(t["last_day"])) for t in data["terms"]),
+        day_start=dt.time.fromisoformat(data["day_start"]),
+        weekdays=tuple(data["weekdays"]),
+        terms=tuple(
+            deadlines.Term(
+                first_day=dt.date.fromisoformat(t["first_day"]), last_day=dt.date.fromisoformat(t["last_day"])
+            )
+            for t in data["terms"]
+        ),
         closures=tuple(dt.date.fromisoformat(day) for day in data["closures"]),
     )
 
@@ -319,8 +378,9 @@ def test_routing_case(name: str, case: Case) -> None:
     schools = {agency: _school(data) for agency, data in case["schools"].items()}
 
     def run() -> dict[str, Any]:
-        return route(message, rules, _directory(case["directory"]), _time(case["at"]), calendar=calendar,
-                     schools=schools).to_json()
+        return route(
+            message, rules, _directory(case["directory"]), _time(case["at"]), calendar=calendar, schools=schools
+        ).to_json()
 
     if case["expected"]["outcome"] == "routed":
         assert run() == case["expected"]["plan"]
@@ -363,8 +423,11 @@ def test_deadline_case(case: Case) -> None:
     if "timescale" in case:
         timescale = deadlines.TIMESCALES[case["timescale"]]
     else:
-        timescale = deadlines.Timescale(name=f"local_{case['working_days']}", kind=deadlines.TimescaleKind.WORKING_DAYS,
-                                        working_days=case["working_days"])
+        timescale = deadlines.Timescale(
+            name=f"local_{case['working_days']}",
+            kind=deadlines.TimescaleKind.WORKING_DAYS,
+            working_days=case["working_days"],
+        )
     calendar = deadlines.WorkingCalendar(closures=tuple(dt.date.fromisoformat(d) for d in case["calendar"]["closures"]))
     school = _school(case["school"]) if case["school"] else None
     start = dt.datetime.fromisoformat(case["start"])
@@ -392,8 +455,12 @@ def test_generated_files_are_up_to_date(tmp_path: Path) -> None:
     assert generate.main(["--out", str(tmp_path)]) == 0
 
     def listing(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes()
-                for folder in generate.GENERATED for p in sorted((root / folder).rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in generate.GENERATED
+            for p in sorted((root / folder).rglob("*"))
+            if p.is_file()
+        }
 
     made, committed = listing(tmp_path), listing(SUITE)
     assert sorted(made) == sorted(committed), "run .venv/bin/python conformance/generate.py"
@@ -417,12 +484,22 @@ def ajv() -> dict[str, Any]:
     pinned = lock["packages"]["node_modules/ajv"]["version"]
     installed = AJV / "node_modules" / "ajv" / "package.json"
     if not installed.is_file() or json.loads(installed.read_text(encoding="utf-8"))["version"] != pinned:
-        done = subprocess.run([npm, "ci", "--prefix", str(AJV), "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, check=False, timeout=600)
+        done = subprocess.run(
+            [npm, "ci", "--prefix", str(AJV), "--no-audit", "--no-fund"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
         if done.returncode != 0:
             pytest.fail(f"`npm ci --prefix tests/conformance_ajv` failed (exit {done.returncode}):\n{done.stderr}")
-    done = subprocess.run([node, str(AJV / "check_schemas.mjs"), str(SUITE), str(SCHEMAS)],
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [node, str(AJV / "check_schemas.mjs"), str(SUITE), str(SCHEMAS)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     if done.returncode != 0:
         pytest.fail(f"check_schemas.mjs failed (exit {done.returncode}):\n{done.stderr}")
     report: dict[str, Any] = json.loads(done.stdout)

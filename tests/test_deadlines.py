@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from concernshare.errors import UsageError
 from concernshare import deadlines
 from concernshare.deadlines import (
     CHILD_AND_FAMILY_ASSESSMENT,
@@ -34,6 +33,7 @@ from concernshare.deadlines import (
     late,
     next_school_day_start,
 )
+from concernshare.errors import UsageError
 
 CASES_FILE = Path(__file__).parent / "data" / "deadline_cases.json"
 CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
@@ -61,8 +61,9 @@ def _school(data: dict[str, Any] | None) -> SchoolCalendar | None:
 def _timescale(case: dict[str, Any]) -> Timescale:
     if "timescale" in case:
         return TIMESCALES[case["timescale"]]
-    return Timescale(name=f"local_{case['working_days']}", kind=TimescaleKind.WORKING_DAYS,
-                     working_days=case["working_days"])
+    return Timescale(
+        name=f"local_{case['working_days']}", kind=TimescaleKind.WORKING_DAYS, working_days=case["working_days"]
+    )
 
 
 # -- the shared cases -------------------------------------------------------------
@@ -321,10 +322,16 @@ def test_statutory_timescales() -> None:
     assert POLICE_NOTIFICATION.kind is TimescaleKind.NEXT_SCHOOL_DAY
     assert POLICE_NOTIFICATION.working_days is None
     assert set(TIMESCALES) == {
-        "referral_decision", "child_and_family_assessment", "initial_child_protection_conference",
-        "police_notification", "wales_report_decision", "wales_report_written_confirmation",
-        "wales_report_acknowledgement", "first_review_child_protection_conference",
-        "review_child_protection_conference", "transfer_in_child_protection_conference",
+        "referral_decision",
+        "child_and_family_assessment",
+        "initial_child_protection_conference",
+        "police_notification",
+        "wales_report_decision",
+        "wales_report_written_confirmation",
+        "wales_report_acknowledgement",
+        "first_review_child_protection_conference",
+        "review_child_protection_conference",
+        "transfer_in_child_protection_conference",
     }
     for name, timescale in TIMESCALES.items():
         assert timescale.name == name
@@ -342,8 +349,9 @@ def test_timescales_cannot_be_changed() -> None:
 
 def test_local_rule_overrides_the_number_of_days() -> None:
     """A local rule of 2 working days, built by the caller, gives a later due time than the statutory 1."""
-    local = Timescale(name="local_referral_decision", kind=TimescaleKind.WORKING_DAYS, working_days=2,
-                      source="a local routing rule")
+    local = Timescale(
+        name="local_referral_decision", kind=TimescaleKind.WORKING_DAYS, working_days=2, source="a local routing rule"
+    )
     start = datetime(2026, 5, 18, 10, tzinfo=LONDON)
     assert due(REFERRAL_DECISION, start, calendar=ENGLAND) == datetime(2026, 5, 19, 10, tzinfo=LONDON)
     assert due(local, start, calendar=ENGLAND) == datetime(2026, 5, 20, 10, tzinfo=LONDON)
@@ -375,8 +383,7 @@ def test_police_notification_needs_a_school() -> None:
 
 def test_police_notification_uses_the_school() -> None:
     """The police notification is due at the start of the setting's next school day."""
-    result = due(POLICE_NOTIFICATION, datetime(2026, 10, 23, 19, tzinfo=LONDON), calendar=ENGLAND,
-                 school=AUTUMN_2026)
+    result = due(POLICE_NOTIFICATION, datetime(2026, 10, 23, 19, tzinfo=LONDON), calendar=ENGLAND, school=AUTUMN_2026)
     assert result == datetime(2026, 11, 2, 8, 45, tzinfo=LONDON)
 
 
@@ -412,7 +419,10 @@ def test_routing_package_reexports() -> None:
 
 ZONES = st.sampled_from([LONDON, UTC, ZoneInfo("America/New_York"), timezone(timedelta(hours=5, minutes=30))])
 STARTS = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2060, 12, 31), timezones=ZONES, allow_imaginary=False,
+    min_value=datetime(2000, 1, 1),
+    max_value=datetime(2060, 12, 31),
+    timezones=ZONES,
+    allow_imaginary=False,
 )
 NEAR = st.frozensets(st.integers(min_value=0, max_value=120), max_size=15)
 
@@ -424,7 +434,9 @@ def _near(start: datetime, offsets: frozenset[int]) -> tuple[date, ...]:
 
 @given(start=STARTS, n=st.integers(min_value=1, max_value=80), offsets=NEAR)
 def test_result_is_the_nth_working_day_at_the_same_clock_time(
-    start: datetime, n: int, offsets: frozenset[int],
+    start: datetime,
+    n: int,
+    offsets: frozenset[int],
 ) -> None:
     """The due time is on a working day, at the start's London clock time, with exactly n working days counted."""
     calendar = WorkingCalendar(closures=_near(start, offsets))
@@ -440,7 +452,10 @@ def test_result_is_the_nth_working_day_at_the_same_clock_time(
 
 
 @given(
-    start=STARTS, m=st.integers(min_value=0, max_value=60), n=st.integers(min_value=0, max_value=60), offsets=NEAR,
+    start=STARTS,
+    m=st.integers(min_value=0, max_value=60),
+    n=st.integers(min_value=0, max_value=60),
+    offsets=NEAR,
 )
 def test_adding_m_then_n_is_adding_m_plus_n(start: datetime, m: int, n: int, offsets: frozenset[int]) -> None:
     """Adding m working days and then n gives the same due time as adding m + n at once."""
@@ -472,7 +487,10 @@ def test_next_school_day_start_is_the_first_start_after(
         begin = first + timedelta(days=term_bounds[0])
         terms = (Term(first_day=begin, last_day=begin + timedelta(days=term_bounds[1])),)
     school = SchoolCalendar(
-        day_start=start_at, weekdays=tuple(sorted(weekdays)), terms=terms, closures=_near(after, offsets),
+        day_start=start_at,
+        weekdays=tuple(sorted(weekdays)),
+        terms=terms,
+        closures=_near(after, offsets),
     )
     try:
         result = next_school_day_start(after, school)
@@ -481,8 +499,7 @@ def test_next_school_day_start_is_the_first_start_after(
         last = terms[-1].last_day
         candidates = [first + timedelta(days=k) for k in range((last - first).days + 1)]
         assert not any(
-            is_school_day(day, school) and datetime.combine(day, start_at, tzinfo=LONDON) > after
-            for day in candidates
+            is_school_day(day, school) and datetime.combine(day, start_at, tzinfo=LONDON) > after for day in candidates
         )
         return
     assert result > after
@@ -525,25 +542,31 @@ def test_an_hours_timescale_is_due_that_many_hours_later() -> None:
         deadlines.Timescale(name="bad", kind=deadlines.TimescaleKind.WORKING_DAYS, working_days=1, hours=2)
 
 
-@pytest.mark.parametrize(("moment", "outside"), [
-    (datetime(2026, 11, 25, 9, 0, tzinfo=UTC), False),  # Wednesday 09:00, opening time
-    (datetime(2026, 11, 25, 16, 59, tzinfo=UTC), False),
-    (datetime(2026, 11, 25, 17, 0, tzinfo=UTC), True),  # closing time
-    (datetime(2026, 6, 3, 8, 30, tzinfo=UTC), False),  # 09:30 BST
-    (datetime(2026, 11, 28, 12, 0, tzinfo=UTC), True),  # a Saturday
-    (datetime(2026, 12, 28, 12, 0, tzinfo=UTC), True),  # Boxing Day observed
-])
+@pytest.mark.parametrize(
+    ("moment", "outside"),
+    [
+        (datetime(2026, 11, 25, 9, 0, tzinfo=UTC), False),  # Wednesday 09:00, opening time
+        (datetime(2026, 11, 25, 16, 59, tzinfo=UTC), False),
+        (datetime(2026, 11, 25, 17, 0, tzinfo=UTC), True),  # closing time
+        (datetime(2026, 6, 3, 8, 30, tzinfo=UTC), False),  # 09:30 BST
+        (datetime(2026, 11, 28, 12, 0, tzinfo=UTC), True),  # a Saturday
+        (datetime(2026, 12, 28, 12, 0, tzinfo=UTC), True),  # Boxing Day observed
+    ],
+)
 def test_out_of_hours_is_outside_office_hours_on_working_days(moment: datetime, outside: bool) -> None:
     """Office hours are 09:00 to 17:00 London time on working days; everything else is out of hours."""
     assert deadlines.out_of_hours(moment, deadlines.WorkingCalendar()) is outside
 
 
-@pytest.mark.parametrize(("nation", "day"), [
-    (deadlines.Nation.SCOTLAND, date(2026, 1, 2)),  # 2 January
-    (deadlines.Nation.SCOTLAND, date(2026, 11, 30)),  # St Andrew's Day
-    (deadlines.Nation.NORTHERN_IRELAND, date(2026, 3, 17)),  # St Patrick's Day
-    (deadlines.Nation.NORTHERN_IRELAND, date(2026, 7, 13)),  # Battle of the Boyne, observed on Monday
-])
+@pytest.mark.parametrize(
+    ("nation", "day"),
+    [
+        (deadlines.Nation.SCOTLAND, date(2026, 1, 2)),  # 2 January
+        (deadlines.Nation.SCOTLAND, date(2026, 11, 30)),  # St Andrew's Day
+        (deadlines.Nation.NORTHERN_IRELAND, date(2026, 3, 17)),  # St Patrick's Day
+        (deadlines.Nation.NORTHERN_IRELAND, date(2026, 7, 13)),  # Battle of the Boyne, observed on Monday
+    ],
+)
 def test_each_nation_has_its_own_bank_holidays(nation: deadlines.Nation, day: date) -> None:
     """A bank holiday of Scotland or Northern Ireland is a working day in England, and not in its own nation."""
     assert deadlines.is_working_day(day, deadlines.WorkingCalendar())

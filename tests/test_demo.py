@@ -30,8 +30,10 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Pat
     """One run of the demo, with every attempt to reach the network refused."""
     folder = tmp_path_factory.mktemp("demo") / "played"
     with pytest.MonkeyPatch.context() as patch:
+
         def no_network(*_args: object, **_kwargs: object) -> None:
             raise AssertionError("the demo tried to reach the network")
+
         patch.setattr(socket.socket, "connect", no_network)
         patch.setattr(socket, "create_connection", no_network)
         patch.setattr(socket, "getaddrinfo", no_network)
@@ -61,8 +63,11 @@ def test_the_demo_shows_the_child_protection_process(played: tuple[int, str, str
     """A strategy discussion with the conference due 15 working days after it, the initial conference, and the
     plan status opened by every agency holding Kai's case, the emergency department included."""
     out = played[1]
-    assert re.search(r"strategy_discussion from la:E06000032/mash opened by la:E06000032/childrens-social-care "
-                     r"in the full view \(0 fields withheld\), response due 2014-01-03 14:00 UTC", out)
+    assert re.search(
+        r"strategy_discussion from la:E06000032/mash opened by la:E06000032/childrens-social-care "
+        r"in the full view \(0 fields withheld\), response due 2014-01-03 14:00 UTC",
+        out,
+    )
     assert "child_protection_conference from la:E06000032/childrens-social-care opened by ods:Y99GP" in out
     holders = set(re.findall(r"plan_status from \S+ opened by (\S+) in", out))
     assert holders == {demo.MASH, demo.POLICE, demo.GP, demo.HV, "ods:Y99AC/emergency-department"}
@@ -99,8 +104,7 @@ def test_the_report_and_the_chronology_are_written(played: tuple[int, str, str, 
     assert "health visiting's tracker, three days on, lists" in out
 
 
-def test_without_out_the_demo_plays_in_a_new_temporary_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_out_the_demo_plays_in_a_new_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     code, out, _ = _demo()
     (report,) = tmp_path.glob("concernshare-demo-*/chronology-report.html")
@@ -127,7 +131,8 @@ def test_the_demo_refuses_to_write_over_anything(tmp_path: Path, kind: str) -> N
 
 
 def test_a_view_that_cannot_be_opened_is_named_and_fails_the_demo(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The demo checks itself: were a recipient to fail to open its view, the run says so and exits 1."""
     real = demo.receive
     refused_once: list[bool] = []
@@ -138,6 +143,7 @@ def test_a_view_that_cannot_be_opened_is_named_and_fails_the_demo(
             refused_once.append(True)
             return attrs.evolve(received, message=None)
         return received
+
     monkeypatch.setattr(demo, "receive", receive)
     code, out, _ = _demo("--out", str(tmp_path / "played"))
     assert code == 1

@@ -22,8 +22,9 @@ NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def world() -> World:
     """Three agencies and a directory signed by a fresh authority."""
-    return make_world({"ods:RYV01/hv": ["health_visiting"], "la:E06000032/mash": ["mash"], "ods:E81001": ["gp"]},
-                      now=NOW)
+    return make_world(
+        {"ods:RYV01/hv": ["health_visiting"], "la:E06000032/mash": ["mash"], "ods:E81001": ["gp"]}, now=NOW
+    )
 
 
 def test_a_signed_directory_opens(world: World) -> None:
@@ -117,8 +118,7 @@ def test_kid_under_two_agencies_is_refused(world: World) -> None:
     with pytest.raises(DirectoryRefused, match="two agencies"):
         sign_directory(directory, keys.signer_from([world.authority]))
     payload = json.dumps(_unstructure(directory)).encode()
-    forged = _jose.sign(payload, keys.signer_from([world.authority]), typ=_jose.DIRECTORY_TYP,
-                        cty=_jose.DIRECTORY_CTY)
+    forged = _jose.sign(payload, keys.signer_from([world.authority]), typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
     with pytest.raises(DirectoryRefused, match="two agencies"):
         open_directory(forged, [world.authority.public], now=NOW)
 
@@ -126,8 +126,7 @@ def test_kid_under_two_agencies_is_refused(world: World) -> None:
 def test_directory_content_must_match_its_schema(world: World) -> None:
     """A validly signed directory whose content breaks the schema is refused with pointers."""
     payload = json.dumps({"format_version": "1.0", "directory_id": "x", "serial": 0}).encode()
-    signed = _jose.sign(payload, keys.signer_from([world.authority]), typ=_jose.DIRECTORY_TYP,
-                        cty=_jose.DIRECTORY_CTY)
+    signed = _jose.sign(payload, keys.signer_from([world.authority]), typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
     with pytest.raises(DirectoryRefused, match=r"content is not valid: .*CS0"):
         open_directory(signed, [world.authority.public], now=NOW)
 

@@ -51,14 +51,21 @@ EXIT: Final = re.compile(r"#\s*exit status (\d+)\s*$")
 FENCE: Final = re.compile(r"^[ \t]*```(python|sh)[ \t]*$", re.MULTILINE)
 #: README.md and every page of the docs that has a python or sh block.
 DOCUMENTS: Final = sorted(
-    p for p in [ROOT / "README.md", *DOCS.rglob("*.md")]
+    p
+    for p in [ROOT / "README.md", *DOCS.rglob("*.md")]
     if "_build" not in p.parts and p not in RUN_ELSEWHERE and FENCE.search(p.read_text(encoding="utf-8"))
 )
 #: What tests/_stores.py uses; a PostgreSQL example runs where it answers.
 POSTGRES_DSN: Final = os.environ.get("CONCERNSHARE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 #: Where the site is built; proxies that lead nowhere make any attempt to fetch something fail the build.
-OFFLINE: Final = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
-                  "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+OFFLINE: Final = {
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "no_proxy": "",
+}
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -69,8 +76,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built as CI builds it: nitpicky, warnings as errors, offline."""
     out = tmp_path_factory.mktemp("site")
     command = [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(out)]
-    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **OFFLINE}, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        command, cwd=ROOT, env={**os.environ, **OFFLINE}, capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, f"sphinx-build failed:\n{result.stderr[-20000:]}"
     return out
 
@@ -90,8 +98,15 @@ def test_every_page_is_built_and_search_works(site: Path) -> None:
     for word in ("modulus", "referral", "withdrawal", "cs101"):
         assert word in index.lower(), f"the search index does not know {word!r}"
     home = _page(site, "index.html")
-    for target in ("specification/index.html", "reference/problems.html", "reference/cli.html", "glossary.html",
-                   "pytest-plugin.html", "changelog.html", "search.html"):
+    for target in (
+        "specification/index.html",
+        "reference/problems.html",
+        "reference/cli.html",
+        "glossary.html",
+        "pytest-plugin.html",
+        "changelog.html",
+        "search.html",
+    ):
         assert f'href="{target}' in home, f"the home page does not link to {target}"
 
 
@@ -175,7 +190,8 @@ def test_the_api_reference_has_every_public_module(site: Path) -> None:
 
     pages = "".join(p.read_text(encoding="utf-8") for p in (site / "reference" / "api").glob("*.html"))
     modules = ["concernshare"] + [
-        info.name for info in pkgutil.walk_packages(concernshare.__path__, prefix="concernshare.")
+        info.name
+        for info in pkgutil.walk_packages(concernshare.__path__, prefix="concernshare.")
         if not any(part.startswith("_") for part in info.name.split("."))
     ]
     for module in modules:

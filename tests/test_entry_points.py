@@ -61,13 +61,23 @@ def _entry_points(world: World) -> dict[str, Callable[[dt.datetime], object]]:
     return {
         "seal": lambda t: seal(message, world[HV].signer, directory=world.directory, now=t),
         "sign_message": lambda t: sign_message(message, world[HV].signer, directory=world.directory, now=t),
-        "open_sealed": lambda t: open_sealed(sealed, world[MASH].decrypters, me=MASH, directory=world.directory,
-                                             store=MemoryStore(), now=t),
+        "open_sealed": lambda t: open_sealed(
+            sealed, world[MASH].decrypters, me=MASH, directory=world.directory, store=MemoryStore(), now=t
+        ),
         "verify_message": lambda t: verify_message(signed, directory=world.directory, now=t),
-        "send": lambda t: send(message, world[HV].signer, rules=rules, directory=world.directory, tracker=tracker,
-                               at=t),
-        "receive": lambda t: receive(sealed, world[MASH].decrypters, world[MASH].signer, me=MASH,
-                                     directory=world.directory, store=MemoryStore(), tracker=tracker, at=t),
+        "send": lambda t: send(
+            message, world[HV].signer, rules=rules, directory=world.directory, tracker=tracker, at=t
+        ),
+        "receive": lambda t: receive(
+            sealed,
+            world[MASH].decrypters,
+            world[MASH].signer,
+            me=MASH,
+            directory=world.directory,
+            store=MemoryStore(),
+            tracker=tracker,
+            at=t,
+        ),
         "route": lambda t: route(message, rules, world.directory, t),
         "validate": lambda t: validation.validate(codec.dumps(message), now=t),
         "iter_problems": lambda t: list(validation.iter_problems(codec.dumps(message), now=t)),
@@ -85,9 +95,25 @@ def _entry_points(world: World) -> dict[str, Callable[[dt.datetime], object]]:
 
 
 ENTRY_POINTS = [
-    "seal", "sign_message", "open_sealed", "verify_message", "send", "receive", "route", "validate",
-    "iter_problems", "is_valid", "checks.iter_problems", "open_directory", "encryption_keys", "tracker.overdue",
-    "tracker.status", "build_chronology", "build_chronologies", "find_patterns", "demo.run",
+    "seal",
+    "sign_message",
+    "open_sealed",
+    "verify_message",
+    "send",
+    "receive",
+    "route",
+    "validate",
+    "iter_problems",
+    "is_valid",
+    "checks.iter_problems",
+    "open_directory",
+    "encryption_keys",
+    "tracker.overdue",
+    "tracker.status",
+    "build_chronology",
+    "build_chronologies",
+    "find_patterns",
+    "demo.run",
 ]
 
 
@@ -144,9 +170,14 @@ def test_validate_of_a_record_reports_its_problems() -> None:
         validation.validate(attrs.evolve(message, created=NAIVE))
 
 
-@pytest.mark.parametrize(("text", "parts"), [
-    ("2026-12-04", (2026, 12, 4)), ("2026-12", (2026, 12, None)), ("2026", (2026, None, None)),
-])
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("2026-12-04", (2026, 12, 4)),
+        ("2026-12", (2026, 12, None)),
+        ("2026", (2026, None, None)),
+    ],
+)
 def test_partial_date_from_its_wire_form(text: str, parts: tuple[int, int | None, int | None]) -> None:
     """PartialDate takes its wire form as well as its parts, and writes it back the same."""
     date = PartialDate(text)
@@ -155,9 +186,18 @@ def test_partial_date_from_its_wire_form(text: str, parts: tuple[int, int | None
     assert date == PartialDate(*parts)
 
 
-@pytest.mark.parametrize("text", [
-    "2026-13", "2026-02-30", "26", "2026-1-4", "", "2026-12-04T00:00", "\uff12\uff10\uff12\uff16",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13",
+        "2026-02-30",
+        "26",
+        "2026-1-4",
+        "",
+        "2026-12-04T00:00",
+        "\uff12\uff10\uff12\uff16",
+    ],
+)
 def test_partial_date_refuses_a_bad_string(text: str) -> None:
     """A string that is not YYYY, YYYY-MM or YYYY-MM-DD of the calendar is an InvalidValue (a ValueError)."""
     with pytest.raises(InvalidValue, match="is not a"):

@@ -118,9 +118,12 @@ def test_invalid_example_fails_on_the_command_line(path: Path) -> None:
 
 
 #: Refusals proven by tests other than the invalid examples (a 4 MB file is too big to commit).
-_TESTED_ELSEWHERE = {"CS000": "test_cli.py", "CS007": "test_cli.py and test_strictjson.py",
-                     # format 1.0's schema refuses a 1.1 type first; the check guards records built by hand
-                     "CS140": "test_process.py"}
+_TESTED_ELSEWHERE = {
+    "CS000": "test_cli.py",
+    "CS007": "test_cli.py and test_strictjson.py",
+    # format 1.0's schema refuses a 1.1 type first; the check guards records built by hand
+    "CS140": "test_process.py",
+}
 #: Codes that are warnings only, never refusals.
 _WARNINGS_ONLY = {"CS016", "CS119", "CS121", "CS133", "CS135"}
 

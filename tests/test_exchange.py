@@ -113,9 +113,13 @@ def rules() -> RuleSet:
 def nodes() -> dict[str, Node]:
     """A node for each agency of the story, each with an empty tracker."""
     return {
-        agency: Node(agency, keys.loads_private_jwk_set(
-            (KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks").read_bytes()),
-            Tracker(RecordingStore()))
+        agency: Node(
+            agency,
+            keys.loads_private_jwk_set(
+                (KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks").read_bytes()
+            ),
+            Tracker(RecordingStore()),
+        )
         for agency in (HV, MASH, CSC, GP, POLICE, SCHOOL)
     }
 
@@ -134,8 +138,9 @@ def _message(prefix: str, **changes: Any) -> Message:
     return codec.loads(json.dumps(_document(prefix, **changes)))
 
 
-def _send(node: Node, message: Message, rules: RuleSet, directory: Directory, at: dt.datetime = NOW,
-          **options: Any) -> Sent:
+def _send(
+    node: Node, message: Message, rules: RuleSet, directory: Directory, at: dt.datetime = NOW, **options: Any
+) -> Sent:
     return send(message, node.signer, rules=rules, directory=directory, tracker=node.tracker, at=at, **options)
 
 
@@ -145,8 +150,16 @@ def _sealed_for(sent: Sent, agency: str) -> bytes:
 
 
 def _receive(node: Node, sealed: bytes, directory: Directory, at: dt.datetime = NOW + MINUTE) -> Received:
-    return receive(sealed, node.decrypters, node.signer, me=node.agency, directory=directory, store=node.store,
-                   tracker=node.tracker, at=at)
+    return receive(
+        sealed,
+        node.decrypters,
+        node.signer,
+        me=node.agency,
+        directory=directory,
+        store=node.store,
+        tracker=node.tracker,
+        at=at,
+    )
 
 
 def _deliver(sent: Sent, nodes: dict[str, Node], directory: Directory, at: dt.datetime = NOW + MINUTE) -> None:
@@ -182,22 +195,46 @@ def test_each_agency_opens_its_own_view_only(nodes: dict[str, Node], rules: Rule
     assert gp.view.more_withheld is True
     assert gp.body.observations[1].informant is None  # type: ignore[union-attr]
     with pytest.raises(SealError):
-        open_sealed(_sealed_for(sent, MASH), nodes[GP].decrypters, me=GP, directory=directory, store=MemoryStore(),
-                    now=NOW + MINUTE)
+        open_sealed(
+            _sealed_for(sent, MASH),
+            nodes[GP].decrypters,
+            me=GP,
+            directory=directory,
+            store=MemoryStore(),
+            now=NOW + MINUTE,
+        )
     with pytest.raises(SealError):
-        open_sealed(_sealed_for(sent, GP), nodes[MASH].decrypters, me=MASH, directory=directory,
-                    store=MemoryStore(), now=NOW + MINUTE)
+        open_sealed(
+            _sealed_for(sent, GP),
+            nodes[MASH].decrypters,
+            me=MASH,
+            directory=directory,
+            store=MemoryStore(),
+            now=NOW + MINUTE,
+        )
 
 
 def test_the_senders_tracker_records_every_delivery_with_its_due_time(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """After send, the sender's tracker holds each delivery: recipient, view, due, expectation, escalation, rules."""
     _send(nodes[HV], _message("01"), rules, directory)
     status = nodes[HV].tracker.status(CONCERN, at=NOW)
     assert status.origin == HV
-    got = sorted((s.delivery.recipient, s.delivery.view, s.delivery.due, s.delivery.expects,
-                  s.delivery.escalate_to, s.delivery.rules, s.state) for s in status.deliveries)
+    got = sorted(
+        (
+            s.delivery.recipient,
+            s.delivery.view,
+            s.delivery.due,
+            s.delivery.expects,
+            s.delivery.escalate_to,
+            s.delivery.rules,
+            s.state,
+        )
+        for s in status.deliveries
+    )
     assert got == [
         (CSC, "full", DUE, "acknowledgement", (), ("high-risk-to-social-care",), DeliveryState.AWAITING),
         (MASH, "full", DUE, "decision", (CSC,), ("concern-to-mash",), DeliveryState.AWAITING),
@@ -214,7 +251,9 @@ def test_each_receiver_records_the_arrival(nodes: dict[str, Node], rules: RuleSe
 
 
 def test_answers_close_deliveries_and_the_rest_fall_overdue(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """The MASH's acknowledgement and decision answer its delivery; social care and the GP fall overdue."""
     hv, mash = nodes[HV], nodes[MASH]
@@ -238,14 +277,20 @@ def test_answers_close_deliveries_and_the_rest_fall_overdue(
 
 
 def test_a_withdrawal_reaches_everyone_who_has_the_concern(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """The sender lists its recipients, the MASH lists those it passed the concern on to, and all get the withdrawal."""
     hv, mash = nodes[HV], nodes[MASH]
     _deliver(_send(hv, _message("01"), rules, directory), nodes, directory)
     request = _message("04", body=_document("04")["body"] | {"respond_by": "2026-11-26T16:00:00Z"})
-    _deliver(_send(mash, request, rules, directory, at=NOW + dt.timedelta(hours=1), passes_on=uuid.UUID(CONCERN)),
-             nodes, directory, at=NOW + dt.timedelta(hours=1, minutes=1))
+    _deliver(
+        _send(mash, request, rules, directory, at=NOW + dt.timedelta(hours=1), passes_on=uuid.UUID(CONCERN)),
+        nodes,
+        directory,
+        at=NOW + dt.timedelta(hours=1, minutes=1),
+    )
 
     assert hv.tracker.recipients(CONCERN) == (CSC, MASH, GP)
     assert mash.tracker.recipients(CONCERN) == (MASH, GP, POLICE)
@@ -253,8 +298,12 @@ def test_a_withdrawal_reaches_everyone_who_has_the_concern(
     withdrawal = _document("14", sender=_document("01")["sender"], recipients=list(hv.tracker.recipients(CONCERN)))
     withdrawal["body"]["message_id"] = withdrawal["thread"]["in_reply_to"] = CONCERN
     withdrawal["body"]["reason"] = "entered_in_error"
-    _deliver(_send(hv, codec.loads(json.dumps(withdrawal)), rules, directory, at=NOW + dt.timedelta(hours=2)),
-             nodes, directory, at=NOW + dt.timedelta(hours=2, minutes=1))
+    _deliver(
+        _send(hv, codec.loads(json.dumps(withdrawal)), rules, directory, at=NOW + dt.timedelta(hours=2)),
+        nodes,
+        directory,
+        at=NOW + dt.timedelta(hours=2, minutes=1),
+    )
     for agency in (MASH, CSC, GP):
         assert nodes[agency].tracker.is_withdrawn(CONCERN)
     onward = set(mash.tracker.recipients(CONCERN)) - set(hv.tracker.recipients(CONCERN)) - {MASH}
@@ -281,15 +330,25 @@ def _newer_major_version(document: dict[str, Any]) -> None:
     ids=["invalid NHS number", "newer major version"],
 )
 def test_refused_content_is_answered_with_a_sealed_rejection(
-    spoil: Any, problems: list[tuple[str, str]], nodes: dict[str, Node], directory: Directory,
+    spoil: Any,
+    problems: list[tuple[str, str]],
+    nodes: dict[str, Node],
+    directory: Directory,
 ) -> None:
     """A verified sender's refused content comes back as a rejected acknowledgement it can open, naming the
     problems and no personal value; both trackers record it."""
     hv, mash = nodes[HV], nodes[MASH]
     document = _document("01", id="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", sent="2026-11-25T10:00:00Z")
     spoil(document)
-    hv.tracker.record_delivery(message_id=document["id"], message_type="concern", sender=HV, recipient=MASH,
-                               sent_at=NOW, due=DUE, expects="decision")
+    hv.tracker.record_delivery(
+        message_id=document["id"],
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        sent_at=NOW,
+        due=DUE,
+        expects="decision",
+    )
     refused = _receive(mash, _forged(document, hv.signer, MASH, directory), directory)
     assert refused.message is None
     assert refused.sender == HV
@@ -316,13 +375,18 @@ def test_refused_content_is_answered_with_a_sealed_rejection(
 
 
 def test_only_the_original_sender_may_supersede_its_message(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """The GP's concern superseding health visiting's concern is rejected with CS201, and the GP can open why."""
     hv, mash, gp = nodes[HV], nodes[MASH], nodes[GP]
     _deliver(_send(hv, _message("01"), rules, directory), nodes, directory)
-    document = _document("01", id="5b0a3c52-8d4e-4f1a-9b7c-2e6d8f0a1b2c",
-                         sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}})
+    document = _document(
+        "01",
+        id="5b0a3c52-8d4e-4f1a-9b7c-2e6d8f0a1b2c",
+        sender={"agency": GP, "practitioner": {"name": "Dr Imran Qureshi", "role": "GP"}},
+    )
     document["thread"]["supersedes"] = CONCERN
     sent = _send(gp, codec.loads(json.dumps(document)), rules, directory, at=NOW + dt.timedelta(hours=1))
     refused = _receive(mash, _sealed_for(sent, MASH), directory, at=NOW + dt.timedelta(hours=1, minutes=1))
@@ -341,8 +405,12 @@ def test_a_withdrawn_message_cannot_be_superseded(nodes: dict[str, Node], rules:
     _deliver(_send(hv, _message("01"), rules, directory), nodes, directory)
     withdrawal = _document("14", sender=_document("01")["sender"], recipients=[MASH])
     withdrawal["body"]["message_id"] = withdrawal["thread"]["in_reply_to"] = CONCERN
-    _deliver(_send(hv, codec.loads(json.dumps(withdrawal)), rules, directory, at=NOW + dt.timedelta(hours=1)),
-             nodes, directory, at=NOW + dt.timedelta(hours=1, minutes=1))
+    _deliver(
+        _send(hv, codec.loads(json.dumps(withdrawal)), rules, directory, at=NOW + dt.timedelta(hours=1)),
+        nodes,
+        directory,
+        at=NOW + dt.timedelta(hours=1, minutes=1),
+    )
     document = _document("01", id="7c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f")
     document["thread"]["supersedes"] = CONCERN
     sent = _send(hv, codec.loads(json.dumps(document)), rules, directory, at=NOW + dt.timedelta(hours=2))
@@ -353,7 +421,9 @@ def test_a_withdrawn_message_cannot_be_superseded(nodes: dict[str, Node], rules:
 
 
 def test_the_original_sender_may_supersede_its_own_message(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """Health visiting's corrected concern superseding its own earlier one is accepted."""
     _deliver(_send(nodes[HV], _message("01"), rules, directory), nodes, directory)
@@ -378,7 +448,9 @@ def _flipped(sealed: bytes) -> bytes:
 
 
 def test_cryptographic_failures_unknown_senders_and_replays_get_no_reply(
-    nodes: dict[str, Node], rules: RuleSet, directory: Directory,
+    nodes: dict[str, Node],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """A flipped byte, an unknown signer, an impersonation and a replay each raise, and nothing is recorded."""
     mash = nodes[MASH]
@@ -409,7 +481,10 @@ def test_cryptographic_failures_unknown_senders_and_replays_get_no_reply(
 @pytest.mark.parametrize("member", ["type", "status"])
 @pytest.mark.parametrize("value", [{"a": 1}, ["concern"]], ids=["object", "array"])
 def test_a_type_or_status_that_is_an_object_or_array_is_refused_cleanly(
-    member: str, value: Any, nodes: dict[str, Node], directory: Directory,
+    member: str,
+    value: Any,
+    nodes: dict[str, Node],
+    directory: Directory,
 ) -> None:
     """A verified sender's message whose type or status is not a string is refused with a typed error or
     answered with a rejection, never a TypeError."""
@@ -448,11 +523,15 @@ def test_invalid_content_replayed_fifty_times_is_answered_once(nodes: dict[str, 
 
 
 def _revoked(directory: Directory, agency: str) -> Directory:
-    revocation = Revocation(revoked_at=NOW - dt.timedelta(hours=1), compromised_at=NOW - dt.timedelta(days=1),
-                            reason=RevocationReason.KEY_COMPROMISE)
+    revocation = Revocation(
+        revoked_at=NOW - dt.timedelta(hours=1),
+        compromised_at=NOW - dt.timedelta(days=1),
+        reason=RevocationReason.KEY_COMPROMISE,
+    )
     agencies = tuple(
-        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k
-                                   for k in a.keys)) if a.id == agency else a
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k for k in a.keys))
+        if a.id == agency
+        else a
         for a in directory.agencies
     )
     return attrs.evolve(directory, agencies=agencies)
@@ -488,11 +567,22 @@ def test_a_forwarded_invalid_message_gets_no_answer(nodes: dict[str, Node], dire
         (lambda d: d.update(recipients=[1]), "/recipients"),
         (lambda d: d.update(status=None), "/status"),
     ],
-    ids=["no id", "nil id", "sent not a time", "no sent", "sender not an object", "recipients not a list",
-         "recipient not a string", "status null"],
+    ids=[
+        "no id",
+        "nil id",
+        "sent not a time",
+        "no sent",
+        "sender not an object",
+        "recipients not a list",
+        "recipient not a string",
+        "status null",
+    ],
 )
 def test_what_the_trust_checks_need_must_be_readable(
-    spoil: Any, pointer: str, nodes: dict[str, Node], directory: Directory,
+    spoil: Any,
+    pointer: str,
+    nodes: dict[str, Node],
+    directory: Directory,
 ) -> None:
     """A verified sender's message without a readable id, sent, sender, recipients or status is refused
     unanswered, with a pointer to what is missing."""
@@ -508,10 +598,9 @@ def test_what_the_trust_checks_need_must_be_readable(
 def test_a_signed_payload_that_is_not_an_object_is_malformed(nodes: dict[str, Node], directory: Directory) -> None:
     """Signed bytes that are a JSON array, or not JSON at all, are refused unanswered."""
     mash = nodes[MASH]
-    for payload in (b"[1, 2]", b"{\"id\": "):
+    for payload in (b"[1, 2]", b'{"id": '):
         signed = _jose.sign(payload, nodes[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-        sealed = _jose.encrypt(signed, directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                               cty=_jose.SEALED_CTY)
+        sealed = _jose.encrypt(signed, directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
         with pytest.raises(MalformedMessage):
             _receive(mash, sealed, directory)
     assert mash.store.writes == []
@@ -521,7 +610,8 @@ def test_a_signed_payload_that_is_not_an_object_is_malformed(nodes: dict[str, No
 
 
 def test_a_rejection_of_more_than_500_problems_and_an_over_long_pointer_is_valid(
-    nodes: dict[str, Node], directory: Directory,
+    nodes: dict[str, Node],
+    directory: Directory,
 ) -> None:
     """Content with 601 problems, one at a pointer of 301 characters: the rejection lists 499 of them and one
     CS206 standing for the rest, each pointer within 256 characters, and it opens and validates."""
@@ -553,8 +643,14 @@ def test_a_rejection_of_more_than_500_problems_and_an_over_long_pointer_is_valid
         ("/body/" + "~1" * 125 + "/x", "/body/" + "~1" * 125),
         ("/body/" + "~0" * 126, "/body"),
     ],
-    ids=["fits", "one token over", "one long token", "a long last token", "escapes kept whole",
-         "never inside an escape"],
+    ids=[
+        "fits",
+        "one token over",
+        "one long token",
+        "a long last token",
+        "escapes kept whole",
+        "never inside an escape",
+    ],
 )
 def test_an_over_long_pointer_is_cut_to_its_deepest_ancestor_that_fits(pointer: str, cut: str) -> None:
     """A pointer is cut between whole reference tokens, never inside one (so never inside an escape)."""
@@ -564,7 +660,10 @@ def test_an_over_long_pointer_is_cut_to_its_deepest_ancestor_that_fits(pointer: 
 
 
 def test_refused_content_whose_id_cannot_be_read_gets_no_answer(
-    nodes: dict[str, Node], directory: Directory, rules: RuleSet, monkeypatch: pytest.MonkeyPatch,
+    nodes: dict[str, Node],
+    directory: Directory,
+    rules: RuleSet,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A rejection must name the message it rejects: refused content without a readable id is refused
     unanswered (never answered about a made-up id such as the nil UUID), and nothing is recorded."""

@@ -59,7 +59,9 @@ def _deliveries(tracker: Tracker, message: Message) -> list[tuple[str, str | Non
 
 
 def test_seal_views_then_record_sent_records_what_send_records(
-    directory: Directory, rules: RuleSet, signer: keys.FileSigner,
+    directory: Directory,
+    rules: RuleSet,
+    signer: keys.FileSigner,
 ) -> None:
     """The two steps record the same deliveries, due times and views as send does in one call."""
     message = _concern()
@@ -74,21 +76,28 @@ def test_seal_views_then_record_sent_records_what_send_records(
 
 
 def test_record_sent_twice_records_each_delivery_once(
-    directory: Directory, rules: RuleSet, signer: keys.FileSigner,
+    directory: Directory,
+    rules: RuleSet,
+    signer: keys.FileSigner,
 ) -> None:
     """A send retried after a crash records what was missing and leaves what was recorded as it was."""
     message = _concern()
     tracker = Tracker(MemoryStore())
     first = seal_views(message, signer, rules=rules, directory=directory, at=NOW)
     record_sent(tracker, message, first)
-    record_sent(tracker, message, seal_views(message, signer, rules=rules, directory=directory,
-                                             at=NOW + dt.timedelta(minutes=5)))
+    record_sent(
+        tracker,
+        message,
+        seal_views(message, signer, rules=rules, directory=directory, at=NOW + dt.timedelta(minutes=5)),
+    )
     assert len(tracker.store.deliveries(str(message.id))) == len(first.plan.deliveries)
     assert {d.sent_at for d, _ in tracker.store.deliveries(str(message.id))} == {NOW}
 
 
 def test_record_sent_for_named_recipients_records_only_theirs(
-    directory: Directory, rules: RuleSet, signer: keys.FileSigner,
+    directory: Directory,
+    rules: RuleSet,
+    signer: keys.FileSigner,
 ) -> None:
     """A transport recording each delivery after its own upload records one recipient at a time, each as send
     would have recorded it."""
@@ -105,7 +114,9 @@ def test_record_sent_for_named_recipients_records_only_theirs(
 
 
 def test_record_sent_refuses_the_views_of_another_message(
-    directory: Directory, rules: RuleSet, signer: keys.FileSigner,
+    directory: Directory,
+    rules: RuleSet,
+    signer: keys.FileSigner,
 ) -> None:
     """Views sealed from one message cannot be recorded as another's."""
     message = _concern()

@@ -41,8 +41,9 @@ EXAMPLES = sorted((REPO / "examples" / "messages").glob("*.json"))
 INVALID = sorted(p for p in (REPO / "examples" / "invalid").glob("*.json") if not p.name.endswith(".expected.json"))
 CONFORMANCE = sorted((REPO / "conformance" / "messages").glob("*/*.json"))
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-MUTATED = settings(max_examples=max(25, settings.default.max_examples), deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow])
+MUTATED = settings(
+    max_examples=max(25, settings.default.max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 # -- the reference checks: the four that walked every value, as they were written ----------
@@ -55,8 +56,12 @@ def _error(pointer: str, code: str, message: str) -> Problem:
 def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, value, _attribute in walk(message):
         if pointer.endswith("/nhs_number") and isinstance(value, str) and not nhs_number_ok(value):
-            yield _error(pointer, "CS101", "the NHS number fails its modulus-11 check; check it "
-                         "against the source record (a typing slip is the usual cause)")
+            yield _error(
+                pointer,
+                "CS101",
+                "the NHS number fails its modulus-11 check; check it "
+                "against the source record (a typing slip is the usual cause)",
+            )
 
 
 def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
@@ -70,16 +75,31 @@ def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Prob
                 continue
             detail = (
                 f"the council ceased on {former.ceased}; use its successor"
-                if former else "it is not a council with children's services"
+                if former
+                else "it is not a council with children's services"
             )
-            yield _error(pointer, "CS103", f"the local-authority code is not current in the "
-                         f"council list of {listing.version}: {detail}")
+            yield _error(
+                pointer,
+                "CS103",
+                f"the local-authority code is not current in the council list of {listing.version}: {detail}",
+            )
 
 
-_EVENT_FIELDS = frozenset({
-    "birth_date", "observed", "date", "event_date", "recorded_date", "incident_at",
-    "assessed_on", "decided_at", "referral_at", "received_at", "accessed_at",
-})
+_EVENT_FIELDS = frozenset(
+    {
+        "birth_date",
+        "observed",
+        "date",
+        "event_date",
+        "recorded_date",
+        "incident_at",
+        "assessed_on",
+        "decided_at",
+        "referral_at",
+        "received_at",
+        "accessed_at",
+    }
+)
 
 
 def _latest(value: Any) -> dt.datetime | None:
@@ -99,24 +119,32 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
             continue
         moment = _latest(value)
         if moment is not None and moment > limit:
-            yield _error(pointer, "CS104", "this event is dated after the message was written; "
-                         "check the date")
+            yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
     if now is not None and message.created > now + dt.timedelta(minutes=5):
-        yield _error("/created", "CS104", "the message is dated in the future; check the "
-                     "sending system's clock")
+        yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
 
 
 def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     withheld = {w.pointer for w in message.view.withheld} if message.view else set()
     # A related person nobody has named (identity unknown or not disclosed) is owed no name (format 1.1).
-    unnamed = {f"/subject/related_people/{i}/name" for i, person in enumerate(message.subject.related_people)
-               if person.identity in {"unknown", "not_disclosed"}}
+    unnamed = {
+        f"/subject/related_people/{i}/name"
+        for i, person in enumerate(message.subject.related_people)
+        if person.identity in {"unknown", "not_disclosed"}
+    }
     for pointer, value, attribute in walk(message):
-        if (value is None and attribute is not None
-                and attribute.metadata.get(META, {}).get("withholdable") and pointer not in unnamed
-                and not any(pointer == w or pointer.startswith(w + "/") for w in withheld)):
-            yield _error(pointer, "CS106", "this member is required unless a view withholds it "
-                         "(and lists it in view.withheld); add it")
+        if (
+            value is None
+            and attribute is not None
+            and attribute.metadata.get(META, {}).get("withholdable")
+            and pointer not in unnamed
+            and not any(pointer == w or pointer.startswith(w + "/") for w in withheld)
+        ):
+            yield _error(
+                pointer,
+                "CS106",
+                "this member is required unless a view withholds it (and lists it in view.withheld); add it",
+            )
 
 
 def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
@@ -125,8 +153,11 @@ def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     present = {p for p, v, _attribute in walk(message) if v not in (None, ())}
     for index, item in enumerate(message.view.withheld):
         if item.pointer in present:
-            yield _error(f"/view/withheld/{index}/pointer", "CS114", "the view says this field "
-                         "is withheld but the message carries it; remove the field or the entry")
+            yield _error(
+                f"/view/withheld/{index}/pointer",
+                "CS114",
+                "the view says this field is withheld but the message carries it; remove the field or the entry",
+            )
 
 
 _WALKING = {f.__name__: f for f in (_nhs_numbers, _local_authorities, _future_dates, _withholdable, _view)}
@@ -138,8 +169,9 @@ def reference_checks(message: Message, now: dt.datetime | None) -> list[Problem]
 
 
 REFERENCE = validation._Layers(
-    parse=lambda document, limit: strictjson._parse(document, max_bytes=limit, max_depth=strictjson.MAX_DEPTH,
-                                                    fast=False),
+    parse=lambda document, limit: strictjson._parse(
+        document, max_bytes=limit, max_depth=strictjson.MAX_DEPTH, fast=False
+    ),
     schema=lambda data: schema._explain(data, "message"),
     structure=lambda data: codec._structure(data, Message, fast=False),
     checks=reference_checks,
@@ -177,7 +209,8 @@ def test_examples(path: Path) -> None:
     """Every example and invalid example gets the same verdict both ways, parsed the same way."""
     data = path.read_bytes()
     assert _outcome(lambda: strictjson.parse(data)) == _outcome(
-        lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False))
+        lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
+    )
     assert_same_verdict(data, NOW)
 
 
@@ -206,10 +239,14 @@ def test_schema_decision(document: Any) -> None:
 
 
 def _other_kinds() -> list[Any]:
-    documents: list[Any] = [("routing", json.loads(p.read_bytes()))
-                            for p in sorted((REPO / "conformance" / "routing" / "rules").glob("*.json"))]
-    documents += [("routing", json.loads(p.read_bytes())["rules"])
-                  for p in sorted((REPO / "conformance" / "routing" / "invalid").glob("*.json"))]
+    documents: list[Any] = [
+        ("routing", json.loads(p.read_bytes()))
+        for p in sorted((REPO / "conformance" / "routing" / "rules").glob("*.json"))
+    ]
+    documents += [
+        ("routing", json.loads(p.read_bytes())["rules"])
+        for p in sorted((REPO / "conformance" / "routing" / "invalid").glob("*.json"))
+    ]
     examples = sorted((REPO / "examples" / "routing").glob("*.json"))
     documents += [("routing", json.loads(p.read_bytes())) for p in examples]
     return documents
@@ -240,8 +277,9 @@ def test_jsonschema_rs_reads_patterns_as_ecma_262() -> None:
 
 
 def _reference_dumps(record: Message) -> bytes:
-    return json.dumps(codec._unstructure_reference(record), ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        codec._unstructure_reference(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
 
 
 @MUTATED
@@ -265,17 +303,53 @@ def test_withheld_pointers(message: Message, data: st.DataObject) -> None:
     """Whether a pointer names a field the message carries is answered as a walk over the message answers it."""
     walked = [p for p, _, _ in walk(message)]
     present = {p for p, v, _ in walk(message) if v not in (None, ())}
-    pointer = data.draw(st.sampled_from(walked) | st.sampled_from(walked).map(lambda p: p + data.draw(st.sampled_from(
-        ["/0", "/01", "/x", "", "/", "/extensions", "/year", "~1"]))) | st.text(max_size=12))
+    pointer = data.draw(
+        st.sampled_from(walked)
+        | st.sampled_from(walked).map(
+            lambda p: p + data.draw(st.sampled_from(["/0", "/01", "/x", "", "/", "/extensions", "/year", "~1"]))
+        )
+        | st.text(max_size=12)
+    )
     assert checks._present(message, pointer) == (pointer in present)
 
 
 # -- mutated documents ----------------------------------------------------------------------
 
-_ODD_VALUES = [None, 0, -1, 1.5, 2**53, True, False, "", " ", "x" * 300, [], {}, ["x"], {"a": 1}, "\u00ff",
-               "2026-02-30", "2026-13-01", "2026-11-25T09:00:00", "2026-11-25T09:00:00Z\n", "9999-12-31T23:59:59Z",
-               "0001-01-01T00:00:00+01:00", "1.0\n", "1.1", "2.0", "la:E06000032\n", "la:E99999999", "ods:",
-               "6F1C1A4E-3B9D-4C55-9A77-0D2F3E4B5C6D", "9990000017", "0000", "2013", "2013-05", "\n"]
+_ODD_VALUES = [
+    None,
+    0,
+    -1,
+    1.5,
+    2**53,
+    True,
+    False,
+    "",
+    " ",
+    "x" * 300,
+    [],
+    {},
+    ["x"],
+    {"a": 1},
+    "\u00ff",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-11-25T09:00:00",
+    "2026-11-25T09:00:00Z\n",
+    "9999-12-31T23:59:59Z",
+    "0001-01-01T00:00:00+01:00",
+    "1.0\n",
+    "1.1",
+    "2.0",
+    "la:E06000032\n",
+    "la:E99999999",
+    "ods:",
+    "6F1C1A4E-3B9D-4C55-9A77-0D2F3E4B5C6D",
+    "9990000017",
+    "0000",
+    "2013",
+    "2013-05",
+    "\n",
+]
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -318,7 +392,8 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, Any]:
             parent[key] += "\n"
         elif kind == "member" and isinstance(parent[key], dict):
             parent[key][draw(st.sampled_from(["unknown", "uk.gov.example:x", "type", "id"]))] = draw(
-                st.sampled_from(_ODD_VALUES))
+                st.sampled_from(_ODD_VALUES)
+            )
         elif kind == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
     return document
@@ -335,28 +410,50 @@ def test_mutated_documents(document: dict[str, Any]) -> None:
 
 
 _RAW = [
-    b'{"format_version":"1.0","format_version":"1.0"}', b'{"a":{"b":1,"b":2}}', b'{"a":NaN}', b'{"a":-Infinity}',
-    b'{"a":1e400}', b'{"a":9007199254740992}', b'{"a":-9007199254740991}', b'{"a":' + b"9" * 5000 + b"}",
-    b'{"a":"\\ud800"}', b'{"a":"\\ud83d\\ude00"}', b'{"\\udc00":1}', b"\xef\xbb\xbf{}", b"\xff{}", b"{}\n", b" {} ",
-    b"[" * 40 + b"]" * 40, b'{"a":' + b"[" * 31 + b"]" * 31 + b"}", b'{"a":' + b"[" * 32 + b"]" * 32 + b"}",
-    b'{"a":"\\u0041"}', b'{"a":1.0}', b"", b"{", b"null", b"[]", b'"x"',
+    b'{"format_version":"1.0","format_version":"1.0"}',
+    b'{"a":{"b":1,"b":2}}',
+    b'{"a":NaN}',
+    b'{"a":-Infinity}',
+    b'{"a":1e400}',
+    b'{"a":9007199254740992}',
+    b'{"a":-9007199254740991}',
+    b'{"a":' + b"9" * 5000 + b"}",
+    b'{"a":"\\ud800"}',
+    b'{"a":"\\ud83d\\ude00"}',
+    b'{"\\udc00":1}',
+    b"\xef\xbb\xbf{}",
+    b"\xff{}",
+    b"{}\n",
+    b" {} ",
+    b"[" * 40 + b"]" * 40,
+    b'{"a":' + b"[" * 31 + b"]" * 31 + b"}",
+    b'{"a":' + b"[" * 32 + b"]" * 32 + b"}",
+    b'{"a":"\\u0041"}',
+    b'{"a":1.0}',
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b'"x"',
 ]
 
 
 @pytest.mark.parametrize("data", _RAW)
 def test_raw_documents(data: bytes) -> None:
     """What only the bytes can say (duplicates, NaN, big numbers, surrogates, nesting) is said the same way."""
-    reference = _outcome(lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES,
-                                                   max_depth=strictjson.MAX_DEPTH, fast=False))
+    reference = _outcome(
+        lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
+    )
     assert _outcome(lambda: strictjson.parse(data)) == reference
     assert_same_verdict(data, NOW)
 
 
-@pytest.mark.parametrize("text", ['{"a":"\ud800"}', '{"\udfff":1}', '\ufeff{}', '{"a":"\u00e9"}', '{"a":"\\ud800"}'])
+@pytest.mark.parametrize("text", ['{"a":"\ud800"}', '{"\udfff":1}', "\ufeff{}", '{"a":"\u00e9"}', '{"a":"\\ud800"}'])
 def test_text_documents(text: str) -> None:
     """A str given to parse (lone surrogates may stand in it as they are) is read the same both ways."""
-    reference = _outcome(lambda: strictjson._parse(text, max_bytes=strictjson.MAX_BYTES,
-                                                   max_depth=strictjson.MAX_DEPTH, fast=False))
+    reference = _outcome(
+        lambda: strictjson._parse(text, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
+    )
     assert _outcome(lambda: strictjson.parse(text)) == reference
     assert_same_verdict(text, NOW)
 
@@ -370,18 +467,28 @@ def _sample() -> Message:
 
 _RECORD_CHANGES: list[tuple[str, Callable[[Message], Message]]] = [
     ("as it is", lambda m: m),
-    ("created in another offset", lambda m: attrs.evolve(
-        m, created=m.created.astimezone(dt.timezone(dt.timedelta(hours=13))))),
-    ("created near midnight elsewhere", lambda m: attrs.evolve(
-        m, created=dt.datetime(2013, 9, 16, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))))),
-    ("created at the end of the calendar", lambda m: attrs.evolve(
-        m, created=dt.datetime(9999, 12, 31, 12, 0, tzinfo=dt.UTC))),
+    (
+        "created in another offset",
+        lambda m: attrs.evolve(m, created=m.created.astimezone(dt.timezone(dt.timedelta(hours=13)))),
+    ),
+    (
+        "created near midnight elsewhere",
+        lambda m: attrs.evolve(m, created=dt.datetime(2013, 9, 16, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))),
+    ),
+    (
+        "created at the end of the calendar",
+        lambda m: attrs.evolve(m, created=dt.datetime(9999, 12, 31, 12, 0, tzinfo=dt.UTC)),
+    ),
     ("a big integer in extensions", lambda m: attrs.evolve(m, extensions={"uk.gov.example:n": 2**60})),
     ("deep extensions", lambda m: attrs.evolve(m, extensions={"uk.gov.example:n": json.loads("[" * 40 + "]" * 40)})),
     ("a tuple in extensions", lambda m: attrs.evolve(m, extensions={"uk.gov.example:n": (1, 2)})),
     ("an integer key in extensions", lambda m: attrs.evolve(m, extensions={1: "x", "1": "y"})),
-    ("an agency id where a string goes", lambda m: attrs.evolve(
-        m, sharing_decision=attrs.evolve(m.sharing_decision, necessary_and_proportionate=AgencyId("la:E06000032")))),
+    (
+        "an agency id where a string goes",
+        lambda m: attrs.evolve(
+            m, sharing_decision=attrs.evolve(m.sharing_decision, necessary_and_proportionate=AgencyId("la:E06000032"))
+        ),
+    ),
     ("a newer minor version", lambda m: attrs.evolve(m, format_version="1.7")),
     ("another major version", lambda m: attrs.evolve(m, format_version="2.0")),
     ("a string that breaks a pattern", lambda m: attrs.evolve(m, format_version="1.0\n")),
@@ -421,8 +528,9 @@ def sealed() -> tuple[bytes, bytes, keys.FileDecrypter, keys.PublicJwk]:
     """A message signed and sealed to three keys (the first ours), as concernshare writes it."""
     signing = keys.generate_signing_key()
     recipients = [keys.generate_encryption_key() for _ in range(3)]
-    jws = _jose.sign(EXAMPLES[0].read_bytes(), keys.FileSigner.from_jwk(signing), typ=_jose.MESSAGE_TYP,
-                     cty=_jose.MESSAGE_CTY)
+    jws = _jose.sign(
+        EXAMPLES[0].read_bytes(), keys.FileSigner.from_jwk(signing), typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY
+    )
     jwe = _jose.encrypt(jws, [r.public for r in recipients], typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
     return jws, jwe, keys.FileDecrypter.from_jwk(recipients[0]), signing.public
 
@@ -449,8 +557,11 @@ def test_jose_documents(sealed: tuple[bytes, bytes, keys.FileDecrypter, keys.Pub
             if data.draw(st.booleans()) and isinstance(parent, dict):
                 del parent[path[-1]]
             else:
-                parent[path[-1]] = data.draw(st.sampled_from([None, 1, "", "AAAA", "x" * 43, [], {}, "ECDH-ES",
-                                                              "none", "X25519", "P-256", "OKP"]))
+                parent[path[-1]] = data.draw(
+                    st.sampled_from(
+                        [None, 1, "", "AAAA", "x" * 43, [], {}, "ECDH-ES", "none", "X25519", "P-256", "OKP"]
+                    )
+                )
         _assert_jose_agrees(document, {decrypter.kid: decrypter}, typ, cty)
 
 
@@ -470,12 +581,16 @@ def test_jose_round_trip(sealed: tuple[bytes, bytes, keys.FileDecrypter, keys.Pu
     ours = {decrypter.kid: decrypter}
     document = json.loads(jwe)
     assert _jose._jwe_fast(document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY) == _jose._jwe_general(
-        document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY)
+        document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY
+    )
     signed = json.loads(jws)
     assert _jose._jws_fast(signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY) == _jose._jws_general(
-        signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY)
+        signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY
+    )
     assert _jose.decrypt(jwe, decrypter, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY) == jws
-    assert _jose.verify(jws, {public.kid: public}.get, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)[0] == \
-        EXAMPLES[0].read_bytes()
+    assert (
+        _jose.verify(jws, {public.kid: public}.get, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)[0]
+        == EXAMPLES[0].read_bytes()
+    )
     with pytest.raises(_jose.JoseError):
         _jose.check_kid("A" * 42 + "B")  # stray bits in the last character

@@ -12,14 +12,29 @@ from concernshare import codec
 from concernshare.records import IdentityStatus, Relation
 from concernshare.validation import iter_problems, validate
 
-MOTHER: dict[str, Any] = {"relationship": "parent", "relation": "mother",
-                          "name": {"given": "Mia", "family": "Invented"},
-                          "parental_responsibility": "yes", "lives_with_child": "yes", "age_group": "adult"}
-PARTNER: dict[str, Any] = {"relationship": "alleged_perpetrator", "relation": "parent_partner",
-                           "name": {"given": "Dan", "family": "Madeup"}, "parental_responsibility": "no",
-                           "lives_with_child": "yes", "age_group": "adult"}
-SISTER: dict[str, Any] = {"relationship": "sibling", "relation": "half_sibling", "name": {"given": "Bea"},
-                          "lives_with_child": "yes", "age_group": "child"}
+MOTHER: dict[str, Any] = {
+    "relationship": "parent",
+    "relation": "mother",
+    "name": {"given": "Mia", "family": "Invented"},
+    "parental_responsibility": "yes",
+    "lives_with_child": "yes",
+    "age_group": "adult",
+}
+PARTNER: dict[str, Any] = {
+    "relationship": "alleged_perpetrator",
+    "relation": "parent_partner",
+    "name": {"given": "Dan", "family": "Madeup"},
+    "parental_responsibility": "no",
+    "lives_with_child": "yes",
+    "age_group": "adult",
+}
+SISTER: dict[str, Any] = {
+    "relationship": "sibling",
+    "relation": "half_sibling",
+    "name": {"given": "Bea"},
+    "lives_with_child": "yes",
+    "age_group": "child",
+}
 
 
 def _with(*people: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +44,8 @@ def _with(*people: dict[str, Any]) -> dict[str, Any]:
     # what is said of an alleged perpetrator.
     document["lawful_basis"].update(
         conditions=["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18", "uk_gdpr_10_dpa_sch1_part3"],
-        article_10_paragraph="sch1_para_18", without_consent_ground="para_18_2_c_would_prejudice_the_protection",
+        article_10_paragraph="sch1_para_18",
+        without_consent_ground="para_18_2_c_would_prejudice_the_protection",
         shared_without_consent_by={"name": "Sam Invented", "role": "Health visitor"},
     )
     document["subject"]["related_people"] = [copy.deepcopy(p) for p in people]
@@ -53,8 +69,13 @@ def test_a_household_of_adults_and_children_validates_and_round_trips() -> None:
 @pytest.mark.parametrize("status", ["unknown", "not_disclosed"])
 def test_a_father_nobody_has_named_needs_no_name(status: str) -> None:
     """'Father unknown' and 'not disclosed' are written without a placeholder name, and no CS106 asks for one."""
-    father = {"relationship": "parent", "relation": "father", "identity": status,
-              "parental_responsibility": "unknown", "lives_with_child": "no"}
+    father = {
+        "relationship": "parent",
+        "relation": "father",
+        "identity": status,
+        "parental_responsibility": "unknown",
+        "lives_with_child": "no",
+    }
     document = _with(MOTHER, father)
     assert _codes(document) == []
     assert validate(document).subject.related_people[1].identity is IdentityStatus(status)

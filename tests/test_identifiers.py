@@ -76,8 +76,18 @@ def test_agency_ids_that_parse(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["la:E07000001", "LA:E06000032", "school:12345", "police:ABC", "ods:ry", "la:E06000032/", "la:E06000032/Mash",
-     "gp:X1", "la:E06000032/mash/extra", "x" * 70],
+    [
+        "la:E07000001",
+        "LA:E06000032",
+        "school:12345",
+        "police:ABC",
+        "ods:ry",
+        "la:E06000032/",
+        "la:E06000032/Mash",
+        "gp:X1",
+        "la:E06000032/mash/extra",
+        "x" * 70,
+    ],
 )
 def test_agency_ids_that_do_not(value: str) -> None:
     """A district, a wrong scheme, a bad code or a bad unit is refused."""

@@ -87,9 +87,12 @@ def test_consent_given_does_not_sit_with_para_18() -> None:
 def test_a_ground_without_consent_contradicts_consent_given() -> None:
     """A para 18(2) ground beside consent given is an error."""
     document = _message()
-    document["lawful_basis"].update(consent="given", confidentiality="consent",
-                                    conditions=["uk_gdpr_6_1_e", "uk_gdpr_9_2_h_dpa_sch1_2"],
-                                    consent_sought_from=["child"])
+    document["lawful_basis"].update(
+        consent="given",
+        confidentiality="consent",
+        conditions=["uk_gdpr_6_1_e", "uk_gdpr_9_2_h_dpa_sch1_2"],
+        consent_sought_from=["child"],
+    )
     del document["lawful_basis"]["consent_not_sought_reason"]
     del document["lawful_basis"]["shared_without_consent_by"]
     assert _found(document, "CS131") == [("/lawful_basis/without_consent_ground", Severity.ERROR)]
@@ -154,27 +157,38 @@ def test_health_data_needs_an_article_9_condition() -> None:
     for version, severity in (("1.1", Severity.ERROR), ("1.0", Severity.WARNING)):
         document = _message(version)
         document["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e"]
-        document["subject"]["related_people"] = [{
-            "relationship": "parent", "name": {"given": "Eve", "family": "Invented"},
-            "parental_responsibility": "yes", "lives_with_child": "yes", "health": "Depression.",
-        }]
+        document["subject"]["related_people"] = [
+            {
+                "relationship": "parent",
+                "name": {"given": "Eve", "family": "Invented"},
+                "parental_responsibility": "yes",
+                "lives_with_child": "yes",
+                "health": "Depression.",
+            }
+        ]
         assert _found(document, "CS134") == [("/subject/related_people/0/health", severity)]
 
 
 def test_offending_data_needs_an_article_10_condition() -> None:
     """An alleged perpetrator without an Article 10 condition is found; naming para 18 clears it."""
     document = _message()
-    document["subject"]["related_people"] = [{
-        "relationship": "alleged_perpetrator", "name": {"given": "Rob", "family": "Invented"},
-        "parental_responsibility": "no", "lives_with_child": "unknown",
-    }]
+    document["subject"]["related_people"] = [
+        {
+            "relationship": "alleged_perpetrator",
+            "name": {"given": "Rob", "family": "Invented"},
+            "parental_responsibility": "no",
+            "lives_with_child": "unknown",
+        }
+    ]
     assert _found(document, "CS134") == [("/subject/related_people/0/relationship", Severity.ERROR)]
     document["lawful_basis"]["conditions"].append("uk_gdpr_10_dpa_sch1_part3")
     document["lawful_basis"]["article_10_paragraph"] = "sch1_para_18"
     assert _found(document, "CS134") == []
     del document["subject"]["related_people"][0]["name"]
-    document["view"] = {"name": "education", "withheld": [
-        {"pointer": "/subject/related_people/0/name", "reason": "identity_protected"}]}
+    document["view"] = {
+        "name": "education",
+        "withheld": [{"pointer": "/subject/related_people/0/name", "reason": "identity_protected"}],
+    }
     document["lawful_basis"]["conditions"].pop()
     del document["lawful_basis"]["article_10_paragraph"]
     assert _found(document, "CS134") == []  # a view that withholds who he is carries no offending data
@@ -208,7 +222,8 @@ def test_caldicott_members_are_accepted_in_1_1() -> None:
     duty_to_share = "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect"
     document["sharing_decision"]["caldicott_principles"] = [duty_to_share]
     document["sharing_decision"]["caldicott_guardian_sign_off"] = {
-        "by": {"name": "Kim Invented", "role": "Caldicott Guardian"}, "at": "2013-06-03T10:05:00Z",
+        "by": {"name": "Kim Invented", "role": "Caldicott Guardian"},
+        "at": "2013-06-03T10:05:00Z",
     }
     assert list(validation.iter_problems(document)) == []
     document["format_version"] = "1.0"

@@ -22,12 +22,15 @@ def _example(prefix: str) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize(("prefix", "pointer"), [
-    ("01", "/id"),
-    ("02", "/thread/in_reply_to"),
-    ("02", "/body/message_id"),
-    ("01", "/thread/supersedes"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "pointer"),
+    [
+        ("01", "/id"),
+        ("02", "/thread/in_reply_to"),
+        ("02", "/body/message_id"),
+        ("01", "/thread/supersedes"),
+    ],
+)
 def test_a_nil_message_id_is_refused_where_it_stands(prefix: str, pointer: str) -> None:
     """CS122 at the member holding the nil UUID; the example itself is valid."""
     document = _example(prefix)

@@ -19,8 +19,10 @@ PACKAGE = ROOT / "src" / "concernshare"
 STORY = PACKAGE / "_story"
 
 #: examples/ is where the story is written and reviewed; the package carries a byte-identical copy.
-SYNC = ("rm -f src/concernshare/_story/messages/*.json && cp examples/messages/*.json src/concernshare/_story/messages/"
-        " && cp examples/routing/mash-front-door.json src/concernshare/_story/")
+SYNC = (
+    "rm -f src/concernshare/_story/messages/*.json && cp examples/messages/*.json src/concernshare/_story/messages/"
+    " && cp examples/routing/mash-front-door.json src/concernshare/_story/"
+)
 
 
 def test_nothing_in_the_package_or_at_the_root_is_a_symlink() -> None:
@@ -57,13 +59,22 @@ def test_the_cli_works_with_no_system_time_zone_database(tmp_path: Path) -> None
     """Europe/London comes from the tzdata package when the system has no zoneinfo (a slim container)."""
     env = {**os.environ, "PYTHONTZPATH": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
     for argv in (["--help"], ["schema", "message"]):
-        done = subprocess.run([sys.executable, "-m", "concernshare", *argv], env=env, capture_output=True,
-                              text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "concernshare", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert (done.returncode, done.stderr) == (0, ""), argv
-    probe = ("import zoneinfo, sys; zoneinfo.reset_tzpath(); "
-             "print(zoneinfo.ZoneInfo('Europe/London').key, sys.modules.get('tzdata') is not None)")
-    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
-                          check=False)
+    probe = (
+        "import zoneinfo, sys; zoneinfo.reset_tzpath(); "
+        "print(zoneinfo.ZoneInfo('Europe/London').key, sys.modules.get('tzdata') is not None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.stdout.split() == ["Europe/London", "True"], done.stderr
 
 

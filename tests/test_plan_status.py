@@ -57,13 +57,16 @@ def _case_tracker() -> Tracker:
     tracker = Tracker(MemoryStore())
     at = NOW - dt.timedelta(days=30)
     tracker.record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH, sent_at=at)
-    tracker.record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=CSC, sent_at=at,
-                            passed_on_by=MASH)
-    tracker.record_received(message_id=REFERRAL, message_type="access_notification", sender=ED, recipient=CSC,
-                            received_at=at, accepted=True)
+    tracker.record_delivery(
+        message_id=CONCERN, message_type="concern", sender=HV, recipient=CSC, sent_at=at, passed_on_by=MASH
+    )
+    tracker.record_received(
+        message_id=REFERRAL, message_type="access_notification", sender=ED, recipient=CSC, received_at=at, accepted=True
+    )
     for agency in (HV, GP, POLICE):
-        tracker.record_delivery(message_id=CONFERENCE, message_type="child_protection_conference", sender=CSC,
-                                recipient=agency, sent_at=at)
+        tracker.record_delivery(
+            message_id=CONFERENCE, message_type="child_protection_conference", sender=CSC, recipient=agency, sent_at=at
+        )
     return tracker
 
 
@@ -106,18 +109,27 @@ def test_every_holder_opens_the_plan_status(rules: RuleSet, directory: Directory
     holders = tracker.holders([CONCERN, REFERRAL, CONFERENCE])
     csc = keys.loads_private_jwk_set((KEYS / "la_E06000032_childrens-social-care.private.jwks").read_bytes())
     message = _plan_status()
-    sent = send(message, keys.signer_from(csc), rules=rules, directory=directory, tracker=tracker, at=NOW,
-                holders=holders)
+    sent = send(
+        message, keys.signer_from(csc), rules=rules, directory=directory, tracker=tracker, at=NOW, holders=holders
+    )
     reached = sorted(agency for view in sent.views for agency in view.recipients)
     assert reached == sorted({HV, MASH, ED, GP, POLICE})
     assert set(tracker.recipients(message.id)) == {HV, MASH, ED, GP, POLICE}
     for view in sent.views:
         for agency in view.recipients:
             private = keys.loads_private_jwk_set(
-                (KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks").read_bytes())
-            received = receive(view.sealed, keys.decrypters_from(private), keys.signer_from(private), me=agency,
-                               directory=directory, store=MemoryStore(), tracker=Tracker(MemoryStore()),
-                               at=NOW + dt.timedelta(minutes=1))
+                (KEYS / f"{agency.replace(':', '_').replace('/', '_')}.private.jwks").read_bytes()
+            )
+            received = receive(
+                view.sealed,
+                keys.decrypters_from(private),
+                keys.signer_from(private),
+                me=agency,
+                directory=directory,
+                store=MemoryStore(),
+                tracker=Tracker(MemoryStore()),
+                at=NOW + dt.timedelta(minutes=1),
+            )
             assert received.message is not None
             assert received.message.id == message.id
             assert received.message.type == "plan_status"

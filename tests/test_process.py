@@ -12,14 +12,13 @@ from typing import Any
 import attrs
 import pytest
 
-from concernshare import checks, codec
+from concernshare import checks, codec, deadlines
 from concernshare.chronology.extract import entries_of
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import InvalidDocument
 from concernshare.exchange import _record_answer
 from concernshare.records import AgencyId, Message, MessageType
-from concernshare import deadlines
 from concernshare.routing.plan import RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.stores import MemoryStore
@@ -81,18 +80,27 @@ def test_each_process_type_needs_format_1_1(prefix: str) -> None:
 def test_the_examples_cover_every_process_type() -> None:
     """The six process types each have an example."""
     types = {_document(prefix)["type"] for prefix in PROCESS}
-    assert types == {"strategy_discussion", "section_47_outcome", "child_protection_conference", "plan_status",
-                     "transfer_in", "case_closure"}
+    assert types == {
+        "strategy_discussion",
+        "section_47_outcome",
+        "child_protection_conference",
+        "plan_status",
+        "transfer_in",
+        "case_closure",
+    }
     assert types <= set(MessageType)
 
 
-@pytest.mark.parametrize(("change", "pointer"), [
-    ({"decision": "no_plan"}, "/body/categories"),
-    ({"kind": "review"}, "/body/decision"),
-    ({"decision": "plan_continues"}, "/body/decision"),
-    ({"clock_started_at": "2013-12-21T10:00:00Z"}, "/body/clock_started_at"),
-    ({"next_review_by": "2013-12-01"}, "/body/next_review_by"),
-])
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"decision": "no_plan"}, "/body/categories"),
+        ({"kind": "review"}, "/body/decision"),
+        ({"decision": "plan_continues"}, "/body/decision"),
+        ({"clock_started_at": "2013-12-21T10:00:00Z"}, "/body/clock_started_at"),
+        ({"next_review_by": "2013-12-01"}, "/body/next_review_by"),
+    ],
+)
 def test_a_conference_that_contradicts_itself_is_refused(change: dict[str, Any], pointer: str) -> None:
     """CS142: categories without a plan, a decision that does not fit the kind, dates out of order."""
     document = _document("32")
@@ -108,12 +116,15 @@ def test_an_initial_conference_without_its_clock_is_warned() -> None:
     assert [(p.pointer, p.severity.value) for p in problems] == [("/body/clock_started_at", "warning")]
 
 
-@pytest.mark.parametrize(("prefix", "change", "pointer"), [
-    ("33", {"plan": "child_in_need"}, "/body/categories"),
-    ("33", {"ended_on": "2014-01-10"}, "/body/status"),
-    ("33", {"status": "ended", "ended_on": "2013-12-01", "end_reason": "no_longer_needed"}, "/body/ended_on"),
-    ("35", {"categories": ["NEG"]}, "/body/categories"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "change", "pointer"),
+    [
+        ("33", {"plan": "child_in_need"}, "/body/categories"),
+        ("33", {"ended_on": "2014-01-10"}, "/body/status"),
+        ("33", {"status": "ended", "ended_on": "2013-12-01", "end_reason": "no_longer_needed"}, "/body/ended_on"),
+        ("35", {"categories": ["NEG"]}, "/body/categories"),
+    ],
+)
 def test_a_plan_status_that_contradicts_itself_is_refused(prefix: str, change: dict[str, Any], pointer: str) -> None:
     """CS143: a category on a child-in-need plan, an end date on a running plan, an end before the start."""
     document = _document(prefix)
@@ -145,7 +156,8 @@ def test_review_conferences_run_in_calendar_months() -> None:
     assert deadlines.TRANSFER_IN_CONFERENCE.working_days == 15
     held = dt.datetime(2013, 12, 20, 10, 0, tzinfo=dt.UTC)
     assert deadlines.due(deadlines.FIRST_REVIEW_CONFERENCE, held, calendar=CALENDAR) == dt.datetime(
-        2014, 3, 20, 10, 0, tzinfo=deadlines.LONDON)
+        2014, 3, 20, 10, 0, tzinfo=deadlines.LONDON
+    )
     summer = dt.datetime(2026, 8, 31, 10, 0, tzinfo=deadlines.LONDON)
     assert deadlines.add_months(summer, 6) == dt.datetime(2027, 2, 28, 10, 0, tzinfo=deadlines.LONDON)
     assert deadlines.add_months(summer, 6).utcoffset() == dt.timedelta(0)  # BST to GMT, clock time kept
@@ -164,7 +176,8 @@ def test_a_months_timescale_needs_a_number_of_months(fields: dict[str, Any]) -> 
 
 
 def test_the_initial_conference_is_due_15_working_days_after_the_strategy_discussion(
-    rules: RuleSet, directory: Directory,
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """Routed long after, the strategy discussion's delivery to social care is due 15 working days after it was
     held, and escalates to the MASH; the attendees get it with nothing due."""
@@ -188,7 +201,8 @@ def test_a_strategy_discussion_that_starts_no_enquiry_starts_no_clock(rules: Rul
 
 
 def test_a_transfer_in_conference_is_due_15_working_days_after_the_notification(
-    rules: RuleSet, directory: Directory,
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """The receiving authority's social care owes the transfer-in conference 15 working days from notification."""
     plan = {d.recipient: d for d in route(_message(_document("35")), rules, directory, NOW).deliveries}
@@ -199,16 +213,46 @@ def test_a_transfer_in_conference_is_due_15_working_days_after_the_notification(
 
 def test_a_review_clock_runs_from_the_conference(directory: Directory) -> None:
     """A local rule for the conference service: 3 months after an initial conference, 6 after a review."""
-    rules = load_rules(json.dumps({"format_version": "1.0", "name": "Conference service", "rules": [
-        {"id": "first-review", "description": "The first review is owed 3 months after the initial conference.",
-         "when": {"types": ["child_protection_conference"], "conference_kinds": ["initial", "transfer_in"]},
-         "deliver": [{"to": {"role": "mash", "area": "child"}, "view": "full",
-                      "response": {"expects": "response", "timescale": "first_review_child_protection_conference"}}]},
-        {"id": "later-review", "description": "Later reviews are owed 6 months after the previous one.",
-         "when": {"types": ["child_protection_conference"], "conference_kinds": ["review"]},
-         "deliver": [{"to": {"role": "mash", "area": "child"}, "view": "full",
-                      "response": {"expects": "response", "timescale": "review_child_protection_conference"}}]},
-    ]}))
+    rules = load_rules(
+        json.dumps(
+            {
+                "format_version": "1.0",
+                "name": "Conference service",
+                "rules": [
+                    {
+                        "id": "first-review",
+                        "description": "The first review is owed 3 months after the initial conference.",
+                        "when": {
+                            "types": ["child_protection_conference"],
+                            "conference_kinds": ["initial", "transfer_in"],
+                        },
+                        "deliver": [
+                            {
+                                "to": {"role": "mash", "area": "child"},
+                                "view": "full",
+                                "response": {
+                                    "expects": "response",
+                                    "timescale": "first_review_child_protection_conference",
+                                },
+                            }
+                        ],
+                    },
+                    {
+                        "id": "later-review",
+                        "description": "Later reviews are owed 6 months after the previous one.",
+                        "when": {"types": ["child_protection_conference"], "conference_kinds": ["review"]},
+                        "deliver": [
+                            {
+                                "to": {"role": "mash", "area": "child"},
+                                "view": "full",
+                                "response": {"expects": "response", "timescale": "review_child_protection_conference"},
+                            }
+                        ],
+                    },
+                ],
+            }
+        )
+    )
     held = dt.datetime(2013, 12, 20, 10, 0, tzinfo=dt.UTC)
     (initial,) = route(_message(_document("32")), rules, directory, NOW).deliveries
     assert (initial.due, initial.rules) == (deadlines.add_months(held, 3), ("first-review",))
@@ -220,12 +264,28 @@ def test_a_review_clock_runs_from_the_conference(directory: Directory) -> None:
 
 def test_an_assessment_is_due_45_working_days_after_the_referral(directory: Directory) -> None:
     """A decision's assessment clock runs from the time the contact became a referral, not from routing."""
-    rules = load_rules(json.dumps({"format_version": "1.0", "name": "Assessment", "rules": [
-        {"id": "assessment", "description": "The assessment is owed 45 working days after the referral.",
-         "when": {"types": ["decision"]},
-         "deliver": [{"to": {"addressed": True}, "view": "full",
-                      "response": {"expects": "response", "timescale": "child_and_family_assessment"}}]},
-    ]}))
+    rules = load_rules(
+        json.dumps(
+            {
+                "format_version": "1.0",
+                "name": "Assessment",
+                "rules": [
+                    {
+                        "id": "assessment",
+                        "description": "The assessment is owed 45 working days after the referral.",
+                        "when": {"types": ["decision"]},
+                        "deliver": [
+                            {
+                                "to": {"addressed": True},
+                                "view": "full",
+                                "response": {"expects": "response", "timescale": "child_and_family_assessment"},
+                            }
+                        ],
+                    },
+                ],
+            }
+        )
+    )
     plan = route(_message(_document("03")), rules, directory, NOW)
     referral = dt.datetime(2013, 9, 17, 9, 30, tzinfo=dt.UTC)
     assert {d.due for d in plan.deliveries} == {deadlines.add_working_days(referral, 45, CALENDAR)}
@@ -240,9 +300,17 @@ def test_the_conference_answers_the_strategy_discussion_in_the_tracker(rules: Ru
     discussion = _message(_document("31"))
     tracker = Tracker(MemoryStore())
     for delivery in route(discussion, rules, directory, NOW).deliveries:
-        tracker.record_delivery(message_id=discussion.id, message_type=discussion.type, sender=MASH,
-                                recipient=delivery.recipient, sent_at=discussion.created, due=delivery.due,
-                                expects=delivery.expects, escalate_to=delivery.escalate_to, rules=delivery.rules)
+        tracker.record_delivery(
+            message_id=discussion.id,
+            message_type=discussion.type,
+            sender=MASH,
+            recipient=delivery.recipient,
+            sent_at=discussion.created,
+            due=delivery.due,
+            expects=delivery.expects,
+            escalate_to=delivery.escalate_to,
+            rules=delivery.rules,
+        )
     late = dt.datetime(2014, 1, 6, 9, 0, tzinfo=dt.UTC)
     assert [(d.recipient, d.escalate_to) for d in tracker.overdue(late)] == [(CSC, (MASH,))]
     conference = _message(_document("32"))
@@ -257,14 +325,17 @@ def test_the_conference_answers_the_strategy_discussion_in_the_tracker(rules: Ru
 # -- chronology ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("prefix", "event_type", "day", "words"), [
-    ("31", "strategy_discussion", "2013-12-10", "section 47 enquiry started"),
-    ("34", "section_47_enquiry", "2013-12-18", "substantiated conference"),
-    ("32", "conference", "2013-12-20", "initial child protection conference: plan (NEG)"),
-    ("33", "plan", "2013-12-20", "child protection plan started under NEG"),
-    ("35", "transfer_in", "2013-02-18", "child in need plan"),
-    ("36", "case_closed", "2013-11-20", "RC9"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "event_type", "day", "words"),
+    [
+        ("31", "strategy_discussion", "2013-12-10", "section 47 enquiry started"),
+        ("34", "section_47_enquiry", "2013-12-18", "substantiated conference"),
+        ("32", "conference", "2013-12-20", "initial child protection conference: plan (NEG)"),
+        ("33", "plan", "2013-12-20", "child protection plan started under NEG"),
+        ("35", "transfer_in", "2013-02-18", "child in need plan"),
+        ("36", "case_closed", "2013-11-20", "RC9"),
+    ],
+)
 def test_each_process_message_is_a_chronology_entry(prefix: str, event_type: str, day: str, words: str) -> None:
     """Each new type becomes one dated entry of its kind in the child's chronology."""
     (entry,) = entries_of(_message(_document(prefix)))
@@ -290,9 +361,16 @@ def test_an_escalation_is_due_a_reply_by_the_time_it_asks(rules: RuleSet, direct
     (delivery,) = route(escalation, rules, directory, NOW).deliveries
     assert (delivery.recipient, delivery.due, delivery.expects) == (CSC, escalation.body.respond_by, "response")  # type: ignore[union-attr]
     tracker = Tracker(MemoryStore())
-    tracker.record_delivery(message_id=escalation.id, message_type=escalation.type, sender=HV, recipient=CSC,
-                            sent_at=escalation.created, due=delivery.due, expects=delivery.expects,
-                            escalate_to=delivery.escalate_to)
+    tracker.record_delivery(
+        message_id=escalation.id,
+        message_type=escalation.type,
+        sender=HV,
+        recipient=CSC,
+        sent_at=escalation.created,
+        due=delivery.due,
+        expects=delivery.expects,
+        escalate_to=delivery.escalate_to,
+    )
     late = escalation.body.respond_by + dt.timedelta(hours=1)  # type: ignore[union-attr]
     assert [d.escalate_to for d in tracker.overdue(late)] == [(MASH,)]
     reply = _document("10")
@@ -304,10 +382,23 @@ def test_an_escalation_is_due_a_reply_by_the_time_it_asks(rules: RuleSet, direct
 def test_respond_by_stands_alone_and_needs_the_message_to_ask(directory: Directory) -> None:
     """respond_by with a timescale is refused when the rules load (CS304); on a message without respond_by it is a
     routing error, never a delivery with nothing due."""
+
     def rules_with(response: dict[str, Any]) -> bytes:
-        return json.dumps({"format_version": "1.0", "name": "r", "rules": [
-            {"id": "a", "description": "Replies due.", "when": {"types": ["escalation", "concern"]},
-             "deliver": [{"to": {"addressed": True}, "view": "full", "response": response}]}]}).encode()
+        return json.dumps(
+            {
+                "format_version": "1.0",
+                "name": "r",
+                "rules": [
+                    {
+                        "id": "a",
+                        "description": "Replies due.",
+                        "when": {"types": ["escalation", "concern"]},
+                        "deliver": [{"to": {"addressed": True}, "view": "full", "response": response}],
+                    }
+                ],
+            }
+        ).encode()
+
     with pytest.raises(InvalidDocument) as refused:
         load_rules(rules_with({"expects": "response", "respond_by": True, "working_days": 2}))
     assert [p.code for p in refused.value.problems] == ["CS304"]

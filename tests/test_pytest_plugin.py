@@ -28,8 +28,17 @@ _INSTALLED = any(point.name == "concernshare" for point in importlib.metadata.en
 PLUGIN: tuple[str, ...] = () if _INSTALLED else ("-p", "concernshare.testing.pytest_plugin")
 
 #: Modules a run that does not use the plugin must not import: each is slow to import or optional.
-HEAVY = ("hypothesis", "cryptography", "jsonschema", "referencing", "cattrs", "concernshare.validation",
-         "concernshare.crypto", "concernshare.testing.world", "concernshare.testing.strategies")
+HEAVY = (
+    "hypothesis",
+    "cryptography",
+    "jsonschema",
+    "referencing",
+    "cattrs",
+    "concernshare.validation",
+    "concernshare.crypto",
+    "concernshare.testing.world",
+    "concernshare.testing.strategies",
+)
 
 PROJECT = """
 import json
@@ -111,7 +120,8 @@ def test_the_docs_examples_pass(pytester: pytest.Pytester) -> None:
 
 def test_a_failing_assertion_lists_every_problem(pytester: pytest.Pytester) -> None:
     """The failure shows each problem's pointer, code and message on a line, and neither the value nor the payload."""
-    pytester.makepyfile(test_broken="""
+    pytester.makepyfile(
+        test_broken="""
         from concernshare.testing.assertions import assert_valid_message
 
         def broken(message):
@@ -122,15 +132,18 @@ def test_a_failing_assertion_lists_every_problem(pytester: pytest.Pytester) -> N
 
         def test_broken(concernshare_message):
             assert_valid_message(broken(concernshare_message()))
-    """)
+    """
+    )
     result = pytester.runpytest(*PLUGIN, "--showlocals")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "E * AssertionError: the message is not valid: 3 errors",
-        "E *   /recipients: [[]CS020[]] must have at least 1 item",
-        "E *   /sharing_decision: [[]CS010[]] this required member is missing; add it",
-        "E *   /body/risk_level: [[]CS017[]] must be one of: *",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E * AssertionError: the message is not valid: 3 errors",
+            "E *   /recipients: [[]CS020[]] must have at least 1 item",
+            "E *   /sharing_decision: [[]CS010[]] this required member is missing; add it",
+            "E *   /body/risk_level: [[]CS017[]] must be one of: *",
+        ]
+    )
     assert "Robin told her aunt" not in result.stdout.str()
     assert "payload" not in result.stdout.str()  # the assertion's frame and its locals are hidden
 
@@ -173,14 +186,16 @@ def test_other_payloads_are_a_type_error(payload: Any) -> None:
 
 def test_a_project_that_ignores_the_plugin_is_unaffected(pytester: pytest.Pytester) -> None:
     """In a fresh interpreter, the plugin loads and imports nothing heavy, and the run has no error or warning."""
-    pytester.makepyfile(test_plain=f"""
+    pytester.makepyfile(
+        test_plain=f"""
         import sys
 
         def test_plain(request):
             modules = [getattr(plugin, "__name__", "") for plugin in request.config.pluginmanager.get_plugins()]
             assert "concernshare.testing.pytest_plugin" in modules
             assert [name for name in {HEAVY!r} if name in sys.modules] == []
-    """)
+    """
+    )
     result = pytester.runpytest_subprocess(*PLUGIN, "-W", "error")
     result.assert_outcomes(passed=1, warnings=0)
     assert result.ret == pytest.ExitCode.OK
@@ -194,7 +209,8 @@ def test_without_hypothesis_only_the_strategies_fixture_fails(pytester: pytest.P
 
         sys.modules["hypothesis"] = None  # what an environment without hypothesis shows an import
     """)
-    pytester.makepyfile(test_no_hypothesis="""
+    pytester.makepyfile(
+        test_no_hypothesis="""
         from concernshare.testing.assertions import assert_valid_message
 
         def test_the_rest_works(concernshare_world, concernshare_message):
@@ -202,7 +218,8 @@ def test_without_hypothesis_only_the_strategies_fixture_fails(pytester: pytest.P
 
         def test_the_strategies(concernshare_strategies):
             pass
-    """)
+    """
+    )
     result = pytester.runpytest_subprocess(*PLUGIN, "-p", "no:hypothesispytest")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["the concernshare_strategies fixture needs hypothesis: pip install hypothesis"])
@@ -210,13 +227,19 @@ def test_without_hypothesis_only_the_strategies_fixture_fails(pytester: pytest.P
 
 def test_importing_the_plugin_imports_only_what_it_must(pytester: pytest.Pytester) -> None:
     """Beside pytest, importing the plugin loads concernshare's top package and its light testing modules only."""
-    code = ("import sys, pytest; before = set(sys.modules); import concernshare.testing.pytest_plugin; "
-            "print(*sorted(set(sys.modules) - before))")
+    code = (
+        "import sys, pytest; before = set(sys.modules); import concernshare.testing.pytest_plugin; "
+        "print(*sorted(set(sys.modules) - before))"
+    )
     result = pytester.run(sys.executable, "-c", code)
     assert result.ret == 0
     loaded = set(result.outlines[-1].split())
-    assert loaded <= {"concernshare", "concernshare.testing", "concernshare.testing.assertions",
-                      "concernshare.testing.pytest_plugin"}
+    assert loaded <= {
+        "concernshare",
+        "concernshare.testing",
+        "concernshare.testing.assertions",
+        "concernshare.testing.pytest_plugin",
+    }
 
 
 def test_the_plugin_is_registered_through_its_entry_point(pytester: pytest.Pytester) -> None:

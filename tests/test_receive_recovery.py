@@ -65,8 +65,23 @@ def _sent(prefix: str, agency: str, name: str, **changes: Any) -> str:
     """Send an example message as ``agency`` with the CLI; return the sealed file of its first view."""
     Path(f"{name}.json").write_text(json.dumps(_draft(prefix, **changes)), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = main(["send", f"{name}.json", "--key", _key(agency), "--rules", RULES, *DIR, "--tracker",
-                 f"{name}-sender.db", "--out", name], stdout=out, stderr=err)
+    code = main(
+        [
+            "send",
+            f"{name}.json",
+            "--key",
+            _key(agency),
+            "--rules",
+            RULES,
+            *DIR,
+            "--tracker",
+            f"{name}-sender.db",
+            "--out",
+            name,
+        ],
+        stdout=out,
+        stderr=err,
+    )
     assert code == 0, err.getvalue()
     return err.getvalue().split(":")[0]
 
@@ -96,11 +111,28 @@ def trackers(request: pytest.FixtureRequest) -> Iterator[Callable[[str], str]]:
         yield tracker
 
 
-def _receive(step: str, sealed: str, agency: str, tracker: str,
-             stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+def _receive(
+    step: str, sealed: str, agency: str, tracker: str, stdout: Any = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(WRAPPER), step, "receive", sealed, "--key", _key(agency), *DIR, "--tracker", tracker,
-         *ACCEPT], stdout=stdout, stderr=subprocess.PIPE, text=True, check=False, timeout=60,
+        [
+            sys.executable,
+            str(WRAPPER),
+            step,
+            "receive",
+            sealed,
+            "--key",
+            _key(agency),
+            *DIR,
+            "--tracker",
+            tracker,
+            *ACCEPT,
+        ],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -127,7 +159,9 @@ def test_a_receive_killed_at_any_step_loses_nothing(site: Path, step: str, track
 
 @pytest.mark.parametrize("step", ["seen", "answer", "output"])
 def test_a_receive_of_an_answer_killed_at_any_step_loses_nothing(
-    site: Path, step: str, trackers: Callable[[str], str],
+    site: Path,
+    step: str,
+    trackers: Callable[[str], str],
 ) -> None:
     """An acknowledgement whose receipt died after seen, after its answer was recorded or after printing: the
     retry is accepted and closes the delivery."""
@@ -137,9 +171,21 @@ def test_a_receive_of_an_answer_killed_at_any_step_loses_nothing(
     killed = _receive(step, acknowledgement, HV, trackers("hv"))
     assert killed.returncode == -signal.SIGKILL
     _retry_accepted_then_replayed(acknowledgement, HV, trackers("hv"))
-    status = subprocess.run([sys.executable, str(WRAPPER), "none", "track", "status",
-                             "29506208-aff0-4428-8922-2f415c41c017", "--tracker", trackers("hv")],
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        [
+            sys.executable,
+            str(WRAPPER),
+            "none",
+            "track",
+            "status",
+            "29506208-aff0-4428-8922-2f415c41c017",
+            "--tracker",
+            trackers("hv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert len(json.loads(status.stdout)["answers"]) == 1
 
 
@@ -150,21 +196,25 @@ def _invalid_sealed(name: str) -> str:
     directory = _directory()
     signer = keys.signer_from(keys.read_private_jwk_set(_key(HV)))
     signed = _jose.sign(json.dumps(document).encode(), signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-    sealed = _jose.encrypt(signed, directory.encryption_keys(MASH, dt.datetime.now(dt.UTC)), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    sealed = _jose.encrypt(
+        signed, directory.encryption_keys(MASH, dt.datetime.now(dt.UTC)), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     Path(name).write_bytes(sealed)
     return name
 
 
 def _directory() -> Directory:
     authority = keys.loads_public_jwk_set((KEYS / "authority.public.jwks").read_bytes())
-    return open_directory((EXAMPLES / "directory" / "directory.jws").read_bytes(), authority,
-                          now=dt.datetime.now(dt.UTC))
+    return open_directory(
+        (EXAMPLES / "directory" / "directory.jws").read_bytes(), authority, now=dt.datetime.now(dt.UTC)
+    )
 
 
 @pytest.mark.parametrize("step", ["seen", "arrival", "delivery", "output"])
 def test_a_rejection_killed_at_any_step_is_written_on_the_retry(
-    site: Path, step: str, trackers: Callable[[str], str],
+    site: Path,
+    step: str,
+    trackers: Callable[[str], str],
 ) -> None:
     """Refused content whose receipt died before the end: the retry writes the rejection; then a replay gets none."""
     sealed = _invalid_sealed("invalid.sealed.json")
@@ -188,8 +238,24 @@ def test_output_to_a_full_device_is_not_recorded(site: Path) -> None:
 
 def _open(step: str, sealed: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(WRAPPER), step, "open", sealed, "--key", _key(MASH), *DIR, "--replay-store",
-         "replay.db", *ACCEPT], stdout=stdout, stderr=subprocess.PIPE, text=True, check=False, timeout=60,
+        [
+            sys.executable,
+            str(WRAPPER),
+            step,
+            "open",
+            sealed,
+            "--key",
+            _key(MASH),
+            *DIR,
+            "--replay-store",
+            "replay.db",
+            *ACCEPT,
+        ],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -225,8 +291,26 @@ def test_a_rejection_to_a_full_device_is_not_recorded(site: Path) -> None:
     """Writing the rejection to /dev/full is refused (no regular file): nothing is recorded, the retry writes it."""
     sealed = _invalid_sealed("invalid.sealed.json")
     failed = subprocess.run(
-        [sys.executable, str(WRAPPER), "none", "receive", sealed, "--key", _key(MASH), *DIR, "--tracker", "mash.db",
-         *ACCEPT, "--reply", "/dev/full"], capture_output=True, text=True, check=False, timeout=60)
+        [
+            sys.executable,
+            str(WRAPPER),
+            "none",
+            "receive",
+            sealed,
+            "--key",
+            _key(MASH),
+            *DIR,
+            "--tracker",
+            "mash.db",
+            *ACCEPT,
+            "--reply",
+            "/dev/full",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert failed.returncode != 0
     assert "/dev/full" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -274,8 +358,16 @@ def test_a_store_failing_on_the_second_write_loses_nothing(store: Store) -> None
     failing = FailingStore(store)
 
     def run(on: Any) -> Any:
-        return receive(sealed, keys.decrypters_from(private), keys.signer_from(private), me=MASH,
-                       directory=directory, store=on, tracker=Tracker(on), at=at)
+        return receive(
+            sealed,
+            keys.decrypters_from(private),
+            keys.signer_from(private),
+            me=MASH,
+            directory=directory,
+            store=on,
+            tracker=Tracker(on),
+            at=at,
+        )
 
     with pytest.raises(StoreError):
         run(failing)
@@ -300,8 +392,16 @@ def test_receiving_commits_only_when_the_block_ends(store: Store) -> None:
     private = keys.read_private_jwk_set(_key(MASH))
 
     def opened() -> Any:
-        return receiving(sealed, keys.decrypters_from(private), keys.signer_from(private), me=MASH,
-                         directory=directory, store=store, tracker=Tracker(store), at=at)
+        return receiving(
+            sealed,
+            keys.decrypters_from(private),
+            keys.signer_from(private),
+            me=MASH,
+            directory=directory,
+            store=store,
+            tracker=Tracker(store),
+            at=at,
+        )
 
     with pytest.raises(OSError, match="disk full"):
         _handle_then_fail(opened())
@@ -337,8 +437,10 @@ def test_of_two_concurrent_receivers_exactly_one_succeeds(store: Store, first_fa
     def second() -> None:
         other = _second(store)
         try:
-            outcome.append(receive(sealed, keys.decrypters_from(private), keys.signer_from(private),
-                                   **args(other)).message is not None)
+            outcome.append(
+                receive(sealed, keys.decrypters_from(private), keys.signer_from(private), **args(other)).message
+                is not None
+            )
         except Replayed as error:
             outcome.append(error)
         finally:
@@ -346,8 +448,10 @@ def test_of_two_concurrent_receivers_exactly_one_succeeds(store: Store, first_fa
                 other.close()
 
     thread = threading.Thread(target=second)
-    with pytest.raises(OSError, match="handling failed") if first_fails else _nothing(), \
-            receiving(sealed, keys.decrypters_from(private), keys.signer_from(private), **args(store)):
+    with (
+        pytest.raises(OSError, match="handling failed") if first_fails else _nothing(),
+        receiving(sealed, keys.decrypters_from(private), keys.signer_from(private), **args(store)),
+    ):
         thread.start()
         thread.join(0.5)
         assert thread.is_alive(), "the second receiver did not wait for the first"

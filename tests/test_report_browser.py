@@ -31,10 +31,18 @@ from concernshare.validation import validate
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXAMPLES = Path(__file__).parent.parent / "examples" / "messages"
-ATTACK = "<script>window.pwned = 1; alert(1)</script><img src=x onerror=\"window.pwned = 2\">"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000"]
+ATTACK = '<script>window.pwned = 1; alert(1)</script><img src=x onerror="window.pwned = 2">'
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+]
 
 
 def _require_browser() -> None:
@@ -56,7 +64,10 @@ class _WebDriver:
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(  # noqa: S310  (always http://127.0.0.1: the chromedriver we started)
-            f"{self.base}{path}", data=data, method=method, headers={"Content-Type": "application/json"},
+            f"{self.base}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (the same)
@@ -103,8 +114,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Chronology]:
 def family(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[Chronology, ...]]:
     """The page of the examples' three children (Kai, the unborn sibling, Tyler) written to a file."""
     _require_browser()
-    chronologies = build_chronologies([validate(p.read_bytes()) for p in sorted(EXAMPLES.glob("*.json"))],
-                                      generated=GENERATED)
+    chronologies = build_chronologies(
+        [validate(p.read_bytes()) for p in sorted(EXAMPLES.glob("*.json"))], generated=GENERATED
+    )
     path = tmp_path_factory.mktemp("family") / "chronologies.html"
     path.write_text(to_html_many(chronologies), encoding="utf-8")
     return path, chronologies
@@ -115,8 +127,9 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_WebDriver]:
     """A chromedriver with one headless Chromium session."""
     _require_browser()
     port = _free_port()
-    process = subprocess.Popen([str(CHROMEDRIVER), f"--port={port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(CHROMEDRIVER), f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     driver = _WebDriver(port)
     try:
         deadline = time.monotonic() + 20
@@ -131,9 +144,19 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_WebDriver]:
             time.sleep(0.05)
         profile = tmp_path_factory.mktemp("profile")
         options = {"binary": str(CHROMIUM), "args": [*FLAGS, f"--user-data-dir={profile}"]}
-        created = driver.call("POST", "/session", {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": {"browser": "ALL"},
-        }}})
+        created = driver.call(
+            "POST",
+            "/session",
+            {
+                "capabilities": {
+                    "alwaysMatch": {
+                        "browserName": "chrome",
+                        "goog:chromeOptions": options,
+                        "goog:loggingPrefs": {"browser": "ALL"},
+                    }
+                }
+            },
+        )
         driver.session = created["sessionId"]
         yield driver
         driver.command("DELETE", "")
@@ -180,8 +203,11 @@ def test_the_timeline_renders_with_a_mark_per_entry(browser: _WebDriver, report:
         " drawn: marks.filter(a => { const r = a.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"
         ".length};"
     )
-    assert counts == {"lanes": len(chronology.agencies), "marks": len(chronology.entries),
-                      "drawn": len(chronology.entries)}
+    assert counts == {
+        "lanes": len(chronology.agencies),
+        "marks": len(chronology.entries),
+        "drawn": len(chronology.entries),
+    }
 
 
 def test_the_table_renders_with_a_row_per_entry(browser: _WebDriver, report: tuple[Path, Chronology]) -> None:
@@ -224,7 +250,8 @@ def test_a_screenshot_can_be_taken(browser: _WebDriver, tmp_path: Path) -> None:
 
 
 def test_the_family_page_shows_each_childs_timeline(
-    family_browser: _WebDriver, family: tuple[Path, tuple[Chronology, ...]],
+    family_browser: _WebDriver,
+    family: tuple[Path, tuple[Chronology, ...]],
 ) -> None:
     """Each child's article draws its own timeline: a lane per agency and a visible mark per entry of that child."""
     found = family_browser.script(
@@ -243,7 +270,11 @@ def test_the_family_page_shows_each_childs_timeline(
         assert seen["height"] > 40
         entries = len(chronology.entries)
         assert (seen["lanes"], seen["marks"], seen["drawn"], seen["rows"]) == (
-            len(chronology.agencies), entries, entries, entries)
+            len(chronology.agencies),
+            entries,
+            entries,
+            entries,
+        )
 
 
 def test_the_family_pages_ids_are_unique_and_its_links_land_in_the_right_child(family_browser: _WebDriver) -> None:
@@ -271,13 +302,12 @@ def test_the_family_pages_ids_are_unique_and_its_links_land_in_the_right_child(f
 
 
 def test_tylers_notification_is_only_in_his_article(
-    family_browser: _WebDriver, family: tuple[Path, tuple[Chronology, ...]],
+    family_browser: _WebDriver,
+    family: tuple[Path, tuple[Chronology, ...]],
 ) -> None:
     """The police notification about Tyler shows in his article and in no other child's."""
     circumstances = family[1][2].entries[0].summary
-    texts = family_browser.script(
-        "return [...document.querySelectorAll('main > article')].map(a => a.innerText);"
-    )
+    texts = family_browser.script("return [...document.querySelectorAll('main > article')].map(a => a.innerText);")
     assert [circumstances in text for text in texts] == [False, False, True]
 
 
@@ -290,8 +320,11 @@ def test_the_family_page_logs_no_errors(family_browser: _WebDriver) -> None:
 def test_screenshots_of_each_child_can_be_taken(family_browser: _WebDriver, tmp_path: Path) -> None:
     """A screenshot of the top of the page and of each child's article, kept to look at."""
     for name in ("top", "c1", "c2", "c3"):
-        family_browser.script("window.scrollTo(0, 0);" if name == "top"
-                              else f"document.getElementById({json.dumps(name)}).scrollIntoView();")
+        family_browser.script(
+            "window.scrollTo(0, 0);"
+            if name == "top"
+            else f"document.getElementById({json.dumps(name)}).scrollIntoView();"
+        )
         png = base64.b64decode(family_browser.command("GET", "/screenshot"))
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         assert len(png) > 20_000

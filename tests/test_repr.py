@@ -47,8 +47,7 @@ EXEMPT: Final = {
 MARKER: Final = "Zq7marker"
 MARKED_NUMBER: Final = 987654321
 MARKED_DATE: Final = dt.date(1907, 3, 29)
-MARKED_TEXTS: Final = (MARKER, str(MARKED_NUMBER), "datetime.date(1907, 3, 29)", "1907-03-29",
-                       "year=1907")
+MARKED_TEXTS: Final = (MARKER, str(MARKED_NUMBER), "datetime.date(1907, 3, 29)", "1907-03-29", "year=1907")
 
 
 def _classes(*modules: Any) -> list[type]:
@@ -72,8 +71,16 @@ CHECKED: Final = [cls for cls in RECORD_CLASSES if cls not in EXEMPT]
 def test_the_walk_finds_the_records() -> None:
     """The walk finds the message, its parts and the chronology model, so the tests below are not vacuous."""
     names = {cls.__name__ for cls in CHECKED}
-    assert {"Message", "Child", "PersonName", "Address", "ConcernBody", "UnknownMember", "Entry",
-            "ChronologyChild"} <= names
+    assert {
+        "Message",
+        "Child",
+        "PersonName",
+        "Address",
+        "ConcernBody",
+        "UnknownMember",
+        "Entry",
+        "ChronologyChild",
+    } <= names
 
 
 @pytest.mark.parametrize("cls", CHECKED, ids=lambda cls: cls.__qualname__)
@@ -112,8 +119,9 @@ class _Marker:
         if isinstance(value, Mapping):
             return {self(key): self(item) for key, item in value.items()}
         if attrs.has(type(value)):
-            return attrs.evolve(value, **{a.name.lstrip("_"): self(getattr(value, a.name))
-                                          for a in attrs.fields(type(value)) if a.init})
+            return attrs.evolve(
+                value, **{a.name.lstrip("_"): self(getattr(value, a.name)) for a in attrs.fields(type(value)) if a.init}
+            )
         return value
 
 
@@ -128,8 +136,9 @@ def _instances(cls: type) -> st.SearchStrategy[Any]:
     return strategies.records(cls)
 
 
-@pytest.mark.parametrize("cls", [cls for cls in CHECKED if cls.__module__ != model.__name__],
-                         ids=lambda cls: cls.__qualname__)
+@pytest.mark.parametrize(
+    "cls", [cls for cls in CHECKED if cls.__module__ != model.__name__], ids=lambda cls: cls.__qualname__
+)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_no_record_repr_shows_a_personal_value(cls: type, data: st.DataObject) -> None:
@@ -141,12 +150,19 @@ def test_no_record_repr_shows_a_personal_value(cls: type, data: st.DataObject) -
 
 def _entry(**changes: Any) -> model.Entry:
     fields: dict[str, Any] = {
-        "id": MARKER, "message_id": MARKER, "message_type": "concern", "agency": AgencyId("ods:Y99GP"),
-        "author_role": MARKER, "event_date": PartialDate(1907, 3, 29),
-        "recorded": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "event_type": "concern", "summary": MARKER,
-        "significance": MARKER, "source_record_reference": MARKER, "match_reason": MARKER,
-        "history": (model.Version(message_id=MARKER, summary=MARKER, recorded=dt.datetime(2026, 1, 1,
-                                                                                          tzinfo=dt.UTC)),),
+        "id": MARKER,
+        "message_id": MARKER,
+        "message_type": "concern",
+        "agency": AgencyId("ods:Y99GP"),
+        "author_role": MARKER,
+        "event_date": PartialDate(1907, 3, 29),
+        "recorded": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "event_type": "concern",
+        "summary": MARKER,
+        "significance": MARKER,
+        "source_record_reference": MARKER,
+        "match_reason": MARKER,
+        "history": (model.Version(message_id=MARKER, summary=MARKER, recorded=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)),),
         "possible_duplicates": (MARKER,),
     }
     fields.update(changes)
@@ -156,8 +172,7 @@ def _entry(**changes: Any) -> model.Entry:
 def test_chronology_entries_and_children_show_no_personal_value() -> None:
     """A chronology entry and child, filled with markers, show none of them."""
     _assert_nothing_marked(repr(_entry()))
-    child = model.ChronologyChild(nhs_number=MARKER, mother_nhs_number=MARKER, birth_date=MARKED_DATE,
-                                  names=(MARKER,))
+    child = model.ChronologyChild(nhs_number=MARKER, mother_nhs_number=MARKER, birth_date=MARKED_DATE, names=(MARKER,))
     _assert_nothing_marked(repr(child))
 
 
@@ -168,12 +183,16 @@ def test_opened_received_sent_show_no_personal_value(message: Message) -> None:
     marked = _Marker()(message)
     payload = codec.dumps(message)
     opened = Opened(message=marked, payload=payload, sender=AgencyId("ods:Y99GP"), kid="k")
-    received = Received(message=marked, sender=AgencyId("ods:Y99GP"),
-                        problems=(Problem(pointer="/subject", code="CS001", message="is wrong"),),
-                        rejection=payload)
+    received = Received(
+        message=marked,
+        sender=AgencyId("ods:Y99GP"),
+        problems=(Problem(pointer="/subject", code="CS001", message="is wrong"),),
+        rejection=payload,
+    )
     view = SealedView(view="full", recipients=(AgencyId("ods:Y99GP"),), sealed=payload)
-    sent = Sent(plan=Plan(message_id=str(message.id), at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), deliveries=()),
-                views=(view,))
+    sent = Sent(
+        plan=Plan(message_id=str(message.id), at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), deliveries=()), views=(view,)
+    )
     for shown in (repr(opened), repr(received), repr(sent), repr(view)):
         _assert_nothing_marked(shown)
         assert repr(payload)[2:40] not in shown

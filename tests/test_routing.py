@@ -12,10 +12,10 @@ import pytest
 
 from concernshare import codec
 from concernshare.crypto import keys
+from concernshare.deadlines import SchoolCalendar
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import InvalidDocument, InvalidRecord, SchemaViolation
 from concernshare.records import AgencyId, Message
-from concernshare.deadlines import SchoolCalendar
 from concernshare.routing.plan import Plan, RoutingError, route
 from concernshare.routing.rules import RuleSet, load_rules
 from concernshare.routing.views import Sensitivity
@@ -82,11 +82,21 @@ def test_the_example_rule_set_loads(rules: RuleSet) -> None:
     """The example front-door rules load, with their one extra view and every rule in order."""
     assert rules.name.startswith("Example MASH front door")
     assert [rule.id for rule in rules.rules] == [
-        "concern-to-mash", "high-risk-to-social-care", "immediate-danger-same-day-to-social-care",
-        "immediate-danger-out-of-hours-to-emergency-duty-team", "immediate-danger-to-police", "neglect-concern-to-gp",
-        "unborn-to-midwifery", "encompass-to-school", "replies-as-addressed", "information-request-due",
-        "process-as-addressed", "strategy-discussion-starts-conference-clock", "transfer-in-conference-clock",
-        "plan-status-to-holders", "escalation-reply-due",
+        "concern-to-mash",
+        "high-risk-to-social-care",
+        "immediate-danger-same-day-to-social-care",
+        "immediate-danger-out-of-hours-to-emergency-duty-team",
+        "immediate-danger-to-police",
+        "neglect-concern-to-gp",
+        "unborn-to-midwifery",
+        "encompass-to-school",
+        "replies-as-addressed",
+        "information-request-due",
+        "process-as-addressed",
+        "strategy-discussion-starts-conference-clock",
+        "transfer-in-conference-clock",
+        "plan-status-to-holders",
+        "escalation-reply-due",
     ]
     assert rules.view("police_partner") == {Sensitivity.SEXUAL_HEALTH}
     assert rules.view("full") == frozenset()
@@ -106,51 +116,115 @@ def _deliver(document: dict[str, Any], **values: Any) -> None:
 
 
 _REFUSALS: list[tuple[str, bytes, type[InvalidDocument], list[tuple[str, str]]]] = [
-    ("not strict JSON", b'{"format_version": "1.0", "format_version": "1.0"}', InvalidRecord,
-     [("/format_version", "CS003")]),
+    (
+        "not strict JSON",
+        b'{"format_version": "1.0", "format_version": "1.0"}',
+        InvalidRecord,
+        [("/format_version", "CS003")],
+    ),
     ("no rules", _bad(lambda d: d.update(rules=[])), SchemaViolation, [("/rules", "CS020")]),
-    ("a newer major format", _bad(lambda d: d.update(format_version="2.0")), SchemaViolation,
-     [("/format_version", "CS018")]),
-    ("an unknown condition", _bad(lambda d: d["rules"][0]["when"].update(colour=["red"])), SchemaViolation,
-     [("/rules/0/when/colour", "CS011")]),
-    ("an unknown role", _bad(lambda d: _deliver(d, to={"role": "wizard"})), SchemaViolation,
-     [("/rules/0/deliver/0/to/role", "CS017")]),
-    ("no description", _bad(lambda d: d["rules"][0].pop("description")), SchemaViolation,
-     [("/rules/0/description", "CS010")]),
-    ("a duplicate rule id", _bad(lambda d: d["rules"].append(_rule("a", to={"agency": GP}))), InvalidRecord,
-     [("/rules/1/id", "CS301")]),
-    ("a target naming a role and an agency", _bad(lambda d: _deliver(d, to={"role": "mash", "agency": POLICE})),
-     InvalidRecord, [("/rules/0/deliver/0/to", "CS302")]),
-    ("a target naming nobody", _bad(lambda d: _deliver(d, to={})), InvalidRecord,
-     [("/rules/0/deliver/0/to", "CS302")]),
-    ("an area without a role", _bad(lambda d: _deliver(d, to={"agency": POLICE, "area": "child"})), InvalidRecord,
-     [("/rules/0/deliver/0/to/area", "CS302")]),
-    ("an area alone", _bad(lambda d: _deliver(d, to={"area": "child"})), InvalidRecord,
-     [("/rules/0/deliver/0/to", "CS302"), ("/rules/0/deliver/0/to/area", "CS302")]),
-    ("an undefined view", _bad(lambda d: _deliver(d, view="secret")), InvalidRecord,
-     [("/rules/0/deliver/0/view", "CS303")]),
-    ("a response with both timescales",
-     _bad(lambda d: _deliver(d, response={"expects": "decision", "timescale": "referral_decision",
-                                          "working_days": 1})),
-     InvalidRecord, [("/rules/0/deliver/0/response", "CS304")]),
-    ("a response with neither timescale", _bad(lambda d: _deliver(d, response={"expects": "decision"})),
-     InvalidRecord, [("/rules/0/deliver/0/response", "CS304")]),
-    ("two overlapping rules giving one agency two views",
-     _bad(lambda d: d["rules"].append(_rule("b", view="health"))), InvalidRecord, [("/rules/1", "CS305")]),
-    ("a role in any area and the same role in the child's area with two views",
-     json.dumps(_rule_set(_rule("a", to={"role": "gp"}, view="full"),
-                          _rule("b", to={"role": "gp", "area": "child"}, view="health"))).encode(),
-     InvalidRecord, [("/rules/1", "CS305")]),
-    ("one rule giving one target two views",
-     _bad(lambda d: d["rules"][0]["deliver"].append({"to": {"agency": POLICE}, "view": "health"})),
-     InvalidRecord, [("/rules/0/deliver", "CS305")]),
+    (
+        "a newer major format",
+        _bad(lambda d: d.update(format_version="2.0")),
+        SchemaViolation,
+        [("/format_version", "CS018")],
+    ),
+    (
+        "an unknown condition",
+        _bad(lambda d: d["rules"][0]["when"].update(colour=["red"])),
+        SchemaViolation,
+        [("/rules/0/when/colour", "CS011")],
+    ),
+    (
+        "an unknown role",
+        _bad(lambda d: _deliver(d, to={"role": "wizard"})),
+        SchemaViolation,
+        [("/rules/0/deliver/0/to/role", "CS017")],
+    ),
+    (
+        "no description",
+        _bad(lambda d: d["rules"][0].pop("description")),
+        SchemaViolation,
+        [("/rules/0/description", "CS010")],
+    ),
+    (
+        "a duplicate rule id",
+        _bad(lambda d: d["rules"].append(_rule("a", to={"agency": GP}))),
+        InvalidRecord,
+        [("/rules/1/id", "CS301")],
+    ),
+    (
+        "a target naming a role and an agency",
+        _bad(lambda d: _deliver(d, to={"role": "mash", "agency": POLICE})),
+        InvalidRecord,
+        [("/rules/0/deliver/0/to", "CS302")],
+    ),
+    ("a target naming nobody", _bad(lambda d: _deliver(d, to={})), InvalidRecord, [("/rules/0/deliver/0/to", "CS302")]),
+    (
+        "an area without a role",
+        _bad(lambda d: _deliver(d, to={"agency": POLICE, "area": "child"})),
+        InvalidRecord,
+        [("/rules/0/deliver/0/to/area", "CS302")],
+    ),
+    (
+        "an area alone",
+        _bad(lambda d: _deliver(d, to={"area": "child"})),
+        InvalidRecord,
+        [("/rules/0/deliver/0/to", "CS302"), ("/rules/0/deliver/0/to/area", "CS302")],
+    ),
+    (
+        "an undefined view",
+        _bad(lambda d: _deliver(d, view="secret")),
+        InvalidRecord,
+        [("/rules/0/deliver/0/view", "CS303")],
+    ),
+    (
+        "a response with both timescales",
+        _bad(
+            lambda d: _deliver(d, response={"expects": "decision", "timescale": "referral_decision", "working_days": 1})
+        ),
+        InvalidRecord,
+        [("/rules/0/deliver/0/response", "CS304")],
+    ),
+    (
+        "a response with neither timescale",
+        _bad(lambda d: _deliver(d, response={"expects": "decision"})),
+        InvalidRecord,
+        [("/rules/0/deliver/0/response", "CS304")],
+    ),
+    (
+        "two overlapping rules giving one agency two views",
+        _bad(lambda d: d["rules"].append(_rule("b", view="health"))),
+        InvalidRecord,
+        [("/rules/1", "CS305")],
+    ),
+    (
+        "a role in any area and the same role in the child's area with two views",
+        json.dumps(
+            _rule_set(
+                _rule("a", to={"role": "gp"}, view="full"),
+                _rule("b", to={"role": "gp", "area": "child"}, view="health"),
+            )
+        ).encode(),
+        InvalidRecord,
+        [("/rules/1", "CS305")],
+    ),
+    (
+        "one rule giving one target two views",
+        _bad(lambda d: d["rules"][0]["deliver"].append({"to": {"agency": POLICE}, "view": "health"})),
+        InvalidRecord,
+        [("/rules/0/deliver", "CS305")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("document", "error", "expected"), [case[1:] for case in _REFUSALS],
-                         ids=[case[0] for case in _REFUSALS])
+@pytest.mark.parametrize(
+    ("document", "error", "expected"), [case[1:] for case in _REFUSALS], ids=[case[0] for case in _REFUSALS]
+)
 def test_load_rules_refuses_with_pointer_and_code(
-    document: bytes, error: type[InvalidDocument], expected: list[tuple[str, str]],
+    document: bytes,
+    error: type[InvalidDocument],
+    expected: list[tuple[str, str]],
 ) -> None:
     """Each bad rule set is refused with exactly the expected pointers and codes."""
     with pytest.raises(error) as caught:
@@ -203,7 +277,8 @@ def test_a_view_name_has_one_meaning(views: tuple[dict[str, Any], ...], pointer:
     ],
 )
 def test_rules_with_disjoint_conditions_may_give_one_target_two_views(
-    first: dict[str, Any], second: dict[str, Any],
+    first: dict[str, Any],
+    second: dict[str, Any],
 ) -> None:
     """Two rules that can never both apply may give the same target different views (no CS305)."""
     loaded = _load(_rule("a", when=first, view="full"), _rule("b", when=second, view="health"))
@@ -212,8 +287,10 @@ def test_rules_with_disjoint_conditions_may_give_one_target_two_views(
 
 def test_roles_in_different_areas_are_different_targets() -> None:
     """The same role in two named areas reaches different agencies, so two views are allowed."""
-    loaded = _load(_rule("a", to={"role": "gp", "area": "E06000032"}, view="full"),
-                   _rule("b", to={"role": "gp", "area": "E08000025"}, view="health"))
+    loaded = _load(
+        _rule("a", to={"role": "gp", "area": "E06000032"}, view="full"),
+        _rule("b", to={"role": "gp", "area": "E08000025"}, view="health"),
+    )
     assert len(loaded.rules) == 2
 
 
@@ -228,41 +305,71 @@ _EXPECTED_PLANS: dict[str, list[Expected]] = {
         (GP, "health", THURSDAY_10, "acknowledgement", (MASH,), ("neglect-concern-to-gp",)),
     ],
     "02": [(HV, "full", None, None, (), ("replies-as-addressed",))],
-    "03": [(GP, "full", None, None, (), ("replies-as-addressed",)),
-           (HV, "full", None, None, (), ("replies-as-addressed",))],
+    "03": [
+        (GP, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
     "04": [
         (GP, "full", THURSDAY_10, "information_response", (MASH,), ("replies-as-addressed", "information-request-due")),
-        (POLICE, "full", THURSDAY_10, "information_response", (MASH,),
-         ("replies-as-addressed", "information-request-due")),
+        (
+            POLICE,
+            "full",
+            THURSDAY_10,
+            "information_response",
+            (MASH,),
+            ("replies-as-addressed", "information-request-due"),
+        ),
     ],
     "05": [(MASH, "full", None, None, (), ("replies-as-addressed",))],
-    "06-chronology-gp": [(MASH, "full", None, None, (), ("replies-as-addressed",)),
-                         (HV, "full", None, None, (), ("replies-as-addressed",))],
+    "06-chronology-gp": [
+        (MASH, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
     "06-chronology-school": [(MASH, "full", None, None, (), ("replies-as-addressed",))],
     "07": [(MASH, "full", THURSDAY_10, "decision", (CSC,), ("concern-to-mash",))],
-    "08": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
-           (GP, "full", None, None, (), ("replies-as-addressed",))],
+    "08": [
+        (CSC, "full", None, None, (), ("replies-as-addressed",)),
+        (GP, "full", None, None, (), ("replies-as-addressed",)),
+    ],
     "09-domestic-abuse-notification-police": [
         (MASH, "full", None, None, (), ("encompass-to-school",)),
         (SCHOOL, "education", THURSDAY_SCHOOL_START, "acknowledgement", (MASH,), ("encompass-to-school",)),
     ],
-    "10": [(GP, "full", None, None, (), ("replies-as-addressed",)),
-           (HV, "full", None, None, (), ("replies-as-addressed",))],
-    "11": [(CSC, "full", dt.datetime(2013, 11, 27, 17, 0, tzinfo=dt.UTC), "response", (MASH,),
-            ("replies-as-addressed", "escalation-reply-due"))],  # due when the escalation asks
-    "12": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
-           (HV, "full", None, None, (), ("replies-as-addressed",))],
-    "13": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
-           (HV, "full", None, None, (), ("replies-as-addressed",))],
-    "14": [(CSC, "full", None, None, (), ("replies-as-addressed",)),
-           (HV, "full", None, None, (), ("replies-as-addressed",))],
+    "10": [
+        (GP, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
+    "11": [
+        (
+            CSC,
+            "full",
+            dt.datetime(2013, 11, 27, 17, 0, tzinfo=dt.UTC),
+            "response",
+            (MASH,),
+            ("replies-as-addressed", "escalation-reply-due"),
+        )
+    ],  # due when the escalation asks
+    "12": [
+        (CSC, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
+    "13": [
+        (CSC, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
+    "14": [
+        (CSC, "full", None, None, (), ("replies-as-addressed",)),
+        (HV, "full", None, None, (), ("replies-as-addressed",)),
+    ],
     "15": [(MASH, "full", THURSDAY_10, "decision", (CSC,), ("concern-to-mash",))],
 }
 
 
 @pytest.mark.parametrize("prefix", sorted(_EXPECTED_PLANS))
 def test_each_example_message_is_routed_as_expected(
-    prefix: str, rules: RuleSet, directory: Directory,
+    prefix: str,
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """Routing an example message gives the expected recipients, views, due times, escalations and rules."""
     plan = route(_message(prefix), rules, directory, NOW)
@@ -312,7 +419,9 @@ _DUE_TIMES: list[tuple[str, AgencyId, str, str]] = [
 
 @pytest.mark.parametrize("case", _DUE_TIMES, ids=[f"{c[1]}@{c[2]}" for c in _DUE_TIMES])
 def test_due_times_follow_the_calendar(
-    case: tuple[str, AgencyId, str, str], rules: RuleSet, directory: Directory,
+    case: tuple[str, AgencyId, str, str],
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """Due times, worked out by hand: working days in England and the school's next 08:45 start."""
     prefix, recipient, at, expected = case
@@ -345,8 +454,9 @@ def test_an_immediate_danger_concern_routes_by_the_high_risk_rule(rules: RuleSet
     at = _utc("2026-11-25T10:00:00+00:00")
     plan = {d.recipient: d for d in route(_danger("2026-11-25T10:00:00Z"), rules, directory, at).deliveries}
     assert "high-risk-to-social-care" in plan[CSC].rules
-    calm = {d.recipient: d for d in route(_message("01", created="2026-11-25T10:00:00Z"), rules, directory,
-                                          at).deliveries}
+    calm = {
+        d.recipient: d for d in route(_message("01", created="2026-11-25T10:00:00Z"), rules, directory, at).deliveries
+    }
     assert "high-risk-to-social-care" in calm[CSC].rules  # high risk, no danger: still routed by it
 
 
@@ -358,14 +468,20 @@ def test_immediate_danger_is_due_in_hours_on_the_calendar_clock(rules: RuleSet, 
     assert plan[CSC].rules[:2] == ("high-risk-to-social-care", "immediate-danger-same-day-to-social-care")
 
 
-@pytest.mark.parametrize(("created", "edt"), [
-    ("2026-11-28T23:30:00Z", True),  # Saturday night
-    ("2026-11-25T19:00:00Z", True),  # a weekday evening
-    ("2026-12-25T10:00:00Z", True),  # Christmas Day, a bank holiday
-    ("2026-11-25T10:00:00Z", False),  # a weekday morning: the office is open
-])
+@pytest.mark.parametrize(
+    ("created", "edt"),
+    [
+        ("2026-11-28T23:30:00Z", True),  # Saturday night
+        ("2026-11-25T19:00:00Z", True),  # a weekday evening
+        ("2026-12-25T10:00:00Z", True),  # Christmas Day, a bank holiday
+        ("2026-11-25T10:00:00Z", False),  # a weekday morning: the office is open
+    ],
+)
 def test_out_of_hours_danger_goes_to_the_emergency_duty_team(
-    created: str, edt: bool, rules: RuleSet, directory: Directory,
+    created: str,
+    edt: bool,
+    rules: RuleSet,
+    directory: Directory,
 ) -> None:
     """Out of office hours the emergency duty team is told, due within one hour, escalating to the police."""
     plan = {d.recipient: d for d in route(_danger(created), rules, directory, _utc(created)).deliveries}
@@ -388,10 +504,18 @@ def test_a_response_in_hours_and_days_is_refused() -> None:
 
 def test_two_rules_reaching_one_recipient_combine_by_precedence(directory: Directory) -> None:
     """The earliest due time wins with its expectation, escalations are united, and both rules are listed."""
-    slow = _rule("slow", to={"agency": POLICE}, response={"expects": "acknowledgement", "working_days": 3},
-                 escalate_to=[{"role": "mash", "area": "child"}])
-    fast = _rule("fast", to={"role": "police", "area": "child"}, response={"expects": "decision", "working_days": 1},
-                 escalate_to=[{"agency": CSC}, {"role": "mash"}])
+    slow = _rule(
+        "slow",
+        to={"agency": POLICE},
+        response={"expects": "acknowledgement", "working_days": 3},
+        escalate_to=[{"role": "mash", "area": "child"}],
+    )
+    fast = _rule(
+        "fast",
+        to={"role": "police", "area": "child"},
+        response={"expects": "decision", "working_days": 1},
+        escalate_to=[{"agency": CSC}, {"role": "mash"}],
+    )
     fast["feedback_to_referrer"] = True
     for order in ((slow, fast), (fast, slow)):
         (delivery,) = route(_message("01"), _load(*order), directory, NOW).deliveries
@@ -417,8 +541,10 @@ def test_a_rule_without_a_response_does_not_clear_the_due_time_of_another(direct
 
 def test_two_views_for_one_agency_found_through_the_directory_is_an_error(directory: Directory) -> None:
     """Targets of different kinds that reach the same agency with different views are refused when routing."""
-    rules = _load(_rule("setting", to={"child_setting": "gp_practice"}, view="health"),
-                  _rule("role", to={"role": "gp"}, view="full"))
+    rules = _load(
+        _rule("setting", to={"child_setting": "gp_practice"}, view="health"),
+        _rule("role", to={"role": "gp"}, view="full"),
+    )
     with pytest.raises(RoutingError, match="different views"):
         route(_message("01"), rules, directory, NOW)
 
@@ -461,7 +587,9 @@ _CONDITIONS: list[tuple[dict[str, Any], bool]] = [
 
 @pytest.mark.parametrize(("when", "applies"), _CONDITIONS, ids=[json.dumps(c[0]) for c in _CONDITIONS])
 def test_each_condition_is_honoured(
-    when: dict[str, Any], applies: bool, directory: Directory,
+    when: dict[str, Any],
+    applies: bool,
+    directory: Directory,
 ) -> None:
     """A rule applies exactly when every condition it gives holds (a list meaning any of its values)."""
     rules = _load(_rule(when=when))
@@ -540,7 +668,9 @@ def test_a_message_routed_only_to_its_sender_is_an_error(rules: RuleSet, directo
     ],
 )
 def test_a_target_naming_no_agency_in_the_directory_is_an_error(
-    to: dict[str, Any], changes: dict[str, Any], directory: Directory,
+    to: dict[str, Any],
+    changes: dict[str, Any],
+    directory: Directory,
 ) -> None:
     """A target that resolves to no agency in the directory raises RoutingError naming the rule."""
     document = _document("01")

@@ -163,7 +163,8 @@ def test_schema_messages_never_quote_the_value() -> None:
     document["body"]["risk_level"] = "SecretName"
     problems = list(schema.iter_problems(document))
     assert {(p.pointer, p.code) for p in problems} == {
-        ("/subject/identifiers/nhs_number", "CS018"), ("/body/risk_level", "CS017"),
+        ("/subject/identifiers/nhs_number", "CS018"),
+        ("/body/risk_level", "CS017"),
     }
     assert all("SecretName" not in p.message for p in problems)
 

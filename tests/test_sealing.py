@@ -38,8 +38,7 @@ HV, MASH, CSC, GP = "ods:RYV01/hv", "la:E06000032/mash", "la:E06000032/csc", "od
 @pytest.fixture(scope="module")
 def world() -> World:
     """Health visiting, the MASH, children's social care and a GP, with a signed directory."""
-    return make_world({HV: ["health_visiting"], MASH: ["mash"], CSC: ["childrens_social_care"], GP: ["gp"]},
-                      now=NOW)
+    return make_world({HV: ["health_visiting"], MASH: ["mash"], CSC: ["childrens_social_care"], GP: ["gp"]}, now=NOW)
 
 
 def _message(**changes: Any) -> Message:
@@ -68,8 +67,10 @@ def test_messages_of_format_1_0_and_1_1_open(world: World, version: str) -> None
     """A reader of format 1.1 opens a 1.0 message (judged by 1.0's rules) as well as its own."""
     basis = copy.deepcopy(MINIMAL["lawful_basis"])
     if version != "1.0":  # the para 18(2) ground and who decided: members of 1.1
-        basis |= {"without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
-                  "shared_without_consent_by": {"name": "Sam Invented", "role": "Health visitor"}}
+        basis |= {
+            "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+            "shared_without_consent_by": {"name": "Sam Invented", "role": "Health visitor"},
+        }
     message = _message(format_version=version, lawful_basis=basis)
     sealed = seal(message, world[HV].signer, directory=world.directory, now=NOW)
     assert _open(world, sealed).format_version == version
@@ -98,8 +99,9 @@ def test_one_agency_cannot_sign_as_another(world: World) -> None:
         seal(_message(), world[GP].signer, directory=world.directory, now=NOW)
     payload = codec.dumps(attrs.evolve(_message(), sent=NOW))
     forged = _jose.sign(payload, world[GP].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-    sealed = _jose.encrypt(forged, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    sealed = _jose.encrypt(
+        forged, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     with pytest.raises(UntrustedSender, match="another agency"):
         _open(world, sealed)
 
@@ -112,8 +114,9 @@ def test_replay_is_refused_even_re_encrypted(world: World) -> None:
     with pytest.raises(Replayed):
         _open(world, sealed, store=store)
     signed = _jose.decrypt(sealed, world[MASH].decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
-    again = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                          cty=_jose.SEALED_CTY)
+    again = _jose.encrypt(
+        signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     with pytest.raises(Replayed):
         _open(world, again, store=store)
 
@@ -139,11 +142,13 @@ def test_stale_or_future_sent_is_refused(world: World, offset: dt.timedelta) -> 
 
 
 def _revoked(world: World, agency: str, compromised_at: dt.datetime) -> World:
-    revocation = Revocation(revoked_at=NOW + dt.timedelta(hours=1), compromised_at=compromised_at,
-                            reason=RevocationReason.KEY_COMPROMISE)
+    revocation = Revocation(
+        revoked_at=NOW + dt.timedelta(hours=1), compromised_at=compromised_at, reason=RevocationReason.KEY_COMPROMISE
+    )
     agencies = tuple(
-        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k
-                                   for k in a.keys)) if a.id == agency else a
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, revocation=revocation) if k.jwk.use == "sig" else k for k in a.keys))
+        if a.id == agency
+        else a
         for a in world.directory.agencies
     )
     return attrs.evolve(world, directory=attrs.evolve(world.directory, agencies=agencies, serial=2))
@@ -180,8 +185,7 @@ def test_invalid_content_from_a_verified_sender_names_the_problems(world: World)
     document = copy.deepcopy(MINIMAL)
     document.update(status="actual", recipients=[MASH], sent="2026-11-25T09:00:00Z", created="2026-11-25T08:00:00Z")
     document["subject"]["identifiers"]["nhs_number"] = "9990000019"
-    signed = _jose.sign(json.dumps(document).encode(), world[HV].signer, typ=_jose.MESSAGE_TYP,
-                        cty=_jose.MESSAGE_CTY)
+    signed = _jose.sign(json.dumps(document).encode(), world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
     with pytest.raises(ContentRefused) as caught:
         verify_message(signed, directory=world.directory, now=NOW)
     assert caught.value.sender == HV
@@ -230,8 +234,9 @@ def test_headers_carry_no_personal_data(world: World) -> None:
         assert set(recipient) == {"header", "encrypted_key"}
         assert set(recipient["header"]) <= _ALLOWED["recipient"]
         assert set(recipient["header"]["epk"]) <= _ALLOWED["epk"]
-    signed = json.loads(_jose.decrypt(json.dumps(sealed).encode(), world[MASH].decrypters, typ=_jose.SEALED_TYP,
-                                      cty=_jose.SEALED_CTY))
+    signed = json.loads(
+        _jose.decrypt(json.dumps(sealed).encode(), world[MASH].decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
+    )
     (signature,) = signed["signatures"]
     assert set(json.loads(b64decode(signature["protected"]))) <= _ALLOWED["jws"]
     assert "header" not in signature
@@ -249,8 +254,9 @@ def test_flipped_ciphertext_is_a_uniform_crypto_error(world: World) -> None:
 
 def _retired(world: World, agency: str, not_after: dt.datetime) -> World:
     agencies = tuple(
-        attrs.evolve(a, keys=tuple(attrs.evolve(k, not_after=not_after) if k.jwk.use == "sig" else k
-                                   for k in a.keys)) if a.id == agency else a
+        attrs.evolve(a, keys=tuple(attrs.evolve(k, not_after=not_after) if k.jwk.use == "sig" else k for k in a.keys))
+        if a.id == agency
+        else a
         for a in world.directory.agencies
     )
     return attrs.evolve(world, directory=attrs.evolve(world.directory, agencies=agencies, serial=2))
@@ -263,8 +269,9 @@ def test_a_retired_key_cannot_sign_live_by_backdating_sent(world: World) -> None
     backdated = NOW - dt.timedelta(days=2)
     payload = codec.dumps(attrs.evolve(_message(created="2026-11-23T08:00:00Z"), sent=backdated))
     signed = _jose.sign(payload, world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-    sealed = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    sealed = _jose.encrypt(
+        signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     with pytest.raises(Revoked, match="retired before the message arrived"):
         _open(retired, sealed, now=NOW)
     with pytest.raises(Revoked, match="retired before the message arrived"):
@@ -287,8 +294,9 @@ def test_a_stolen_revoked_key_cannot_sign_new_content_under_an_old_id(world: Wor
     for forged, moment in (new_content, new_sent):
         payload = codec.dumps(attrs.evolve(forged, sent=moment))
         signed = _jose.sign(payload, world[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-        again = _jose.encrypt(signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                              cty=_jose.SEALED_CTY)
+        again = _jose.encrypt(
+            signed, world.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+        )
         with pytest.raises(Revoked, match="differs from what this receiver's log shows"):
             _open(compromised, again, store=store, now=later, archive=True)
     receipt = store.receipt(HV, MINIMAL["id"])

@@ -58,8 +58,9 @@ def clock() -> Clock:
 @pytest.fixture
 def door(mash: Receiver, clock: Clock, tmp_path: Path) -> Iterator[TestClient]:
     """The MASH's front door, keeping accepted messages in a spool."""
-    app = create_app(FrontDoor(open_receiver=lambda: mash, clock=clock, max_body_bytes=64 * 1024,
-                               spool=tmp_path / "spool"))
+    app = create_app(
+        FrontDoor(open_receiver=lambda: mash, clock=clock, max_body_bytes=64 * 1024, spool=tmp_path / "spool")
+    )
     with TestClient(app) as client:
         yield client
 
@@ -80,8 +81,9 @@ def _opened_answer(made: World, content: bytes) -> Message:
     return outcome.message
 
 
-def test_a_concern_is_recorded_kept_sealed_and_acknowledged(made: World, mash: Receiver, door: TestClient,
-                                                             tmp_path: Path) -> None:
+def test_a_concern_is_recorded_kept_sealed_and_acknowledged(
+    made: World, mash: Receiver, door: TestClient, tmp_path: Path
+) -> None:
     """200 with the sealed accepted acknowledgement as a CloudEvent; the arrival recorded; the spool copy sealed."""
     message = concern()
     response = door.post("/events", content=event(made, message), headers=CE)
@@ -99,13 +101,22 @@ def test_a_concern_is_recorded_kept_sealed_and_acknowledged(made: World, mash: R
 def test_binary_mode_and_other_media_types_are_refused(made: World, door: TestClient) -> None:
     """ce- headers mean binary mode: refused with a problem; so is any body that is not cloudevents+json."""
     body = event(made, concern())
-    binary = door.post("/events", content=json.dumps(json.loads(body)["data"]).encode(),
-                       headers={"Content-Type": "application/jose+json", "ce-specversion": "1.0", "ce-id": "x"})
+    binary = door.post(
+        "/events",
+        content=json.dumps(json.loads(body)["data"]).encode(),
+        headers={"Content-Type": "application/jose+json", "ce-specversion": "1.0", "ce-id": "x"},
+    )
     _problem(binary, 415, "binary-mode")
-    _problem(door.post("/events", content=body, headers={"Content-Type": "application/json"}), 415,
-             "unsupported-media-type")
-    _problem(door.post("/events", content=b"[" + body + b"]",
-                       headers={"Content-Type": "application/cloudevents-batch+json"}), 415, "unsupported-media-type")
+    _problem(
+        door.post("/events", content=body, headers={"Content-Type": "application/json"}), 415, "unsupported-media-type"
+    )
+    _problem(
+        door.post(
+            "/events", content=b"[" + body + b"]", headers={"Content-Type": "application/cloudevents-batch+json"}
+        ),
+        415,
+        "unsupported-media-type",
+    )
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(door: TestClient) -> None:
@@ -123,8 +134,9 @@ def test_an_event_off_the_mapping_gets_its_problems_without_values(made: World, 
     """A malformed event: 400, each problem by pointer and code, no value from the request quoted."""
     document = json.loads(event(made, concern()))
     document.update(subject="Kai Ashdown", childname="Kai Ashdown 9990000026")
-    body = _problem(door.post("/events", content=json.dumps(document).encode(), headers=CE), 400,
-                    "not-a-concernshare-event")
+    body = _problem(
+        door.post("/events", content=json.dumps(document).encode(), headers=CE), 400, "not-a-concernshare-event"
+    )
     assert {(p["pointer"], p["code"]) for p in body["problems"]} == {("/subject", "CS406"), ("/childname", "CS409")}
     _problem(door.post("/events", content=b"{not json", headers=CE), 400, "not-a-concernshare-event")
 
@@ -156,10 +168,12 @@ def test_refused_content_is_answered_with_the_sealed_rejection(made: World, door
     payload = json.loads(codec.dumps(message))
     payload.update(sent="2026-11-25T10:00:00Z", format_version="9.0")
     signed = _jose.sign(json.dumps(payload).encode(), made[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-    forged = _jose.encrypt(signed, made.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
-    response = door.post("/events", content=to_event(forged, source=HV, subject="concern", id=message.id, time=NOW),
-                         headers=CE)
+    forged = _jose.encrypt(
+        signed, made.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
+    response = door.post(
+        "/events", content=to_event(forged, source=HV, subject="concern", id=message.id, time=NOW), headers=CE
+    )
     assert response.status_code == 200
     answer = _opened_answer(made, response.content)
     assert isinstance(answer.body, AcknowledgementBody)
@@ -168,12 +182,14 @@ def test_refused_content_is_answered_with_the_sealed_rejection(made: World, door
 
 def test_an_acknowledgement_is_taken_without_an_answer(made: World, door: TestClient) -> None:
     """The MASH's door takes health visiting's acknowledgement and owes nothing back: 204."""
-    original = concern(sender={"agency": MASH, "practitioner": {"name": "A Worker", "role": "Social worker"}},
-                       recipients=[HV])
+    original = concern(
+        sender={"agency": MASH, "practitioner": {"name": "A Worker", "role": "Social worker"}}, recipients=[HV]
+    )
     ack = acknowledgement(original, receiver(made, HV), at=NOW)
     sealed = seal(ack, made[HV].signer, directory=made.directory, now=NOW)
-    response = door.post("/events", content=to_event(sealed, source=HV, subject="acknowledgement", id=ack.id,
-                                                     time=NOW), headers=CE)
+    response = door.post(
+        "/events", content=to_event(sealed, source=HV, subject="acknowledgement", id=ack.id, time=NOW), headers=CE
+    )
     assert response.status_code == 204
     assert response.content == b""
 
@@ -187,8 +203,14 @@ class FailingStore(MemoryStore):
 
 def test_a_failing_tracker_is_a_503_to_try_again(made: World, clock: Clock) -> None:
     """The tracker cannot record: 503 with Retry-After, and no acknowledgement."""
-    failing = Receiver(me=MASH, decrypters=made[MASH].decrypters, signer=made[MASH].signer,
-                       directory=made.directory, tracker=Tracker(FailingStore()), policy=receiver(made, MASH).policy)
+    failing = Receiver(
+        me=MASH,
+        decrypters=made[MASH].decrypters,
+        signer=made[MASH].signer,
+        directory=made.directory,
+        tracker=Tracker(FailingStore()),
+        policy=receiver(made, MASH).policy,
+    )
     with TestClient(create_app(FrontDoor(open_receiver=lambda: failing, clock=clock))) as client:
         response = client.post("/events", content=event(made, concern()), headers=CE)
     _problem(response, 503, "tracker-unavailable")
@@ -202,8 +224,9 @@ def test_only_post_events_and_get_inbox_exist(door: TestClient) -> None:
     assert door.get("/").status_code == 404
 
 
-def test_the_inbox_lists_concerns_with_due_times_and_overdue_flags(made: World, mash: Receiver, door: TestClient,
-                                                                   clock: Clock) -> None:
+def test_the_inbox_lists_concerns_with_due_times_and_overdue_flags(
+    made: World, mash: Receiver, door: TestClient, clock: Clock
+) -> None:
     """Due one working day after arrival; overdue once past it without a decision; decided ones are not."""
     first, second = concern(), concern()
     for message in (first, second):
@@ -216,8 +239,14 @@ def test_the_inbox_lists_concerns_with_due_times_and_overdue_flags(made: World, 
     assert "2026-11-26 10:01 UTC" in page.text  # Wednesday 10:01 plus one working day
     assert '<span id="overdue-count">0</span>' in page.text
     assert not [word for word in PERSONAL if word in page.text]
-    mash.tracker.record_delivery(message_id="9b0e6a43-8a3e-4c1f-9d0e-1a2b3c4d5e6f", message_type="decision",
-                                 sender=MASH, recipient=HV, sent_at=LATER, concern_id=first.id)
+    mash.tracker.record_delivery(
+        message_id="9b0e6a43-8a3e-4c1f-9d0e-1a2b3c4d5e6f",
+        message_type="decision",
+        sender=MASH,
+        recipient=HV,
+        sent_at=LATER,
+        concern_id=first.id,
+    )
     clock.at = NOW + dt.timedelta(days=2)
     page = door.get("/inbox")
     assert '<span id="overdue-count">1</span>' in page.text
@@ -227,8 +256,9 @@ def test_the_inbox_lists_concerns_with_due_times_and_overdue_flags(made: World, 
     assert "decided" in next(line for line in page.text.splitlines() if str(first.id) in line)
 
 
-def test_the_inbox_names_the_child_only_with_the_operators_key(made: World, mash: Receiver, clock: Clock,
-                                                                tmp_path: Path) -> None:
+def test_the_inbox_names_the_child_only_with_the_operators_key(
+    made: World, mash: Receiver, clock: Clock, tmp_path: Path
+) -> None:
     """Without the key no name; with it, the child's name from the sealed copy in the spool."""
     spool = tmp_path / "spool"
     message = concern()
@@ -236,8 +266,9 @@ def test_the_inbox_names_the_child_only_with_the_operators_key(made: World, mash
     with TestClient(plain) as client:
         assert client.post("/events", content=event(made, message), headers=CE).status_code == 200
         assert "Kai" not in client.get("/inbox").text
-    named = create_app(FrontDoor(open_receiver=lambda: mash, clock=clock, spool=spool,
-                                 inbox_decrypters=made[MASH].decrypters))
+    named = create_app(
+        FrontDoor(open_receiver=lambda: mash, clock=clock, spool=spool, inbox_decrypters=made[MASH].decrypters)
+    )
     with TestClient(named) as client:
         page = client.get("/inbox").text
     assert "<th>Child</th>" in page

@@ -39,19 +39,29 @@ def doors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         outcome = deliver(from_event(event(made, message)), mash, at=NOW + dt.timedelta(minutes=1))
         assert outcome.accepted
         (spool / spool_name(HV, str(message.id))).write_bytes(from_event(event(made, message)).sealed)
-    mash.tracker.record_delivery(message_id="9b0e6a43-8a3e-4c1f-9d0e-1a2b3c4d5e6f", message_type="decision",
-                                 sender=MASH, recipient=HV, sent_at=NOW + dt.timedelta(hours=2),
-                                 concern_id=decided.id)
+    mash.tracker.record_delivery(
+        message_id="9b0e6a43-8a3e-4c1f-9d0e-1a2b3c4d5e6f",
+        message_type="decision",
+        sender=MASH,
+        recipient=HV,
+        sent_at=NOW + dt.timedelta(hours=2),
+        concern_id=decided.id,
+    )
 
     def clock() -> dt.datetime:
         return NOW + dt.timedelta(days=2)
 
     plain = create_app(FrontDoor(open_receiver=lambda: mash, clock=clock, spool=spool))
-    named = create_app(FrontDoor(open_receiver=lambda: mash, clock=clock, spool=spool,
-                                 inbox_decrypters=made[MASH].decrypters))
+    named = create_app(
+        FrontDoor(open_receiver=lambda: mash, clock=clock, spool=spool, inbox_decrypters=made[MASH].decrypters)
+    )
     with running(plain) as plain_url, running(named) as named_url:
-        yield {"plain": f"{plain_url}/inbox", "named": f"{named_url}/inbox", "overdue": str(overdue.id),
-               "decided": str(decided.id)}
+        yield {
+            "plain": f"{plain_url}/inbox",
+            "named": f"{named_url}/inbox",
+            "overdue": str(overdue.id),
+            "decided": str(decided.id),
+        }
 
 
 def _open(driver: _WebDriver, url: str) -> _WebDriver:
@@ -59,8 +69,9 @@ def _open(driver: _WebDriver, url: str) -> _WebDriver:
     return driver
 
 
-def test_the_inbox_renders_a_row_per_concern_and_flags_the_overdue_one(driver: _WebDriver,
-                                                                       doors: dict[str, str]) -> None:
+def test_the_inbox_renders_a_row_per_concern_and_flags_the_overdue_one(
+    driver: _WebDriver, doors: dict[str, str]
+) -> None:
     """A visible table, a row per concern; the overdue row is flagged and tinted, the decided one is not."""
     browser = _open(driver, doors["plain"])
     state = browser.script(
@@ -86,8 +97,7 @@ def test_the_inbox_renders_a_row_per_concern_and_flags_the_overdue_one(driver: _
     assert state["due"] == "2026-11-26 10:01 UTC"
 
 
-def test_the_inbox_shows_no_personal_data_without_the_operators_key(driver: _WebDriver,
-                                                                    doors: dict[str, str]) -> None:
+def test_the_inbox_shows_no_personal_data_without_the_operators_key(driver: _WebDriver, doors: dict[str, str]) -> None:
     """By default the page holds ids, agencies, times and states only."""
     text = _open(driver, doors["plain"]).script("return document.documentElement.outerHTML;")
     assert not [word for word in (*PERSONAL, "script") if word in text.replace("<script", "")]
@@ -95,7 +105,8 @@ def test_the_inbox_shows_no_personal_data_without_the_operators_key(driver: _Web
 
 
 def test_with_the_operators_key_a_name_shows_as_text_and_a_script_in_it_never_runs(
-        driver: _WebDriver, doors: dict[str, str]) -> None:
+    driver: _WebDriver, doors: dict[str, str]
+) -> None:
     """The child's name appears; the script hidden in one shows as text and neither it nor the image runs."""
     browser = _open(driver, doors["named"])
     state = browser.script(

@@ -48,11 +48,15 @@ def test_the_environment_wins_over_the_file_which_wins_over_defaults(tmp_path: P
     """port from the environment, host from the file, the body limit by default; file paths read from its folder."""
     config = tmp_path / "conf" / "serve.toml"
     config.parent.mkdir()
-    config.write_text('[serve]\nkey = "k.jwks"\ndirectory = "d.jws"\nauthority = "a.jwks"\nhost = "0.0.0.0"\n'
-                      'port = 9000\naccept_status = ["exercise"]\n[serve.tls]\ncertfile = "c.pem"\nkeyfile = "k.pem"\n',
-                      encoding="utf-8")
-    loaded = load_config(config, {"CONCERNSHARE_SERVE_PORT": "9443", "CONCERNSHARE_SERVE_TRACKER":
-                                  "postgresql://postgres@127.0.0.1:5432/test"})
+    config.write_text(
+        '[serve]\nkey = "k.jwks"\ndirectory = "d.jws"\nauthority = "a.jwks"\nhost = "0.0.0.0"\n'
+        'port = 9000\naccept_status = ["exercise"]\n[serve.tls]\ncertfile = "c.pem"\nkeyfile = "k.pem"\n',
+        encoding="utf-8",
+    )
+    loaded = load_config(
+        config,
+        {"CONCERNSHARE_SERVE_PORT": "9443", "CONCERNSHARE_SERVE_TRACKER": "postgresql://postgres@127.0.0.1:5432/test"},
+    )
     assert (loaded.host, loaded.port) == ("0.0.0.0", 9443)  # noqa: S104  (a value read back, not a bind)
     assert loaded.key == config.parent / "k.jwks"
     assert loaded.tls_certfile == config.parent / "c.pem"
@@ -65,29 +69,43 @@ def test_the_environment_wins_over_the_file_which_wins_over_defaults(tmp_path: P
 
 def test_the_environment_alone_is_enough(tmp_path: Path) -> None:
     """Without a file, the three required settings from the environment; the tracker defaults to a SQLite file."""
-    loaded = load_config(None, {"CONCERNSHARE_SERVE_KEY": "k", "CONCERNSHARE_SERVE_DIRECTORY": "d",
-                                "CONCERNSHARE_SERVE_AUTHORITY": "a"})
+    loaded = load_config(
+        None, {"CONCERNSHARE_SERVE_KEY": "k", "CONCERNSHARE_SERVE_DIRECTORY": "d", "CONCERNSHARE_SERVE_AUTHORITY": "a"}
+    )
     assert loaded.tracker == "concernshare-tracker.db"
     assert loaded.key == Path("k")
 
 
-@pytest.mark.parametrize(("text", "environment", "says"), [
-    ("[serve]\n", {}, "set key, directory, authority"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\nprot = 1\n', {}, "do not exist: prot"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\nport = 70000\n', {}, "between 1 and 65535"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\n', {"CONCERNSHARE_SERVE_PORT": "eighty"},
-     "port must be a whole number"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\n[serve.tls]\ncertfile = "c"\n', {},
-     "certfile and keyfile go together"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\ninbox_key = "o"\n', {}, "set spool as well"),
-    ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\naccept_status = ["everything"]\n', {},
-     "accept_status takes"),
-    ('[serve]\nkey = 7\ndirectory = "d"\nauthority = "a"\n', {}, "key must be a non-empty string"),
-    ("[serve\n", {}, "not valid TOML"),
-    ('[other]\nkey = "k"\n', {}, r"one \[serve\] table"),
-])
-def test_a_wrong_configuration_names_the_setting(tmp_path: Path, text: str, environment: dict[str, str],
-                                                 says: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "environment", "says"),
+    [
+        ("[serve]\n", {}, "set key, directory, authority"),
+        ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\nprot = 1\n', {}, "do not exist: prot"),
+        ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\nport = 70000\n', {}, "between 1 and 65535"),
+        (
+            '[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\n',
+            {"CONCERNSHARE_SERVE_PORT": "eighty"},
+            "port must be a whole number",
+        ),
+        (
+            '[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\n[serve.tls]\ncertfile = "c"\n',
+            {},
+            "certfile and keyfile go together",
+        ),
+        ('[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\ninbox_key = "o"\n', {}, "set spool as well"),
+        (
+            '[serve]\nkey = "k"\ndirectory = "d"\nauthority = "a"\naccept_status = ["everything"]\n',
+            {},
+            "accept_status takes",
+        ),
+        ('[serve]\nkey = 7\ndirectory = "d"\nauthority = "a"\n', {}, "key must be a non-empty string"),
+        ("[serve\n", {}, "not valid TOML"),
+        ('[other]\nkey = "k"\n', {}, r"one \[serve\] table"),
+    ],
+)
+def test_a_wrong_configuration_names_the_setting(
+    tmp_path: Path, text: str, environment: dict[str, str], says: str
+) -> None:
     """Each mistake is a usage error naming the setting and what to do."""
     config = tmp_path / "serve.toml"
     config.write_text(text, encoding="utf-8")
@@ -113,10 +131,15 @@ def test_a_key_not_in_the_directory_is_refused_at_start(tmp_path: Path) -> None:
 
 def test_serve_without_the_extra_says_which_to_install() -> None:
     """Without starlette (the serve extra), concernshare serve names the extra to install; no traceback."""
-    code = ("import sys; sys.modules['starlette'] = None; from concernshare.cli import main; "
-            "sys.exit(main(['serve']))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    code = "import sys; sys.modules['starlette'] = None; from concernshare.cli import main; sys.exit(main(['serve']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     assert result.returncode == 2
     assert "pip install 'concernshare[serve]'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -131,9 +154,12 @@ def test_concernshare_serve_end_to_end_over_real_http(tmp_path: Path) -> None:
     made = world(now)
     port = _free_port()
     config = write_agency(made, MASH, tmp_path / "mash", port=port, spool="spool", accept_status=["exercise"])
-    server = subprocess.Popen([sys.executable, "-m", "concernshare", "serve", "--config", str(config)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "concernshare", "serve", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -148,10 +174,23 @@ def test_concernshare_serve_end_to_end_over_real_http(tmp_path: Path) -> None:
                     time.sleep(0.1)
             message = concern(created=(now - dt.timedelta(minutes=5)).isoformat().replace("+00:00", "Z"))
             hv = receiver(made, HV)
-            hv.tracker.record_delivery(message_id=message.id, message_type="concern", sender=HV, recipient=MASH,
-                                       sent_at=now, due=now + dt.timedelta(days=1), expects="acknowledgement")
-            (posted,) = send_over_http([((MASH,), sealed(made, message, now))], message, {MASH: f"{url}/events"},
-                                       sender=hv, at=now + dt.timedelta(seconds=1), http=http)
+            hv.tracker.record_delivery(
+                message_id=message.id,
+                message_type="concern",
+                sender=HV,
+                recipient=MASH,
+                sent_at=now,
+                due=now + dt.timedelta(days=1),
+                expects="acknowledgement",
+            )
+            (posted,) = send_over_http(
+                [((MASH,), sealed(made, message, now))],
+                message,
+                {MASH: f"{url}/events"},
+                sender=hv,
+                at=now + dt.timedelta(seconds=1),
+                http=http,
+            )
             assert posted.answer is not None
             assert posted.answer.message is not None
             assert isinstance(posted.answer.message.body, AcknowledgementBody)
@@ -161,8 +200,14 @@ def test_concernshare_serve_end_to_end_over_real_http(tmp_path: Path) -> None:
             assert str(message.id) in page.text
             assert not [word for word in PERSONAL if word in page.text]
             with pytest.raises(DeliveryFailed, match="422"):
-                send_over_http([((MASH,), sealed(made, message, now))], message, {MASH: f"{url}/events"},
-                               sender=hv, at=now, http=http)
+                send_over_http(
+                    [((MASH,), sealed(made, message, now))],
+                    message,
+                    {MASH: f"{url}/events"},
+                    sender=hv,
+                    at=now,
+                    http=http,
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         _out, err = server.communicate(timeout=60)
@@ -179,8 +224,12 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "front door test")])
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(start)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
         .not_valid_after(start + dt.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
@@ -188,8 +237,9 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     )
     cert, private = folder / "cert.pem", folder / "key.pem"
     cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert, private
 
 
@@ -207,13 +257,25 @@ def test_the_front_door_serves_https_with_the_configured_certificate(tmp_path: P
         assert url.startswith("https://127.0.0.1:")
         message = concern(created=(now - dt.timedelta(minutes=5)).isoformat().replace("+00:00", "Z"))
         with client(ca_file=str(cert)) as http:
-            (posted,) = send_over_http([((MASH,), sealed(made, message, now))], message, {MASH: f"{url}/events"},
-                                       sender=receiver(made, HV), at=now, http=http)
+            (posted,) = send_over_http(
+                [((MASH,), sealed(made, message, now))],
+                message,
+                {MASH: f"{url}/events"},
+                sender=receiver(made, HV),
+                at=now,
+                http=http,
+            )
         assert posted.answer is not None
         assert posted.answer.accepted
         with client() as untrusting, pytest.raises(DeliveryFailed, match="could not be reached"):
-            send_over_http([((MASH,), sealed(made, concern(), now))], message, {MASH: f"{url}/events"},
-                           sender=receiver(made, HV), at=now, http=untrusting)
+            send_over_http(
+                [((MASH,), sealed(made, concern(), now))],
+                message,
+                {MASH: f"{url}/events"},
+                sender=receiver(made, HV),
+                at=now,
+                http=untrusting,
+            )
 
 
 def test_the_demo_plays_the_same_story_over_front_doors(tmp_path: Path) -> None:
@@ -221,12 +283,15 @@ def test_the_demo_plays_the_same_story_over_front_doors(tmp_path: Path) -> None:
     outputs = {}
     for transport in ("file", "http"):
         out, err = io.StringIO(), io.StringIO()
-        assert main(["demo", "--transport", transport, "--out", str(tmp_path / transport)], stdout=out,
-                    stderr=err) == 0, err.getvalue()
+        assert (
+            main(["demo", "--transport", transport, "--out", str(tmp_path / transport)], stdout=out, stderr=err) == 0
+        ), err.getvalue()
         outputs[transport] = out.getvalue()
         assert (tmp_path / transport / "chronology-report.html").exists()
-    opened = {t: sorted(line.split(" in the ")[0] for line in text.splitlines() if " opened by " in line)
-              for t, text in outputs.items()}
+    opened = {
+        t: sorted(line.split(" in the ")[0] for line in text.splitlines() if " opened by " in line)
+        for t, text in outputs.items()
+    }
     assert len(opened["http"]) > 20
     assert opened["http"] == opened["file"]
     assert "Front doors for every agency on http://127.0.0.1:" in outputs["http"]

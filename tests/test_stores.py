@@ -43,8 +43,14 @@ def _receipt(message_id: str = "m1", sender: str = HV) -> Receipt:
 
 def _delivery(n: int = 1, recipient: str = MASH, **changes: object) -> Delivery:
     fields: dict[str, object] = {
-        "message_id": uid(n), "message_type": "concern", "sender": HV, "recipient": recipient, "sent_at": T0,
-        "due": T0 + 24 * HOUR, "expects": "acknowledgement", "concern_id": uid(n),
+        "message_id": uid(n),
+        "message_type": "concern",
+        "sender": HV,
+        "recipient": recipient,
+        "sent_at": T0,
+        "due": T0 + 24 * HOUR,
+        "expects": "acknowledgement",
+        "concern_id": uid(n),
     }
     fields.update(changes)
     return Delivery(**fields)  # type: ignore[arg-type]
@@ -52,7 +58,11 @@ def _delivery(n: int = 1, recipient: str = MASH, **changes: object) -> Delivery:
 
 def _ack(n: int, answers: int = 1, by: str = MASH, at: dt.datetime = T0 + HOUR, **changes: object) -> Answer:
     fields: dict[str, object] = {
-        "answer_id": uid(1000 + n), "kind": "acknowledgement", "by": by, "at": at, "message_id": uid(answers),
+        "answer_id": uid(1000 + n),
+        "kind": "acknowledgement",
+        "by": by,
+        "at": at,
+        "message_id": uid(answers),
     }
     fields.update(changes)
     return Answer(**fields)  # type: ignore[arg-type]
@@ -118,8 +128,14 @@ def test_directory_serials_are_kept_per_authority_key(store: Store) -> None:
 
 def test_a_delivery_reads_back_equal_and_is_recorded_once(store: Store) -> None:
     """Every field survives the store, and recording the same delivery again changes nothing."""
-    delivery = _delivery(view="mash", escalate_to=(CSC, "la:E06000032"), rules=("r1", "front-door.2"),
-                         passed_on_by=HV, passed_on_from=uid(9), due=dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC))
+    delivery = _delivery(
+        view="mash",
+        escalate_to=(CSC, "la:E06000032"),
+        rules=("r1", "front-door.2"),
+        passed_on_by=HV,
+        passed_on_from=uid(9),
+        due=dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC),
+    )
     assert store.add_delivery(delivery)
     assert not store.add_delivery(_delivery(view="other"))
     assert store.deliveries(uid(1)) == ((delivery, None),)
@@ -156,7 +172,8 @@ def test_overdue_is_due_before_and_unanswered_at_the_time_asked(store: Store) ->
     store.add_answer(_ack(1, answers=1, at=T0 + 40 * HOUR))
     assert store.overdue(T0 + 20 * HOUR) == ()
     assert store.overdue(T0 + 25 * HOUR) == (
-        _delivery(2, due=T0 + 20 * HOUR), _delivery(3, due=T0 + 20 * HOUR, recipient=SCHOOL),
+        _delivery(2, due=T0 + 20 * HOUR),
+        _delivery(3, due=T0 + 20 * HOUR, recipient=SCHOOL),
     )
     assert [d.message_id for d in store.overdue(T0 + 35 * HOUR)] == [uid(2), uid(3), uid(1)]
     assert [d.message_id for d in store.overdue(T0 + 50 * HOUR)] == [uid(2), uid(3)]
@@ -164,14 +181,30 @@ def test_overdue_is_due_before_and_unanswered_at_the_time_asked(store: Store) ->
 
 def test_received_lists_one_agencys_arrivals_of_one_type(store: Store) -> None:
     """An agency's inbox: its arrivals of one type in time order, not another agency's, not another type's."""
-    late = Arrival(message_id=uid(2), message_type="concern", sender=SCHOOL, recipient=MASH,
-                   received_at=T0 + 2 * HOUR, accepted=True, concern_id=uid(2))
-    early = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0,
-                    accepted=False, problems=("CS101",))
-    elsewhere = Arrival(message_id=uid(3), message_type="concern", sender=HV, recipient=CSC, received_at=T0,
-                        accepted=True)
-    answer = Arrival(message_id=uid(4), message_type="acknowledgement", sender=HV, recipient=MASH, received_at=T0,
-                     accepted=True)
+    late = Arrival(
+        message_id=uid(2),
+        message_type="concern",
+        sender=SCHOOL,
+        recipient=MASH,
+        received_at=T0 + 2 * HOUR,
+        accepted=True,
+        concern_id=uid(2),
+    )
+    early = Arrival(
+        message_id=uid(1),
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        received_at=T0,
+        accepted=False,
+        problems=("CS101",),
+    )
+    elsewhere = Arrival(
+        message_id=uid(3), message_type="concern", sender=HV, recipient=CSC, received_at=T0, accepted=True
+    )
+    answer = Arrival(
+        message_id=uid(4), message_type="acknowledgement", sender=HV, recipient=MASH, received_at=T0, accepted=True
+    )
     for arrival in (late, early, elsewhere, answer):
         store.add_arrival(arrival)
     assert store.received(MASH, "concern") == (early, late)
@@ -181,8 +214,16 @@ def test_received_lists_one_agencys_arrivals_of_one_type(store: Store) -> None:
 
 def test_sent_on_lists_the_deliveries_about_a_concern(store: Store) -> None:
     """The deliveries naming a concern, the concern's own and a decision on it, in time order; no other."""
-    decision = _delivery(9, recipient=HV, sender=MASH, message_type="decision", sent_at=T0 + HOUR, due=None,
-                         expects=None, concern_id=uid(1))
+    decision = _delivery(
+        9,
+        recipient=HV,
+        sender=MASH,
+        message_type="decision",
+        sent_at=T0 + HOUR,
+        due=None,
+        expects=None,
+        concern_id=uid(1),
+    )
     store.add_delivery(decision)
     store.add_delivery(_delivery(1))
     store.add_delivery(_delivery(2))
@@ -192,10 +233,27 @@ def test_sent_on_lists_the_deliveries_about_a_concern(store: Store) -> None:
 
 def test_arrivals_answers_and_origin_read_back(store: Store) -> None:
     """Arrivals come back in time order; the origin is the sender first recorded."""
-    late = Arrival(message_id=uid(1), message_type="concern", sender=SCHOOL, recipient=CSC,
-                   received_at=T0 + 3 * HOUR, accepted=False, problems=("CS201", "CS104"), supersedes=uid(7))
-    early = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0 + HOUR,
-                    accepted=True, concern_id=uid(1), in_reply_to=uid(5), withdraws=uid(6))
+    late = Arrival(
+        message_id=uid(1),
+        message_type="concern",
+        sender=SCHOOL,
+        recipient=CSC,
+        received_at=T0 + 3 * HOUR,
+        accepted=False,
+        problems=("CS201", "CS104"),
+        supersedes=uid(7),
+    )
+    early = Arrival(
+        message_id=uid(1),
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        received_at=T0 + HOUR,
+        accepted=True,
+        concern_id=uid(1),
+        in_reply_to=uid(5),
+        withdraws=uid(6),
+    )
     assert store.origin(uid(1)) is None
     assert store.add_arrival(late)
     assert store.add_arrival(early)
@@ -204,8 +262,9 @@ def test_arrivals_answers_and_origin_read_back(store: Store) -> None:
     assert store.origin(uid(1)) == HV
     store.add_delivery(_delivery(1, sender=MASH, sent_at=T0))
     assert store.origin(uid(1)) == MASH
-    decision = Answer(answer_id=uid(50), kind="decision", by=MASH, at=T0 + 2 * HOUR, concern_id=uid(1),
-                      decision="section_47_enquiry")
+    decision = Answer(
+        answer_id=uid(50), kind="decision", by=MASH, at=T0 + 2 * HOUR, concern_id=uid(1), decision="section_47_enquiry"
+    )
     rejection = _ack(51, answers=1, by=CSC, rejected=True, problems=("CS201",))
     store.add_answer(decision)
     store.add_answer(rejection)
@@ -223,10 +282,25 @@ def test_the_first_withdrawal_stays(store: Store) -> None:
 
 def test_non_shares_are_found_by_message_or_child(store: Store) -> None:
     """Decisions not to share read back by message, by child reference, by both, or all."""
-    by_message = NonShare(id=uid(1), withheld_from=SCHOOL, decided_by_agency=MASH, decided_by_role="MASH manager",
-                          decided_at=T0 + HOUR, reason="would_increase_risk", message_id=uid(9))
-    by_child = NonShare(id=uid(2), withheld_from=HV, decided_by_agency=MASH, decided_by_role="MASH manager",
-                        decided_at=T0, reason="not_necessary", child_ref="MOSAIC-123", note="Not needed for role.")
+    by_message = NonShare(
+        id=uid(1),
+        withheld_from=SCHOOL,
+        decided_by_agency=MASH,
+        decided_by_role="MASH manager",
+        decided_at=T0 + HOUR,
+        reason="would_increase_risk",
+        message_id=uid(9),
+    )
+    by_child = NonShare(
+        id=uid(2),
+        withheld_from=HV,
+        decided_by_agency=MASH,
+        decided_by_role="MASH manager",
+        decided_at=T0,
+        reason="not_necessary",
+        child_ref="MOSAIC-123",
+        note="Not needed for role.",
+    )
     assert store.add_non_share(by_message)
     assert store.add_non_share(by_child)
     assert not store.add_non_share(by_child)
@@ -290,12 +364,33 @@ def test_a_decision_closes_the_concerns_messages_sent_before_it() -> None:
         lambda: _ack(1, message_id=None),
         lambda: _ack(1, kind="decision"),
         lambda: _ack(1, kind="response", rejected=True),
-        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
-                         reason="not_necessary"),
-        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
-                         reason="not_necessary", child_ref="Jane Smith"),
-        lambda: NonShare(id=uid(1), withheld_from=HV, decided_by_agency=MASH, decided_by_role="x", decided_at=T0,
-                         reason="not_necessary", message_id=uid(2), note="x" * 201),
+        lambda: NonShare(
+            id=uid(1),
+            withheld_from=HV,
+            decided_by_agency=MASH,
+            decided_by_role="x",
+            decided_at=T0,
+            reason="not_necessary",
+        ),
+        lambda: NonShare(
+            id=uid(1),
+            withheld_from=HV,
+            decided_by_agency=MASH,
+            decided_by_role="x",
+            decided_at=T0,
+            reason="not_necessary",
+            child_ref="Jane Smith",
+        ),
+        lambda: NonShare(
+            id=uid(1),
+            withheld_from=HV,
+            decided_by_agency=MASH,
+            decided_by_role="x",
+            decided_at=T0,
+            reason="not_necessary",
+            message_id=uid(2),
+            note="x" * 201,
+        ),
     ],
 )
 def test_malformed_records_are_refused(make: Callable[[], object]) -> None:
@@ -407,8 +502,12 @@ def test_recording_a_message_as_seen_is_atomic_across_processes(durable: list[st
     """Two processes recording the same 300 messages at once: each message is recorded by exactly one."""
     count = 300
     writers = [
-        subprocess.Popen([sys.executable, str(WRITER), "race", *durable, str(count)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(WRITER), "race", *durable, str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     try:
@@ -486,8 +585,10 @@ def test_a_sqlite_store_made_before_receipt_digests_still_opens(tmp_path: Path) 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:
         db.execute(_OLD_RECEIPTS.format(p="", time="TEXT"))
-        db.execute("INSERT INTO receipts VALUES (?, ?, ?, ?)",
-                   (HV, "m1", "2026-11-25T09:00:00.000000+00:00", "2026-11-25T09:01:00.000000+00:00"))
+        db.execute(
+            "INSERT INTO receipts VALUES (?, ?, ?, ?)",
+            (HV, "m1", "2026-11-25T09:00:00.000000+00:00", "2026-11-25T09:01:00.000000+00:00"),
+        )
     db.close()
     store = SQLiteStore(path)
     try:
@@ -504,8 +605,10 @@ def test_a_postgres_store_made_before_receipt_digests_still_opens() -> None:
         with psycopg.connect(dsn, autocommit=True) as db:
             db.execute(f'CREATE SCHEMA "{schema}"')  # a throwaway name the tests made
             db.execute(_OLD_RECEIPTS.format(p=f'"{schema}".', time="TIMESTAMPTZ"))  # type: ignore[arg-type]
-            db.execute(f'INSERT INTO "{schema}".receipts VALUES (%s, %s, %s, %s)',  # type: ignore[arg-type]  # noqa: S608
-                       (HV, "m1", T0, T0 + dt.timedelta(minutes=1)))
+            db.execute(
+                f'INSERT INTO "{schema}".receipts VALUES (%s, %s, %s, %s)',  # type: ignore[arg-type]  # noqa: S608
+                (HV, "m1", T0, T0 + dt.timedelta(minutes=1)),
+            )
         store = postgres_store(dsn, schema)
         try:
             _check_migrated(store)
@@ -544,8 +647,9 @@ def test_a_postgres_store_connects_again_after_its_connection_is_dropped() -> No
 def test_atomic_keeps_every_write_or_none(store: Store) -> None:
     """Writes inside atomic() are undone together if the block raises, kept together if it ends; a nested block
     joins the outer one."""
-    arrival = Arrival(message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0,
-                      accepted=True)
+    arrival = Arrival(
+        message_id=uid(1), message_type="concern", sender=HV, recipient=MASH, received_at=T0, accepted=True
+    )
     with pytest.raises(RuntimeError, match="handling failed"), store.atomic():  # noqa: PT012  (fails inside)
         assert store.record(_receipt(uid(1)), keep_until=T0)
         with store.atomic():
@@ -584,13 +688,17 @@ def test_an_older_sqlite_file_is_migrated(tmp_path: Path) -> None:
 NAIVE = dt.datetime(2026, 11, 25, 9, 0)  # no offset: SQLite would read it in the host's zone
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.record(_receipt(), keep_until=NAIVE),
-    lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=NAIVE, received=T0), keep_until=T0),
-    lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=T0, received=NAIVE), keep_until=T0),
-    lambda s: s.prune(NAIVE),
-    lambda s: s.overdue(NAIVE),
-], ids=["keep_until", "sent", "received", "prune", "overdue"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.record(_receipt(), keep_until=NAIVE),
+        lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=NAIVE, received=T0), keep_until=T0),
+        lambda s: s.record(Receipt(sender=HV, message_id="m1", sent=T0, received=NAIVE), keep_until=T0),
+        lambda s: s.prune(NAIVE),
+        lambda s: s.overdue(NAIVE),
+    ],
+    ids=["keep_until", "sent", "received", "prune", "overdue"],
+)
 def test_a_naive_time_is_refused_and_nothing_is_recorded(store: Store, call: Callable[[Store], object]) -> None:
     """Every store refuses a naive time with NaiveTime, never a bare TypeError or a host-dependent moment."""
     with pytest.raises(NaiveTime, match="timezone-aware"):

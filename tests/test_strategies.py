@@ -41,9 +41,15 @@ AT = dt.datetime(2013, 6, 3, 9, 15, tzinfo=dt.UTC)
 
 def some(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
     """The first generated value that meets ``condition``; fails if none does."""
-    return find(strategy, condition, settings=settings(
-        database=None, phases=[Phase.generate], max_examples=500,
-    ))
+    return find(
+        strategy,
+        condition,
+        settings=settings(
+            database=None,
+            phases=[Phase.generate],
+            max_examples=500,
+        ),
+    )
 
 
 def _record_classes(cls: type = Message, seen: set[type] | None = None) -> Iterator[type]:
@@ -131,13 +137,14 @@ def test_datetimes_are_aware_with_whole_minute_offsets(moment: dt.datetime) -> N
 
 def test_datetimes_use_offsets_and_microseconds() -> None:
     """Some datetimes have both an offset other than UTC and a fraction of a second."""
-    assert some(strategies.datetimes(),
-                lambda d: d.utcoffset() != dt.timedelta(0) and d.microsecond != 0)
+    assert some(strategies.datetimes(), lambda d: d.utcoffset() != dt.timedelta(0) and d.microsecond != 0)
 
 
 @given(st.data(), strategies.datetimes(), strategies.datetimes())
 def test_datetimes_keep_within_their_bounds(
-    data: st.DataObject, first: dt.datetime, second: dt.datetime,
+    data: st.DataObject,
+    first: dt.datetime,
+    second: dt.datetime,
 ) -> None:
     """The instant of a datetime lies between the bounds it was given."""
     low, high = sorted([first, second])

@@ -50,7 +50,8 @@ def test_all_problems_are_reported() -> None:
 def test_largest_safe_integer_is_accepted() -> None:
     """The bound itself, ±(2^53-1), is inside the range."""
     assert parse(f"[{MAX_SAFE_INTEGER}, -{MAX_SAFE_INTEGER}]") == [
-        MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER,
+        MAX_SAFE_INTEGER,
+        -MAX_SAFE_INTEGER,
     ]
 
 
@@ -86,9 +87,20 @@ def test_problem_messages_quote_no_value() -> None:
     assert all("Bloggs" not in p.message for p in caught.value.problems)
 
 
-@pytest.mark.parametrize("name", [
-    "Jane Invented", "x\u0000y", "line\nfeed", "\u202eevil", "a" * 65, "", "UPPER", "9990000018", "nhs_9990000018",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jane Invented",
+        "x\u0000y",
+        "line\nfeed",
+        "\u202eevil",
+        "a" * 65,
+        "",
+        "UPPER",
+        "9990000018",
+        "nhs_9990000018",
+    ],
+)
 def test_a_name_that_is_not_plain_is_never_echoed(name: str) -> None:
     """A duplicated member whose name is not plain is reported at its object: valid RFC 6901, no hostile text."""
     data = json.dumps({"body": {name: 1}}).encode()[:-2] + b", " + json.dumps(name).encode() + b": 2}}"

@@ -43,13 +43,30 @@ def tracker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tracker]
 def _send_concern(tracker: Tracker) -> None:
     """The health visitor's concern goes to the MASH (a decision due in a day) and the school (an acknowledgement)."""
     tracker.record_delivery(
-        message_id=CONCERN, message_type=MessageType.CONCERN, sender=HV, recipient=MASH, sent_at=T0, view="mash",
-        due=T0 + DAY, expects=Expectation.DECISION, escalate_to=[LA], rules=["front-door"], concern_id=CONCERN,
+        message_id=CONCERN,
+        message_type=MessageType.CONCERN,
+        sender=HV,
+        recipient=MASH,
+        sent_at=T0,
+        view="mash",
+        due=T0 + DAY,
+        expects=Expectation.DECISION,
+        escalate_to=[LA],
+        rules=["front-door"],
+        concern_id=CONCERN,
     )
     tracker.record_delivery(
-        message_id=CONCERN, message_type=MessageType.CONCERN, sender=HV, recipient=SCHOOL, sent_at=T0,
-        view="school", due=T0 + 4 * HOUR, expects=Expectation.ACKNOWLEDGEMENT, escalate_to=[MASH],
-        rules=["school-notify"], concern_id=CONCERN,
+        message_id=CONCERN,
+        message_type=MessageType.CONCERN,
+        sender=HV,
+        recipient=SCHOOL,
+        sent_at=T0,
+        view="school",
+        due=T0 + 4 * HOUR,
+        expects=Expectation.ACKNOWLEDGEMENT,
+        escalate_to=[MASH],
+        rules=["school-notify"],
+        concern_id=CONCERN,
     )
 
 
@@ -70,8 +87,9 @@ def test_answers_close_what_they_answer_and_nothing_else(tracker: Tracker) -> No
     tracker.record_acknowledgement(answer_id=uid(10), message_id=CONCERN, by=SCHOOL, at=T0 + HOUR)
     tracker.record_acknowledgement(answer_id=uid(11), message_id=CONCERN, by=MASH, at=T0 + HOUR)
     assert [d.recipient for d in tracker.overdue(T0 + 2 * DAY)] == [MASH]
-    tracker.record_decision(answer_id=uid(12), concern_id=CONCERN, by=MASH, at=T0 + 3 * HOUR,
-                            outcome=DecisionOutcome.STRATEGY_DISCUSSION)
+    tracker.record_decision(
+        answer_id=uid(12), concern_id=CONCERN, by=MASH, at=T0 + 3 * HOUR, outcome=DecisionOutcome.STRATEGY_DISCUSSION
+    )
     assert tracker.overdue(T0 + 2 * DAY) == ()
 
 
@@ -92,12 +110,21 @@ def test_an_answer_from_another_agency_closes_nothing(tracker: Tracker) -> None:
 
 def test_an_information_request_is_closed_by_the_response(tracker: Tracker) -> None:
     """An information request waits for an information response, not an acknowledgement."""
-    tracker.record_delivery(message_id=uid(20), message_type="information_request", sender=MASH, recipient=POLICE,
-                            sent_at=T0, due=T0 + DAY, expects="information_response", escalate_to=[LA])
+    tracker.record_delivery(
+        message_id=uid(20),
+        message_type="information_request",
+        sender=MASH,
+        recipient=POLICE,
+        sent_at=T0,
+        due=T0 + DAY,
+        expects="information_response",
+        escalate_to=[LA],
+    )
     tracker.record_acknowledgement(answer_id=uid(21), message_id=uid(20), by=POLICE, at=T0 + HOUR)
     assert len(tracker.overdue(T0 + 2 * DAY)) == 1
-    tracker.record_response(answer_id=uid(22), message_id=uid(20), by=POLICE, at=T0 + 5 * HOUR,
-                            kind=AnswerKind.INFORMATION_RESPONSE)
+    tracker.record_response(
+        answer_id=uid(22), message_id=uid(20), by=POLICE, at=T0 + 5 * HOUR, kind=AnswerKind.INFORMATION_RESPONSE
+    )
     assert tracker.overdue(T0 + 2 * DAY) == ()
 
 
@@ -105,8 +132,9 @@ def test_status_gives_each_delivery_its_state_at_a_time(tracker: Tracker) -> Non
     """Awaiting, then overdue, then answered or rejected; a delivery expecting nothing says so."""
     _send_concern(tracker)
     tracker.record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=POLICE, sent_at=T0)
-    tracker.record_acknowledgement(answer_id=uid(10), message_id=CONCERN, by=SCHOOL, at=T0 + 6 * HOUR,
-                                   rejected=True, problems=["CS104"])
+    tracker.record_acknowledgement(
+        answer_id=uid(10), message_id=CONCERN, by=SCHOOL, at=T0 + 6 * HOUR, rejected=True, problems=["CS104"]
+    )
 
     def states(at: dt.datetime) -> dict[str, DeliveryState]:
         return {d.delivery.recipient: d.state for d in tracker.status(CONCERN, at=at).deliveries}
@@ -124,26 +152,69 @@ def test_status_gives_each_delivery_its_state_at_a_time(tracker: Tracker) -> Non
 def test_recipients_include_those_it_was_passed_on_to_transitively(tracker: Tracker) -> None:
     """The MASH passes the concern to children's social care, which passes it to early help; all are listed."""
     _send_concern(tracker)
-    tracker.record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=CSC, sent_at=T0 + HOUR,
-                            passed_on_by=MASH)
-    tracker.record_delivery(message_id=uid(30), message_type="concern", sender=CSC, recipient=EARLY_HELP,
-                            sent_at=T0 + 2 * HOUR, passed_on_by=CSC, passed_on_from=CONCERN)
-    tracker.record_delivery(message_id=uid(31), message_type="update", sender=EARLY_HELP, recipient=POLICE,
-                            sent_at=T0 + 3 * HOUR, passed_on_by=EARLY_HELP, passed_on_from=uid(30))
-    tracker.record_delivery(message_id=uid(32), message_type="update", sender=EARLY_HELP, recipient=CSC,
-                            sent_at=T0 + 3 * HOUR, passed_on_by=EARLY_HELP, passed_on_from=uid(31))
-    tracker.record_delivery(message_id=uid(31), message_type="update", sender=EARLY_HELP, recipient=SCHOOL,
-                            sent_at=T0 + 3 * HOUR, passed_on_by=EARLY_HELP, passed_on_from=uid(32))  # a cycle
+    tracker.record_delivery(
+        message_id=CONCERN, message_type="concern", sender=HV, recipient=CSC, sent_at=T0 + HOUR, passed_on_by=MASH
+    )
+    tracker.record_delivery(
+        message_id=uid(30),
+        message_type="concern",
+        sender=CSC,
+        recipient=EARLY_HELP,
+        sent_at=T0 + 2 * HOUR,
+        passed_on_by=CSC,
+        passed_on_from=CONCERN,
+    )
+    tracker.record_delivery(
+        message_id=uid(31),
+        message_type="update",
+        sender=EARLY_HELP,
+        recipient=POLICE,
+        sent_at=T0 + 3 * HOUR,
+        passed_on_by=EARLY_HELP,
+        passed_on_from=uid(30),
+    )
+    tracker.record_delivery(
+        message_id=uid(32),
+        message_type="update",
+        sender=EARLY_HELP,
+        recipient=CSC,
+        sent_at=T0 + 3 * HOUR,
+        passed_on_by=EARLY_HELP,
+        passed_on_from=uid(31),
+    )
+    tracker.record_delivery(
+        message_id=uid(31),
+        message_type="update",
+        sender=EARLY_HELP,
+        recipient=SCHOOL,
+        sent_at=T0 + 3 * HOUR,
+        passed_on_by=EARLY_HELP,
+        passed_on_from=uid(32),
+    )  # a cycle
     assert tracker.recipients(CONCERN) == tuple(sorted([MASH, SCHOOL, CSC, EARLY_HELP, POLICE]))
     assert tracker.recipients(uid(99)) == ()
 
 
 def test_recipients_at_a_receiving_node_include_itself(tracker: Tracker) -> None:
     """At the MASH, the concern it received and passed on lists the MASH and whom it passed it to."""
-    tracker.record_received(message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH,
-                            received_at=T0, accepted=True, concern_id=CONCERN)
-    tracker.record_delivery(message_id=uid(30), message_type="concern", sender=MASH, recipient=CSC, sent_at=T0 + HOUR,
-                            passed_on_by=MASH, passed_on_from=CONCERN)
+    tracker.record_received(
+        message_id=CONCERN,
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        received_at=T0,
+        accepted=True,
+        concern_id=CONCERN,
+    )
+    tracker.record_delivery(
+        message_id=uid(30),
+        message_type="concern",
+        sender=MASH,
+        recipient=CSC,
+        sent_at=T0 + HOUR,
+        passed_on_by=MASH,
+        passed_on_from=CONCERN,
+    )
     assert tracker.recipients(CONCERN) == (CSC, MASH)
     assert tracker.origin(CONCERN) == HV
 
@@ -165,8 +236,9 @@ def _codes(tracker: Tracker, *args: object, **kwargs: object) -> list[tuple[str,
 
 def test_history_only_the_original_sender_may_supersede(tracker: Tracker) -> None:
     """An update by the sender passes; the same update by another agency breaks CS201."""
-    tracker.record_received(message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH,
-                            received_at=T0, accepted=True)
+    tracker.record_received(
+        message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH, received_at=T0, accepted=True
+    )
     assert _codes(tracker, uid(2), HV, CONCERN) == []
     assert _codes(tracker, uid(2), SCHOOL, CONCERN) == [("CS201", Severity.ERROR)]
 
@@ -201,31 +273,56 @@ def test_history_a_message_withdrawn_before_it_arrived_is_refused(tracker: Track
 def test_decisions_not_to_share_are_kept_with_who_when_and_why(tracker: Tracker) -> None:
     """A decision not to share is found by its message or its child reference, and a retry records it once."""
     withheld = tracker.record_non_share(
-        withheld_from=SCHOOL, decided_by_agency=MASH, decided_by_role="MASH team manager", decided_at=T0 + HOUR,
-        reason=NonShareReason.WOULD_PREJUDICE_INVESTIGATION, message_id=CONCERN, non_share_id=uid(40),
+        withheld_from=SCHOOL,
+        decided_by_agency=MASH,
+        decided_by_role="MASH team manager",
+        decided_at=T0 + HOUR,
+        reason=NonShareReason.WOULD_PREJUDICE_INVESTIGATION,
+        message_id=CONCERN,
+        non_share_id=uid(40),
     )
     tracker.record_non_share(
-        withheld_from=SCHOOL, decided_by_agency=MASH, decided_by_role="MASH team manager", decided_at=T0 + HOUR,
-        reason=NonShareReason.WOULD_PREJUDICE_INVESTIGATION, message_id=CONCERN, non_share_id=uid(40),
+        withheld_from=SCHOOL,
+        decided_by_agency=MASH,
+        decided_by_role="MASH team manager",
+        decided_at=T0 + HOUR,
+        reason=NonShareReason.WOULD_PREJUDICE_INVESTIGATION,
+        message_id=CONCERN,
+        non_share_id=uid(40),
     )
     by_child = tracker.record_non_share(
-        withheld_from=HV, decided_by_agency=MASH, decided_by_role="MASH social worker", decided_at=T0,
-        reason="not_necessary", child_ref="LCS-000123", note="Health visiting has closed the case.",
+        withheld_from=HV,
+        decided_by_agency=MASH,
+        decided_by_role="MASH social worker",
+        decided_at=T0,
+        reason="not_necessary",
+        child_ref="LCS-000123",
+        note="Health visiting has closed the case.",
     )
     assert tracker.non_shares(message_id=CONCERN) == (withheld,)
     assert tracker.non_shares(child_ref="LCS-000123") == (by_child,)
     assert tracker.non_shares() == (by_child, withheld)
     assert tracker.status(CONCERN, at=T0 + DAY).non_shares == (withheld,)
     assert (withheld.decided_by_agency, withheld.decided_at, withheld.reason) == (
-        MASH, T0 + HOUR, "would_prejudice_investigation",
+        MASH,
+        T0 + HOUR,
+        "would_prejudice_investigation",
     )
 
 
 def test_arrivals_are_recorded_with_their_history_ids(tracker: Tracker) -> None:
     """An arrival keeps the ids it refers to and whether it was accepted, and shows in the status."""
     arrival = tracker.record_received(
-        message_id=uid(5), message_type="update", sender=HV, recipient=MASH, received_at=T0, accepted=False,
-        problems=["CS201"], concern_id=CONCERN, supersedes=uid(4), in_reply_to=uid(3),
+        message_id=uid(5),
+        message_type="update",
+        sender=HV,
+        recipient=MASH,
+        received_at=T0,
+        accepted=False,
+        problems=["CS201"],
+        concern_id=CONCERN,
+        supersedes=uid(4),
+        in_reply_to=uid(3),
     )
     assert tracker.status(uid(5), at=T0).arrivals == (arrival,)
     assert (arrival.accepted, arrival.supersedes, arrival.problems) == (False, str(uid(4)), ("CS201",))
@@ -234,8 +331,13 @@ def test_arrivals_are_recorded_with_their_history_ids(tracker: Tracker) -> None:
 def test_times_are_kept_in_utc_whatever_zone_they_were_given_in(tracker: Tracker) -> None:
     """A time given in London summer time reads back as the same instant in UTC."""
     london = dt.timezone(dt.timedelta(hours=1))
-    tracker.record_delivery(message_id=uid(6), message_type="concern", sender=HV, recipient=MASH,
-                            sent_at=dt.datetime(2026, 7, 1, 10, tzinfo=london))
+    tracker.record_delivery(
+        message_id=uid(6),
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        sent_at=dt.datetime(2026, 7, 1, 10, tzinfo=london),
+    )
     (status,) = tracker.status(uid(6), at=T0).deliveries
     assert status.delivery.sent_at == dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)
     assert status.delivery.sent_at.tzinfo is dt.UTC
@@ -249,12 +351,20 @@ def test_times_are_kept_in_utc_whatever_zone_they_were_given_in(tracker: Tracker
         lambda t: t.is_withdrawn(str(uid(0xABC)).upper()),
         lambda t: t.record_withdrawal(CONCERN, "Luton MASH", T0, "retracted"),
         lambda t: t.record_withdrawal(CONCERN, HV, T0, "changed_my_mind"),
-        lambda t: t.record_non_share(withheld_from=HV, decided_by_agency=MASH, decided_by_role="", decided_at=T0,
-                                     reason="not_necessary", message_id=CONCERN),
-        lambda t: t.record_non_share(withheld_from=HV, decided_by_agency=MASH, decided_by_role="manager",
-                                     decided_at=T0, reason="not_necessary"),
-        lambda t: t.record_delivery(message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH,
-                                    sent_at=T0, due=T0 + DAY),
+        lambda t: t.record_non_share(
+            withheld_from=HV,
+            decided_by_agency=MASH,
+            decided_by_role="",
+            decided_at=T0,
+            reason="not_necessary",
+            message_id=CONCERN,
+        ),
+        lambda t: t.record_non_share(
+            withheld_from=HV, decided_by_agency=MASH, decided_by_role="manager", decided_at=T0, reason="not_necessary"
+        ),
+        lambda t: t.record_delivery(
+            message_id=CONCERN, message_type="concern", sender=HV, recipient=MASH, sent_at=T0, due=T0 + DAY
+        ),
     ],
 )
 def test_misuse_is_a_usage_error_and_records_nothing(tracker: Tracker, call: object) -> None:

@@ -61,16 +61,24 @@ def _rich_subject(subject: dict[str, Any]) -> None:
     people[0]["offending"] = "A caution for shoplifting in 2011."
     people[0]["address"] = {"lines": [REFUGE, "Luton"], "postcode": "LU9 9ZY", "confidential": True}
     for relationship, given in THIRD_PARTIES.items():
-        people.append({
-            "relationship": relationship, "name": {"given": given, "family": "Thirdparty"},
-            "birth_date": "1970-01-01", "identifiers": {"nhs_number": "9990000069"},
-            "address": {"lines": ["3 Other Road", "Luton"], "postcode": "LU9 9ZX"},
-        })
-    people.append({
-        "relationship": "alleged_perpetrator", "name": {"given": "Dean", "family": PERPETRATOR},
-        "birth_date": "1988-10-02", "identifiers": {"police_reference": "EX-99-P-0088213"},
-        "offending": "Alleged assault on a previous partner.",
-    })
+        people.append(
+            {
+                "relationship": relationship,
+                "name": {"given": given, "family": "Thirdparty"},
+                "birth_date": "1970-01-01",
+                "identifiers": {"nhs_number": "9990000069"},
+                "address": {"lines": ["3 Other Road", "Luton"], "postcode": "LU9 9ZX"},
+            }
+        )
+    people.append(
+        {
+            "relationship": "alleged_perpetrator",
+            "name": {"given": "Dean", "family": PERPETRATOR},
+            "birth_date": "1988-10-02",
+            "identifiers": {"police_reference": "EX-99-P-0088213"},
+            "offending": "Alleged assault on a previous partner.",
+        }
+    )
 
 
 def _concern(*, anonymous: bool = True) -> Message:
@@ -175,11 +183,18 @@ def test_a_full_view_for_the_statutory_partners_withholds_nothing(role: Recipien
 
 def test_a_rule_naming_full_for_a_school_still_withholds() -> None:
     """A rule set that gives the child's school the full view is planned with the school's withholdings."""
-    rules = {"format_version": "1.0", "name": "Careless rules", "rules": [{
-        "id": "everything-to-school", "description": "Gives the school everything.",
-        "when": {"types": ["domestic_abuse_notification"]},
-        "deliver": [{"to": {"child_setting": "school"}, "view": "full"}],
-    }]}
+    rules = {
+        "format_version": "1.0",
+        "name": "Careless rules",
+        "rules": [
+            {
+                "id": "everything-to-school",
+                "description": "Gives the school everything.",
+                "when": {"types": ["domestic_abuse_notification"]},
+                "deliver": [{"to": {"child_setting": "school"}, "view": "full"}],
+            }
+        ],
+    }
     plan = route(_notification(), load_rules(json.dumps(rules)), _directory(), NOW)
     (delivery,) = plan.deliveries
     assert (delivery.recipient, delivery.view) == (SCHOOL, "full")
@@ -192,7 +207,8 @@ HOUSEHOLD_ROLES = (RecipientRole.HEALTH_VISITING, RecipientRole.GP, RecipientRol
 @pytest.mark.parametrize("role", HOUSEHOLD_ROLES)
 @pytest.mark.parametrize("view", VIEWS)
 def test_the_adults_in_the_household_reach_the_health_visitor_gp_school_and_early_help(
-    role: RecipientRole, view: str,
+    role: RecipientRole,
+    view: str,
 ) -> None:
     """The alleged perpetrator is named, with his birth date, to every role; his offending and police
     reference are not: views withhold by the sensitivity of the information, not by the person."""
@@ -343,8 +359,7 @@ def _distinct_views() -> list[tuple[str, RecipientRole]]:
 def test_every_view_is_a_valid_message_that_lists_what_it_withheld(view: str, role: RecipientRole) -> None:
     """Each view names itself, keeps the id, sets recipients, lists every removed field, and validates."""
     for message in (_concern(), _notification("confidential_address")):
-        seen = redact(message, view=view, denied=categories_for(BUILTIN_VIEWS[view], [role]),
-                      recipients=[MASH, POLICE])
+        seen = redact(message, view=view, denied=categories_for(BUILTIN_VIEWS[view], [role]), recipients=[MASH, POLICE])
         assert seen.view is not None
         assert seen.view.name == view
         assert seen.id == message.id
@@ -373,20 +388,33 @@ def test_reasons_tip_nobody_off() -> None:
     reasons = {*_withheld(seen).values(), *_withheld(notification).values()}
     assert reasons <= set(WithheldReason)
     assert {str(r) for r in WithheldReason} == {
-        "not_needed_for_role", "identity_protected", "location_protected", "restricted_by_source",
+        "not_needed_for_role",
+        "identity_protected",
+        "location_protected",
+        "restricted_by_source",
     }
     categories = {str(category) for category in Sensitivity}
     for reason in reasons:
         assert str(reason) not in categories
-        for word in ("health", "police", "intelligence", "criminal", "offend", "perpetrator", "sexual", "address",
-                     "referrer", "allegation", "third_party"):
+        for word in (
+            "health",
+            "police",
+            "intelligence",
+            "criminal",
+            "offend",
+            "perpetrator",
+            "sexual",
+            "address",
+            "referrer",
+            "allegation",
+            "third_party",
+        ):
             assert word not in str(reason)
 
 
 def test_redacting_a_view_again_keeps_what_was_withheld() -> None:
     """A view redacted further lists both what was withheld before and what is withheld now."""
-    first = redact(_concern(), view="health", denied=frozenset({Sensitivity.CONFIDENTIAL_ADDRESS}),
-                   recipients=[MASH])
+    first = redact(_concern(), view="health", denied=frozenset({Sensitivity.CONFIDENTIAL_ADDRESS}), recipients=[MASH])
     second = redact(first, view="education", denied=BUILTIN_VIEWS["education"], recipients=[SCHOOL])
     assert set(_withheld(first)) < set(_withheld(second))
     assert second.view is not None
@@ -414,13 +442,25 @@ def test_a_domestic_abuse_notification_reaches_the_school_without_adult_health_d
     document = _document("09-domestic-abuse-notification-police")
     del document["sent"]
     message = codec.loads(json.dumps(document))
-    sent = send(message, keys.signer_from(_private(POLICE)), rules=rules, directory=directory,
-                tracker=Tracker(MemoryStore()), at=NOW)
+    sent = send(
+        message,
+        keys.signer_from(_private(POLICE)),
+        rules=rules,
+        directory=directory,
+        tracker=Tracker(MemoryStore()),
+        at=NOW,
+    )
     assert {(v.view, v.recipients) for v in sent.views} == {("education", (SCHOOL,)), ("full", (MASH,))}
     (sealed,) = (v.sealed for v in sent.views if SCHOOL in v.recipients)
-    opened = open_sealed(sealed, keys.decrypters_from(_private(SCHOOL)), me=SCHOOL, directory=directory,
-                         store=MemoryStore(), now=NOW + dt.timedelta(minutes=1),
-                         policy=OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE}))).message
+    opened = open_sealed(
+        sealed,
+        keys.decrypters_from(_private(SCHOOL)),
+        me=SCHOOL,
+        directory=directory,
+        store=MemoryStore(),
+        now=NOW + dt.timedelta(minutes=1),
+        policy=OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE})),
+    ).message
     assert [person.health for person in opened.subject.related_people] == [None, None, None]
     (perpetrator,) = (p for p in opened.subject.related_people if p.relationship == "alleged_perpetrator")
     assert perpetrator.name is not None  # routed by the example rules, the man in the home reaches the school

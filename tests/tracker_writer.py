@@ -31,13 +31,22 @@ def record_forever(store: Store) -> None:
     for n in range(sys.maxsize):
         message_id = str(uuid.uuid4())
         tracker.record_delivery(
-            message_id=message_id, message_type="concern", sender=SENDER, recipient=RECIPIENT,
-            sent_at=T0, due=T0 + dt.timedelta(days=1), expects="acknowledgement", concern_id=message_id,
+            message_id=message_id,
+            message_type="concern",
+            sender=SENDER,
+            recipient=RECIPIENT,
+            sent_at=T0,
+            due=T0 + dt.timedelta(days=1),
+            expects="acknowledgement",
+            concern_id=message_id,
         )
         print(f"delivery {message_id}", flush=True)
         if n % 2:
             answer = tracker.record_acknowledgement(
-                answer_id=uuid.uuid4(), message_id=message_id, by=RECIPIENT, at=T0 + dt.timedelta(hours=1),
+                answer_id=uuid.uuid4(),
+                message_id=message_id,
+                by=RECIPIENT,
+                at=T0 + dt.timedelta(hours=1),
             )
             print(f"answer {answer.answer_id} {message_id}", flush=True)
 

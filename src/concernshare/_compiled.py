@@ -124,8 +124,7 @@ def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Lea
         return ["if v.__class__ is not int: raise Fallback", f"{target} = v"]
     if isinstance(type_, type) and issubclass(type_, enum.StrEnum):
         values = writer.name(_enum_values(type_), "values")
-        return [f"{target} = {values}.get(v) if v.__class__ is str else None",
-                f"if {target} is None: raise Fallback"]
+        return [f"{target} = {values}.get(v) if v.__class__ is str else None", f"if {target} is None: raise Fallback"]
     if type_ == Mapping[str, Any]:
         return [f"{target} = {writer.name(leaves.extensions, 'extensions')}(v, None)"]
     if type_ in leaves.text:
@@ -165,7 +164,10 @@ def _default(writer: _Writer, field: attrs.Attribute[Any]) -> str:
 
 
 def structure_function(
-    cls: type, text: Mapping[type, Leaf], extensions: Extensions, bodies: Mapping[str, type],
+    cls: type,
+    text: Mapping[type, Leaf],
+    extensions: Extensions,
+    bodies: Mapping[str, type],
 ) -> Structure | None:
     """The fast structure function of an attrs class, or None if one of its field types is not handled.
 
@@ -217,9 +219,13 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
             if field.default is attrs.NOTHING:
                 lines += [f"    v = d[{field.name!r}]", *(f"    {s}" for s in statements)]
                 continue
-            lines += [f"    v = d.get({field.name!r}, _missing)", "    if v is _missing:",
-                      f"        {target} = {_default(writer, field)}", "    else:",
-                      *(f"        {s}" for s in statements)]
+            lines += [
+                f"    v = d.get({field.name!r}, _missing)",
+                "    if v is _missing:",
+                f"        {target} = {_default(writer, field)}",
+                "    else:",
+                *(f"        {s}" for s in statements),
+            ]
     except TypeError:
         return None
     lines.append(f"    return {writer.name(cls, 'cls')}({', '.join(arguments)})")
@@ -269,7 +275,10 @@ def _extensions(value: Any, bad: list[str]) -> Any:
 
 
 _TEXT: Final[dict[type, Callable[[Any], str]]] = {
-    dt.date: dt.date.isoformat, PartialDate: str, uuid.UUID: str, AgencyId: str,
+    dt.date: dt.date.isoformat,
+    PartialDate: str,
+    uuid.UUID: str,
+    AgencyId: str,
 }
 
 

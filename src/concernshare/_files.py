@@ -46,8 +46,9 @@ def existing_file(path: Path) -> bool:
     except FileNotFoundError:
         return False
     if stat.S_ISLNK(found.st_mode):
-        raise OutputRefused(f"{path} is a symbolic link: nothing is written through one; remove it or name "
-                            "another file")
+        raise OutputRefused(
+            f"{path} is a symbolic link: nothing is written through one; remove it or name another file"
+        )
     if not stat.S_ISREG(found.st_mode):
         raise OutputRefused(f"{path} is not a regular file: name a file to write")
     return True
@@ -81,7 +82,7 @@ def leftovers(folder: Path) -> list[Path]:
 def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(descriptor, view):]
+        view = view[os.write(descriptor, view) :]
 
 
 def _sync_folder(folder: Path) -> None:

@@ -62,34 +62,59 @@ CHRONOLOGY_SCHEMA_ID: Final = "urn:concernshare:schema:1:chronology"
 
 #: Schemas of the value types, each with its description.
 _VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
-    dt.datetime: ("date_time", {
-        "type": "string", "pattern": DATE_TIME, "maxLength": 32,
-        "description": "An RFC 3339 date-time with an offset (a naive time is refused); "
-        "concernshare writes it in UTC with Z.",
-        "examples": ["2013-06-03T09:15:00Z"],
-    }),
-    dt.date: ("date", {
-        "type": "string", "pattern": DATE, "maxLength": 10,
-        "description": "A full date, YYYY-MM-DD.", "examples": ["2012-08-01"],
-    }),
-    PartialDate: ("partial_date", {
-        "type": "string", "pattern": PARTIAL_DATE, "maxLength": 10,
-        "description": "The date of a past event, as precise as it is known: YYYY, YYYY-MM or "
-        "YYYY-MM-DD.",
-        "examples": ["2013", "2013-05", "2013-05-14"],
-    }),
-    uuid.UUID: ("uuid", {
-        "type": "string", "pattern": UUID, "maxLength": 36,
-        "description": "A UUID written in lower case.",
-        "examples": ["6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d"],
-    }),
-    AgencyId: ("agency_id", {
-        "type": "string", "pattern": AGENCY_ID, "maxLength": AGENCY_ID_MAX,
-        "description": "An agency id: SCHEME:CODE with an optional /UNIT. Schemes: ods (NHS ODS "
-        "code), la (ONS GSS code of a council with children's services), school (URN), police "
-        "(two-digit force code). Ids compare exactly.",
-        "examples": ["la:E06000032/mash", "ods:RYV01/hv", "school:199999", "police:40"],
-    }),
+    dt.datetime: (
+        "date_time",
+        {
+            "type": "string",
+            "pattern": DATE_TIME,
+            "maxLength": 32,
+            "description": "An RFC 3339 date-time with an offset (a naive time is refused); "
+            "concernshare writes it in UTC with Z.",
+            "examples": ["2013-06-03T09:15:00Z"],
+        },
+    ),
+    dt.date: (
+        "date",
+        {
+            "type": "string",
+            "pattern": DATE,
+            "maxLength": 10,
+            "description": "A full date, YYYY-MM-DD.",
+            "examples": ["2012-08-01"],
+        },
+    ),
+    PartialDate: (
+        "partial_date",
+        {
+            "type": "string",
+            "pattern": PARTIAL_DATE,
+            "maxLength": 10,
+            "description": "The date of a past event, as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "examples": ["2013", "2013-05", "2013-05-14"],
+        },
+    ),
+    uuid.UUID: (
+        "uuid",
+        {
+            "type": "string",
+            "pattern": UUID,
+            "maxLength": 36,
+            "description": "A UUID written in lower case.",
+            "examples": ["6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d"],
+        },
+    ),
+    AgencyId: (
+        "agency_id",
+        {
+            "type": "string",
+            "pattern": AGENCY_ID,
+            "maxLength": AGENCY_ID_MAX,
+            "description": "An agency id: SCHEME:CODE with an optional /UNIT. Schemes: ods (NHS ODS "
+            "code), la (ONS GSS code of a council with children's services), school (URN), police "
+            "(two-digit force code). Ids compare exactly.",
+            "examples": ["la:E06000032/mash", "ods:RYV01/hv", "school:199999", "police:40"],
+        },
+    ),
 }
 
 
@@ -126,10 +151,14 @@ class _Builder:
             return self.ref(name)
         if isinstance(type_, type) and issubclass(type_, enum.Enum):
             name = _snake(type_.__name__)
-            self.defs.setdefault(name, {
-                "type": "string", "description": _doc(type_),
-                "enum": [m.value for m in type_],
-            })
+            self.defs.setdefault(
+                name,
+                {
+                    "type": "string",
+                    "description": _doc(type_),
+                    "enum": [m.value for m in type_],
+                },
+            )
             return self.ref(name)
         if type_ is str:
             return {"type": "string"}
@@ -192,8 +221,9 @@ class _Builder:
         return out
 
 
-def _document(builder: _Builder, root: dict[str, Any], *, schema_id: str, title: str,
-              description: str, **extra: Any) -> dict[str, Any]:
+def _document(
+    builder: _Builder, root: dict[str, Any], *, schema_id: str, title: str, description: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_id,
@@ -233,7 +263,9 @@ def message_schema() -> dict[str, Any]:
     ]
     branches.extend(_earlier_minor_versions(builder))
     return _document(
-        builder, envelope, schema_id=MESSAGE_SCHEMA_ID,
+        builder,
+        envelope,
+        schema_id=MESSAGE_SCHEMA_ID,
         title=f"concernshare message, format {FORMAT_VERSION}",
         description="A concern about a child, or a message about one, shared between agencies. Fields "
         "that a need-to-know view may withhold are optional here; a semantic check requires them unless "
@@ -256,10 +288,12 @@ def _earlier_minor_versions(builder: _Builder) -> list[dict[str, Any]]:
         frozen.pop("$schema", None)
         key = "format_" + version.replace(".", "_")
         builder.defs[key] = frozen
-        branches.append({
-            "if": {"properties": {"format_version": {"const": version}}, "required": ["format_version"]},
-            "then": {"$ref": f"#/$defs/{key}"},
-        })
+        branches.append(
+            {
+                "if": {"properties": {"format_version": {"const": version}}, "required": ["format_version"]},
+                "then": {"$ref": f"#/$defs/{key}"},
+            }
+        )
     return branches
 
 
@@ -268,24 +302,30 @@ def _record_schema(record: type, schema_id: str, title: str, description: str) -
 
     def schema() -> dict[str, Any]:
         builder = _Builder()
-        return _document(builder, builder.object_schema(record), schema_id=schema_id, title=title,
-                         description=description)
+        return _document(
+            builder, builder.object_schema(record), schema_id=schema_id, title=title, description=description
+        )
 
     schema.__doc__ = f"Return the JSON Schema (2020-12) of {title.removeprefix('concernshare ')}."
     return schema
 
 
 directory_schema: Final = _record_schema(
-    Directory, DIRECTORY_SCHEMA_ID, f"concernshare trust directory, format {DIRECTORY_VERSION}",
+    Directory,
+    DIRECTORY_SCHEMA_ID,
+    f"concernshare trust directory, format {DIRECTORY_VERSION}",
     "The agencies, their roles and areas, and their public keys, as signed by the directory's authority.",
 )
 routing_schema: Final = _record_schema(
-    RuleSet, ROUTING_SCHEMA_ID, f"concernshare routing rules, format {RULES_VERSION}",
-    "Who receives a message, in which need-to-know view, by when, and whom to escalate to when a response is "
-    "missed.",
+    RuleSet,
+    ROUTING_SCHEMA_ID,
+    f"concernshare routing rules, format {RULES_VERSION}",
+    "Who receives a message, in which need-to-know view, by when, and whom to escalate to when a response is missed.",
 )
 chronology_schema: Final = _record_schema(
-    Chronology, CHRONOLOGY_SCHEMA_ID, f"concernshare chronology export, format {CHRONOLOGY_VERSION}",
+    Chronology,
+    CHRONOLOGY_SCHEMA_ID,
+    f"concernshare chronology export, format {CHRONOLOGY_VERSION}",
     "One child's merged multi-agency chronology: entries in order, probable matches for a person to confirm, "
     "identifier conflicts, patterns with the entries behind them, and inputs that could not be read.",
 )

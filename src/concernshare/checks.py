@@ -96,11 +96,28 @@ def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attri
             yield from walk(item, child)
 
 
-_EVENT_FIELDS: Final = frozenset({
-    "birth_date", "observed", "date", "event_date", "recorded_date", "incident_at",
-    "assessed_on", "decided_at", "referral_at", "received_at", "accessed_at",
-    "held_at", "completed_on", "notified_at", "moved_on", "closed_on", "started_on", "ended_on",
-})
+_EVENT_FIELDS: Final = frozenset(
+    {
+        "birth_date",
+        "observed",
+        "date",
+        "event_date",
+        "recorded_date",
+        "incident_at",
+        "assessed_on",
+        "decided_at",
+        "referral_at",
+        "received_at",
+        "accessed_at",
+        "held_at",
+        "completed_on",
+        "notified_at",
+        "moved_on",
+        "closed_on",
+        "started_on",
+        "ended_on",
+    }
+)
 # What a field can hold that one of the traversing checks reads.
 _NHS, _EVENT, _WITHHOLDABLE, _AGENCY, _RECORDS = 1, 2, 4, 8, 16
 
@@ -210,16 +227,23 @@ def _nhs_ok(number: str) -> bool:
 def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, value in _facts(message).nhs_numbers:
         if not _nhs_ok(value):
-            yield _error(pointer, "CS101", "the NHS number fails its modulus-11 check; check it "
-                         "against the source record (a typing slip is the usual cause)")
+            yield _error(
+                pointer,
+                "CS101",
+                "the NHS number fails its modulus-11 check; check it "
+                "against the source record (a typing slip is the usual cause)",
+            )
 
 
 @_check("CS102", "A UPN has a wrong check letter or an unknown local-authority number.")
 def _upns(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     number = message.subject.identifiers.upn
     if number is not None and (problem := upn_problem(number)) is not None:
-        yield _error("/subject/identifiers/upn", "CS102",
-                     f"the UPN is not valid: {problem}; check it against the school's record")
+        yield _error(
+            "/subject/identifiers/upn",
+            "CS102",
+            f"the UPN is not valid: {problem}; check it against the school's record",
+        )
 
 
 @_check("CS103", "An la: agency id is not a council with children's services in the shipped list.")
@@ -234,10 +258,14 @@ def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Prob
                 continue  # the council existed when the message was written
             detail = (
                 f"the council ceased on {former.ceased}; use its successor"
-                if former else "it is not a council with children's services"
+                if former
+                else "it is not a council with children's services"
             )
-            yield _error(pointer, "CS103", f"the local-authority code is not current in the "
-                         f"council list of {listing.version}: {detail}")
+            yield _error(
+                pointer,
+                "CS103",
+                f"the local-authority code is not current in the council list of {listing.version}: {detail}",
+            )
 
 
 def _latest(value: Any) -> dt.datetime | None:
@@ -264,11 +292,9 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
             moment = _latest(value)
             late = moment is not None and moment > limit
         if late:
-            yield _error(pointer, "CS104", "this event is dated after the message was written; "
-                         "check the date")
+            yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
     if now is not None and message.created > now + _SKEW:
-        yield _error("/created", "CS104", "the message is dated in the future; check the "
-                     "sending system's clock")
+        yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
 
 
 @_check("CS105", "Consent was not sought and no reason is given (or a reason is given although it was).")
@@ -276,11 +302,19 @@ def _consent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     basis = message.lawful_basis
     pointer = "/lawful_basis/consent_not_sought_reason"
     if basis.consent is ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason is None:
-        yield _error(pointer, "CS105", "consent was not sought: give the DPA 2018 Sch 1 para "
-                     "18(2) ground (cannot_be_given, cannot_reasonably_be_obtained or would_prejudice)")
+        yield _error(
+            pointer,
+            "CS105",
+            "consent was not sought: give the DPA 2018 Sch 1 para "
+            "18(2) ground (cannot_be_given, cannot_reasonably_be_obtained or would_prejudice)",
+        )
     elif basis.consent is not ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason:
-        yield _warning(pointer, "CS105", "a reason for not seeking consent is given although "
-                       "consent was sought; remove it or correct the consent status")
+        yield _warning(
+            pointer,
+            "CS105",
+            "a reason for not seeking consent is given although "
+            "consent was sought; remove it or correct the consent status",
+        )
 
 
 def _withheld(message: Message) -> set[str]:
@@ -306,15 +340,19 @@ def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     unnamed = _unnamed(message)
     for pointer in _facts(message).missing:
         if not _covered(pointer, withheld) and pointer not in unnamed:
-            yield _error(pointer, "CS106", "this member is required unless a view withholds it "
-                         "(and lists it in view.withheld); add it")
+            yield _error(
+                pointer,
+                "CS106",
+                "this member is required unless a view withholds it (and lists it in view.withheld); add it",
+            )
 
 
 @_check("CS107", "sent is earlier than created.")
 def _sent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.sent is not None and message.sent < message.created - _SKEW:
-        yield _error("/sent", "CS107", "the message was sent before it was written; check the "
-                     "clocks of the sending system")
+        yield _error(
+            "/sent", "CS107", "the message was sent before it was written; check the clocks of the sending system"
+        )
 
 
 @_check("CS108", "An unborn child lacks an expected delivery date or has a birth date.")
@@ -322,17 +360,23 @@ def _unborn(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     child = message.subject
     if child.unborn:
         if child.expected_delivery_date is None:
-            yield _error("/subject/expected_delivery_date", "CS108",
-                         "an unborn child needs an expected delivery date")
+            yield _error("/subject/expected_delivery_date", "CS108", "an unborn child needs an expected delivery date")
         if child.birth_date is not None:
-            yield _error("/subject/birth_date", "CS108", "an unborn child has no birth date; "
-                         "set unborn to false once the child is born")
+            yield _error(
+                "/subject/birth_date",
+                "CS108",
+                "an unborn child has no birth date; set unborn to false once the child is born",
+            )
         if child.mother is None:
-            yield _warning("/subject/mother", "CS108", "give the mother's identifiers so that "
-                           "the record links to the child after birth")
+            yield _warning(
+                "/subject/mother",
+                "CS108",
+                "give the mother's identifiers so that the record links to the child after birth",
+            )
     elif child.expected_delivery_date is not None and child.birth_date is not None:
-        yield _warning("/subject/expected_delivery_date", "CS108",
-                       "a born child needs no expected delivery date; remove it")
+        yield _warning(
+            "/subject/expected_delivery_date", "CS108", "a born child needs no expected delivery date; remove it"
+        )
 
 
 @_check("CS109", "CIN assessment factors are given without a concluded assessment, or contradict each other.")
@@ -341,13 +385,16 @@ def _factors(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if not isinstance(body, DecisionBody) or not body.assessment_factors:
         return
     if not body.assessment_concluded:
-        yield _error("/body/assessment_factors", "CS109", "assessment factors are recorded only "
-                     "when an assessment concludes; set assessment_concluded or remove them")
-    if AssessmentFactor.NO_FACTORS in body.assessment_factors and len(
-        body.assessment_factors
-    ) > 1:
-        yield _error("/body/assessment_factors", "CS109", "factor 21 (no factors identified) "
-                     "cannot stand beside other factors")
+        yield _error(
+            "/body/assessment_factors",
+            "CS109",
+            "assessment factors are recorded only "
+            "when an assessment concludes; set assessment_concluded or remove them",
+        )
+    if AssessmentFactor.NO_FACTORS in body.assessment_factors and len(body.assessment_factors) > 1:
+        yield _error(
+            "/body/assessment_factors", "CS109", "factor 21 (no factors identified) cannot stand beside other factors"
+        )
 
 
 @_check("CS110", "A rejected acknowledgement names no problem, or an accepted one names some.")
@@ -356,11 +403,13 @@ def _acknowledgement(message: Message, _: dt.datetime | None) -> Iterator[Proble
     if not isinstance(body, AcknowledgementBody):
         return
     if body.outcome is AcknowledgementOutcome.REJECTED and not body.problems:
-        yield _error("/body/problems", "CS110", "a rejection must list the problems found, "
-                     "each with its pointer and code")
+        yield _error(
+            "/body/problems", "CS110", "a rejection must list the problems found, each with its pointer and code"
+        )
     if body.outcome is AcknowledgementOutcome.ACCEPTED and body.problems:
-        yield _warning("/body/problems", "CS110", "an accepted message lists problems; "
-                       "remove them or reject the message")
+        yield _warning(
+            "/body/problems", "CS110", "an accepted message lists problems; remove them or reject the message"
+        )
 
 
 @_check("CS111", "A domestic-abuse notification is not marked do_not_approach_parents, or is not sent to a setting.")
@@ -369,27 +418,29 @@ def _notification(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if not isinstance(body, DomesticAbuseNotificationBody):
         return
     if Marking.DO_NOT_APPROACH_PARENTS not in message.handling.markings:
-        yield _warning("/handling/markings", "CS111", "a domestic-abuse notification should be "
-                       "marked do_not_approach_parents unless the police say otherwise")
+        yield _warning(
+            "/handling/markings",
+            "CS111",
+            "a domestic-abuse notification should be marked do_not_approach_parents unless the police say otherwise",
+        )
     if body.setting_notified.scheme not in {"school", "la"}:
-        yield _error("/body/setting_notified", "CS111", "the setting notified must be a school "
-                     "(school:) or, for a child educated at home, the local authority (la:)")
+        yield _error(
+            "/body/setting_notified",
+            "CS111",
+            "the setting notified must be a school "
+            "(school:) or, for a child educated at home, the local authority (la:)",
+        )
     if message.sender.agency.scheme != "police":
-        yield _warning("/sender/agency", "CS111", "domestic-abuse notifications are sent by the "
-                       "police")
+        yield _warning("/sender/agency", "CS111", "domestic-abuse notifications are sent by the police")
     if body.deliver_before < body.incident_at:
-        yield _error("/body/deliver_before", "CS111", "the notification cannot be due before "
-                     "the incident happened")
+        yield _error("/body/deliver_before", "CS111", "the notification cannot be due before the incident happened")
 
 
 @_check("CS112", "Parents are not aware of the concern and no reason is given.")
 def _parents(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
-    if isinstance(body, ConcernBody) and not body.parents_aware and not (
-        body.parents_not_aware_reason
-    ):
-        yield _error("/body/parents_not_aware_reason", "CS112", "say why the parents or carers "
-                     "have not been told")
+    if isinstance(body, ConcernBody) and not body.parents_aware and not (body.parents_not_aware_reason):
+        yield _error("/body/parents_not_aware_reason", "CS112", "say why the parents or carers have not been told")
 
 
 @_check("CS113", "A recipient is listed twice, or the sender is among the recipients.")
@@ -434,21 +485,29 @@ def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         return
     for index, item in enumerate(message.view.withheld):
         if _present(message, item.pointer):
-            yield _error(f"/view/withheld/{index}/pointer", "CS114", "the view says this field "
-                         "is withheld but the message carries it; remove the field or the entry")
+            yield _error(
+                f"/view/withheld/{index}/pointer",
+                "CS114",
+                "the view says this field is withheld but the message carries it; remove the field or the entry",
+            )
 
 
 @_check("CS115", "The lawful basis has no Article 6 basis (nor DPA 2018 Part 3 s35), or mixes regimes.")
 def _lawful_basis(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     conditions = set(message.lawful_basis.conditions)
     if not conditions & PRIMARY_CONDITIONS:
-        yield _error("/lawful_basis/conditions", "CS115", "name an Article 6 basis (or, for "
-                     "police law-enforcement processing, DPA 2018 Part 3 s35)")
-    part3 = {LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT,
-             LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING}
+        yield _error(
+            "/lawful_basis/conditions",
+            "CS115",
+            "name an Article 6 basis (or, for police law-enforcement processing, DPA 2018 Part 3 s35)",
+        )
+    part3 = {LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT, LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING}
     if conditions & part3 and conditions - part3:
-        yield _warning("/lawful_basis/conditions", "CS115", "UK GDPR conditions and DPA 2018 "
-                       "Part 3 conditions are mixed; one share is usually under one regime")
+        yield _warning(
+            "/lawful_basis/conditions",
+            "CS115",
+            "UK GDPR conditions and DPA 2018 Part 3 conditions are mixed; one share is usually under one regime",
+        )
     if len(conditions) != len(message.lawful_basis.conditions):
         yield _warning("/lawful_basis/conditions", "CS115", "a condition is listed twice")
 
@@ -460,53 +519,61 @@ def _decision(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         return
     transfer = body.outcome is DecisionOutcome.TRANSFERRED_TO_ANOTHER_AUTHORITY
     if transfer and body.transferred_to is None:
-        yield _error("/body/transferred_to", "CS116", "name the authority the case was "
-                     "transferred to")
+        yield _error("/body/transferred_to", "CS116", "name the authority the case was transferred to")
     if body.transferred_to is not None and body.transferred_to.scheme != "la":
-        yield _error("/body/transferred_to", "CS116", "a case is transferred to a local "
-                     "authority (an la: agency id)")
+        yield _error("/body/transferred_to", "CS116", "a case is transferred to a local authority (an la: agency id)")
     if body.contact_or_referral.value == "referral" and body.referral_at is None:
-        yield _warning("/body/referral_at", "CS116", "give the time the contact became a "
-                       "referral: the statutory clocks run from it")
+        yield _warning(
+            "/body/referral_at",
+            "CS116",
+            "give the time the contact became a referral: the statutory clocks run from it",
+        )
 
 
-_REFERENCES: Final = ("message_id", "concern_id", "request_id", "challenged_message_id",
-                      "strategy_discussion_id", "conference_id")
+_REFERENCES: Final = (
+    "message_id",
+    "concern_id",
+    "request_id",
+    "challenged_message_id",
+    "strategy_discussion_id",
+    "conference_id",
+)
 
 
 @_check("CS118", "A message refers to itself (in its body or thread).")
 def _self_reference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for name in _REFERENCES:
         if getattr(message.body, name, None) == message.id:
-            yield _error(f"/body/{name}", "CS118", "a message cannot refer to itself; give the "
-                         "id of the other message")
+            yield _error(f"/body/{name}", "CS118", "a message cannot refer to itself; give the id of the other message")
     for name in ("in_reply_to", "supersedes"):
         if getattr(message.thread, name) == message.id:
-            yield _error(f"/thread/{name}", "CS118", "a message cannot refer to itself; give "
-                         "the id of the other message")
+            yield _error(
+                f"/thread/{name}", "CS118", "a message cannot refer to itself; give the id of the other message"
+            )
 
 
 @_check("CS119", "The child is 18 or over when the message was written.")
 def _age(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     born = message.subject.birth_date
     if born is not None and age_on(born, message.created) >= 18:
-        yield _warning("/subject/birth_date", "CS119", "the subject is 18 or over; "
-                       "concernshare is for children, so check the birth date")
+        yield _warning(
+            "/subject/birth_date",
+            "CS119",
+            "the subject is 18 or over; concernshare is for children, so check the birth date",
+        )
 
 
 @_check("CS120", "Dates are out of order: a review before its assessment, a response due before the message.")
 def _order(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
-    if isinstance(body, AssessmentSummaryBody) and body.review_date is not None and (
-        body.review_date < body.assessed_on
+    if (
+        isinstance(body, AssessmentSummaryBody)
+        and body.review_date is not None
+        and (body.review_date < body.assessed_on)
     ):
-        yield _error("/body/review_date", "CS120", "the review cannot come before the "
-                     "assessment")
-    if isinstance(body, EscalationBody | InformationRequestBody) and (
-        body.respond_by < message.created
-    ):
-        yield _error("/body/respond_by", "CS120", "the response cannot be due before the "
-                     "message was written")
+        yield _error("/body/review_date", "CS120", "the review cannot come before the assessment")
+    if isinstance(body, EscalationBody | InformationRequestBody) and (body.respond_by < message.created):
+        yield _error("/body/respond_by", "CS120", "the response cannot be due before the message was written")
 
 
 @_check("CS121", "A non-engagement event was challenged but does not say by whom.")
@@ -516,15 +583,17 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         return
     for index, event in enumerate(body.non_engagement):
         if isinstance(event, NonEngagementEvent) and event.challenged and not event.challenged_by:
-            yield _warning(f"/body/non_engagement/{index}/challenged_by", "CS121",
-                           "say who challenged the non-engagement")
+            yield _warning(
+                f"/body/non_engagement/{index}/challenged_by", "CS121", "say who challenged the non-engagement"
+            )
 
 
 @_check("CS122", "A message id (the message's own, or one it refers to) is the nil UUID, which names no message.")
 def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.id.int == 0:
-        yield _error("/id", "CS122", "the message id is the nil UUID, which names no message; give it a "
-                     "random (version 4) UUID")
+        yield _error(
+            "/id", "CS122", "the message id is the nil UUID, which names no message; give it a random (version 4) UUID"
+        )
     referred = [(f"/thread/{name}", getattr(message.thread, name)) for name in ("in_reply_to", "supersedes")]
     referred += [(f"/body/{name}", getattr(message.body, name, None)) for name in _REFERENCES]
     for pointer, value in referred:
@@ -542,9 +611,13 @@ def _nameless(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             continue
         for member in ("name", "birth_date", "identifiers"):
             if getattr(person, member) is not None:
-                yield _error(f"/subject/related_people/{index}/{member}", "CS141", "the person's "
-                             "identity is recorded as unknown or not disclosed: remove this member, "
-                             "or set identity to 'known' (never write a placeholder name)")
+                yield _error(
+                    f"/subject/related_people/{index}/{member}",
+                    "CS141",
+                    "the person's "
+                    "identity is recorded as unknown or not disclosed: remove this member, "
+                    "or set identity to 'known' (never write a placeholder name)",
+                )
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:

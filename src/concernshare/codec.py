@@ -119,19 +119,18 @@ def _datetime_text(value: str) -> dt.datetime:
         if _NAIVE_RE.fullmatch(value):
             raise Refusal(
                 "CS009",
-                "has no UTC offset; a naive time is ambiguous, so add Z or an offset such as "
-                "+01:00",
+                "has no UTC offset; a naive time is ambiguous, so add Z or an offset such as +01:00",
             )
-        raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as "
-                               "2026-11-25T09:30:00Z")
+        raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as 2026-11-25T09:30:00Z")
     try:
         moment = dt.datetime.fromisoformat(value)
         in_range = _EARLIEST <= moment.astimezone(dt.UTC) <= _LATEST
     except (ValueError, OverflowError):
         raise Refusal("CS018", "is not a date-time in the calendar") from None
     if not in_range:
-        raise Refusal("CS018", "is outside the range of times the format carries (years 0001 to 9999, a day "
-                               "short of either end)")
+        raise Refusal(
+            "CS018", "is outside the range of times the format carries (years 0001 to 9999, a day short of either end)"
+        )
     return moment
 
 
@@ -173,8 +172,7 @@ def _uuid(value: Any, _: type) -> uuid.UUID:
 
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "must be a UUID in lower case, such as "
-                               "6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
+        raise Refusal("CS018", "must be a UUID in lower case, such as 6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
     return uuid.UUID(value)
 
 
@@ -217,8 +215,7 @@ def _extensions(value: Any, _: type) -> dict[str, Any]:
         if len(key) > 128 or _EXTENSION_RE.fullmatch(key) is None:
             raise Refusal(
                 "CS018",
-                "extension keys must be a reverse-DNS namespace, a colon and a name, such as "
-                "uk.gov.luton:mosaic_id",
+                "extension keys must be a reverse-DNS namespace, a colon and a name, such as uk.gov.luton:mosaic_id",
             )
     return dict(value)
 
@@ -311,9 +308,14 @@ def _strict_attrs(cls: type, base: Callable[[Any, type], Any]) -> Callable[[Any,
 
 def _register_message(converter: cattrs.Converter) -> None:
     """The envelope: ``type`` selects the body's class, and is written back from it."""
-    message_fields = _strict_attrs(Message, make_dict_structure_fn(
-        Message, converter, body=override(struct_hook=lambda value, _: value),
-    ))
+    message_fields = _strict_attrs(
+        Message,
+        make_dict_structure_fn(
+            Message,
+            converter,
+            body=override(struct_hook=lambda value, _: value),
+        ),
+    )
 
     def structure_message(value: Any, _: type) -> Message:
         _expect(value, dict, "a JSON object")
@@ -322,10 +324,15 @@ def _register_message(converter: cattrs.Converter) -> None:
         body_class = BODIES.get(MessageType(kind)) if isinstance(kind, str) and kind in _TYPES else None
         if body_class is None:
             missing = "has no type" if kind is None else "has a type that is not one of the twelve"
-            raise InvalidRecord([Problem(
-                pointer="" if kind is None else "/type", code="CS014",
-                message=f"the message {missing}: " + ", ".join(MessageType),
-            )])
+            raise InvalidRecord(
+                [
+                    Problem(
+                        pointer="" if kind is None else "/type",
+                        code="CS014",
+                        message=f"the message {missing}: " + ", ".join(MessageType),
+                    )
+                ]
+            )
         problems: list[Problem] = []
         if "body" in rest:
             try:
@@ -345,8 +352,7 @@ def _register_message(converter: cattrs.Converter) -> None:
 
     def unstructure_message(message: Message) -> dict[str, Any]:
         fields = message_unstructure(message)
-        out = {"format_version": fields.pop("format_version"), "id": fields.pop("id"),
-               "type": str(message.type)}
+        out = {"format_version": fields.pop("format_version"), "id": fields.pop("id"), "type": str(message.type)}
         out.update(fields)
         if not out.get("extensions"):
             out.pop("extensions", None)
@@ -373,11 +379,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_tuple, functools.partial(_tuple_factory, converter))
     converter.register_structure_hook_factory(_is_optional, functools.partial(_optional_factory, converter))
     converter.register_structure_hook_factory(
-        attrs.has, lambda cls: _strict_attrs(cls, make_dict_structure_fn(cls, converter)),
+        attrs.has,
+        lambda cls: _strict_attrs(cls, make_dict_structure_fn(cls, converter)),
     )
-    converter.register_unstructure_hook(
-        dt.datetime, utc_text
-    )
+    converter.register_unstructure_hook(dt.datetime, utc_text)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     for text_type in (PartialDate, uuid.UUID, AgencyId):
         converter.register_unstructure_hook(text_type, str)
@@ -390,7 +395,10 @@ _ERRORS: Final = (ClassValidationError, ForbiddenExtraKeysError, Refusal)
 _CONVERTER: Final = make_converter()
 #: The codec's hooks for the value types written as strings, after the type check the compiled functions make.
 _TEXT_LEAVES: Final[dict[type, Callable[[str], Any]]] = {
-    dt.datetime: _datetime_text, dt.date: _date_text, PartialDate: _partial_date_text, uuid.UUID: _uuid_text,
+    dt.datetime: _datetime_text,
+    dt.date: _date_text,
+    PartialDate: _partial_date_text,
+    uuid.UUID: _uuid_text,
     AgencyId: _agency_text,
 }
 _BODY_KINDS: Final = {kind.value: cls for kind, cls in BODIES.items()}
@@ -446,7 +454,9 @@ def unknown_member_problems(kept: tuple[UnknownMember, ...]) -> list[Problem]:
     """Warnings for members kept from a newer minor version."""
     return [
         Problem(
-            pointer=member.pointer, code="CS016", severity=Severity.WARNING,
+            pointer=member.pointer,
+            code="CS016",
+            severity=Severity.WARNING,
             message="this member is not known to format version "
             f"{FORMAT_VERSION}; it was kept because the message is of a newer minor version",
         )
@@ -468,15 +478,15 @@ def _problems(error: BaseException, pointer: str) -> list[Problem]:
                 elif index is not None:
                     child = f"{pointer}/{index}"
             if isinstance(inner, KeyError):
-                found.append(Problem(pointer=child, code="CS010",
-                                     message="this required member is missing; add it"))
+                found.append(Problem(pointer=child, code="CS010", message="this required member is missing; add it"))
             else:
                 found.extend(_problems(inner, child))
         return found
     if isinstance(error, ForbiddenExtraKeysError):
         return [
             Problem(
-                pointer=f"{pointer}/{escape_pointer(key)}", code="CS011",
+                pointer=f"{pointer}/{escape_pointer(key)}",
+                code="CS011",
                 message="this member is not part of the format; remove it, or move it under "
                 "extensions with a namespaced key",
             )
@@ -501,11 +511,16 @@ def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
     if cls is Message:
         version = version_of(data)
         if version is not None and version[0] != MAJOR:
-            raise InvalidRecord([Problem(
-                pointer="/format_version", code="CS015",
-                message=f"format version {version[0]}.x cannot be read by a reader of "
-                f"{FORMAT_VERSION}; it needs a newer concernshare",
-            )])
+            raise InvalidRecord(
+                [
+                    Problem(
+                        pointer="/format_version",
+                        code="CS015",
+                        message=f"format version {version[0]}.x cannot be read by a reader of "
+                        f"{FORMAT_VERSION}; it needs a newer concernshare",
+                    )
+                ]
+            )
         if version is not None and version[1] > MINOR:
             data = _strip_unknown(data, Message, "", kept)
     compiled = _structure_of(typing.cast(Any, cls)) if fast else None  # (mypy takes type[T] for unhashable)
@@ -565,7 +580,10 @@ def _insert(data: Any, pointer: str, value: Any) -> None:
 
 
 def loads(
-    data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
+    data: bytes | str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
 ) -> Message:
     """Parse strict JSON into a :class:`~concernshare.records.Message`.
 
@@ -609,8 +627,15 @@ def dumps(record: Message) -> bytes:
             return _ENCODER.encode(unstructure(record)).encode("utf-8")
         except NaiveTime:
             where = _naive(record, "") or ""
-            raise InvalidRecord([Problem(pointer=where, code="CS009", message=(
-                "has no UTC offset; a naive time is ambiguous, so give a timezone-aware datetime"))]) from None
+            raise InvalidRecord(
+                [
+                    Problem(
+                        pointer=where,
+                        code="CS009",
+                        message=("has no UTC offset; a naive time is ambiguous, so give a timezone-aware datetime"),
+                    )
+                ]
+            ) from None
     data, bad = plain
     payload = _ENCODER.encode(data).encode("utf-8")
     _last = (payload, data, record) if not bad and isinstance(record, Message) else None

@@ -232,8 +232,11 @@ def is_working_day(day: date, calendar: WorkingCalendar) -> bool:
     (a datetime is refused too: its date depends on the time zone).
     """
     _check_day(day)
-    return (day.isoweekday() < _SATURDAY and day not in _bank_holidays(day.year, calendar.nation)
-            and day not in calendar.closures)
+    return (
+        day.isoweekday() < _SATURDAY
+        and day not in _bank_holidays(day.year, calendar.nation)
+        and day not in calendar.closures
+    )
 
 
 def out_of_hours(moment: datetime, calendar: WorkingCalendar) -> bool:
@@ -382,8 +385,9 @@ class Timescale:
             raise UsageError(f"the {self.name} timescale runs in days and takes no hours")
         if self.kind is TimescaleKind.CALENDAR_MONTHS:
             if days is not None or isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
-                raise UsageError(f"the {self.name} timescale needs a whole number of months, 1 or more, and no working "
-                                 "days")
+                raise UsageError(
+                    f"the {self.name} timescale needs a whole number of months, 1 or more, and no working days"
+                )
             return
         if self.months is not None:
             raise UsageError(f"only a calendar-months timescale takes months; {self.name} does not")
@@ -484,8 +488,10 @@ POLICE_NOTIFICATION: Final = Timescale(
 )
 """An Operation Encompass notification before the start of the setting's next school day (VPA 2024)."""
 
-_ALL_WALES: Final = "All Wales Safeguarding Procedures (Safeguarding Wales, https://safeguarding.wales), under the " \
+_ALL_WALES: Final = (
+    "All Wales Safeguarding Procedures (Safeguarding Wales, https://safeguarding.wales), under the "
     "Social Services and Well-being (Wales) Act 2014"
+)
 
 WALES_REPORT_DECISION: Final = Timescale(
     name="wales_report_decision",
@@ -518,28 +524,33 @@ WALES_REPORT_ACKNOWLEDGEMENT: Final = Timescale(
 """No acknowledgement of a written report within 7 working days: follow it up (All Wales Safeguarding Procedures)."""
 
 #: The statutory timescales by name.
-TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType({
-    timescale.name: timescale
-    for timescale in (
-        REFERRAL_DECISION,
-        CHILD_AND_FAMILY_ASSESSMENT,
-        INITIAL_CHILD_PROTECTION_CONFERENCE,
-        POLICE_NOTIFICATION,
-        WALES_REPORT_DECISION,
-        WALES_REPORT_WRITTEN_CONFIRMATION,
-        WALES_REPORT_ACKNOWLEDGEMENT,
-        FIRST_REVIEW_CONFERENCE,
-        REVIEW_CONFERENCE,
-        TRANSFER_IN_CONFERENCE,
-    )
-})
+TIMESCALES: Final[Mapping[str, Timescale]] = MappingProxyType(
+    {
+        timescale.name: timescale
+        for timescale in (
+            REFERRAL_DECISION,
+            CHILD_AND_FAMILY_ASSESSMENT,
+            INITIAL_CHILD_PROTECTION_CONFERENCE,
+            POLICE_NOTIFICATION,
+            WALES_REPORT_DECISION,
+            WALES_REPORT_WRITTEN_CONFIRMATION,
+            WALES_REPORT_ACKNOWLEDGEMENT,
+            FIRST_REVIEW_CONFERENCE,
+            REVIEW_CONFERENCE,
+            TRANSFER_IN_CONFERENCE,
+        )
+    }
+)
 
 
 #: Agency-id prefixes (scheme and start of the code) whose agencies are not in England.
 _NATION_PREFIXES: Final = (
-    ("la:W06", Nation.WALES), ("la:S12", Nation.SCOTLAND), ("probation:wales", Nation.WALES),
+    ("la:W06", Nation.WALES),
+    ("la:S12", Nation.SCOTLAND),
+    ("probation:wales", Nation.WALES),
     ("ods:ZT", Nation.NORTHERN_IRELAND),  # the Health and Social Care Trusts (ZT001 to ZT005)
-    ("charity:SC", Nation.SCOTLAND), ("charity:NIC", Nation.NORTHERN_IRELAND),
+    ("charity:SC", Nation.SCOTLAND),
+    ("charity:NIC", Nation.NORTHERN_IRELAND),
 )
 
 
@@ -556,7 +567,11 @@ def nation_of(agency: str) -> Nation:
 
 
 def due(
-    timescale: Timescale, start: datetime, *, calendar: WorkingCalendar, school: SchoolCalendar | None = None,
+    timescale: Timescale,
+    start: datetime,
+    *,
+    calendar: WorkingCalendar,
+    school: SchoolCalendar | None = None,
 ) -> datetime:
     """When a response under ``timescale`` that started at ``start`` is due, in Europe/London.
 

@@ -37,10 +37,15 @@ __all__ = ["Carry", "Played", "run"]
 HV, MASH, CSC = "ods:Y99HV/health-visiting", "la:E06000032/mash", "la:E06000032/childrens-social-care"
 GP, SCHOOL, POLICE = "ods:Y99GP", "school:999101", "police:99"
 _AGENCIES: Final = {
-    HV: [RecipientRole.HEALTH_VISITING], MASH: [RecipientRole.MASH], CSC: [RecipientRole.CHILDRENS_SOCIAL_CARE],
-    "la:E06000032/early-help": [RecipientRole.EARLY_HELP], GP: [RecipientRole.GP],
-    "ods:Y99AC/emergency-department": [RecipientRole.HOSPITAL], "ods:Y99AC/midwifery": [RecipientRole.MIDWIFERY],
-    SCHOOL: [RecipientRole.SCHOOL], POLICE: [RecipientRole.POLICE],
+    HV: [RecipientRole.HEALTH_VISITING],
+    MASH: [RecipientRole.MASH],
+    CSC: [RecipientRole.CHILDRENS_SOCIAL_CARE],
+    "la:E06000032/early-help": [RecipientRole.EARLY_HELP],
+    GP: [RecipientRole.GP],
+    "ods:Y99AC/emergency-department": [RecipientRole.HOSPITAL],
+    "ods:Y99AC/midwifery": [RecipientRole.MIDWIFERY],
+    SCHOOL: [RecipientRole.SCHOOL],
+    POLICE: [RecipientRole.POLICE],
 }
 _KAI: Final = "9990000026"
 _POLICY: Final = OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE}))
@@ -57,8 +62,11 @@ _STEPS: Final = (
     ("The emergency department's record access is notified twice; the duplicate is withdrawn", ["12", "13", "14"]),
     ("The midwife raises a concern about the unborn sibling", ["15"]),
     ("Health visiting describes the household; a strategy discussion starts a section 47 enquiry", ["30", "31"]),
-    ("The enquiry's outcome; the initial child protection conference; every agency holding Kai's case is told of "
-     "his plan", ["34", "32", "33"]),
+    (
+        "The enquiry's outcome; the initial child protection conference; every agency holding Kai's case is told of "
+        "his plan",
+        ["34", "32", "33"],
+    ),
 )
 
 
@@ -68,8 +76,7 @@ def _story() -> dict[str, bytes]:
 
 
 def _rules() -> RuleSet:
-    return load_rules(importlib.resources.files("concernshare").joinpath("_story", "mash-front-door.json")
-                      .read_bytes())
+    return load_rules(importlib.resources.files("concernshare").joinpath("_story", "mash-front-door.json").read_bytes())
 
 
 def _pick(story: dict[str, bytes], prefix: str) -> Message:
@@ -94,8 +101,9 @@ class Played:
 Carry = Callable[[bytes, Message, str, dt.datetime], Received]
 
 
-def _carrier(transport: str, world: World, trackers: dict[str, Tracker], say: Callable[[str], None],
-             stack: contextlib.ExitStack) -> Carry:
+def _carrier(
+    transport: str, world: World, trackers: dict[str, Tracker], say: Callable[[str], None], stack: contextlib.ExitStack
+) -> Carry:
     """How a sealed view reaches a recipient: ``receive`` called directly, or over a transport."""
     if transport == "http":
         from concernshare.serve.demo import front_doors  # noqa: PLC0415  (needs the serve extra)
@@ -108,8 +116,17 @@ def _carrier(transport: str, world: World, trackers: dict[str, Tracker], say: Ca
 
     def carry(sealed: bytes, _message: Message, recipient: str, at: dt.datetime) -> Received:
         agency = world[recipient]
-        return receive(sealed, agency.decrypters, agency.signer, me=agency.id, directory=world.directory,
-                       store=trackers[recipient].store, tracker=trackers[recipient], at=at, policy=_POLICY)
+        return receive(
+            sealed,
+            agency.decrypters,
+            agency.signer,
+            me=agency.id,
+            directory=world.directory,
+            store=trackers[recipient].store,
+            tracker=trackers[recipient],
+            at=at,
+            policy=_POLICY,
+        )
 
     return carry
 
@@ -127,8 +144,10 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport
     rules, story = _rules(), _story()
     opened: list[Message] = []
     refused: list[str] = []
-    say(f"Throwaway keys for {len(world.agencies)} agencies and a directory signed by a throwaway authority: "
-        f"{folder / 'directory.jws'}")
+    say(
+        f"Throwaway keys for {len(world.agencies)} agencies and a directory signed by a throwaway authority: "
+        f"{folder / 'directory.jws'}"
+    )
     stack = contextlib.ExitStack()
     carry = _carrier(transport, world, trackers, say, stack)
     at = now
@@ -139,48 +158,67 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport
             message = _pick(story, prefix)
             sender = world[message.sender.agency]
             case = [m.id for m in opened if m.subject.identifiers.nhs_number == message.subject.identifiers.nhs_number]
-            sent = send(message, sender.signer, rules=rules, directory=world.directory,
-                        tracker=trackers[sender.id], at=at, holders=trackers[sender.id].holders(case))
+            sent = send(
+                message,
+                sender.signer,
+                rules=rules,
+                directory=world.directory,
+                tracker=trackers[sender.id],
+                at=at,
+                holders=trackers[sender.id].holders(case),
+            )
             for view in sent.views:
                 write_file(folder / f"{message.id}.{view.view}.sealed.json", view.sealed)
                 for recipient in view.recipients:
                     received = carry(view.sealed, message, recipient, at + dt.timedelta(minutes=1))
                     if received.message is None:
                         refused.append(f"{message.id} ({view.view} view) to {recipient}")
-                        say(f"   NOT OPENED: {recipient} could not open the {view.view} view of the {message.type}: "
-                            + "; ".join(f"{p.code} {p.message}" for p in received.problems))
+                        say(
+                            f"   NOT OPENED: {recipient} could not open the {view.view} view of the {message.type}: "
+                            + "; ".join(f"{p.code} {p.message}" for p in received.problems)
+                        )
                         continue
                     opened.append(received.message)
                     withheld = len(received.message.view.withheld) if received.message.view else 0
                     due = next((d.due for d in sent.plan.deliveries if d.recipient == recipient), None)
-                    say(f"   {message.type} from {message.sender.agency} opened by {recipient} in the "
+                    say(
+                        f"   {message.type} from {message.sender.agency} opened by {recipient} in the "
                         f"{view.view} view ({withheld} field{'' if withheld == 1 else 's'} withheld)"
-                        + (f", response due {utc_minute(due)}" if due else ""))
+                        + (f", response due {utc_minute(due)}" if due else "")
+                    )
             if message.type == "domestic_abuse_notification":
                 school = next(v for v in sent.views if SCHOOL in v.recipients)
                 denied = next(d.withheld_categories for d in sent.plan.deliveries if d.recipient == SCHOOL)
-                say(f"   the school's view withholds: {', '.join(denied)}; adult health reaches it: "
-                    f"{'yes' if Sensitivity.ADULT_HEALTH not in denied else 'no'} ({len(school.sealed)} bytes sealed)")
+                say(
+                    f"   the school's view withholds: {', '.join(denied)}; adult health reaches it: "
+                    f"{'yes' if Sensitivity.ADULT_HEALTH not in denied else 'no'} ({len(school.sealed)} bytes sealed)"
+                )
     stack.close()
     later = at + dt.timedelta(days=3)
     overdue = trackers[HV].overdue(later)
     say(f"\nThe closed loop: health visiting's tracker, three days on, lists {len(overdue)} overdue responses")
     for delivery in overdue:
-        say(f"   {delivery.message_type} to {delivery.recipient}: {delivery.expects} was due "
+        say(
+            f"   {delivery.message_type} to {delivery.recipient}: {delivery.expects} was due "
             f"{utc_minute(delivery.due) if delivery.due else 'at once'}; escalate to "
-            f"{', '.join(delivery.escalate_to) or 'the sender'}")
+            f"{', '.join(delivery.escalate_to) or 'the sender'}"
+        )
     chronology = build_chronology(opened, child=_KAI, generated=later)
     report = folder / "chronology-report.html"
     write_file(report, to_html(chronology).encode("utf-8"))
     write_file(folder / "chronology.json", to_json(chronology))
-    say(f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
-        f"agencies, {len(chronology.patterns)} patterns flagged:")
+    say(
+        f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
+        f"agencies, {len(chronology.patterns)} patterns flagged:"
+    )
     for pattern in chronology.patterns:
         say(f"   {pattern.kind}: {pattern.explanation}")
     for tracker in trackers.values():
         tracker.store.close()
     if refused:
-        say(f"\n{len(refused)} view{'s' if len(refused) > 1 else ''} could not be opened: the demo did not play "
-            "as it should")
+        say(
+            f"\n{len(refused)} view{'s' if len(refused) > 1 else ''} could not be opened: the demo did not play "
+            "as it should"
+        )
     say(f"\nReport: {report}")
     return Played(report, tuple(refused))

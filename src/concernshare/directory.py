@@ -63,14 +63,14 @@ class Jwk:
     kty: str = field("Key type: OKP (Ed25519, X25519) or EC (P-256).", pattern="^(OKP|EC)$", max_length=3)
     crv: str = field("Curve.", pattern="^(Ed25519|X25519|P-256)$", max_length=7)
     x: str = field("The public key (or its x coordinate), base64url.", pattern=_B64URL, max_length=64)
-    y: str | None = field("For P-256, the y coordinate, base64url.", default=None, pattern=_B64URL,
-                          max_length=64)
-    use: str = field("sig for a signing key, enc for an encryption key.", pattern="^(sig|enc)$",
-                     max_length=3)
-    alg: str = field("The algorithm the key is for: Ed25519, ES256 or ECDH-ES+A256KW.",
-                     pattern="^(Ed25519|ES256|ECDH-ES[+]A256KW)$", max_length=14)
-    kid: str = field("The key's RFC 7638 SHA-256 thumbprint, base64url.", pattern="^[A-Za-z0-9_-]{43}$",
-                     max_length=43)
+    y: str | None = field("For P-256, the y coordinate, base64url.", default=None, pattern=_B64URL, max_length=64)
+    use: str = field("sig for a signing key, enc for an encryption key.", pattern="^(sig|enc)$", max_length=3)
+    alg: str = field(
+        "The algorithm the key is for: Ed25519, ES256 or ECDH-ES+A256KW.",
+        pattern="^(Ed25519|ES256|ECDH-ES[+]A256KW)$",
+        max_length=14,
+    )
+    kid: str = field("The key's RFC 7638 SHA-256 thumbprint, base64url.", pattern="^[A-Za-z0-9_-]{43}$", max_length=43)
 
     def public(self) -> PublicJwk:
         """The checked key; raises :class:`~concernshare.errors.SealError` if it is not one of the suite.
@@ -126,8 +126,9 @@ class MeshAddress:
     """Where an agency receives over NHS England's MESH: its mailbox and the workflow its messages carry."""
 
     mailbox: str = field("The agency's MESH mailbox id.", pattern=MESH_MAILBOX, max_length=20)
-    workflow: str = field("The MESH workflow id that concernshare messages to this agency carry.",
-                          pattern=MESH_WORKFLOW, max_length=100)
+    workflow: str = field(
+        "The MESH workflow id that concernshare messages to this agency carry.", pattern=MESH_WORKFLOW, max_length=100
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -138,11 +139,16 @@ class DirectoryAgency:
     name: str = field("The agency's name, for people to read.", min_length=1, max_length=200)
     kind: AgencyKind = field("What kind of organisation the agency is.")
     roles: tuple[RecipientRole, ...] = field(
-        "The roles in which the agency receives messages.", min_items=1, max_items=len(RecipientRole),
+        "The roles in which the agency receives messages.",
+        min_items=1,
+        max_items=len(RecipientRole),
     )
     areas: tuple[str, ...] = field(
         "The ONS GSS codes of the local authorities whose children the agency serves.",
-        default=(), max_items=200, pattern=_GSS, max_length=9,
+        default=(),
+        max_items=200,
+        pattern=_GSS,
+        max_length=9,
     )
     keys: tuple[DirectoryKey, ...] = field("The agency's public keys.", default=(), max_items=50)
     mesh: MeshAddress | None = field("Where the agency receives over MESH, if it does.", default=None)
@@ -152,11 +158,11 @@ class DirectoryAgency:
 class Directory:
     """The trust directory, as signed by its authority."""
 
-    format_version: str = field("The directory format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$",
-                                max_length=6)
+    format_version: str = field("The directory format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$", max_length=6)
     directory_id: str = field(
         "A stable name for this directory; rollback is checked per name.",
-        pattern=DIRECTORY_ID, max_length=64,
+        pattern=DIRECTORY_ID,
+        max_length=64,
     )
     serial: int = field("Rises by at least one with every edition.", minimum=1, maximum=2**53 - 1)
     issued: dt.datetime = field("When this edition was signed.")
@@ -232,8 +238,10 @@ def open_directory(
     """
     require_aware(now, "now")
     if any(isinstance(key, PrivateJwk) for key in authorities):
-        raise UsageError("a private key was given as a pinned authority key: pin only the authority's public "
-                         "keys (its public JWK Set), and keep the private key with the authority")
+        raise UsageError(
+            "a private key was given as a pinned authority key: pin only the authority's public "
+            "keys (its public JWK Set), and keep the private key with the authority"
+        )
     if not all(isinstance(key, PublicJwk) for key in authorities):
         raise UsageError("authorities takes the pinned public keys (PublicJwk), as read_public_jwk_set returns")
     pinned = {key.kid: key for key in authorities if key.use == "sig"}
@@ -260,8 +268,9 @@ def open_directory(
     if directory.issued > now + _SKEW:
         raise DirectoryRefused("the directory is dated in the future; check the clocks")
     if store is not None:
-        edition = DirectoryEdition(directory_id=directory.directory_id, serial=directory.serial,
-                                   digest=hashlib.sha256(payload).hexdigest())
+        edition = DirectoryEdition(
+            directory_id=directory.directory_id, serial=directory.serial, digest=hashlib.sha256(payload).hexdigest()
+        )
         _check_history(store, kid, edition, tuple(pinned))
         store.note_directory_serial(kid, edition)
     return directory

@@ -175,8 +175,14 @@ class ContentRefused(SealError):
     """
 
     def __init__(
-        self, message: str, *, sender: str, message_id: str | None, problems: tuple[Problem, ...],
-        message_type: str | None = None, status: str | None = None,
+        self,
+        message: str,
+        *,
+        sender: str,
+        message_id: str | None,
+        problems: tuple[Problem, ...],
+        message_type: str | None = None,
+        status: str | None = None,
     ) -> None:
         super().__init__(message)
         self.sender = sender

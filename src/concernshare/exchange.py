@@ -29,7 +29,7 @@ from typing import Final
 
 import attrs
 
-from concernshare import FORMAT_VERSION
+from concernshare import FORMAT_VERSION, deadlines
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import ContentRefused, Problem, Severity, UsageError
@@ -59,7 +59,6 @@ from concernshare.records import (
 )
 from concernshare.records.process import PROCESS_TYPES
 from concernshare.records.types import require_aware
-from concernshare import deadlines
 from concernshare.routing.plan import Plan, route
 from concernshare.routing.rules import RuleSet
 from concernshare.routing.views import Sensitivity, redact
@@ -129,8 +128,9 @@ def send(
     :func:`record_sent`. Raises :class:`~concernshare.routing.plan.RoutingError` if it cannot be
     routed, and what :func:`~concernshare.sealing.seal` raises.
     """
-    sent = seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools,
-                      holders=holders)
+    sent = seal_views(
+        message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools, holders=holders
+    )
     record_sent(tracker, message, sent, passes_on=passes_on)
     return sent
 
@@ -165,13 +165,20 @@ def seal_views(
         else:
             denied = frozenset(Sensitivity(c) for c in categories)
             copy = redact(message, view=view, denied=denied, recipients=recipients)
-        views.append(SealedView(view=view, recipients=tuple(recipients),
-                                sealed=seal(copy, signer, directory=directory, now=at)))
+        views.append(
+            SealedView(view=view, recipients=tuple(recipients), sealed=seal(copy, signer, directory=directory, now=at))
+        )
     return Sent(plan=plan, views=tuple(views))
 
 
-def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uuid.UUID | None = None,
-                recipients: Collection[str] | None = None) -> None:
+def record_sent(
+    tracker: Tracker,
+    message: Message,
+    sent: Sent,
+    *,
+    passes_on: uuid.UUID | None = None,
+    recipients: Collection[str] | None = None,
+) -> None:
     """Record every delivery of ``sent`` (what :func:`seal_views` made of ``message``) with its due time.
 
     ``recipients``, if given, records only the deliveries to them (a transport
@@ -188,10 +195,18 @@ def record_sent(tracker: Tracker, message: Message, sent: Sent, *, passes_on: uu
         if recipients is not None and delivery.recipient not in recipients:
             continue
         tracker.record_delivery(
-            message_id=message.id, message_type=message.type, sender=message.sender.agency,
-            recipient=delivery.recipient, sent_at=sent.plan.at, view=delivery.view, due=delivery.due,
-            expects=delivery.expects, escalate_to=delivery.escalate_to, rules=delivery.rules,
-            concern_id=_concern_id(message), passed_on_by=message.sender.agency if passes_on else None,
+            message_id=message.id,
+            message_type=message.type,
+            sender=message.sender.agency,
+            recipient=delivery.recipient,
+            sent_at=sent.plan.at,
+            view=delivery.view,
+            due=delivery.due,
+            expects=delivery.expects,
+            escalate_to=delivery.escalate_to,
+            rules=delivery.rules,
+            concern_id=_concern_id(message),
+            passed_on_by=message.sender.agency if passes_on else None,
             passed_on_from=passes_on,
         )
 
@@ -218,32 +233,43 @@ def _reportable(problems: Sequence[Problem]) -> tuple[ReportedProblem, ...]:
     """
     reported = [ReportedProblem(pointer=_pointer(p.pointer), code=p.code) for p in problems]
     if len(reported) > MAX_PROBLEMS:
-        reported[MAX_PROBLEMS - 1:] = [ReportedProblem(pointer="", code=_MORE_PROBLEMS)]
+        reported[MAX_PROBLEMS - 1 :] = [ReportedProblem(pointer="", code=_MORE_PROBLEMS)]
     return tuple(reported)
 
 
-def _rejection(me: AgencyId, sender: AgencyId, message_id: str, problems: Sequence[Problem], *,
-               at: dt.datetime, status: Status) -> Message:
+def _rejection(
+    me: AgencyId, sender: AgencyId, message_id: str, problems: Sequence[Problem], *, at: dt.datetime, status: Status
+) -> Message:
     """A rejected acknowledgement: pointers and codes only, about a message whose id could be read."""
     refused = uuid.UUID(message_id)
     return Message(
-        format_version=FORMAT_VERSION, id=uuid.uuid4(), created=at, status=status,
-        sender=Sender(agency=me, practitioner=_RECEIVING_SYSTEM), recipients=(sender,), subject=Child(),
+        format_version=FORMAT_VERSION,
+        id=uuid.uuid4(),
+        created=at,
+        status=status,
+        sender=Sender(agency=me, practitioner=_RECEIVING_SYSTEM),
+        recipients=(sender,),
+        subject=Child(),
         lawful_basis=LawfulBasis(
             conditions=(LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,),
-            confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL, consent=ConsentStatus.NOT_SOUGHT,
+            confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL,
+            consent=ConsentStatus.NOT_SOUGHT,
             consent_not_sought_reason=ConsentNotSoughtReason.NOT_REQUIRED,
             shared_without_consent_by=_RECEIVING_SYSTEM,
         ),
         sharing_decision=SharingDecision(
-            decided_by=_RECEIVING_SYSTEM, decided_at=at,
+            decided_by=_RECEIVING_SYSTEM,
+            decided_at=at,
             necessary_and_proportionate="The sender must know that its message was not accepted, so that nothing "
             "is lost silently; the rejection carries only pointers and problem codes.",
         ),
         thread=Thread(in_reply_to=refused),
         body=AcknowledgementBody(
-            message_id=refused, received_at=at, received_by=_RECEIVING_SYSTEM,
-            outcome=AcknowledgementOutcome.REJECTED, problems=_reportable(problems),
+            message_id=refused,
+            received_at=at,
+            received_by=_RECEIVING_SYSTEM,
+            outcome=AcknowledgementOutcome.REJECTED,
+            problems=_reportable(problems),
         ),
     )
 
@@ -252,12 +278,22 @@ def _record_answer(tracker: Tracker, message: Message, sender: AgencyId, at: dt.
     body = message.body
     if isinstance(body, AcknowledgementBody):
         tracker.record_acknowledgement(
-            answer_id=message.id, message_id=body.message_id, by=sender, at=at,
-            rejected=body.outcome is AcknowledgementOutcome.REJECTED, problems=[p.code for p in body.problems],
+            answer_id=message.id,
+            message_id=body.message_id,
+            by=sender,
+            at=at,
+            rejected=body.outcome is AcknowledgementOutcome.REJECTED,
+            problems=[p.code for p in body.problems],
         )
     elif isinstance(body, DecisionBody):
-        tracker.record_decision(answer_id=message.id, concern_id=body.concern_id, by=sender, at=at,
-                                outcome=body.outcome, message_id=message.thread.in_reply_to)
+        tracker.record_decision(
+            answer_id=message.id,
+            concern_id=body.concern_id,
+            by=sender,
+            at=at,
+            outcome=body.outcome,
+            message_id=message.thread.in_reply_to,
+        )
     elif isinstance(body, InformationResponseBody):
         tracker.record_response(answer_id=message.id, message_id=body.request_id, by=sender, at=at)
     elif isinstance(body, WithdrawalBody):
@@ -294,8 +330,9 @@ def receive(
     message before that commit.
     """
     require_aware(at, "at")
-    with receiving(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at,
-                   policy=policy) as received:
+    with receiving(
+        sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at, policy=policy
+    ) as received:
         return received
 
 
@@ -329,49 +366,98 @@ def receiving(
         transaction.enter_context(store.atomic())
         if tracker.store is not store:
             transaction.enter_context(tracker.store.atomic())
-        yield _received(sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker,
-                        at=at, policy=policy)
+        yield _received(
+            sealed, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at, policy=policy
+        )
 
 
 def _received(
-    sealed: bytes, decrypters: Decrypter | Sequence[Decrypter], signer: Signer, *, me: AgencyId,
-    directory: Directory, store: ReplayStore, tracker: Tracker, at: dt.datetime, policy: OpenPolicy,
+    sealed: bytes,
+    decrypters: Decrypter | Sequence[Decrypter],
+    signer: Signer,
+    *,
+    me: AgencyId,
+    directory: Directory,
+    store: ReplayStore,
+    tracker: Tracker,
+    at: dt.datetime,
+    policy: OpenPolicy,
 ) -> Received:
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:
         if refused.message_id is None:  # an answer could not name the message, nor a replay of it be refused
             raise
-        return _reject(AgencyId(refused.sender), refused.message_id, refused.message_type, refused.problems,
-                       signer, me=me, directory=directory, tracker=tracker, at=at,
-                       status=Status(refused.status or "actual"))
+        return _reject(
+            AgencyId(refused.sender),
+            refused.message_id,
+            refused.message_type,
+            refused.problems,
+            signer,
+            me=me,
+            directory=directory,
+            tracker=tracker,
+            at=at,
+            status=Status(refused.status or "actual"),
+        )
     message, sender = opened.message, opened.sender
     withdraws = message.body.message_id if isinstance(message.body, WithdrawalBody) else None
     history = tracker.check_history(message.id, sender, message.thread.supersedes, withdraws=withdraws)
     if any(p.severity is Severity.ERROR for p in history):
-        return _reject(sender, str(message.id), message.type, history, signer, me=me, directory=directory,
-                       tracker=tracker, at=at, status=message.status)
+        return _reject(
+            sender,
+            str(message.id),
+            message.type,
+            history,
+            signer,
+            me=me,
+            directory=directory,
+            tracker=tracker,
+            at=at,
+            status=message.status,
+        )
     tracker.record_received(
-        message_id=message.id, message_type=message.type, sender=sender, recipient=me, received_at=at,
-        accepted=True, concern_id=_concern_id(message), supersedes=message.thread.supersedes,
-        in_reply_to=message.thread.in_reply_to, withdraws=withdraws,
+        message_id=message.id,
+        message_type=message.type,
+        sender=sender,
+        recipient=me,
+        received_at=at,
+        accepted=True,
+        concern_id=_concern_id(message),
+        supersedes=message.thread.supersedes,
+        in_reply_to=message.thread.in_reply_to,
+        withdraws=withdraws,
     )
     _record_answer(tracker, message, sender, at)
     return Received(message=message, sender=sender, problems=history)
 
 
 def _reject(
-    sender: AgencyId, message_id: str, message_type: str | None, problems: Sequence[Problem], signer: Signer,
-    *, me: AgencyId, directory: Directory, tracker: Tracker, at: dt.datetime, status: Status,
+    sender: AgencyId,
+    message_id: str,
+    message_type: str | None,
+    problems: Sequence[Problem],
+    signer: Signer,
+    *,
+    me: AgencyId,
+    directory: Directory,
+    tracker: Tracker,
+    at: dt.datetime,
+    status: Status,
 ) -> Received:
     rejection = _rejection(me, sender, message_id, problems, at=at, status=status)
     sealed = seal(rejection, signer, directory=directory, now=at)
     if message_type is not None:
         tracker.record_received(
-            message_id=message_id, message_type=message_type, sender=sender, recipient=me, received_at=at,
-            accepted=False, problems=[p.code for p in problems],
+            message_id=message_id,
+            message_type=message_type,
+            sender=sender,
+            recipient=me,
+            received_at=at,
+            accepted=False,
+            problems=[p.code for p in problems],
         )
-    tracker.record_delivery(message_id=rejection.id, message_type=rejection.type, sender=me, recipient=sender,
-                            sent_at=at)
-    return Received(message=None, sender=sender, problems=tuple(problems), rejection=sealed,
-                    rejection_id=rejection.id)
+    tracker.record_delivery(
+        message_id=rejection.id, message_type=rejection.type, sender=me, recipient=sender, sent_at=at
+    )
+    return Received(message=None, sender=sender, problems=tuple(problems), rejection=sealed, rejection_id=rejection.id)

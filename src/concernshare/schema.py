@@ -51,7 +51,7 @@ _FORMS: Final = {
     "partial_date": "a date written as YYYY, YYYY-MM or YYYY-MM-DD",
     "uuid": "a UUID in lower case",
     "agency_id": "an agency id, SCHEME:CODE or SCHEME:CODE/UNIT (ods, la, school, police, ofsted, probation, rsh or "
-                 "charity)",
+    "charity)",
 }
 
 
@@ -70,9 +70,7 @@ def load(kind: str = "message") -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> referencing.Registry[Any]:
-    resources = [
-        referencing.Resource.from_contents(load(kind)) for kind in KINDS
-    ]
+    resources = [referencing.Resource.from_contents(load(kind)) for kind in KINDS]
     return referencing.Registry().with_resources((r.id() or "", r) for r in resources)
 
 
@@ -83,7 +81,10 @@ def _ecma(pattern: str) -> re.Pattern[str]:
 
 
 def _pattern(
-    checker: jsonschema.protocols.Validator, pattern: str, instance: Any, _schema: dict[str, Any],
+    checker: jsonschema.protocols.Validator,
+    pattern: str,
+    instance: Any,
+    _schema: dict[str, Any],
 ) -> Iterator[ValidationError]:
     if checker.is_type(instance, "string") and _ecma(pattern).search(instance) is None:
         yield ValidationError("does not match the pattern")
@@ -91,7 +92,8 @@ def _pattern(
 
 #: Draft 2020-12 with ECMA-262 patterns, so that Python agrees with Ajv and jsonschema-rs on "1.0\n".
 _Validator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    jsonschema.Draft202012Validator, {"pattern": _pattern},
+    jsonschema.Draft202012Validator,
+    {"pattern": _pattern},
 )
 
 
@@ -141,15 +143,21 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
     instance: Any = error.instance
     if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
         key = escape_pointer(str(instance))
-        yield Problem(pointer=f"{pointer}/{key}", code="CS018",
-                      message="extension keys must be a reverse-DNS namespace, a colon and a name, such as "
-                      "uk.gov.luton:mosaic_id")
+        yield Problem(
+            pointer=f"{pointer}/{key}",
+            code="CS018",
+            message="extension keys must be a reverse-DNS namespace, a colon and a name, such as "
+            "uk.gov.luton:mosaic_id",
+        )
         return
     if keyword == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
-                yield Problem(pointer=f"{pointer}/{escape_pointer(name)}", code="CS010",
-                              message="this required member is missing; add it")
+                yield Problem(
+                    pointer=f"{pointer}/{escape_pointer(name)}",
+                    code="CS010",
+                    message="this required member is missing; add it",
+                )
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
@@ -157,36 +165,42 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         for name in instance:
             if name not in known:
                 yield Problem(
-                    pointer=f"{pointer}/{escape_pointer(name)}", code="CS011",
+                    pointer=f"{pointer}/{escape_pointer(name)}",
+                    code="CS011",
                     message="this member is not part of the message's format version (it came in a "
-                    "later minor version); write a newer format_version to use it, or remove it" if older else
-                    "this member is not part of the format; remove it, or move it "
+                    "later minor version); write a newer format_version to use it, or remove it"
+                    if older
+                    else "this member is not part of the format; remove it, or move it "
                     "under extensions with a namespaced key",
                 )
         return
     if keyword == "type":
         if instance is None:
-            yield Problem(pointer=pointer, code="CS013",
-                          message="must not be null; leave the member out instead")
+            yield Problem(pointer=pointer, code="CS013", message="must not be null; leave the member out instead")
         else:
             yield Problem(pointer=pointer, code="CS012", message=f"must be of type {value}")
         return
     if keyword in {"enum", "const"}:
         if error.absolute_path and list(error.absolute_path) == ["type"]:
-            yield Problem(pointer=pointer, code="CS014",
-                          message="the message type is not one of: " + ", ".join(value))
+            yield Problem(pointer=pointer, code="CS014", message="the message type is not one of: " + ", ".join(value))
             return
         allowed = ", ".join(json.dumps(v) for v in (value if keyword == "enum" else [value]))
         yield Problem(pointer=pointer, code="CS017", message=f"must be one of: {allowed}")
         return
     if keyword == "pattern":
         words = _form(error)
-        if words == _FORMS["date_time"] and isinstance(instance, str) and _NAIVE.fullmatch(
-            instance,
+        if (
+            words == _FORMS["date_time"]
+            and isinstance(instance, str)
+            and _NAIVE.fullmatch(
+                instance,
+            )
         ):
-            yield Problem(pointer=pointer, code="CS009",
-                          message="has no UTC offset; a naive time is ambiguous, so add Z or an "
-                          "offset such as +01:00")
+            yield Problem(
+                pointer=pointer,
+                code="CS009",
+                message="has no UTC offset; a naive time is ambiguous, so add Z or an offset such as +01:00",
+            )
             return
         yield Problem(pointer=pointer, code="CS018", message=f"must be {words}")
         return
@@ -199,13 +213,11 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         "minimum": f"must be at least {value}",
         "maximum": f"must be at most {value}",
     }
-    code = {"minLength": "CS019", "maxLength": "CS019", "minimum": "CS021",
-            "maximum": "CS021"}.get(keyword, "CS020")
+    code = {"minLength": "CS019", "maxLength": "CS019", "minimum": "CS021", "maximum": "CS021"}.get(keyword, "CS020")
     if keyword in messages:
         yield Problem(pointer=pointer, code=code, message=messages[keyword])
         return
-    yield Problem(pointer=pointer, code="CS012",
-                  message=f"does not satisfy the schema's {keyword} rule")
+    yield Problem(pointer=pointer, code="CS012", message=f"does not satisfy the schema's {keyword} rule")
 
 
 def _older_minor(error: ValidationError) -> str | None:

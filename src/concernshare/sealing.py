@@ -174,8 +174,9 @@ def _envelope(payload: bytes) -> _Envelope:
     try:
         document = strictjson.parse(payload)
     except InvalidDocument as error:
-        raise MalformedMessage("the signed message is not well-formed JSON; it is refused unanswered",
-                               error.problems) from None
+        raise MalformedMessage(
+            "the signed message is not well-formed JSON; it is refused unanswered", error.problems
+        ) from None
     if not isinstance(document, dict):
         raise _malformed("", "CS012", "message (a JSON object)")
     found = document.get("id")
@@ -206,17 +207,32 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
         message_id, kind, status = _readable(payload)
         raise ContentRefused(
             "the message was signed by a known agency but its content is refused",
-            sender=agency.id, message_id=message_id, problems=error.problems, message_type=kind, status=status,
+            sender=agency.id,
+            message_id=message_id,
+            problems=error.problems,
+            message_type=kind,
+            status=status,
         ) from None
     if message.created > now + dt.timedelta(minutes=5):
         problem = Problem(pointer="/created", code="CS104", message="the message is dated in the future")
-        raise ContentRefused("the message is dated in the future", sender=agency.id, message_id=str(message.id),
-                             problems=(problem,), message_type=message.type, status=message.status)
+        raise ContentRefused(
+            "the message is dated in the future",
+            sender=agency.id,
+            message_id=str(message.id),
+            problems=(problem,),
+            message_type=message.type,
+            status=message.status,
+        )
     return message
 
 
 def _trusted(
-    jws: bytes, *, directory: Directory, store: ReplayStore | None, now: dt.datetime, archive: bool,
+    jws: bytes,
+    *,
+    directory: Directory,
+    store: ReplayStore | None,
+    now: dt.datetime,
+    archive: bool,
     policy: OpenPolicy,
 ) -> tuple[bytes, str, DirectoryAgency, _Envelope]:
     """Verify the signature and every check on the signer that needs no content; return what was read."""
@@ -236,16 +252,24 @@ def _trusted(
     if not key.valid_at(envelope.sent):
         raise Revoked("the signing key was not valid when the message was sent")
     if not archive and key.not_after is not None and now - policy.skew > key.not_after:
-        raise Revoked("the signing key was retired before the message arrived; a live receiver judges a key's "
-                      "validity when the message arrives as well as when it says it was sent")
+        raise Revoked(
+            "the signing key was retired before the message arrived; a live receiver judges a key's "
+            "validity when the message arrives as well as when it says it was sent"
+        )
     if key.revocation is not None:
-        _vouched(payload, envelope, store.receipt(agency.id, envelope.id) if store is not None else None,
-                 key.revocation.compromised_at, archive=archive)
+        _vouched(
+            payload,
+            envelope,
+            store.receipt(agency.id, envelope.id) if store is not None else None,
+            key.revocation.compromised_at,
+            archive=archive,
+        )
     return payload, kid, agency, envelope
 
 
-def _vouched(payload: bytes, envelope: _Envelope, receipt: Receipt | None, compromised_at: dt.datetime, *,
-             archive: bool) -> None:
+def _vouched(
+    payload: bytes, envelope: _Envelope, receipt: Receipt | None, compromised_at: dt.datetime, *, archive: bool
+) -> None:
     """Accept a revoked key's signature only in an archive whose receipt shows these very bytes arrived in time."""
     if not (archive and receipt is not None and receipt.received < compromised_at):
         raise Revoked(
@@ -291,8 +315,9 @@ def verify_message(
     :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
     """
     require_aware(now, "now")
-    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
-                                              policy=policy)
+    payload, kid, agency, envelope = _trusted(
+        jws, directory=directory, store=store, now=now, archive=archive, policy=policy
+    )
     _check_status(envelope.status, policy)
     return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)
 
@@ -330,8 +355,9 @@ def open_sealed(
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
     jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
-    payload, kid, agency, envelope = _trusted(jws, directory=directory, store=store, now=now, archive=archive,
-                                              policy=policy)
+    payload, kid, agency, envelope = _trusted(
+        jws, directory=directory, store=store, now=now, archive=archive, policy=policy
+    )
     if me not in envelope.recipients:
         raise NotForUs("this agency is not among the recipients named inside the signed message")
     sent = envelope.sent
@@ -339,8 +365,7 @@ def open_sealed(
         raise Expired("the message was sent outside the freshness window")
     _check_status(envelope.status, policy)
     if not archive and store is not None:
-        receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now,
-                          digest=_digest(payload))
+        receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now, digest=_digest(payload))
         if not store.record(receipt, keep_until=sent + policy.window + policy.skew):
             raise Replayed("this message has been received before")
     return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)

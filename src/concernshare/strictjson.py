@@ -77,7 +77,10 @@ def _fast_constant(_name: str) -> NoReturn:
 
 #: The fast path's decoder, built once.
 _FAST: Final = json.JSONDecoder(
-    object_pairs_hook=_fast_object, parse_int=_fast_int, parse_float=_fast_float, parse_constant=_fast_constant,
+    object_pairs_hook=_fast_object,
+    parse_int=_fast_int,
+    parse_float=_fast_float,
+    parse_constant=_fast_constant,
 )
 
 
@@ -89,7 +92,9 @@ def _too_deep(value: Any, max_depth: int) -> bool:
         if depth >= max_depth:
             return True
         level = [
-            item for container in level for item in (container.values() if container.__class__ is dict else container)
+            item
+            for container in level
+            for item in (container.values() if container.__class__ is dict else container)
             if item.__class__ is dict or item.__class__ is list
         ]
         depth += 1
@@ -192,9 +197,9 @@ def _parse(data: bytes | bytearray | memoryview | str, *, max_bytes: int, max_de
     """:func:`parse`; with ``fast`` false, the full parser alone (the reference the fast path is held to)."""
     if len(data) > max_bytes:
         raise _problem(
-            "", "CS007",
-            f"the document is larger than the limit of {max_bytes} bytes; send less in one "
-            "message or raise the limit",
+            "",
+            "CS007",
+            f"the document is larger than the limit of {max_bytes} bytes; send less in one message or raise the limit",
         )
     checked_utf8 = not isinstance(data, str)
     if isinstance(data, str):
@@ -207,7 +212,8 @@ def _parse(data: bytes | bytearray | memoryview | str, *, max_bytes: int, max_de
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _problem(
-                "", "CS002",
+                "",
+                "CS002",
                 f"the document is not valid UTF-8 (at byte {error.start}); save it as UTF-8",
             ) from None
     if fast:
@@ -217,14 +223,15 @@ def _parse(data: bytes | bytearray | memoryview | str, *, max_bytes: int, max_de
         value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=_integer)
     except RecursionError:
         raise _problem(
-            "", "CS008",
+            "",
+            "CS008",
             f"the document is nested more deeply than the limit of {max_depth} levels",
         ) from None
     except json.JSONDecodeError as error:
         raise _problem(
-            "", "CS001",
-            f"the document is not well-formed JSON: {error.msg} at line {error.lineno} "
-            f"column {error.colno}",
+            "",
+            "CS001",
+            f"the document is not well-formed JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from None
     problems: list[Problem] = []
     _walk(value, "", 0, max_depth, problems)
@@ -239,7 +246,8 @@ def _check_text(text: str, pointer: str, what: str, problems: list[Problem]) -> 
     except UnicodeEncodeError:
         problems.append(
             Problem(
-                pointer=pointer, code="CS005",
+                pointer=pointer,
+                code="CS005",
                 message=f"the {what} contains a lone surrogate (an unpaired \\ud800-\\udfff "
                 "escape); write the character as a valid pair or remove it",
             )
@@ -250,7 +258,8 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
     if isinstance(value, dict | list) and depth >= max_depth:
         problems.append(
             Problem(
-                pointer=pointer, code="CS008",
+                pointer=pointer,
+                code="CS008",
                 message=f"nesting is deeper than the limit of {max_depth} levels",
             )
         )
@@ -259,7 +268,8 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
         if isinstance(value, _Duplicated):
             problems.extend(
                 Problem(
-                    pointer=f"{pointer}/{escape_pointer(name)}", code="CS003",
+                    pointer=f"{pointer}/{escape_pointer(name)}",
+                    code="CS003",
                     message="this member name appears more than once in the object; keep one",
                 )
                 for name in dict.fromkeys(value.duplicates)
@@ -276,9 +286,9 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
     elif value is _NON_FINITE or (isinstance(value, float) and not math.isfinite(value)):
         problems.append(
             Problem(
-                pointer=pointer, code="CS004",
-                message="NaN, Infinity and numbers too large for a double are not JSON; "
-                "write a finite number",
+                pointer=pointer,
+                code="CS004",
+                message="NaN, Infinity and numbers too large for a double are not JSON; write a finite number",
             )
         )
     elif value is _TOO_LONG or (
@@ -286,8 +296,8 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
     ):
         problems.append(
             Problem(
-                pointer=pointer, code="CS006",
-                message="the integer is outside ±(2^53-1), which not every reader can hold; "
-                "send it as a string",
+                pointer=pointer,
+                code="CS006",
+                message="the integer is outside ±(2^53-1), which not every reader can hold; send it as a string",
             )
         )

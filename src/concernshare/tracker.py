@@ -35,7 +35,6 @@ import attrs
 from concernshare.errors import Problem, Severity
 from concernshare.records.codes import DecisionOutcome, MessageType, WithdrawalReason
 from concernshare.records.types import AgencyId
-from concernshare.stores.interface import Store
 from concernshare.stores.facts import (
     Answer,
     AnswerKind,
@@ -48,6 +47,7 @@ from concernshare.stores.facts import (
     as_message_id,
     as_time,
 )
+from concernshare.stores.interface import Store
 
 __all__ = [
     "Answer",
@@ -156,9 +156,19 @@ class Tracker:
         of its own. A delivery already recorded stays as it was.
         """
         delivery = Delivery(
-            message_id=message_id, message_type=message_type, sender=sender, recipient=recipient, sent_at=sent_at,
-            view=view, due=due, expects=expects, escalate_to=tuple(escalate_to), rules=tuple(rules),
-            concern_id=concern_id, passed_on_by=passed_on_by, passed_on_from=passed_on_from,
+            message_id=message_id,
+            message_type=message_type,
+            sender=sender,
+            recipient=recipient,
+            sent_at=sent_at,
+            view=view,
+            due=due,
+            expects=expects,
+            escalate_to=tuple(escalate_to),
+            rules=tuple(rules),
+            concern_id=concern_id,
+            passed_on_by=passed_on_by,
+            passed_on_from=passed_on_from,
         )
         self.store.add_delivery(delivery)
         return delivery
@@ -185,15 +195,29 @@ class Tracker:
         cryptographically or came from an unknown sender.
         """
         arrival = Arrival(
-            message_id=message_id, message_type=message_type, sender=sender, recipient=recipient,
-            received_at=received_at, accepted=accepted, problems=tuple(problems), concern_id=concern_id,
-            supersedes=supersedes, in_reply_to=in_reply_to, withdraws=withdraws,
+            message_id=message_id,
+            message_type=message_type,
+            sender=sender,
+            recipient=recipient,
+            received_at=received_at,
+            accepted=accepted,
+            problems=tuple(problems),
+            concern_id=concern_id,
+            supersedes=supersedes,
+            in_reply_to=in_reply_to,
+            withdraws=withdraws,
         )
         self.store.add_arrival(arrival)
         return arrival
 
     def record_acknowledgement(
-        self, *, answer_id: _Id, message_id: _Id, by: str, at: dt.datetime, rejected: bool = False,
+        self,
+        *,
+        answer_id: _Id,
+        message_id: _Id,
+        by: str,
+        at: dt.datetime,
+        rejected: bool = False,
         problems: Iterable[str] = (),
     ) -> Answer:
         """Record ``by``'s acknowledgement of ``message_id``: accepted, or ``rejected`` with ``problems`` codes.
@@ -202,23 +226,48 @@ class Tracker:
         deliveries of the message to ``by`` (see
         :func:`~concernshare.stores.facts.satisfies`).
         """
-        answer = Answer(answer_id=answer_id, kind=AnswerKind.ACKNOWLEDGEMENT, by=by, at=at, message_id=message_id,
-                        rejected=rejected, problems=tuple(problems))
+        answer = Answer(
+            answer_id=answer_id,
+            kind=AnswerKind.ACKNOWLEDGEMENT,
+            by=by,
+            at=at,
+            message_id=message_id,
+            rejected=rejected,
+            problems=tuple(problems),
+        )
         self.store.add_answer(answer)
         return answer
 
     def record_decision(
-        self, *, answer_id: _Id, concern_id: _Id, by: str, at: dt.datetime, outcome: DecisionOutcome | str,
+        self,
+        *,
+        answer_id: _Id,
+        concern_id: _Id,
+        by: str,
+        at: dt.datetime,
+        outcome: DecisionOutcome | str,
         message_id: _Id | None = None,
     ) -> Answer:
         """Record ``by``'s decision on ``concern_id`` (``message_id``: the message it replies to, if any)."""
-        answer = Answer(answer_id=answer_id, kind=AnswerKind.DECISION, by=by, at=at, message_id=message_id,
-                        concern_id=concern_id, decision=outcome)
+        answer = Answer(
+            answer_id=answer_id,
+            kind=AnswerKind.DECISION,
+            by=by,
+            at=at,
+            message_id=message_id,
+            concern_id=concern_id,
+            decision=outcome,
+        )
         self.store.add_answer(answer)
         return answer
 
     def record_response(
-        self, *, answer_id: _Id, message_id: _Id, by: str, at: dt.datetime,
+        self,
+        *,
+        answer_id: _Id,
+        message_id: _Id,
+        by: str,
+        at: dt.datetime,
         kind: AnswerKind | str = AnswerKind.RESPONSE,
     ) -> Answer:
         """Record ``by``'s reply to ``message_id``: an information response, or another ``response``."""
@@ -227,7 +276,13 @@ class Tracker:
         return answer
 
     def record_non_delivery(
-        self, *, report_id: _Id, message_id: _Id, recipient: str, at: dt.datetime, reasons: Iterable[str],
+        self,
+        *,
+        report_id: _Id,
+        message_id: _Id,
+        recipient: str,
+        at: dt.datetime,
+        reasons: Iterable[str],
     ) -> Answer:
         """Record that the transport could not deliver ``message_id`` to ``recipient``: the delivery has failed.
 
@@ -235,13 +290,23 @@ class Tracker:
         changes nothing); ``reasons`` are the transport's codes, never text
         from a message.
         """
-        answer = Answer(answer_id=report_id, kind=AnswerKind.NON_DELIVERY, by=recipient, at=at,
-                        message_id=message_id, problems=tuple(reasons))
+        answer = Answer(
+            answer_id=report_id,
+            kind=AnswerKind.NON_DELIVERY,
+            by=recipient,
+            at=at,
+            message_id=message_id,
+            problems=tuple(reasons),
+        )
         self.store.add_answer(answer)
         return answer
 
     def record_withdrawal(
-        self, message_id: _Id, by_agency: str, at: dt.datetime, reason_code: WithdrawalReason | str,
+        self,
+        message_id: _Id,
+        by_agency: str,
+        at: dt.datetime,
+        reason_code: WithdrawalReason | str,
     ) -> Withdrawal:
         """Record that ``by_agency`` withdrew ``message_id``; return the withdrawal in force (the first recorded).
 
@@ -260,7 +325,12 @@ class Tracker:
         return self.store.origin(as_message_id(message_id))
 
     def check_history(
-        self, message_id: _Id, sender: str, supersedes: _Id | None, *, withdraws: _Id | None = None,
+        self,
+        message_id: _Id,
+        sender: str,
+        supersedes: _Id | None,
+        *,
+        withdraws: _Id | None = None,
     ) -> tuple[Problem, ...]:
         """The history rules a message from ``sender`` breaks; see the module for the codes.
 
@@ -274,18 +344,21 @@ class Tracker:
         if supersedes is not None:
             origin = self.origin(supersedes)
             if origin is None:
-                problems.append(_problem("/thread/supersedes", "CS203",
-                                         "the superseded message is unknown here", Severity.WARNING))
+                problems.append(
+                    _problem("/thread/supersedes", "CS203", "the superseded message is unknown here", Severity.WARNING)
+                )
             elif origin != sender:
-                problems.append(_problem("/thread/supersedes", "CS201",
-                                         "only the agency that sent a message may supersede it"))
+                problems.append(
+                    _problem("/thread/supersedes", "CS201", "only the agency that sent a message may supersede it")
+                )
             if self.is_withdrawn(supersedes):
                 problems.append(_problem("/thread/supersedes", "CS202", "a withdrawn message cannot be superseded"))
         if withdraws is not None:
             origin = self.origin(withdraws)
             if origin is not None and origin != sender:
-                problems.append(_problem("/body/message_id", "CS204",
-                                         "only the agency that sent a message may withdraw it"))
+                problems.append(
+                    _problem("/body/message_id", "CS204", "only the agency that sent a message may withdraw it")
+                )
         return tuple(problems)
 
     def recipients(self, message_id: _Id) -> tuple[AgencyId, ...]:
@@ -345,9 +418,15 @@ class Tracker:
         to a new random UUID; pass one to make a retry idempotent.
         """
         non_share = NonShare(
-            id=non_share_id or uuid.uuid4(), withheld_from=withheld_from, decided_by_agency=decided_by_agency,
-            decided_by_role=decided_by_role, decided_at=decided_at, reason=reason, message_id=message_id,
-            child_ref=child_ref, note=note,
+            id=non_share_id or uuid.uuid4(),
+            withheld_from=withheld_from,
+            decided_by_agency=decided_by_agency,
+            decided_by_role=decided_by_role,
+            decided_at=decided_at,
+            reason=reason,
+            message_id=message_id,
+            child_ref=child_ref,
+            note=note,
         )
         self.store.add_non_share(non_share)
         return non_share
@@ -355,7 +434,8 @@ class Tracker:
     def non_shares(self, *, message_id: _Id | None = None, child_ref: str | None = None) -> tuple[NonShare, ...]:
         """Decisions not to share about a message or a child reference (both: about both; neither: all)."""
         return self.store.non_shares(
-            message_id=None if message_id is None else as_message_id(message_id), child_ref=child_ref,
+            message_id=None if message_id is None else as_message_id(message_id),
+            child_ref=child_ref,
         )
 
     def status(self, message_id: _Id, *, at: dt.datetime) -> MessageStatus:

@@ -61,7 +61,11 @@ _FAST: Final = _Layers(
 
 
 def _run(
-    document: Document, *, now: dt.datetime | None, max_bytes: int, layers: _Layers = _FAST,
+    document: Document,
+    *,
+    now: dt.datetime | None,
+    max_bytes: int,
+    layers: _Layers = _FAST,
 ) -> tuple[list[Problem], Message | None, _Layer]:
     """Run the layers; return the problems, the message if it could be built, and the last layer."""
     if now is not None:
@@ -86,14 +90,15 @@ def _run(
         return [problem], None, _Layer.SCHEMA
     version = codec.version_of(data)
     if version is not None and version[0] != codec.MAJOR:
-        problem = Problem(pointer="/format_version", code="CS015",
-                          message=f"format version {version[0]}.x cannot be read by a reader of "
-                          f"{FORMAT_VERSION}; it needs a reader of that major version")
+        problem = Problem(
+            pointer="/format_version",
+            code="CS015",
+            message=f"format version {version[0]}.x cannot be read by a reader of "
+            f"{FORMAT_VERSION}; it needs a reader of that major version",
+        )
         return [problem], None, _Layer.SCHEMA
     newer_minor = version is not None and version[0] == codec.MAJOR and version[1] > codec.MINOR
-    problems = [
-        p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")
-    ]
+    problems = [p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")]
     if problems:
         return problems, None, _Layer.SCHEMA
     if written is not None:
@@ -127,7 +132,10 @@ def iter_problems(
 
 
 def is_valid(
-    document: Document, *, strict: bool = False, now: dt.datetime | None = None,
+    document: Document,
+    *,
+    strict: bool = False,
+    now: dt.datetime | None = None,
 ) -> bool:
     """True if the message has no errors (and, with ``strict``, no warnings either)."""
     problems, message, _ = _run(document, now=now, max_bytes=strictjson.MAX_BYTES)

@@ -87,7 +87,10 @@ def test_private_material_never_shown(which: str) -> None:
 
 @pytest.mark.parametrize("umask", [0, 0o022, 0o277, 0o777])
 def test_private_jwk_set_file_is_created_0600(
-    tmp_path: Path, ed25519_key: PrivateJwk, x25519_key: PrivateJwk, umask: int,
+    tmp_path: Path,
+    ed25519_key: PrivateJwk,
+    x25519_key: PrivateJwk,
+    umask: int,
 ) -> None:
     """The private JWK Set file has mode 0600 whatever the umask (permissive or strict), and reads back."""
     path = tmp_path / "agency.private.jwks"

@@ -79,8 +79,15 @@ def open_raw(data: bytes) -> None:
     """Arbitrary bytes as a sealed message, opened live by the MASH."""
     mash = world().private(MASH)
     assert mash is not None
-    open_sealed(data, keys.decrypters_from(mash), me=MASH, directory=world().directory, store=MemoryStore(), now=NOW,
-                policy=POLICY)
+    open_sealed(
+        data,
+        keys.decrypters_from(mash),
+        me=MASH,
+        directory=world().directory,
+        store=MemoryStore(),
+        now=NOW,
+        policy=POLICY,
+    )
 
 
 def _members(data: bytes) -> tuple[str, str]:
@@ -100,11 +107,19 @@ def receive_signed(data: bytes) -> Received:
     assert signer_keys is not None
     assert my_keys is not None
     jws = _jose.sign(data, keys.signer_from(signer_keys), typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
-    sealed = _jose.encrypt(jws, world().directory.encryption_keys(me, NOW), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    sealed = _jose.encrypt(jws, world().directory.encryption_keys(me, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
     store = MemoryStore()
-    return receive(sealed, keys.decrypters_from(my_keys), keys.signer_from(my_keys), me=AgencyId(me),
-            directory=world().directory, store=store, tracker=Tracker(MemoryStore()), at=NOW, policy=POLICY)
+    return receive(
+        sealed,
+        keys.decrypters_from(my_keys),
+        keys.signer_from(my_keys),
+        me=AgencyId(me),
+        directory=world().directory,
+        store=store,
+        tracker=Tracker(MemoryStore()),
+        at=NOW,
+        policy=POLICY,
+    )
 
 
 def rules(data: bytes) -> None:
@@ -198,8 +213,10 @@ def seeds(target: str) -> list[bytes]:
     if target in ("validate", "chronology", "validate_jsonl"):
         found = list(_messages())
         if target != "validate":
-            lines = [json.dumps(json.loads(m), ensure_ascii=False).encode()
-                     for m in (p.read_bytes() for p in sorted((EXAMPLES / "messages").glob("*.json")))]
+            lines = [
+                json.dumps(json.loads(m), ensure_ascii=False).encode()
+                for m in (p.read_bytes() for p in sorted((EXAMPLES / "messages").glob("*.json")))
+            ]
             found = [b"\n".join(lines), *(line + b"\n" + line for line in lines[:3]), *found[:40]]
         return found
     if target == "receive":
@@ -209,8 +226,10 @@ def seeds(target: str) -> list[bytes]:
     if target == "rules":
         found = [(EXAMPLES / "routing" / "mash-front-door.json").read_bytes()]
         found += [p.read_bytes() for p in sorted((SUITE / "routing" / "rules").glob("*.json"))]
-        found += [json.dumps(json.loads(p.read_bytes())["rules"]).encode()
-                  for p in sorted((SUITE / "routing" / "invalid").glob("*.json"))]
+        found += [
+            json.dumps(json.loads(p.read_bytes())["rules"]).encode()
+            for p in sorted((SUITE / "routing" / "invalid").glob("*.json"))
+        ]
         return found
     if target == "directory":
         found = [_jws_payload((EXAMPLES / "directory" / "directory.jws").read_bytes())]

@@ -31,13 +31,29 @@ SECONDS = int(os.environ.get("CONCERNSHARE_FUZZ_SECONDS", "6"))
 
 @pytest.mark.parametrize("target", sorted(targets.TARGETS))
 def test_a_short_campaign_finds_no_crash(target: str, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parent.parent / "src"),
-                                                        os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(HERE.parent.parent / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
     done = subprocess.run(
-        [sys.executable, str(HERE / "run.py"), target, str(tmp_path / "corpus"), f"-runs={RUNS}",
-         f"-max_total_time={SECONDS}", "-timeout=30", "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/",
-         "-print_final_stats=1"],
-        capture_output=True, text=True, timeout=SECONDS + 120, env=env, check=False, cwd=tmp_path,
+        [
+            sys.executable,
+            str(HERE / "run.py"),
+            target,
+            str(tmp_path / "corpus"),
+            f"-runs={RUNS}",
+            f"-max_total_time={SECONDS}",
+            "-timeout=30",
+            "-rss_limit_mb=2048",
+            f"-artifact_prefix={tmp_path}/",
+            "-print_final_stats=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 120,
+        env=env,
+        check=False,
+        cwd=tmp_path,
     )
     crashes = sorted(path.name for path in tmp_path.iterdir() if re.match(r"(crash|timeout|oom|leak)-", path.name))
     report = done.stderr[-6000:]
@@ -59,6 +75,7 @@ def test_every_target_has_seeds_it_accepts_without_a_crash(target: str) -> None:
 
 def test_a_non_typed_error_is_a_crash() -> None:
     """run_one lets anything but the library's typed errors through, so the campaign can fail."""
+
     def broken(_data: bytes) -> None:
         raise KeyError("boom")
 

@@ -45,8 +45,7 @@ def npm_jose() -> NodeJose:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.fail(
-            "the npm jose interoperability tests need Node.js: `node` and `npm` must be on PATH "
-            "(Node.js 20 or later)",
+            "the npm jose interoperability tests need Node.js: `node` and `npm` must be on PATH (Node.js 20 or later)",
         )
     lock = json.loads((INTEROP / "package-lock.json").read_text(encoding="utf-8"))
     pinned = lock["packages"]["node_modules/jose"]["version"]
@@ -54,14 +53,21 @@ def npm_jose() -> NodeJose:
     if not installed.is_file() or json.loads(installed.read_text(encoding="utf-8"))["version"] != pinned:
         done = subprocess.run(
             [npm, "ci", "--prefix", str(INTEROP), "--no-audit", "--no-fund"],
-            capture_output=True, text=True, check=False, timeout=600,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
         )
         if done.returncode != 0:
             pytest.fail(f"`npm ci --prefix tests/interop` failed (exit {done.returncode}):\n{done.stderr}")
 
     def run(*args: str | Path, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
-            [node, str(SCRIPT), *map(str, args)], input=stdin, capture_output=True, check=False, timeout=120,
+            [node, str(SCRIPT), *map(str, args)],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=120,
         )
 
     return run
@@ -113,8 +119,14 @@ def _signed_bytes(message: Message) -> bytes:
 
 def _open_here(agencies: Agencies, sealed: bytes, agency: str) -> Opened:
     world = agencies.world
-    return open_sealed(sealed, world[agency].decrypters, me=agency, directory=world.directory, store=MemoryStore(),
-                       now=NOW + dt.timedelta(minutes=1))
+    return open_sealed(
+        sealed,
+        world[agency].decrypters,
+        me=agency,
+        directory=world.directory,
+        store=MemoryStore(),
+        now=NOW + dt.timedelta(minutes=1),
+    )
 
 
 def _protected(part: dict[str, Any]) -> dict[str, Any]:
@@ -173,8 +185,9 @@ def test_we_open_what_npm_jose_seals(agencies: Agencies, recipients: list[str], 
         assert len(sealed["recipients"]) == len(recipients)
     for agency in recipients:
         world = agencies.world
-        signed = json.loads(_jose.decrypt(done.stdout, world[agency].decrypters, typ=_jose.SEALED_TYP,
-                                          cty=_jose.SEALED_CTY))
+        signed = json.loads(
+            _jose.decrypt(done.stdout, world[agency].decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
+        )
         assert ("signatures" in signed) == (jws == "general")
         header = _protected(signed["signatures"][0] if jws == "general" else signed)
         assert header["alg"] == world[HV].signing.public.alg  # Ed25519 (RFC 9864) or ES256
@@ -187,11 +200,16 @@ def test_we_open_what_npm_jose_seals(agencies: Agencies, recipients: list[str], 
 def test_we_open_npm_jose_eddsa_signatures(ed25519_agencies: Agencies, npm_jose: NodeJose) -> None:
     """A message npm jose signs under the older name EdDSA, with an Ed25519 key, opens here."""
     message = _message([MASH])
-    done = npm_jose("seal", "--sig-alg", "EdDSA", ed25519_agencies.private[HV], ed25519_agencies.public[MASH],
-                    stdin=_signed_bytes(message))
+    done = npm_jose(
+        "seal",
+        "--sig-alg",
+        "EdDSA",
+        ed25519_agencies.private[HV],
+        ed25519_agencies.public[MASH],
+        stdin=_signed_bytes(message),
+    )
     assert done.returncode == 0, done.stderr.decode()
     world = ed25519_agencies.world
-    signed = json.loads(_jose.decrypt(done.stdout, world[MASH].decrypters, typ=_jose.SEALED_TYP,
-                                      cty=_jose.SEALED_CTY))
+    signed = json.loads(_jose.decrypt(done.stdout, world[MASH].decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY))
     assert _protected(signed)["alg"] == "EdDSA"
     assert _open_here(ed25519_agencies, done.stdout, MASH).message == attrs.evolve(message, sent=NOW)

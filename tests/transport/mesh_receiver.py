@@ -41,13 +41,22 @@ def main() -> None:
 
     secret = private(agency)
     store = SQLiteStore(job["tracker"])
-    settings = MeshSettings(url=job["url"], mailbox=MAILBOXES[agency], password=SANDBOX_PASSWORD,
-                            shared_key=job["shared_key"].encode())
+    settings = MeshSettings(
+        url=job["url"], mailbox=MAILBOXES[agency], password=SANDBOX_PASSWORD, shared_key=job["shared_key"].encode()
+    )
     with connect(settings) as client:
-        polled = poll(client, keys.decrypters_from(secret), keys.signer_from(secret), me=agency,
-                      directory=directory(Path(job["directory"]).read_bytes(), now), store=store,
-                      tracker=Tracker(store), clock=lambda: dt.datetime.now(dt.UTC), policy=POLICY,
-                      observe=observe)
+        polled = poll(
+            client,
+            keys.decrypters_from(secret),
+            keys.signer_from(secret),
+            me=agency,
+            directory=directory(Path(job["directory"]).read_bytes(), now),
+            store=store,
+            tracker=Tracker(store),
+            clock=lambda: dt.datetime.now(dt.UTC),
+            policy=POLICY,
+            observe=observe,
+        )
     print(json.dumps([p.outcome.value for p in polled]))
 
 

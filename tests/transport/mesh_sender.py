@@ -40,13 +40,20 @@ def main() -> None:
                 time.sleep(1)
 
     store = SQLiteStore(job["tracker"])
-    settings = MeshSettings(url=job["url"], mailbox=MAILBOXES[HV], password=SANDBOX_PASSWORD,
-                            shared_key=job["shared_key"].encode())
+    settings = MeshSettings(
+        url=job["url"], mailbox=MAILBOXES[HV], password=SANDBOX_PASSWORD, shared_key=job["shared_key"].encode()
+    )
     with connect(settings) as client:
-        sent = send(codec.loads(Path(job["message"]).read_bytes()), keys.signer_from(private(HV)), client=client,
-                    rules=load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes()),
-                    directory=directory(Path(job["directory"]).read_bytes(), now), tracker=Tracker(store), at=now,
-                    observe=observe)
+        sent = send(
+            codec.loads(Path(job["message"]).read_bytes()),
+            keys.signer_from(private(HV)),
+            client=client,
+            rules=load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes()),
+            directory=directory(Path(job["directory"]).read_bytes(), now),
+            tracker=Tracker(store),
+            at=now,
+            observe=observe,
+        )
     store.close()
     print(json.dumps({"uploaded": sorted(sent.uploads), "skipped": sorted(sent.skipped)}))
 

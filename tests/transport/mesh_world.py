@@ -14,8 +14,7 @@ import pytest
 if importlib.util.find_spec("mesh_client") is None:  # pragma: no cover - the test group installs it
     if os.environ.get("CI"):
         raise ImportError("CI is set: the MESH tests need mesh-client and mesh-sandbox (the test group)")
-    pytest.skip("the MESH tests need mesh-client and mesh-sandbox: pip install --group test",
-                allow_module_level=True)
+    pytest.skip("the MESH tests need mesh-client and mesh-sandbox: pip install --group test", allow_module_level=True)
 
 from concernshare.crypto import keys
 from concernshare.directory import Directory, MeshAddress, open_directory, sign_directory
@@ -44,13 +43,18 @@ def private(agency: str) -> tuple[keys.PrivateJwk, ...]:
 def signed_directory(now: dt.datetime) -> bytes:
     """The example directory with the story's MESH mailboxes, valid now, signed again by the example authority."""
     authority = keys.loads_public_jwk_set((KEYS / "authority.public.jwks").read_bytes())
-    example = open_directory((EXAMPLES / "directory" / "directory.jws").read_bytes(), authority,
-                             now=dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC))
+    example = open_directory(
+        (EXAMPLES / "directory" / "directory.jws").read_bytes(),
+        authority,
+        now=dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC),
+    )
     meshed = with_mailboxes(example, {a: MeshAddress(mailbox=m, workflow=WORKFLOW) for a, m in MAILBOXES.items()})
-    fresh = attrs.evolve(meshed, serial=meshed.serial + 1, issued=now - dt.timedelta(minutes=1),
-                         expires=now + dt.timedelta(days=30))
-    return sign_directory(fresh, keys.signer_from(keys.loads_private_jwk_set(
-        (KEYS / "authority.private.jwks").read_bytes())))
+    fresh = attrs.evolve(
+        meshed, serial=meshed.serial + 1, issued=now - dt.timedelta(minutes=1), expires=now + dt.timedelta(days=30)
+    )
+    return sign_directory(
+        fresh, keys.signer_from(keys.loads_private_jwk_set((KEYS / "authority.private.jwks").read_bytes()))
+    )
 
 
 def directory(signed: bytes, now: dt.datetime) -> Directory:
@@ -61,8 +65,13 @@ def directory(signed: bytes, now: dt.datetime) -> Directory:
 
 def settings(sandbox: Sandbox, agency: str, chunk_size: int = 75 * 1024 * 1024) -> MeshSettings:
     """Settings for an agency's mailbox in the sandbox."""
-    return MeshSettings(url=sandbox.url, mailbox=MAILBOXES[AgencyId(agency)], password=SANDBOX_PASSWORD,
-                        shared_key=sandbox.shared_key, chunk_size=chunk_size)
+    return MeshSettings(
+        url=sandbox.url,
+        mailbox=MAILBOXES[AgencyId(agency)],
+        password=SANDBOX_PASSWORD,
+        shared_key=sandbox.shared_key,
+        chunk_size=chunk_size,
+    )
 
 
 def sandbox_unavailable(reason: str) -> None:

@@ -49,8 +49,13 @@ def test_the_event_carries_the_mapping_and_nothing_personal(made: World) -> None
     document = json.loads(event(made, message))
     data = document.pop("data")
     assert document == {
-        "specversion": "1.0", "type": EVENT_TYPE, "source": HV, "subject": "concern", "id": str(message.id),
-        "time": "2026-11-25T10:00:00Z", "datacontenttype": DATA_CONTENT_TYPE,
+        "specversion": "1.0",
+        "type": EVENT_TYPE,
+        "source": HV,
+        "subject": "concern",
+        "id": str(message.id),
+        "time": "2026-11-25T10:00:00Z",
+        "datacontenttype": DATA_CONTENT_TYPE,
     }
     assert set(data) >= {"protected", "recipients", "iv", "ciphertext", "tag"}
     outside = json.dumps(document) + json.dumps({k: v for k, v in data.items() if k != "ciphertext"})
@@ -68,22 +73,26 @@ def test_an_event_reads_back_to_the_same_sealed_message(made: World) -> None:
     assert outcome.message == attrs.evolve(message, sent=NOW)
 
 
-@pytest.mark.parametrize(("changes", "pointer", "code"), [
-    ({"specversion": "0.3"}, "/specversion", "CS402"),
-    ({"type": "com.example.other"}, "/type", "CS403"),
-    ({"datacontenttype": "application/json"}, "/datacontenttype", "CS404"),
-    ({"source": "Kai Ashdown"}, "/source", "CS405"),
-    ({"subject": "Kai Ashdown"}, "/subject", "CS406"),
-    ({"id": "89D87FF5-6B89-4EE1-BB94-F4E22E6F34AF"}, "/id", "CS407"),
-    ({"id": 7}, "/id", "CS407"),
-    ({"data": "Kai Ashdown"}, "/data", "CS408"),
-    ({"data": None}, "/data", "CS408"),
-    ({"data": None, "data_base64": "S2Fp"}, "/data_base64", "CS409"),
-    ({"childname": "Kai Ashdown"}, "/childname", "CS409"),
-    ({"source": None}, "/source", "CS405"),
-])
-def test_an_event_off_the_mapping_is_refused_where_and_why(made: World, changes: dict[str, Any], pointer: str,
-                                                           code: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "pointer", "code"),
+    [
+        ({"specversion": "0.3"}, "/specversion", "CS402"),
+        ({"type": "com.example.other"}, "/type", "CS403"),
+        ({"datacontenttype": "application/json"}, "/datacontenttype", "CS404"),
+        ({"source": "Kai Ashdown"}, "/source", "CS405"),
+        ({"subject": "Kai Ashdown"}, "/subject", "CS406"),
+        ({"id": "89D87FF5-6B89-4EE1-BB94-F4E22E6F34AF"}, "/id", "CS407"),
+        ({"id": 7}, "/id", "CS407"),
+        ({"data": "Kai Ashdown"}, "/data", "CS408"),
+        ({"data": None}, "/data", "CS408"),
+        ({"data": None, "data_base64": "S2Fp"}, "/data_base64", "CS409"),
+        ({"childname": "Kai Ashdown"}, "/childname", "CS409"),
+        ({"source": None}, "/source", "CS405"),
+    ],
+)
+def test_an_event_off_the_mapping_is_refused_where_and_why(
+    made: World, changes: dict[str, Any], pointer: str, code: str
+) -> None:
     """Each attribute off the mapping is named by pointer and code, and no value is quoted."""
     with pytest.raises(EventRefused) as refused:
         from_event(json.dumps(_document(made, **changes)).encode())
@@ -92,12 +101,15 @@ def test_an_event_off_the_mapping_is_refused_where_and_why(made: World, changes:
     assert all("Kai" not in p.message for p in refused.value.problems)
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    (b"[]", "CS401"),
-    (b"{", "CS001"),
-    (b'{"id": "a", "id": "b"}', "CS003"),
-    (b"\xff{}", "CS002"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"[]", "CS401"),
+        (b"{", "CS001"),
+        (b'{"id": "a", "id": "b"}', "CS003"),
+        (b"\xff{}", "CS002"),
+    ],
+)
 def test_a_body_that_is_no_json_object_is_refused(body: bytes, code: str) -> None:
     """Not JSON, not UTF-8, a duplicated member or not an object: refused by the strict parser first."""
     with pytest.raises(EventRefused) as refused:
@@ -116,8 +128,15 @@ def test_delivery_records_the_arrival_and_answers_with_a_sealed_acknowledgement(
     """The MASH records the concern and answers; the answer opens at the sender and closes its delivery."""
     message = concern()
     mash, hv = receiver(made, MASH), receiver(made, HV)
-    hv.tracker.record_delivery(message_id=message.id, message_type="concern", sender=HV, recipient=MASH,
-                               sent_at=NOW, due=NOW + dt.timedelta(days=1), expects="acknowledgement")
+    hv.tracker.record_delivery(
+        message_id=message.id,
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        sent_at=NOW,
+        due=NOW + dt.timedelta(days=1),
+        expects="acknowledgement",
+    )
     outcome = deliver(from_event(event(made, message)), mash, at=LATER)
     assert outcome.accepted
     assert [a.message_id for a in mash.tracker.store.arrivals(str(message.id))] == [str(message.id)]
@@ -177,10 +196,10 @@ def test_refused_content_is_answered_with_the_sealed_rejection_under_its_own_id(
     message = concern()
     document = json.loads(codec.dumps(message))
     document.update(sent="2026-11-25T10:00:00Z", format_version="9.0")
-    signed = _jose.sign(json.dumps(document).encode(), made[HV].signer, typ=_jose.MESSAGE_TYP,
-                        cty=_jose.MESSAGE_CTY)
-    forged = _jose.encrypt(signed, made.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP,
-                           cty=_jose.SEALED_CTY)
+    signed = _jose.sign(json.dumps(document).encode(), made[HV].signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    forged = _jose.encrypt(
+        signed, made.directory.encryption_keys(MASH, NOW), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY
+    )
     body = to_event(forged, source=HV, subject="concern", id=message.id, time=NOW)
     mash, hv = receiver(made, MASH), receiver(made, HV)
     outcome = deliver(from_event(body), mash, at=LATER)

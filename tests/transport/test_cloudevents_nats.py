@@ -40,8 +40,9 @@ async def _broker() -> AsyncIterator[tuple[JetStreamContext, Stream]]:
         """The test says what went wrong; the client need not print it too."""
 
     try:
-        client = await asyncio.wait_for(nats.connect(URL, connect_timeout=2, allow_reconnect=False,
-                                                     max_reconnect_attempts=0, error_cb=quiet), 5)
+        client = await asyncio.wait_for(
+            nats.connect(URL, connect_timeout=2, allow_reconnect=False, max_reconnect_attempts=0, error_cb=quiet), 5
+        )
     except (OSError, TimeoutError, nats.errors.Error) as error:
         message = f"no NATS server with JetStream answers on {URL} ({type(error).__name__}): run .ci/broker"
         if os.environ.get("CI"):
@@ -62,6 +63,7 @@ def _run(test: Callable[[JetStreamContext, Stream], Awaitable[_T]]) -> _T:
     async def main() -> _T:
         async with _broker() as (js, stream):
             return await test(js, stream)
+
     return asyncio.run(main())
 
 
@@ -79,8 +81,15 @@ def test_a_concern_travels_and_its_acknowledgement_comes_back(made: World) -> No
     """Health visiting publishes; the MASH consumes, records and answers; health visiting records the answer."""
     message = concern()
     mash, hv = receiver(made, MASH), receiver(made, HV)
-    hv.tracker.record_delivery(message_id=message.id, message_type="concern", sender=HV, recipient=MASH,
-                               sent_at=NOW, due=NOW + dt.timedelta(days=1), expects="acknowledgement")
+    hv.tracker.record_delivery(
+        message_id=message.id,
+        message_type="concern",
+        sender=HV,
+        recipient=MASH,
+        sent_at=NOW,
+        due=NOW + dt.timedelta(days=1),
+        expects="acknowledgement",
+    )
 
     async def test(js: JetStreamContext, stream: Stream) -> None:
         assert await publish_views(js, [((MASH,), sealed(made, message))], message, at=NOW, stream=stream) == (MASH,)

@@ -65,8 +65,15 @@ def _send(sandbox: Sandbox, signed: Path, tracker: Tracker, message: Message, ch
     now = dt.datetime.now(dt.UTC)
     rules = load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes())
     with mesh.connect(settings(sandbox, HV, chunk)) as client:
-        return mesh.send(message, keys.signer_from(private(HV)), client=client, rules=rules,
-                         directory=directory(signed.read_bytes(), now), tracker=tracker, at=now)
+        return mesh.send(
+            message,
+            keys.signer_from(private(HV)),
+            client=client,
+            rules=rules,
+            directory=directory(signed.read_bytes(), now),
+            tracker=tracker,
+            at=now,
+        )
 
 
 def _inbox(sandbox: Sandbox, agency: str) -> list[str]:
@@ -75,19 +82,42 @@ def _inbox(sandbox: Sandbox, agency: str) -> list[str]:
 
 
 def _receiver(sandbox: Sandbox, signed: Path, agency: str, tracker: Path, **stop: object) -> subprocess.Popen[str]:
-    return _child(RECEIVER, {"url": sandbox.url, "shared_key": sandbox.shared_key.decode(), "agency": agency,
-                             "tracker": str(tracker), "directory": str(signed), **stop})
+    return _child(
+        RECEIVER,
+        {
+            "url": sandbox.url,
+            "shared_key": sandbox.shared_key.decode(),
+            "agency": agency,
+            "tracker": str(tracker),
+            "directory": str(signed),
+            **stop,
+        },
+    )
 
 
 def _sender(sandbox: Sandbox, signed: Path, message: Path, tracker: Path, **stop: object) -> subprocess.Popen[str]:
-    return _child(SENDER, {"url": sandbox.url, "shared_key": sandbox.shared_key.decode(), "message": str(message),
-                           "tracker": str(tracker), "directory": str(signed), **stop})
+    return _child(
+        SENDER,
+        {
+            "url": sandbox.url,
+            "shared_key": sandbox.shared_key.decode(),
+            "message": str(message),
+            "tracker": str(tracker),
+            "directory": str(signed),
+            **stop,
+        },
+    )
 
 
 def _child(script: Path, job: dict[str, object]) -> subprocess.Popen[str]:
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(script.parent), *sys.path])}
-    return subprocess.Popen([sys.executable, str(script), json.dumps(job)], env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), json.dumps(job)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill_at(process: subprocess.Popen[str], marker: Path) -> None:
@@ -135,24 +165,39 @@ def test_a_recipient_without_a_mailbox_is_refused_before_any_upload(sandbox: San
     message = _concern()
     now = dt.datetime.now(dt.UTC)
     opened = directory(signed.read_bytes(), now)
-    without_gp = attrs.evolve(opened, agencies=tuple(attrs.evolve(a, mesh=None) if a.id == GP else a
-                                                     for a in opened.agencies))
+    without_gp = attrs.evolve(
+        opened, agencies=tuple(attrs.evolve(a, mesh=None) if a.id == GP else a for a in opened.agencies)
+    )
     rules = load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes())
     with mesh.connect(settings(sandbox, HV)) as client, pytest.raises(UsageError, match="no MESH mailbox"):
-        mesh.send(message, keys.signer_from(private(HV)), client=client, rules=rules,
-                  directory=without_gp, tracker=Tracker(MemoryStore()), at=now)
+        mesh.send(
+            message,
+            keys.signer_from(private(HV)),
+            client=client,
+            rules=rules,
+            directory=without_gp,
+            tracker=Tracker(MemoryStore()),
+            at=now,
+        )
     for agency in RECIPIENTS:
         assert _inbox(sandbox, agency) == []
 
 
-@pytest.mark.parametrize(("stop_at", "stop_after"), [
-    ("read", 1),          # read from MESH, not yet opened
-    ("recorded", 1),      # opened and recorded by receive(), not yet acknowledged
-    ("recorded", 2),      # the first acknowledged, the second recorded and not
-    ("acknowledged", 1),  # the first acknowledged, the rest not yet read
-])
+@pytest.mark.parametrize(
+    ("stop_at", "stop_after"),
+    [
+        ("read", 1),  # read from MESH, not yet opened
+        ("recorded", 1),  # opened and recorded by receive(), not yet acknowledged
+        ("recorded", 2),  # the first acknowledged, the second recorded and not
+        ("acknowledged", 1),  # the first acknowledged, the rest not yet read
+    ],
+)
 def test_a_receiver_killed_mid_poll_loses_and_duplicates_nothing(
-    sandbox: Sandbox, signed: Path, tmp_path: Path, stop_at: str, stop_after: int,
+    sandbox: Sandbox,
+    signed: Path,
+    tmp_path: Path,
+    stop_at: str,
+    stop_after: int,
 ) -> None:
     """Killed with SIGKILL at an exact point of a poll, then run again: each message recorded once, the inbox empty."""
     messages = [_concern(), _concern()]
@@ -160,8 +205,9 @@ def test_a_receiver_killed_mid_poll_loses_and_duplicates_nothing(
         _send(sandbox, signed, Tracker(MemoryStore()), message)
     store = tmp_path / "mash.sqlite"
     marker = tmp_path / "stopped"
-    _kill_at(_receiver(sandbox, signed, MASH, store, stop_at=stop_at, stop_after=stop_after, marker=str(marker)),
-             marker)
+    _kill_at(
+        _receiver(sandbox, signed, MASH, store, stop_at=stop_at, stop_after=stop_after, marker=str(marker)), marker
+    )
     outcomes = _finish(_receiver(sandbox, signed, MASH, store))
     assert set(outcomes) <= {"accepted", "replayed"}
     assert _inbox(sandbox, MASH) == []
@@ -174,13 +220,20 @@ def test_a_receiver_killed_mid_poll_loses_and_duplicates_nothing(
         recorded.close()
 
 
-@pytest.mark.parametrize(("stop_at", "stop_after"), [
-    ("uploaded", 1),   # the first view uploaded, not yet recorded
-    ("uploaded", 2),   # the first recorded, the second uploaded and not recorded
-    ("recorded", 2),   # two recorded, the third not yet uploaded
-])
+@pytest.mark.parametrize(
+    ("stop_at", "stop_after"),
+    [
+        ("uploaded", 1),  # the first view uploaded, not yet recorded
+        ("uploaded", 2),  # the first recorded, the second uploaded and not recorded
+        ("recorded", 2),  # two recorded, the third not yet uploaded
+    ],
+)
 def test_a_sender_killed_mid_send_then_run_again_uploads_each_view_once(
-    sandbox: Sandbox, signed: Path, tmp_path: Path, stop_at: str, stop_after: int,
+    sandbox: Sandbox,
+    signed: Path,
+    tmp_path: Path,
+    stop_at: str,
+    stop_after: int,
 ) -> None:
     """Killed by SIGKILL at an exact point of a send, then run again: one copy per inbox, every delivery recorded."""
     message = _concern()
@@ -220,9 +273,17 @@ def _poll(sandbox: Sandbox, agency: str, tracker: Tracker, signed: bytes | None 
     secret = private(agency)
     signed = signed if signed is not None else sign_test_directory(now)
     with mesh.connect(settings(sandbox, agency)) as client:
-        return mesh.poll(client, keys.decrypters_from(secret), keys.signer_from(secret), me=agency,
-                         directory=directory(signed, now), store=tracker.store, tracker=tracker,
-                         clock=lambda: dt.datetime.now(dt.UTC), policy=POLICY)
+        return mesh.poll(
+            client,
+            keys.decrypters_from(secret),
+            keys.signer_from(secret),
+            me=agency,
+            directory=directory(signed, now),
+            store=tracker.store,
+            tracker=tracker,
+            clock=lambda: dt.datetime.now(dt.UTC),
+            policy=POLICY,
+        )
 
 
 def test_a_non_delivery_report_marks_the_delivery_failed(sandbox: Sandbox, signed: Path) -> None:
@@ -230,13 +291,18 @@ def test_a_non_delivery_report_marks_the_delivery_failed(sandbox: Sandbox, signe
     tracker = Tracker(MemoryStore())
     message = _concern()
     sent = _send(sandbox, signed, tracker, message)
-    report = {"mailbox_id": MAILBOXES[HV], "code": "14", "description": "not collected", "workflow_id": WORKFLOW,
-              "local_id": mesh.local_id(message.id, GP), "linked_message_id": sent.uploads[GP]}
+    report = {
+        "mailbox_id": MAILBOXES[HV],
+        "code": "14",
+        "description": "not collected",
+        "workflow_id": WORKFLOW,
+        "local_id": mesh.local_id(message.id, GP),
+        "linked_message_id": sent.uploads[GP],
+    }
     answer = requests.post(f"{sandbox.url}/messageexchange/admin/report", json=report, timeout=10)
     assert answer.status_code == 200
     polled = _poll(sandbox, HV, tracker)
-    assert [(p.outcome, p.message_id, p.sender) for p in polled] == [
-        (mesh.Outcome.NON_DELIVERY, str(message.id), GP)]
+    assert [(p.outcome, p.message_id, p.sender) for p in polled] == [(mesh.Outcome.NON_DELIVERY, str(message.id), GP)]
     states = {s.delivery.recipient: s for s in tracker.status(message.id, at=dt.datetime.now(dt.UTC)).deliveries}
     assert states[GP].state is DeliveryState.FAILED
     assert states[GP].answer is not None
@@ -247,8 +313,13 @@ def test_a_non_delivery_report_marks_the_delivery_failed(sandbox: Sandbox, signe
 
 def test_a_report_about_no_known_delivery_is_acknowledged_and_named(sandbox: Sandbox) -> None:
     """A report whose local id names nothing this tracker sent is reported as such and leaves the inbox."""
-    report = {"mailbox_id": MAILBOXES[HV], "code": "14", "description": "not collected", "workflow_id": WORKFLOW,
-              "local_id": "not-ours"}
+    report = {
+        "mailbox_id": MAILBOXES[HV],
+        "code": "14",
+        "description": "not collected",
+        "workflow_id": WORKFLOW,
+        "local_id": "not-ours",
+    }
     assert requests.post(f"{sandbox.url}/messageexchange/admin/report", json=report, timeout=10).status_code == 200
     polled = _poll(sandbox, HV, Tracker(MemoryStore()))
     assert [(p.outcome, p.detail) for p in polled] == [(mesh.Outcome.UNKNOWN_REPORT, "mesh:14")]
@@ -256,7 +327,8 @@ def test_a_report_about_no_known_delivery_is_acknowledged_and_named(sandbox: San
 
 
 def test_garbage_and_a_view_for_another_agency_are_refused_acknowledged_and_not_recorded(
-    sandbox: Sandbox, signed: Path,
+    sandbox: Sandbox,
+    signed: Path,
 ) -> None:
     """Bytes that are no sealed message, and a view sealed to another agency, are refused without a reply."""
     tracker = Tracker(MemoryStore())
@@ -279,21 +351,31 @@ def test_garbage_and_a_view_for_another_agency_are_refused_acknowledged_and_not_
 def test_settings_come_from_a_file_and_the_environment(tmp_path: Path) -> None:
     """The [mesh] table of a file, each value overridden by CONCERNSHARE_MESH_*; secrets stay out of the repr."""
     path = tmp_path / "mesh.toml"
-    path.write_text('[mesh]\nurl = "https://mesh.example"\nmailbox = "x26abc1"\npassword = "from-file"\n'
-                    'chunk_size = 2048\n', encoding="utf-8")
+    path.write_text(
+        '[mesh]\nurl = "https://mesh.example"\nmailbox = "x26abc1"\npassword = "from-file"\nchunk_size = 2048\n',
+        encoding="utf-8",
+    )
     loaded = mesh.load_settings(path, {"CONCERNSHARE_MESH_PASSWORD": "from-env", "CONCERNSHARE_MESH_SHARED_KEY": "k"})
     assert (loaded.url, loaded.mailbox, loaded.password, loaded.shared_key, loaded.chunk_size) == (
-        "https://mesh.example", "X26ABC1", "from-env", b"k", 2048)
+        "https://mesh.example",
+        "X26ABC1",
+        "from-env",
+        b"k",
+        2048,
+    )
     assert "from-env" not in repr(loaded)
     assert "k'" not in repr(loaded)
 
 
-@pytest.mark.parametrize(("text", "environ", "match"), [
-    ('[mesh]\nurl = "u"\nmailbox = "m"\n', {}, "'password' is missing"),
-    ('[mesh]\nurl = "u"\nmailbox = "m"\npassword = "p"\nsecret = 1\n', {}, "unknown MESH setting 'secret'"),
-    ('[mesh\n', {}, "cannot read the MESH settings"),
-    ('[mesh]\nurl = "u"\nmailbox = "m"\npassword = "p"\n', {"CONCERNSHARE_MESH_CHUNK_SIZE": "big"}, "whole number"),
-])
+@pytest.mark.parametrize(
+    ("text", "environ", "match"),
+    [
+        ('[mesh]\nurl = "u"\nmailbox = "m"\n', {}, "'password' is missing"),
+        ('[mesh]\nurl = "u"\nmailbox = "m"\npassword = "p"\nsecret = 1\n', {}, "unknown MESH setting 'secret'"),
+        ("[mesh\n", {}, "cannot read the MESH settings"),
+        ('[mesh]\nurl = "u"\nmailbox = "m"\npassword = "p"\n', {"CONCERNSHARE_MESH_CHUNK_SIZE": "big"}, "whole number"),
+    ],
+)
 def test_bad_settings_are_refused_clearly(tmp_path: Path, text: str, environ: dict[str, str], match: str) -> None:
     """A missing value, an unknown name, an unreadable file and a bad chunk size each say what to do."""
     path = tmp_path / "mesh.toml"
@@ -321,8 +403,13 @@ def test_refused_content_from_a_verified_sender_is_answered_over_mesh(sandbox: S
     # The GP may not supersede the health visitor's concern (CS201).
     response = codec.loads((EXAMPLES / "messages" / "05-information-response-gp.json").read_bytes())
     now = dt.datetime.now(dt.UTC)
-    usurper = attrs.evolve(response, id=uuid.uuid4(), sent=None, recipients=(MASH,),
-                           thread=attrs.evolve(response.thread, supersedes=concern.id))
+    usurper = attrs.evolve(
+        response,
+        id=uuid.uuid4(),
+        sent=None,
+        recipients=(MASH,),
+        thread=attrs.evolve(response.thread, supersedes=concern.id),
+    )
     sealed = seal(usurper, keys.signer_from(private(GP)), directory=directory(signed.read_bytes(), now), now=now)
     with mesh.connect(settings(sandbox, GP)) as client:
         client.send_message(MAILBOXES[MASH], sealed, workflow_id=WORKFLOW)
@@ -348,10 +435,25 @@ def test_wrong_credentials_stop_send_and_poll_clearly(sandbox: Sandbox, signed: 
     rules = load_rules((EXAMPLES / "routing" / "mash-front-door.json").read_bytes())
     with mesh.connect(wrong) as client:
         with pytest.raises(mesh.TransportError, match="credentials"):
-            mesh.send(message, keys.signer_from(private(HV)), client=client, rules=rules,
-                      directory=directory(signed.read_bytes(), now), tracker=tracker, at=now)
+            mesh.send(
+                message,
+                keys.signer_from(private(HV)),
+                client=client,
+                rules=rules,
+                directory=directory(signed.read_bytes(), now),
+                tracker=tracker,
+                at=now,
+            )
         with pytest.raises(mesh.TransportError, match="cannot list the MESH inbox"):
-            mesh.poll(client, keys.decrypters_from(private(HV)), keys.signer_from(private(HV)), me=HV,
-                      directory=directory(signed.read_bytes(), now), store=tracker.store, tracker=tracker,
-                      clock=lambda: dt.datetime.now(dt.UTC), policy=POLICY)
+            mesh.poll(
+                client,
+                keys.decrypters_from(private(HV)),
+                keys.signer_from(private(HV)),
+                me=HV,
+                directory=directory(signed.read_bytes(), now),
+                store=tracker.store,
+                tracker=tracker,
+                clock=lambda: dt.datetime.now(dt.UTC),
+                policy=POLICY,
+            )
     assert tracker.store.deliveries(str(message.id)) == ()

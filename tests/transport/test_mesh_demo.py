@@ -50,6 +50,5 @@ def test_without_mesh_client_the_demo_says_what_to_install(tmp_path: Path, monke
         monkeypatch.delitem(sys.modules, f"concernshare.transport.{name}", raising=False)
         monkeypatch.delattr(concernshare.transport, name, raising=False)
     err = io.StringIO()
-    assert main(["demo", "--transport", "mesh", "--out", str(tmp_path / "demo")], stdout=io.StringIO(),
-                stderr=err) == 2
+    assert main(["demo", "--transport", "mesh", "--out", str(tmp_path / "demo")], stdout=io.StringIO(), stderr=err) == 2
     assert "needs mesh-client and mesh-sandbox" in err.getvalue()

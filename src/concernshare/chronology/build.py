@@ -60,7 +60,8 @@ def _local_ids(child: Child) -> set[tuple[str, str]]:
 def _parents(messages: Iterable[Message]) -> set[str]:
     return {
         person.identifiers.nhs_number
-        for message in messages for person in message.subject.related_people
+        for message in messages
+        for person in message.subject.related_people
         if person.relationship is Relationship.PARENT and person.identifiers and person.identifiers.nhs_number
     }
 
@@ -72,8 +73,10 @@ def _target(messages: Sequence[Message], child: str | None, unborn_mother: str |
     if len(numbers) > 1:
         raise UsageError("the messages are about more than one child: name one with --child NHS_NUMBER")
     if not numbers:
-        raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
-                         "child's mother with --unborn")
+        raise UsageError(
+            "no message gives the child's NHS number: name the child with --child, or an unborn "
+            "child's mother with --unborn"
+        )
     return next(iter(numbers))
 
 
@@ -109,8 +112,10 @@ def _wrong_child(messages: Iterable[Message]) -> set[str]:
     """The ids of messages withdrawn by their own sender as about the wrong child."""
     sender = {str(m.id): m.sender.agency for m in messages}
     return {
-        str(m.body.message_id) for m in messages
-        if isinstance(m.body, WithdrawalBody) and m.body.reason is WithdrawalReason.WRONG_CHILD
+        str(m.body.message_id)
+        for m in messages
+        if isinstance(m.body, WithdrawalBody)
+        and m.body.reason is WithdrawalReason.WRONG_CHILD
         and sender.get(str(m.body.message_id)) == m.sender.agency
     }
 
@@ -127,8 +132,11 @@ def _apply_history(messages: list[Message], entries: dict[str, list[Entry]]) -> 
         if old in entries and sender.get(old) == message.sender.agency and entries[str(message.id)]:
             replaced = entries.pop(old)
             head, *rest = entries[str(message.id)]
-            earlier = [Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded)
-                       for e in replaced if e.id.endswith("#")]
+            earlier = [
+                Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded)
+                for e in replaced
+                if e.id.endswith("#")
+            ]
             history = tuple(v for e in replaced for v in e.history) + tuple(earlier)
             entries[str(message.id)] = [attrs.evolve(head, history=history), *rest]
     for message in messages:
@@ -139,16 +147,24 @@ def _apply_history(messages: list[Message], entries: dict[str, list[Entry]]) -> 
         if target not in entries or sender.get(target) != message.sender.agency:
             continue
         if body.reason is WithdrawalReason.WRONG_CHILD:
-            entries[target] = [Entry(
-                id=f"{target}#", message_id=target, message_type="withdrawal", agency=message.sender.agency,
-                event_date=PartialDate(message.created.year, message.created.month, message.created.day),
-                recorded=message.created, event_type="withdrawn",
-                summary="A message was withdrawn as about the wrong child; its content is not shown.",
-                state=EntryState.WITHDRAWN, withdrawal_reason=body.reason,
-            )]
+            entries[target] = [
+                Entry(
+                    id=f"{target}#",
+                    message_id=target,
+                    message_type="withdrawal",
+                    agency=message.sender.agency,
+                    event_date=PartialDate(message.created.year, message.created.month, message.created.day),
+                    recorded=message.created,
+                    event_type="withdrawn",
+                    summary="A message was withdrawn as about the wrong child; its content is not shown.",
+                    state=EntryState.WITHDRAWN,
+                    withdrawal_reason=body.reason,
+                )
+            ]
         else:
-            entries[target] = [attrs.evolve(e, state=EntryState.WITHDRAWN, withdrawal_reason=body.reason)
-                               for e in entries[target]]
+            entries[target] = [
+                attrs.evolve(e, state=EntryState.WITHDRAWN, withdrawal_reason=body.reason) for e in entries[target]
+            ]
 
 
 def _merge_records(entries: list[Entry]) -> list[Entry]:
@@ -170,8 +186,11 @@ def _merge_records(entries: list[Entry]) -> list[Entry]:
             continue
         group.sort(key=lambda e: (e.recorded, e.id))
         *older, latest = group
-        history = tuple(Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded) for e in older
-                        if e.summary != latest.summary)
+        history = tuple(
+            Version(message_id=e.message_id, summary=e.summary, recorded=e.recorded)
+            for e in older
+            if e.summary != latest.summary
+        )
         rest.append(attrs.evolve(latest, history=latest.history + history))
     return rest
 
@@ -231,8 +250,12 @@ def _joined(index: _Index, target: str | None, unborn_mother: str | None) -> tup
     evidence = index.evidence(exact)
     born = next((m.subject.birth_date for m in evidence if m.subject.birth_date), None)
     mothers = _parents(evidence) | ({unborn_mother} if unborn_mother else set())
-    linked = index.ordered(m for mother in mothers for m in index.unborn.get(mother, ())
-                           if str(m.id) not in ids and _linked(m, mothers, born))
+    linked = index.ordered(
+        m
+        for mother in mothers
+        for m in index.unborn.get(mother, ())
+        if str(m.id) not in ids and _linked(m, mothers, born)
+    )
     return exact, linked
 
 
@@ -256,9 +279,10 @@ def _assemble(
     known_names = {key for m in evidence if (key := _name_key(m.subject))}
     known_ids = set().union(*(_local_ids(m.subject) for m in evidence)) if evidence else set()
     candidates = index.ordered(
-        m for group in (*(index.by_name.get(k, ()) for k in known_names),
-                        *(index.by_local.get(i, ()) for i in known_ids))
-        for m in group if str(m.id) not in joined_ids
+        m
+        for group in (*(index.by_name.get(k, ()) for k in known_names), *(index.by_local.get(i, ()) for i in known_ids))
+        for m in group
+        if str(m.id) not in joined_ids
     )
     probable: list[tuple[Message, str]] = []
     conflicts: list[str] = []
@@ -280,20 +304,32 @@ def _assemble(
     if agency_names:
         entries = [attrs.evolve(e, agency_name=agency_names.get(e.agency)) for e in entries]
     maybe = sorted(
-        (attrs.evolve(e, match=Match.PROBABLE, match_reason=reason,
-                      agency_name=(agency_names or {}).get(e.agency)) for m, reason in probable for e in entries_of(m)),
+        (
+            attrs.evolve(e, match=Match.PROBABLE, match_reason=reason, agency_name=(agency_names or {}).get(e.agency))
+            for m, reason in probable
+            for e in entries_of(m)
+        ),
         key=_sort_key,
     )
     subject = evidence[0].subject if evidence else None
-    names = sorted({f"{(m.subject.name.given or '')} {(m.subject.name.family or '')}".strip()
-                    for m in evidence if m.subject.name})
+    names = sorted(
+        {f"{(m.subject.name.given or '')} {(m.subject.name.family or '')}".strip() for m in evidence if m.subject.name}
+    )
     chronology = Chronology(
-        format_version=CHRONOLOGY_VERSION, generated=generated,
-        child=ChronologyChild(nhs_number=target, mother_nhs_number=unborn_mother,
-                              birth_date=subject.birth_date if subject else None, names=tuple(n for n in names if n)),
-        entries=tuple(entries), probable=tuple(maybe), conflicts=tuple(sorted(conflicts)),
+        format_version=CHRONOLOGY_VERSION,
+        generated=generated,
+        child=ChronologyChild(
+            nhs_number=target,
+            mother_nhs_number=unborn_mother,
+            birth_date=subject.birth_date if subject else None,
+            names=tuple(n for n in names if n),
+        ),
+        entries=tuple(entries),
+        probable=tuple(maybe),
+        conflicts=tuple(sorted(conflicts)),
         patterns=find_patterns(entries, joined, as_of or _latest(joined, generated), thresholds or Thresholds()),
-        unreadable=tuple(unreadable), agencies=tuple(dict.fromkeys(e.agency for e in entries)),
+        unreadable=tuple(unreadable),
+        agencies=tuple(dict.fromkeys(e.agency for e in entries)),
         statuses=tuple(sorted({m.status for m in joined})),
     )
     return chronology, joined_ids | {str(m.id) for m, _ in probable}
@@ -332,13 +368,25 @@ def build_chronology(
     target = _target(unique, child, unborn_mother)
     index = _Index.of(unique)
     exact, linked = _joined(index, target, unborn_mother)
-    return _assemble(index, exact, linked, target=target, unborn_mother=unborn_mother, generated=generated,
-                     unreadable=unreadable, thresholds=thresholds, as_of=as_of, agency_names=agency_names)[0]
+    return _assemble(
+        index,
+        exact,
+        linked,
+        target=target,
+        unborn_mother=unborn_mother,
+        generated=generated,
+        unreadable=unreadable,
+        thresholds=thresholds,
+        as_of=as_of,
+        agency_names=agency_names,
+    )[0]
 
 
 #: The problem named for a message that joins no chronology of :func:`build_chronologies`.
-UNPLACED: Final = ("names no NHS number for the child (nor, before birth, for the mother) and matches none of the "
-                   "children here by name and birth date or local id: it is in none of these chronologies")
+UNPLACED: Final = (
+    "names no NHS number for the child (nor, before birth, for the mother) and matches none of the "
+    "children here by name and birth date or local id: it is in none of these chronologies"
+)
 
 
 def build_chronologies(
@@ -381,9 +429,18 @@ def build_chronologies(
     linked_somewhere: set[str] = set()
 
     def assemble(exact: list[Message], linked: list[Message], number: str | None, mother: str | None) -> None:
-        chronology, shown = _assemble(index, exact, linked, target=number, unborn_mother=mother, generated=generated,
-                                      unreadable=(), thresholds=thresholds, as_of=as_of,
-                                      agency_names=agency_names)
+        chronology, shown = _assemble(
+            index,
+            exact,
+            linked,
+            target=number,
+            unborn_mother=mother,
+            generated=generated,
+            unreadable=(),
+            thresholds=thresholds,
+            as_of=as_of,
+            agency_names=agency_names,
+        )
         built.append(chronology)
         placed.update(shown)
 
@@ -397,6 +454,11 @@ def build_chronologies(
             assemble([], own, None, mother)
     unplaced = tuple(Unreadable(source=f"message {m.id}", problem=UNPLACED) for m in unique if str(m.id) not in placed)
     everything = (*unreadable, *unplaced)
-    built.sort(key=lambda c: (-len(c.entries), c.child.nhs_number or c.child.mother_nhs_number or "",
-                              c.child.nhs_number is None))
+    built.sort(
+        key=lambda c: (
+            -len(c.entries),
+            c.child.nhs_number or c.child.mother_nhs_number or "",
+            c.child.nhs_number is None,
+        )
+    )
     return tuple(attrs.evolve(c, unreadable=everything) for c in built)

@@ -75,14 +75,15 @@ class Version:
 class Entry:
     """One event in the child's life, as one agency recorded or reported it."""
 
-    id: str = field("A stable id: the message id, and the pointer of the entry within it.", pattern=_ID,
-                    max_length=300)
+    id: str = field("A stable id: the message id, and the pointer of the entry within it.", pattern=_ID, max_length=300)
     message_id: str = field("The message the entry comes from.", pattern=_ID, max_length=300)
     message_type: str = field("The type of that message.", pattern="^[a-z][a-z0-9_]{2,39}$", max_length=40)
     agency: AgencyId = field("The agency that recorded the event.", pattern=AGENCY_ID, max_length=AGENCY_ID_MAX)
     agency_name: str | None = field(
         "The agency's name, as the trust directory gives it, where one was given when the chronology was built.",
-        default=None, max_length=200, examples=("Example Road Surgery",),
+        default=None,
+        max_length=200,
+        examples=("Example Road Surgery",),
     )
     author_role: str | None = field("The role of the practitioner who recorded it.", default=None, max_length=200)
     event_date: PartialDate = field("When the event happened, as precisely as it is known.")
@@ -97,13 +98,16 @@ class Entry:
     non_engagement: NonEngagementKind | None = field("For a missed contact, what kind.", default=None)
     service: str | None = field(
         "For a missed contact, the service whose appointment or visit was missed (not the agency reporting it).",
-        default=None, max_length=_TEXT,
+        default=None,
+        max_length=_TEXT,
     )
-    source_record_reference: str | None = field("The record's reference in the agency's system.", default=None,
-                                                max_length=64)
+    source_record_reference: str | None = field(
+        "The record's reference in the agency's system.", default=None, max_length=64
+    )
     match: Match = field("How the entry was joined to the child.", default=Match.NHS_NUMBER)
-    match_reason: str | None = field("For a probable match, why it is thought to be this child.", default=None,
-                                     max_length=500)
+    match_reason: str | None = field(
+        "For a probable match, why it is thought to be this child.", default=None, max_length=500
+    )
     state: EntryState = field("Whether the entry stands.", default=EntryState.CURRENT)
     withdrawal_reason: WithdrawalReason | None = field("Why it was withdrawn.", default=None)
     history: tuple[Version, ...] = field("Earlier versions, oldest first.", default=())
@@ -136,8 +140,12 @@ class ChronologyChild:
     """Who the chronology is about."""
 
     nhs_number: str | None = field("The child's NHS number.", default=None, pattern="^[0-9]{10}$", max_length=10)
-    mother_nhs_number: str | None = field("For a chronology begun before birth, the mother's NHS number.",
-                                          default=None, pattern="^[0-9]{10}$", max_length=10)
+    mother_nhs_number: str | None = field(
+        "For a chronology begun before birth, the mother's NHS number.",
+        default=None,
+        pattern="^[0-9]{10}$",
+        max_length=10,
+    )
     birth_date: dt.date | None = field("The child's birth date, as the messages give it.", default=None)
     names: tuple[str, ...] = field("The names the messages give the child.", default=())
 
@@ -146,12 +154,14 @@ class ChronologyChild:
 class Chronology:
     """A merged, ordered, pattern-flagged chronology of one child, from many agencies."""
 
-    format_version: str = field("The chronology export format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$",
-                                max_length=6)
+    format_version: str = field(
+        "The chronology export format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$", max_length=6
+    )
     generated: dt.datetime = field("When the chronology was built.")
     child: ChronologyChild = field("Who it is about.")
-    entries: tuple[Entry, ...] = field("The entries joined to the child by NHS number (or unborn link), in order.",
-                                       default=())
+    entries: tuple[Entry, ...] = field(
+        "The entries joined to the child by NHS number (or unborn link), in order.", default=()
+    )
     probable: tuple[Entry, ...] = field(
         "Entries that probably concern the child (same name and birth date, or a local id) but are not joined: "
         "a person must confirm them.",

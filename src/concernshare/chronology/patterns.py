@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from concernshare import deadlines
 from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
 from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
@@ -28,15 +29,20 @@ from concernshare.records import (
     YesNoUnknown,
 )
 from concernshare.records.types import require_aware, utc_minute
-from concernshare import deadlines
 
 __all__ = ["Thresholds", "find_patterns"]
 
 #: Every kind of missed contact counts: cancellations and refusals too, since repeated cancelling and
 #: rescheduling may be disguised compliance (RCGP and NSPCC on "was not brought"; DOMAIN.md section 3).
 _MISSED = frozenset(NonEngagementKind)
-_ASSESSING = frozenset({DecisionOutcome.CHILD_IN_NEED_ASSESSMENT, DecisionOutcome.STRATEGY_DISCUSSION,
-                        DecisionOutcome.SECTION_47_ENQUIRY, DecisionOutcome.IMMEDIATE_PROTECTION})
+_ASSESSING = frozenset(
+    {
+        DecisionOutcome.CHILD_IN_NEED_ASSESSMENT,
+        DecisionOutcome.STRATEGY_DISCUSSION,
+        DecisionOutcome.SECTION_47_ENQUIRY,
+        DecisionOutcome.IMMEDIATE_PROTECTION,
+    }
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -66,9 +72,14 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
     Linear in the missed contacts: in date order, each window is a contiguous slice, so its end only moves
     forward, and the flagged contacts are the union of those slices.
     """
-    missed = sorted((e for e in _current(entries)
-                     if e.non_engagement in _MISSED or (e.event_type == "non_engagement" and e.non_engagement is None)),
-                    key=lambda e: e.event_date.earliest)
+    missed = sorted(
+        (
+            e
+            for e in _current(entries)
+            if e.non_engagement in _MISSED or (e.event_type == "non_engagement" and e.non_engagement is None)
+        ),
+        key=lambda e: e.event_date.earliest,
+    )
     dates = [e.event_date.earliest for e in missed]
     flagged = [False] * len(missed)
     end = covered = 0
@@ -77,7 +88,7 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
         while end < len(dates) and dates[end] - start <= limits.missed_window:
             end += 1
         if end - index >= limits.missed_contacts:
-            flagged[max(covered, index):end] = [True] * (end - max(covered, index))
+            flagged[max(covered, index) : end] = [True] * (end - max(covered, index))
             covered = end
     runs: list[list[Entry]] = []
     last = dt.date.min
@@ -94,9 +105,11 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
         per_service = sorted(collections.Counter(_service(e) for e in run).values(), reverse=True)
         kinds = collections.Counter((e.non_engagement or NonEngagementKind.WAS_NOT_BROUGHT).value for e in run)
         yield Pattern(
-            kind=PatternKind.REPEATED_NON_ENGAGEMENT, entries=tuple(e.id for e in run),
+            kind=PatternKind.REPEATED_NON_ENGAGEMENT,
+            entries=tuple(e.id for e in run),
             explanation=f"{len(run)} missed contacts ("
-            + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items())) + ") "
+            + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items()))
+            + ") "
             f"{_span(run[0], run[-1])}, at least {limits.missed_contacts} within {limits.missed_window.days} days, "
             f"to {len(per_service)} {'service' if len(per_service) == 1 else 'services'} missed "
             f"({', '.join(map(str, per_service))} each), "
@@ -128,7 +141,8 @@ def _unassessed(entries: Sequence[Entry], messages: Sequence[Message], limits: T
         run.append(entry)
     if len(run) >= limits.concerns_without_assessment and not (assessments and assessments[-1] >= run[0].recorded):
         yield Pattern(
-            kind=PatternKind.CONCERNS_WITHOUT_ASSESSMENT, entries=tuple(e.id for e in run),
+            kind=PatternKind.CONCERNS_WITHOUT_ASSESSMENT,
+            entries=tuple(e.id for e in run),
             explanation=f"{len(run)} concerns {_span(run[0], run[-1])} and no assessment since the first",
         )
 
@@ -166,8 +180,11 @@ def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datet
         answer = min((answers[v] for v in versions if v in answers), default=None)
         if due is not None and ((answer is None and at > due) or (answer is not None and answer > due)):
             late = "came late" if answer is not None else f"had not come by {at.date()}"
-            yield Pattern(kind=PatternKind.OVERDUE_RESPONSE, entries=(entry.id,),
-                          explanation=f"{what} was due by {utc_minute(due)} and {late}")
+            yield Pattern(
+                kind=PatternKind.OVERDUE_RESPONSE,
+                entries=(entry.id,),
+                explanation=f"{what} was due by {utc_minute(due)} and {late}",
+            )
 
 
 def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
@@ -180,17 +197,22 @@ def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
     for before, after in itertools.pairwise(seen):
         gap = after.event_date.earliest - before.event_date.latest
         if gap > limits.unseen_gap:
-            yield Pattern(kind=PatternKind.UNSEEN_GAP, entries=(before.id, after.id),
-                          explanation=f"no agency recorded seeing the child for {gap.days} days, "
-                          f"{_span(before, after)}")
+            yield Pattern(
+                kind=PatternKind.UNSEEN_GAP,
+                entries=(before.id, after.id),
+                explanation=f"no agency recorded seeing the child for {gap.days} days, {_span(before, after)}",
+            )
     if seen:
         last = seen[-1]
         latest = max(current, key=lambda e: e.event_date.earliest)
         gap = latest.event_date.earliest - last.event_date.latest
         if gap > limits.unseen_gap:
-            yield Pattern(kind=PatternKind.UNSEEN_GAP, entries=(last.id, latest.id),
-                          explanation=f"no agency recorded seeing the child for {gap.days} days, from "
-                          f"{last.event_date} to the latest entry, on {latest.event_date}")
+            yield Pattern(
+                kind=PatternKind.UNSEEN_GAP,
+                entries=(last.id, latest.id),
+                explanation=f"no agency recorded seeing the child for {gap.days} days, from "
+                f"{last.event_date} to the latest entry, on {latest.event_date}",
+            )
 
 
 def _rising(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
@@ -201,19 +223,26 @@ def _rising(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
     recent = [e for e in concerns if end - e.event_date.earliest < limits.rising_window]
     earlier = [e for e in concerns if limits.rising_window <= end - e.event_date.earliest < 2 * limits.rising_window]
     if len(recent) >= limits.rising_minimum and len(recent) >= limits.rising_factor * max(len(earlier), 1):
-        yield Pattern(kind=PatternKind.RISING_FREQUENCY, entries=tuple(e.id for e in recent),
-                      explanation=f"{len(recent)} concerns in the last {limits.rising_window.days} days against "
-                      f"{len(earlier)} in the {limits.rising_window.days} days before")
+        yield Pattern(
+            kind=PatternKind.RISING_FREQUENCY,
+            entries=tuple(e.id for e in recent),
+            explanation=f"{len(recent)} concerns in the last {limits.rising_window.days} days against "
+            f"{len(earlier)} in the {limits.rising_window.days} days before",
+        )
 
 
 def _withdrawn(entries: Sequence[Entry]) -> Iterator[Pattern]:
-    withdrawn = [e for e in entries if e.state is EntryState.WITHDRAWN and e.message_type == "concern"
-                 and e.id.endswith("#")]
+    withdrawn = [
+        e for e in entries if e.state is EntryState.WITHDRAWN and e.message_type == "concern" and e.id.endswith("#")
+    ]
     if withdrawn:
         reasons = sorted({str(e.withdrawal_reason) for e in withdrawn})
-        yield Pattern(kind=PatternKind.WITHDRAWN_CONCERN, entries=tuple(e.id for e in withdrawn),
-                      explanation=f"{len(withdrawn)} concern{'s' if len(withdrawn) > 1 else ''} withdrawn "
-                      f"({', '.join(reasons)}); a withdrawn concern is kept and marked, not removed")
+        yield Pattern(
+            kind=PatternKind.WITHDRAWN_CONCERN,
+            entries=tuple(e.id for e in withdrawn),
+            explanation=f"{len(withdrawn)} concern{'s' if len(withdrawn) > 1 else ''} withdrawn "
+            f"({', '.join(reasons)}); a withdrawn concern is kept and marked, not removed",
+        )
 
 
 def _duplicates(entries: Sequence[Entry]) -> Iterator[Pattern]:
@@ -222,13 +251,19 @@ def _duplicates(entries: Sequence[Entry]) -> Iterator[Pattern]:
         if entry.possible_duplicates and entry.id not in done:
             group = (entry.id, *entry.possible_duplicates)
             done.update(group)
-            yield Pattern(kind=PatternKind.POSSIBLE_DUPLICATE, entries=group,
-                          explanation=f"{len(group)} entries look alike (same day, agency, kind and text) but come "
-                          "from different records: all are kept and counted; a person should check them")
+            yield Pattern(
+                kind=PatternKind.POSSIBLE_DUPLICATE,
+                entries=group,
+                explanation=f"{len(group)} entries look alike (same day, agency, kind and text) but come "
+                "from different records: all are kept and counted; a person should check them",
+            )
 
 
 def find_patterns(
-    entries: Sequence[Entry], messages: Sequence[Message], at: dt.datetime, limits: Thresholds,
+    entries: Sequence[Entry],
+    messages: Sequence[Message],
+    at: dt.datetime,
+    limits: Thresholds,
 ) -> tuple[Pattern, ...]:
     """Every pattern found in ordered ``entries`` (from ``messages``), judged at time ``at`` (NaiveTime if naive)."""
     require_aware(at, "at")

@@ -74,18 +74,24 @@ thead{display:table-header-group}tr,li,figure{break-inside:avoid}h2{break-after:
 .banner,.warn,tr.withdrawn td,.lane,.gap{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 """
 #: What the page of several children adds to the style sheet: an article per child, headings a level down.
-_CSS_MANY: Final = _CSS + """
+_CSS_MANY: Final = (
+    _CSS
+    + """
 nav.children{border:1px solid #bbb;background:#f7f9fb;padding:.2rem 1rem;max-width:60rem}
 nav.children h2{margin-top:.5rem;border:0}nav.children ol{columns:1;padding-left:1.5rem}nav.children li{margin:.3rem 0}
 article{margin-top:2.5rem;border-top:6px solid #2b5c8a;padding-top:.3rem}article>h2{border:0;margin:.3rem 0 .6rem}
 article h3{margin-top:1.8rem;border-bottom:2px solid #ccc;font-size:1.2rem}ol.patterns h4{margin:0;font-size:1rem}
 @media print{nav.children{display:block}article{break-before:page}h3{break-after:avoid}}
 """
+)
 
 
 def _csp(css: str) -> str:
-    return ("default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-            + "'; base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; style-src 'sha256-"
+        + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        + "'; base-uri 'none'; form-action 'none'"
+    )
 
 
 _CSP: Final = _csp(_CSS)
@@ -146,10 +152,18 @@ class _Refs:
     def of(cls, chronology: Chronology, prefix: str = "", level: int = 2) -> _Refs:
         labels = {entry.id: str(n) for n, entry in enumerate(chronology.entries, start=1)}
         labels.update((entry.id, f"P{n}") for n, entry in enumerate(chronology.probable, start=1))
-        anchors = {entry_id: f"{prefix}{'p' if label[0] == 'P' else 'e'}{label.lstrip('P')}"
-                   for entry_id, label in labels.items()}
-        return cls(prefix, level, anchors, labels, pattern_numbers(chronology),
-                   [PATTERN_TITLES[p.kind] for p in chronology.patterns])
+        anchors = {
+            entry_id: f"{prefix}{'p' if label[0] == 'P' else 'e'}{label.lstrip('P')}"
+            for entry_id, label in labels.items()
+        }
+        return cls(
+            prefix,
+            level,
+            anchors,
+            labels,
+            pattern_numbers(chronology),
+            [PATTERN_TITLES[p.kind] for p in chronology.patterns],
+        )
 
 
 def _link(entry_id: str, refs: _Refs, label: str) -> str:
@@ -190,14 +204,16 @@ def _outcome(entry: Entry) -> str:
 
 def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     numbers = refs.numbers.get(entry.id, ())
-    date = (date_html(entry.event_date) if entry.event_date.precision == "day"
-            else f'<span class="approx">{date_html(entry.event_date)}</span>')
+    date = (
+        date_html(entry.event_date)
+        if entry.event_date.precision == "day"
+        else f'<span class="approx">{date_html(entry.event_date)}</span>'
+    )
     summary = escape(entry.summary)
     if entry.history:
         earlier = "".join(f"<li>{text(v.recorded.date())}: {text(v.summary)}</li>" for v in entry.history)
         summary += f'<div class="small">Earlier versions:<ul>{earlier}</ul></div>'
-    patterns = "<br>".join(f'<a href="#{refs.prefix}pattern-{n}">{n}. {short(refs.titles[n - 1])}</a>'
-                           for n in numbers)
+    patterns = "<br>".join(f'<a href="#{refs.prefix}pattern-{n}">{n}. {short(refs.titles[n - 1])}</a>' for n in numbers)
     source = f"ref {text(entry.source_record_reference)}<br>" if entry.source_record_reference else ""
     withdrawn = entry.state is EntryState.WITHDRAWN
     classes = " ".join(c for c, on in (("flagged", bool(numbers)), ("withdrawn", withdrawn)) if on)
@@ -206,17 +222,29 @@ def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     return (
         f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
         f'<th scope="row">{date}</th>{why}<td>{_agency(entry)}</td>'
-        f"<td>{short(entry.author_role or '')}</td><td>{event_html(entry)}</td><td class=\"what\">{summary}</td>"
+        f'<td>{short(entry.author_role or "")}</td><td>{event_html(entry)}</td><td class="what">{summary}</td>'
         f'<td class="sig">{escape(entry.significance or "")}{_impact(entry)}</td>'
         f'<td class="sig">{escape(entry.action_taken or "")}{_outcome(entry)}</td>'
-        f'<td>{short(str(entry.child_seen))}</td>'
+        f"<td>{short(str(entry.child_seen))}</td>"
         f'<td>{_state(entry, refs)}</td><td>{patterns}</td><td class="small">{source}message '
         f'<span title="{text(entry.message_id)}">{text(entry.message_id[:8])}</span></td></tr>'
     )
 
 
-_HEADS: Final = ("No.", "Date", "Agency", "Recorded by", "Event", "What happened", "Significance for the child",
-                 "Action taken and outcome", "Child seen", "State", "Patterns", "Source")
+_HEADS: Final = (
+    "No.",
+    "Date",
+    "Agency",
+    "Recorded by",
+    "Event",
+    "What happened",
+    "Significance for the child",
+    "Action taken and outcome",
+    "Child seen",
+    "State",
+    "Patterns",
+    "Source",
+)
 
 
 def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool = False) -> str:
@@ -230,8 +258,10 @@ def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool 
 
 def _brief(entry: Entry, refs: _Refs) -> str:
     """An entry in a few words, as HTML: its number, date, agency and kind."""
-    return (f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency_name or entry.agency)}, "
-            f"{event_html(entry)})")
+    return (
+        f"{refs.labels[entry.id]} ({date_html(entry.event_date)}, {short(entry.agency_name or entry.agency)}, "
+        f"{event_html(entry)})"
+    )
 
 
 def _patterns(chronology: Chronology, refs: _Refs) -> str:
@@ -242,8 +272,10 @@ def _patterns(chronology: Chronology, refs: _Refs) -> str:
     h = f"h{refs.level + 1}"
     for number, pattern in enumerate(chronology.patterns, start=1):
         links = ", ".join(_link(i, refs, _brief(by_id[i], refs) if i in by_id else text(i)) for i in pattern.entries)
-        items.append(f'<li id="{refs.prefix}pattern-{number}"><{h}>{number}. {text(PATTERN_TITLES[pattern.kind])}'
-                     f"</{h}><p>{text(pattern.explanation)}</p><p>Entries behind it: {links}</p></li>")
+        items.append(
+            f'<li id="{refs.prefix}pattern-{number}"><{h}>{number}. {text(PATTERN_TITLES[pattern.kind])}'
+            f"</{h}><p>{text(pattern.explanation)}</p><p>Entries behind it: {links}</p></li>"
+        )
     return f'<ol class="patterns">{"".join(items)}</ol>'
 
 
@@ -265,22 +297,28 @@ def _banner(statuses: Collection[Status]) -> str:
     if not marked:
         return ""
     mixed = " Some are actual messages: check why they are mixed." if Status.ACTUAL in statuses else ""
-    return (f'<p class="banner" role="note">{text(" and ".join(marked).upper())}: built from '
-            f"{text(' and '.join(marked))} messages, not a real case.{mixed}</p>")
+    return (
+        f'<p class="banner" role="note">{text(" and ".join(marked).upper())}: built from '
+        f"{text(' and '.join(marked))} messages, not a real case.{mixed}</p>"
+    )
 
 
 def _notes(chronology: Chronology, refs: _Refs) -> str:
     parts = []
     if chronology.unreadable:
-        parts.append(f'<p class="warn" role="note">{_count(chronology.unreadable, "input")} could not be read: '
-                     f'this chronology is incomplete. See <a href="#{refs.prefix}unreadable">Inputs that could not '
-                     "be read</a>.</p>")
+        parts.append(
+            f'<p class="warn" role="note">{_count(chronology.unreadable, "input")} could not be read: '
+            f'this chronology is incomplete. See <a href="#{refs.prefix}unreadable">Inputs that could not '
+            "be read</a>.</p>"
+        )
     if chronology.probable or chronology.conflicts:
         probable = _count(chronology.probable, "probable match", "probable matches")
-        parts.append(f'<p class="warn" role="note">{probable} and '
-                     f"{_count(chronology.conflicts, 'conflict')} are left out of the timeline for a person to check. "
-                     f'See <a href="#{refs.prefix}probable">Probable matches</a> and <a href="#{refs.prefix}conflicts">'
-                     "Conflicts</a>.</p>")
+        parts.append(
+            f'<p class="warn" role="note">{probable} and '
+            f"{_count(chronology.conflicts, 'conflict')} are left out of the timeline for a person to check. "
+            f'See <a href="#{refs.prefix}probable">Probable matches</a> and <a href="#{refs.prefix}conflicts">'
+            "Conflicts</a>.</p>"
+        )
     return "".join(parts)
 
 
@@ -289,30 +327,50 @@ def _section(refs: _Refs, name: str, title: str) -> str:
 
 
 def _sections(chronology: Chronology, refs: _Refs) -> Iterator[str]:
-    yield (_section(refs, "probable", "Probable matches") + "<p>These entries have no NHS number but look like "
-           "this child's. They are not merged: confirm or reject each one.</p>")
-    yield (_table("Entries that may be this child's, to confirm", chronology.probable, refs, reason=True)
-           if chronology.probable else "<p>None.</p>")
-    yield ("</section>" + _section(refs, "conflicts", "Conflicts") + "<p>Messages that give a different NHS number "
-           "for a child with the same name and birth date. They are never merged: find out which child each is "
-           "about.</p>")
-    yield ("<ul>" + "".join(f"<li>message {text(m)}</li>" for m in chronology.conflicts) + "</ul>"
-           if chronology.conflicts else "<p>None.</p>")
-    yield ("</section>" + _section(refs, "unreadable", "Inputs that could not be read") + "<p>Nothing from these is "
-           "in this chronology. Ask the sender again, or open them by hand.</p>")
+    yield (
+        _section(refs, "probable", "Probable matches") + "<p>These entries have no NHS number but look like "
+        "this child's. They are not merged: confirm or reject each one.</p>"
+    )
+    yield (
+        _table("Entries that may be this child's, to confirm", chronology.probable, refs, reason=True)
+        if chronology.probable
+        else "<p>None.</p>"
+    )
+    yield (
+        "</section>" + _section(refs, "conflicts", "Conflicts") + "<p>Messages that give a different NHS number "
+        "for a child with the same name and birth date. They are never merged: find out which child each is "
+        "about.</p>"
+    )
+    yield (
+        "<ul>" + "".join(f"<li>message {text(m)}</li>" for m in chronology.conflicts) + "</ul>"
+        if chronology.conflicts
+        else "<p>None.</p>"
+    )
+    yield (
+        "</section>" + _section(refs, "unreadable", "Inputs that could not be read") + "<p>Nothing from these is "
+        "in this chronology. Ask the sender again, or open them by hand.</p>"
+    )
     if chronology.unreadable:
-        rows = "".join(f'<tr><th scope="row">{text(u.source)}</th><td>{text(u.problem)}</td></tr>'
-                       for u in chronology.unreadable)
-        yield ('<table><caption>Inputs that could not be read, opened or validated</caption><thead><tr>'
-               f'<th scope="col">Input</th><th scope="col">Problem</th></tr></thead><tbody>{rows}</tbody></table>')
+        rows = "".join(
+            f'<tr><th scope="row">{text(u.source)}</th><td>{text(u.problem)}</td></tr>' for u in chronology.unreadable
+        )
+        yield (
+            "<table><caption>Inputs that could not be read, opened or validated</caption><thead><tr>"
+            f'<th scope="col">Input</th><th scope="col">Problem</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
     else:
         yield "<p>None: every input was read.</p>"
     yield "</section>"
 
 
-_CONTENTS: Final = (("timeline", "Timeline"), ("patterns", "Patterns"), ("entries", "Entries"),
-                    ("probable", "Probable matches"), ("conflicts", "Conflicts"),
-                    ("unreadable", "Inputs that could not be read"))
+_CONTENTS: Final = (
+    ("timeline", "Timeline"),
+    ("patterns", "Patterns"),
+    ("entries", "Entries"),
+    ("probable", "Probable matches"),
+    ("conflicts", "Conflicts"),
+    ("unreadable", "Inputs that could not be read"),
+)
 
 
 def _contents(refs: _Refs, label: str) -> str:
@@ -323,9 +381,11 @@ def _contents(refs: _Refs, label: str) -> str:
 def _chronology(chronology: Chronology, refs: _Refs) -> Iterator[str]:
     """The timeline, the patterns and the tables of one chronology."""
     flagged = refs.numbers.keys()
-    yield (_section(refs, "timeline", "Timeline")
-           + f"<figure>{timeline(chronology, refs.anchors, flagged, prefix=refs.prefix)}"
-           f"<figcaption>One lane per agency. Key:{legend()}</figcaption></figure></section>")
+    yield (
+        _section(refs, "timeline", "Timeline")
+        + f"<figure>{timeline(chronology, refs.anchors, flagged, prefix=refs.prefix)}"
+        f"<figcaption>One lane per agency. Key:{legend()}</figcaption></figure></section>"
+    )
     yield _section(refs, "patterns", "Patterns") + _patterns(chronology, refs) + "</section>"
     yield _section(refs, "entries", "Entries")
     count = len(chronology.entries)
@@ -335,15 +395,18 @@ def _chronology(chronology: Chronology, refs: _Refs) -> Iterator[str]:
 
 
 def _page(title: str, css: str, csp: str, body: Iterator[str] | Sequence[str], version: str) -> str:
-    return "".join((
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
-        '<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width">',
-        f"<title>{text(title)}</title><style>{css}</style></head><body>", *body,
-        f"</main><footer><p class=\"small\">Chronology format {text(version)}, made by "
-        "concernshare. It holds personal data about a child: keep and share it only as your information-sharing "
-        "agreement allows.</p></footer></body></html>\n",
-    ))
+    return "".join(
+        (
+            '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+            '<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width">',
+            f"<title>{text(title)}</title><style>{css}</style></head><body>",
+            *body,
+            f'</main><footer><p class="small">Chronology format {text(version)}, made by '
+            "concernshare. It holds personal data about a child: keep and share it only as your information-sharing "
+            "agreement allows.</p></footer></body></html>\n",
+        )
+    )
 
 
 def to_html(chronology: Chronology, *, statuses: Collection[Status] = ()) -> str:
@@ -359,7 +422,9 @@ def to_html(chronology: Chronology, *, statuses: Collection[Status] = ()) -> str
     body = [
         f"<header><h1>Multi-agency chronology</h1>{_banner({*chronology.statuses, *statuses})}"
         f"{_notes(chronology, refs)}{_identity(chronology)}{_HOWTO}</header>",
-        _contents(refs, "Contents"), "<main>", *_chronology(chronology, refs),
+        _contents(refs, "Contents"),
+        "<main>",
+        *_chronology(chronology, refs),
     ]
     return _page(f"Chronology: {who}", _CSS, _CSP, body, chronology.format_version)
 
@@ -369,11 +434,15 @@ def _child_item(number: int, chronology: Chronology) -> str:
     how = f"NHS number {_nhs(child.nhs_number)}" if child.nhs_number else "known only before birth, by the mother"
     born = f", born {child.birth_date}" if child.birth_date else ""
     agencies = _count(chronology.agencies, "agency", "agencies")
-    found = [f"{_count(chronology.entries, 'entry', 'entries')} from {agencies}",
-             _count(chronology.patterns, "pattern") + " flagged"]
+    found = [
+        f"{_count(chronology.entries, 'entry', 'entries')} from {agencies}",
+        _count(chronology.patterns, "pattern") + " flagged",
+    ]
     if chronology.probable or chronology.conflicts:
-        found.append(f"{_count(chronology.probable, 'probable match', 'probable matches')} and "
-                     f"{_count(chronology.conflicts, 'conflict')} to check")
+        found.append(
+            f"{_count(chronology.probable, 'probable match', 'probable matches')} and "
+            f"{_count(chronology.conflicts, 'conflict')} to check"
+        )
     return f'<li><a href="#c{number}">{text(_name(child))}</a>: {text(how + born)}; {text("; ".join(found))}.</li>'
 
 
@@ -405,10 +474,13 @@ def to_html_many(chronologies: Sequence[Chronology], *, statuses: Collection[Sta
     for number, chronology in enumerate(chronologies, start=1):
         refs = _Refs.of(chronology, f"c{number}-", 3)
         name = text(_name(chronology.child))
-        body.append(f'<article id="c{number}" aria-labelledby="c{number}-name"><h2 id="c{number}-name">{number}. '
-                    f"{name}</h2>{_notes(chronology, refs)}{_identity(chronology)}"
-                    f"{_contents(refs, f'Contents: child {number}')}")
+        body.append(
+            f'<article id="c{number}" aria-labelledby="c{number}-name"><h2 id="c{number}-name">{number}. '
+            f"{name}</h2>{_notes(chronology, refs)}{_identity(chronology)}"
+            f"{_contents(refs, f'Contents: child {number}')}"
+        )
         body.extend(_chronology(chronology, refs))
         body.append("</article>")
-    return _page(f"Chronologies of {len(chronologies)} children", _CSS_MANY, _CSP_MANY, body,
-                 chronologies[0].format_version)
+    return _page(
+        f"Chronologies of {len(chronologies)} children", _CSS_MANY, _CSP_MANY, body, chronologies[0].format_version
+    )

@@ -127,8 +127,10 @@ def _mark(entry: Entry, x0: int, x1: int, y: int, *, flagged: bool, anchor: str)
     kind = "wd" if withdrawn else "miss" if entry.event_type == "non_engagement" else "ev"
     flag = " flag" if flagged else ""
     summary = escape(entry.summary if len(entry.summary) <= 240 else entry.summary[:239] + "…")
-    title = (f"<title>{date_html(entry.event_date)} · {short(entry.agency)} · {event_html(entry)}"
-             f"{' · WITHDRAWN' if withdrawn else ''}: {summary}</title>")
+    title = (
+        f"<title>{date_html(entry.event_date)} · {short(entry.agency)} · {event_html(entry)}"
+        f"{' · WITHDRAWN' if withdrawn else ''}: {summary}</title>"
+    )
     if entry.event_date.precision != "day":
         shape = f'<rect class="span {kind}{flag}" x="{x0}" y="{y - 3}" width="{max(x1 - x0, 2)}" height="6"/>'
     elif kind == "miss":
@@ -148,11 +150,15 @@ def timeline(chronology: Chronology, anchors: Mapping[str, str], flagged: Collec
     and description ids start with ``prefix``.
     """
     entries = chronology.entries
-    head = (f'<svg xmlns="{SVG_NS}" class="timeline" role="img" aria-labelledby="{prefix}tl-title {prefix}tl-desc" '
-            f'viewBox="0 0 {_WIDTH} {{height}}">')
+    head = (
+        f'<svg xmlns="{SVG_NS}" class="timeline" role="img" aria-labelledby="{prefix}tl-title {prefix}tl-desc" '
+        f'viewBox="0 0 {_WIDTH} {{height}}">'
+    )
     if not entries:
-        return (head.format(height=40) + f'<title id="{prefix}tl-title">Timeline</title><desc id="{prefix}tl-desc">'
-                'No entries.</desc><text x="12" y="24" class="tick">No entries.</text></svg>')
+        return (
+            head.format(height=40) + f'<title id="{prefix}tl-title">Timeline</title><desc id="{prefix}tl-desc">'
+            'No entries.</desc><text x="12" y="24" class="tick">No entries.</text></svg>'
+        )
     spans = {e.id: (e.event_date.earliest.toordinal(), e.event_date.latest.toordinal() + 1) for e in entries}
     lanes: dict[str, list[Entry]] = {agency: [] for agency in chronology.agencies}
     for entry in entries:
@@ -166,13 +172,16 @@ def timeline(chronology: Chronology, anchors: Mapping[str, str], flagged: Collec
         extents = [_extent(spans[e.id], e.event_date.day is not None, scale) for e in own]
         rows = _rows(extents)
         height = 10 + _ROW * (max(rows) + 1)
-        backgrounds.append(f'<rect class="lane{" odd" if index % 2 else ""}" x="0" y="{y}" width="{_WIDTH}" '
-                           f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height // 2 + 4}">'
-                           f"{text(agency)}</text>")
+        backgrounds.append(
+            f'<rect class="lane{" odd" if index % 2 else ""}" x="0" y="{y}" width="{_WIDTH}" '
+            f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height // 2 + 4}">'
+            f"{text(agency)}</text>"
+        )
         for entry, row, (x0, x1) in zip(own, rows, extents, strict=True):
             at = x0 + 6 if entry.event_date.day is not None else x0
-            marks.append(_mark(entry, at, x1, y + 11 + row * _ROW, flagged=entry.id in flagged,
-                               anchor=anchors[entry.id]))
+            marks.append(
+                _mark(entry, at, x1, y + 11 + row * _ROW, flagged=entry.id in flagged, anchor=anchors[entry.id])
+            )
         y += height
     grid = []
     for day, label in scale.ticks():
@@ -183,22 +192,33 @@ def timeline(chronology: Chronology, anchors: Mapping[str, str], flagged: Collec
     for pattern in chronology.patterns:
         if pattern.kind is PatternKind.UNSEEN_GAP and all(i in spans for i in pattern.entries):
             x0, x1 = scale.x(spans[pattern.entries[0]][1]), scale.x(spans[pattern.entries[-1]][0])
-            grid.append(f'<rect class="gap" x="{x0}" y="{_AXIS}" width="{max(x1 - x0, 1)}" '
-                        f'height="{y - _AXIS}"><title>{text(pattern.explanation)}</title></rect>')
-    desc = (f"{len(entries)} entries from {len(lanes)} agencies, one lane each, from "
-            f"{dt.date.fromordinal(min(a for a, _ in spans.values()))} to "
-            f"{dt.date.fromordinal(max(b for _, b in spans.values()) - 1)}. "
-            "The same entries are listed in the table below.")
-    return (head.format(height=y + 4) + f'<title id="{prefix}tl-title">Timeline of the chronology</title>'
-            f'<desc id="{prefix}tl-desc">{text(desc)}</desc>' + "".join(backgrounds) + "".join(grid)
-            + "".join(marks) + "</svg>")
+            grid.append(
+                f'<rect class="gap" x="{x0}" y="{_AXIS}" width="{max(x1 - x0, 1)}" '
+                f'height="{y - _AXIS}"><title>{text(pattern.explanation)}</title></rect>'
+            )
+    desc = (
+        f"{len(entries)} entries from {len(lanes)} agencies, one lane each, from "
+        f"{dt.date.fromordinal(min(a for a, _ in spans.values()))} to "
+        f"{dt.date.fromordinal(max(b for _, b in spans.values()) - 1)}. "
+        "The same entries are listed in the table below."
+    )
+    return (
+        head.format(height=y + 4) + f'<title id="{prefix}tl-title">Timeline of the chronology</title>'
+        f'<desc id="{prefix}tl-desc">{text(desc)}</desc>'
+        + "".join(backgrounds)
+        + "".join(grid)
+        + "".join(marks)
+        + "</svg>"
+    )
 
 
 _LEGEND: Final = (
     ('<circle class="ev" cx="14" cy="8" r="4.5"/>', "an event on a known day"),
     ('<path class="miss" d="M14,2.5l5.5,5.5-5.5,5.5-5.5-5.5z"/>', "a missed contact (was not brought, no access…)"),
-    ('<rect class="span ev" x="2" y="5" width="24" height="6"/>', "a date known only to the month or year: "
-     "the bar spans the whole period"),
+    (
+        '<rect class="span ev" x="2" y="5" width="24" height="6"/>',
+        "a date known only to the month or year: the bar spans the whole period",
+    ),
     ('<circle class="wd" cx="14" cy="8" r="4.5"/><path class="strike" d="M9,13L19,3"/>', "withdrawn"),
     ('<circle class="ev flag" cx="14" cy="8" r="4.5"/>', "part of a flagged pattern (outlined)"),
     ('<rect class="gap" x="0" y="0" width="28" height="16"/>', "a long gap in which no agency saw the child"),
@@ -208,6 +228,8 @@ _LEGEND: Final = (
 @functools.cache
 def legend() -> str:
     """The key to the timeline's marks, as an HTML list. Raises nothing."""
-    items = "".join(f'<li><svg xmlns="{SVG_NS}" viewBox="0 0 28 16" aria-hidden="true">{icon}</svg> {label}</li>'
-                    for icon, label in _LEGEND)
+    items = "".join(
+        f'<li><svg xmlns="{SVG_NS}" viewBox="0 0 28 16" aria-hidden="true">{icon}</svg> {label}</li>'
+        for icon, label in _LEGEND
+    )
     return f'<ul class="legend" aria-label="Key to the timeline">{items}</ul>'

@@ -99,7 +99,9 @@ def main(
         err.write(f"{_command(args)}: {_os_problem(error)}\n")
         return EXIT_INVALID
     except Exception as error:  # the last resort: one line, never a traceback
-        err.write(f"{_command(args)}: failed unexpectedly ({type(error).__name__}); the error's text is not shown, "
-                  "as it may quote a message's content\n")
+        err.write(
+            f"{_command(args)}: failed unexpectedly ({type(error).__name__}); the error's text is not shown, "
+            "as it may quote a message's content\n"
+        )
         return EXIT_INVALID
     return code

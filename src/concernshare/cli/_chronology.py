@@ -59,7 +59,8 @@ _SUFFIXES: Final = {".html": "html", ".htm": "html", ".csv": "csv"}
 def register(commands: Any) -> None:
     """Add the chronology command."""
     parser = commands.add_parser(
-        "chronology", help="build each child's multi-agency chronology: JSON, CSV or an HTML report",
+        "chronology",
+        help="build each child's multi-agency chronology: JSON, CSV or an HTML report",
         description="Merge every agency's messages about a child into one ordered chronology with its patterns "
         "flagged. Reads message files, folders (every *.json in them, recursively) and sealed messages (opened as "
         "archives with --key, --directory and --authority). Without --child or --unborn, every child the messages "
@@ -69,22 +70,37 @@ def register(commands: Any) -> None:
         "message that joins no child's chronology, is named on stderr and in the output, and the exit code is 1.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a message, a sealed message, or a folder")
-    parser.add_argument("--child", metavar="NHS_NUMBER",
-                        help="only this child (default: every child the messages are about, each on their own)")
-    parser.add_argument("--unborn", metavar="MOTHER_NHS_NUMBER",
-                        help="for a child not yet born (or born since), the mother's NHS number")
-    parser.add_argument("--format", choices=("json", "csv", "html"),
-                        help="the output (default: html for an -o ending .html, csv for .csv, else json)")
+    parser.add_argument(
+        "--child",
+        metavar="NHS_NUMBER",
+        help="only this child (default: every child the messages are about, each on their own)",
+    )
+    parser.add_argument(
+        "--unborn",
+        metavar="MOTHER_NHS_NUMBER",
+        help="for a child not yet born (or born since), the mother's NHS number",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv", "html"),
+        help="the output (default: html for an -o ending .html, csv for .csv, else json)",
+    )
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
-    parser.add_argument("--as-of", metavar="RFC3339",
-                        help="judge patterns (overdue responses, missed timescales) as at this time (default: the "
-                        "latest message's time, never today's date for a historic record)")
+    parser.add_argument(
+        "--as-of",
+        metavar="RFC3339",
+        help="judge patterns (overdue responses, missed timescales) as at this time (default: the "
+        "latest message's time, never today's date for a historic record)",
+    )
     keys_group = parser.add_argument_group("sealed and signed inputs")
     keys_group.add_argument("--key", metavar="PRIVATE_JWKS", help="your agency's private keys, to open sealed inputs")
     keys_group.add_argument("--directory", metavar="DIRECTORY", help="the signed trust directory")
     keys_group.add_argument("--authority", metavar="PUBLIC_JWKS", help="the pinned authority public key(s)")
-    keys_group.add_argument("--receipts", metavar="STORE",
-                            help="your SQLite replay and receipt store (default: your agency's in the state folder)")
+    keys_group.add_argument(
+        "--receipts",
+        metavar="STORE",
+        help="your SQLite replay and receipt store (default: your agency's in the state folder)",
+    )
     parser.set_defaults(run=_chronology)
 
 
@@ -100,12 +116,21 @@ class _Opener:
     def open(self, data: bytes) -> Message:
         if self.me is None or self.store is None:
             raise UsageError("concernshare: a sealed input needs --key to open it")
-        return open_sealed(data, self.decrypters, me=self.me, directory=self.directory, store=self.store, now=now(),
-                           archive=True, policy=_EVERY_STATUS).message
+        return open_sealed(
+            data,
+            self.decrypters,
+            me=self.me,
+            directory=self.directory,
+            store=self.store,
+            now=now(),
+            archive=True,
+            policy=_EVERY_STATUS,
+        ).message
 
     def verify(self, data: bytes) -> Message:
-        return verify_message(data, directory=self.directory, now=now(), store=self.store, archive=True,
-                              policy=_EVERY_STATUS).message
+        return verify_message(
+            data, directory=self.directory, now=now(), store=self.store, archive=True, policy=_EVERY_STATUS
+        ).message
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -230,18 +255,35 @@ def _as_of(text: str | None) -> dt.datetime | None:
     return moment
 
 
-def _build(args: argparse.Namespace, messages: list[Message], unreadable: list[Unreadable],
-           err: IO[str], names: Mapping[str, str] | None = None) -> tuple[Chronology, ...]:
+def _build(
+    args: argparse.Namespace,
+    messages: list[Message],
+    unreadable: list[Unreadable],
+    err: IO[str],
+    names: Mapping[str, str] | None = None,
+) -> tuple[Chronology, ...]:
     """The chronology asked for, or one per child; messages that join none are named on stderr."""
     if args.child is not None or args.unborn is not None:
-        return (build_chronology(messages, generated=now(), child=args.child, unborn_mother=args.unborn,
-                                 unreadable=unreadable, as_of=_as_of(args.as_of), agency_names=names),)
-    chronologies = build_chronologies(messages, generated=now(), unreadable=unreadable, as_of=_as_of(args.as_of),
-                                      agency_names=names)
+        return (
+            build_chronology(
+                messages,
+                generated=now(),
+                child=args.child,
+                unborn_mother=args.unborn,
+                unreadable=unreadable,
+                as_of=_as_of(args.as_of),
+                agency_names=names,
+            ),
+        )
+    chronologies = build_chronologies(
+        messages, generated=now(), unreadable=unreadable, as_of=_as_of(args.as_of), agency_names=names
+    )
     if not chronologies:
-        raise UsageError("no message gives the child's NHS number: name the child with --child, or an unborn "
-                         "child's mother with --unborn")
-    for item in chronologies[0].unreadable[len(unreadable):]:
+        raise UsageError(
+            "no message gives the child's NHS number: name the child with --child, or an unborn "
+            "child's mother with --unborn"
+        )
+    for item in chronologies[0].unreadable[len(unreadable) :]:
         err.write(f"{item.source}: in no chronology: {item.problem}\n")
     return chronologies
 
@@ -268,8 +310,10 @@ def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO
     _write(_render(chronologies, kind, {m.status for m in messages}), kind, args.output, out)
     children = f"{len(chronologies)} children, each on their own: " if len(chronologies) > 1 else ""
     total = " in all" if len(chronologies) > 1 else ""
-    err.write(f"{len(messages) + len(unreadable)} inputs: {len(messages)} read, {len(unreadable)} unreadable; "
-              f"{children}{sum(len(c.entries) for c in chronologies)} entries, "
-              f"{sum(len(c.probable) for c in chronologies)} probable matches, "
-              f"{sum(len(c.patterns) for c in chronologies)} patterns{total}\n")
+    err.write(
+        f"{len(messages) + len(unreadable)} inputs: {len(messages)} read, {len(unreadable)} unreadable; "
+        f"{children}{sum(len(c.entries) for c in chronologies)} entries, "
+        f"{sum(len(c.probable) for c in chronologies)} probable matches, "
+        f"{sum(len(c.patterns) for c in chronologies)} patterns{total}\n"
+    )
     return EXIT_INVALID if chronologies[0].unreadable else EXIT_OK

@@ -19,18 +19,22 @@ __all__ = ["register"]
 def register(commands: Any) -> None:
     """Add the demo command."""
     demo = commands.add_parser(
-        "demo", help="play the example story end to end (offline, throwaway keys, exercise messages)",
+        "demo",
+        help="play the example story end to end (offline, throwaway keys, exercise messages)",
         description="Generate throwaway keys and a signed directory, then play the story of the examples: a health "
         "visitor's neglect concern routed and sealed to the MASH, children's social care and the GP, each opening "
         "its own view; the MASH's acknowledgement and decision; chronology entries from the GP and the school; a "
         "police domestic-abuse notification to the school; and the chronology report.",
     )
-    demo.add_argument("--out", metavar="DIR", help="a new or empty folder to play in (default: a new temporary "
-                      "folder)")
-    demo.add_argument("--transport", choices=["file", "mesh", "http"], default="file",
-                      help="how the sealed views travel: handed over in-process (file, the default), over a MESH "
-                      "sandbox started and stopped by the demo (mesh: needs mesh-client and mesh-sandbox), or posted "
-                      "as CloudEvents to a front door per agency on loopback (http; needs the serve extra)")
+    demo.add_argument("--out", metavar="DIR", help="a new or empty folder to play in (default: a new temporary folder)")
+    demo.add_argument(
+        "--transport",
+        choices=["file", "mesh", "http"],
+        default="file",
+        help="how the sealed views travel: handed over in-process (file, the default), over a MESH "
+        "sandbox started and stopped by the demo (mesh: needs mesh-client and mesh-sandbox), or posted "
+        "as CloudEvents to a front door per agency on loopback (http; needs the serve extra)",
+    )
     demo.set_defaults(run=_demo)
 
 
@@ -38,8 +42,10 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     if args.out:
         folder = output_folder(Path(args.out))
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise UsageError(f"concernshare demo: --out {folder} is not an empty folder: name a new or empty "
-                             "folder, so that nothing of yours is overwritten")
+            raise UsageError(
+                f"concernshare demo: --out {folder} is not an empty folder: name a new or empty "
+                "folder, so that nothing of yours is overwritten"
+            )
     else:
         folder = Path(tempfile.mkdtemp(prefix="concernshare-demo-"))
 
@@ -51,10 +57,11 @@ def _demo(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
         try:
             from concernshare.transport import mesh_demo  # noqa: F401, PLC0415  (needs the optional MESH packages)
         except ImportError:
-            raise UsageError("concernshare demo --transport mesh needs mesh-client and mesh-sandbox: "
-                             "pip install 'concernshare[mesh]' mesh-sandbox") from None
+            raise UsageError(
+                "concernshare demo --transport mesh needs mesh-client and mesh-sandbox: "
+                "pip install 'concernshare[mesh]' mesh-sandbox"
+            ) from None
     if args.transport == "http" and importlib.util.find_spec("starlette") is None:
-        raise UsageError("concernshare demo --transport http needs the serve extra: "
-                         "pip install 'concernshare[serve]'")
+        raise UsageError("concernshare demo --transport http needs the serve extra: pip install 'concernshare[serve]'")
     played = run(folder, now=now(), say=say, transport=args.transport)
     return EXIT_INVALID if played.refused else EXIT_OK

@@ -47,14 +47,19 @@ from concernshare.records.types import utc_text
 
 __all__ = ["register"]
 
-_KIND_BY_SCHEME = {"la": AgencyKind.LOCAL_AUTHORITY, "ods": AgencyKind.HEALTH, "school": AgencyKind.EDUCATION,
-                   "police": AgencyKind.POLICE}
+_KIND_BY_SCHEME = {
+    "la": AgencyKind.LOCAL_AUTHORITY,
+    "ods": AgencyKind.HEALTH,
+    "school": AgencyKind.EDUCATION,
+    "police": AgencyKind.POLICE,
+}
 
 
 def register(commands: Any) -> None:
     """Add the keygen and directory commands."""
     keygen = commands.add_parser(
-        "keygen", help="generate an agency's (or an authority's) keys",
+        "keygen",
+        help="generate an agency's (or an authority's) keys",
         description="Generate a signing key and an encryption key for an agency (or a signing key for a "
         "directory authority). Writes NAME.private.jwks (mode 0600) and NAME.public.jwks; prints the key ids.",
     )
@@ -67,7 +72,8 @@ def register(commands: Any) -> None:
     keygen.set_defaults(run=_keygen)
 
     directory = commands.add_parser(
-        "directory", help="build, sign and read the trust directory",
+        "directory",
+        help="build, sign and read the trust directory",
         description="Build and sign the trust directory, or verify and show it.",
     )
     actions = directory.add_subparsers(dest="action", metavar="ACTION", parser_class=type(directory))
@@ -92,15 +98,20 @@ def register(commands: Any) -> None:
     _with_mesh_arguments(add).set_defaults(run=_add)
 
     retire = actions.add_parser(
-        "retire", help="end the validity of old keys after a rotation (sets not_after)",
+        "retire",
+        help="end the validity of old keys after a rotation (sets not_after)",
         description="Give keys an end of validity, not_after, in a new edition: senders stop encrypting to them "
         "and a live message signed with them after that time is refused; messages signed before it still verify. "
         "A key's end is only ever brought forward, never put back. For a key that may be compromised, use revoke.",
     )
     retire.add_argument("directory", metavar="DIRECTORY")
     which = retire.add_mutually_exclusive_group(required=True)
-    which.add_argument("--kid", action="append", metavar="KID",
-                       help="a key to retire, written --kid=KID (a kid may begin with -); may be repeated")
+    which.add_argument(
+        "--kid",
+        action="append",
+        metavar="KID",
+        help="a key to retire, written --kid=KID (a kid may begin with -); may be repeated",
+    )
     which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
     retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
     retire.add_argument("--authority-key", required=True, metavar="FILE")
@@ -111,8 +122,9 @@ def register(commands: Any) -> None:
     revoke.add_argument("directory", metavar="DIRECTORY")
     revoke.add_argument("--kid", required=True, help="the key to revoke, written --kid=KID (a kid may begin with -)")
     revoke.add_argument("--compromised-at", metavar="RFC3339", help="default: now")
-    revoke.add_argument("--reason", choices=[r.value for r in RevocationReason],
-                        default=RevocationReason.KEY_COMPROMISE)
+    revoke.add_argument(
+        "--reason", choices=[r.value for r in RevocationReason], default=RevocationReason.KEY_COMPROMISE
+    )
     revoke.add_argument("--authority-key", required=True, metavar="FILE")
     revoke.add_argument("--valid-days", type=days, default=90)
     revoke.set_defaults(run=_revoke)
@@ -183,10 +195,17 @@ def _new(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
     moment = now()
     directory_id = args.id or f"cs-{uuid.uuid4()}"
     if not re.fullmatch(DIRECTORY_ID, directory_id):
-        raise UsageError("concernshare directory new: --id takes 1 to 64 of a-z 0-9 . _ -, "
-                         "beginning with a letter or digit")
-    directory = Directory(format_version=DIRECTORY_VERSION, directory_id=directory_id, serial=1, issued=moment,
-                          expires=moment, agencies=())
+        raise UsageError(
+            "concernshare directory new: --id takes 1 to 64 of a-z 0-9 . _ -, beginning with a letter or digit"
+        )
+    directory = Directory(
+        format_version=DIRECTORY_VERSION,
+        directory_id=directory_id,
+        serial=1,
+        issued=moment,
+        expires=moment,
+        agencies=(),
+    )
     _publish(directory, _authority(args.authority_key), args.output, args.valid_days, new=True)
     out.write(f"{args.output}: directory {directory_id}, serial 1, no agencies\n")
     return EXIT_OK
@@ -209,8 +228,10 @@ def _mesh_address(mailbox: str | None, workflow: str | None) -> MeshAddress | No
     if mailbox is None and workflow is None:
         return None
     if not (mailbox and re.fullmatch(MESH_MAILBOX, mailbox) and workflow and re.fullmatch(MESH_WORKFLOW, workflow)):
-        raise UsageError("concernshare directory add: --mesh-mailbox takes a MESH mailbox id (1 to 20 upper-case "
-                         "letters and digits) and needs --mesh-workflow (letters, digits, _ and -)")
+        raise UsageError(
+            "concernshare directory add: --mesh-mailbox takes a MESH mailbox id (1 to 20 upper-case "
+            "letters and digits) and needs --mesh-workflow (letters, digits, _ and -)"
+        )
     return MeshAddress(mailbox=mailbox, workflow=workflow)
 
 
@@ -227,18 +248,33 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
     new_keys = tuple(DirectoryKey(jwk=Jwk(**k.to_dict()), not_before=moment) for k in public)
     existing = directory.agency(agency_id)
     if existing is None:
-        agency = DirectoryAgency(id=agency_id, name=args.name, kind=args.kind or _KIND_BY_SCHEME[agency_id.scheme],
-                                 roles=_roles(args.roles), areas=tuple(args.area), keys=new_keys, mesh=mesh)
+        agency = DirectoryAgency(
+            id=agency_id,
+            name=args.name,
+            kind=args.kind or _KIND_BY_SCHEME[agency_id.scheme],
+            roles=_roles(args.roles),
+            areas=tuple(args.area),
+            keys=new_keys,
+            mesh=mesh,
+        )
         agencies = (*directory.agencies, agency)
     else:
         known = {k.jwk.kid for k in existing.keys}
-        agency = attrs.evolve(existing, name=args.name, roles=_roles(args.roles),
-                              areas=tuple(args.area) or existing.areas,
-                              keys=existing.keys + tuple(k for k in new_keys if k.jwk.kid not in known),
-                              mesh=mesh or existing.mesh)
+        agency = attrs.evolve(
+            existing,
+            name=args.name,
+            roles=_roles(args.roles),
+            areas=tuple(args.area) or existing.areas,
+            keys=existing.keys + tuple(k for k in new_keys if k.jwk.kid not in known),
+            mesh=mesh or existing.mesh,
+        )
         agencies = tuple(agency if a.id == agency_id else a for a in directory.agencies)
-    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
-             args.valid_days)
+    _publish(
+        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
+        authority,
+        args.directory,
+        args.valid_days,
+    )
     out.write(f"{args.directory}: serial {directory.serial + 1}, {agency_id} with {len(agency.keys)} keys\n")
     return EXIT_OK
 
@@ -259,18 +295,27 @@ def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
         raise DirectoryRefused(f"no key with kid {', '.join(missing)} is in the directory; nothing was changed")
     early = sorted(kid for kid in kids if end < listed[kid].not_before)
     if early:
-        raise UsageError(f"concernshare directory retire: --at is before key {', '.join(early)} became valid; "
-                         "give a later time")
+        raise UsageError(
+            f"concernshare directory retire: --at is before key {', '.join(early)} became valid; give a later time"
+        )
     agencies = tuple(
-        attrs.evolve(a, keys=tuple(
-            attrs.evolve(k, not_after=end) if k.jwk.kid in kids and (k.not_after is None or end < k.not_after)
-            else k
-            for k in a.keys
-        ))
+        attrs.evolve(
+            a,
+            keys=tuple(
+                attrs.evolve(k, not_after=end)
+                if k.jwk.kid in kids and (k.not_after is None or end < k.not_after)
+                else k
+                for k in a.keys
+            ),
+        )
         for a in directory.agencies
     )
-    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
-             args.valid_days)
+    _publish(
+        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
+        authority,
+        args.directory,
+        args.valid_days,
+    )
     out.write(f"{args.directory}: serial {directory.serial + 1}\n")
     for agency in agencies:
         for key in (k for k in agency.keys if k.jwk.kid in kids):
@@ -287,14 +332,21 @@ def _revoke(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
         raise DirectoryRefused("no key with that kid is in the directory")
     revocation = Revocation(revoked_at=moment, compromised_at=compromised, reason=RevocationReason(args.reason))
     agencies = tuple(
-        attrs.evolve(a, keys=tuple(
-            attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k
-            for k in a.keys
-        ))
+        attrs.evolve(
+            a,
+            keys=tuple(
+                attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k
+                for k in a.keys
+            ),
+        )
         for a in directory.agencies
     )
-    _publish(attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies), authority, args.directory,
-             args.valid_days)
+    _publish(
+        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
+        authority,
+        args.directory,
+        args.valid_days,
+    )
     out.write(f"{args.directory}: serial {directory.serial + 1}, key {args.kid} revoked\n")
     return EXIT_OK
 

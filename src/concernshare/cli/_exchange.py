@@ -43,7 +43,8 @@ __all__ = ["register"]
 def register(commands: Any) -> None:
     """Add the route, send, receive and track commands."""
     router = commands.add_parser(
-        "route", help="show who would receive a message, in which view, by when, and why",
+        "route",
+        help="show who would receive a message, in which view, by when, and why",
         description="Route a message and print the plan as JSON: "
         '{"deliveries": [{"recipient", "view", "due", "rules", "reason"}]}.',
     )
@@ -54,7 +55,8 @@ def register(commands: Any) -> None:
     router.set_defaults(run=_route)
 
     sender = commands.add_parser(
-        "send", help="route, redact, seal and record a message",
+        "send",
+        help="route, redact, seal and record a message",
         description="Route the message, build each recipient's view, seal each view to its recipients, write one "
         "sealed file per view into --out and record the deliveries in the tracker.",
     )
@@ -68,7 +70,8 @@ def register(commands: Any) -> None:
     sender.set_defaults(run=_send)
 
     receiver = commands.add_parser(
-        "receive", help="open, check and record a sealed message; print it",
+        "receive",
+        help="open, check and record a sealed message; print it",
         description="Open the sealed message, check it against the tracker's history, record it and print it. "
         "Content refused from a verified sender is answered: the sealed rejection is written beside the input "
         "(or to --reply).",
@@ -76,8 +79,12 @@ def register(commands: Any) -> None:
     receiver.add_argument("sealed", metavar="SEALED")
     receiver.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
     add_directory_arguments(receiver)
-    receiver.add_argument("--tracker", required=True, metavar="DB",
-                          help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)")
+    receiver.add_argument(
+        "--tracker",
+        required=True,
+        metavar="DB",
+        help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)",
+    )
     receiver.add_argument("--reply", metavar="FILE", help="where to write a rejected acknowledgement")
     add_status_argument(receiver)
     receiver.set_defaults(run=_receive)
@@ -166,8 +173,10 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
     for path, view in zip(paths, sent.views, strict=True):
         err.write(f"{path}: view {view.view} for {', '.join(view.recipients)}\n")
     for left in leftovers(folder):
-        err.write(f"{left}: a temporary file left by an interrupted run (or being written by one running now); "
-                  "it is never read as a sealed message: delete it when no send is running\n")
+        err.write(
+            f"{left}: a temporary file left by an interrupted run (or being written by one running now); "
+            "it is never read as a sealed message: delete it when no send is running\n"
+        )
     _json(sent.plan.to_json(), out)
     return EXIT_OK
 
@@ -193,9 +202,17 @@ def _receive(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[by
     try:
         directory = load_directory(args, tracker.store)
         # Recorded only once the message (or the rejection) is out: a failure before then loses nothing.
-        with receiving(sealed, keys.decrypters_from(private), keys.signer_from(private),
-                       me=agency_of(directory, private), directory=directory, store=tracker.store,
-                       tracker=tracker, at=now(), policy=policy) as received:
+        with receiving(
+            sealed,
+            keys.decrypters_from(private),
+            keys.signer_from(private),
+            me=agency_of(directory, private),
+            directory=directory,
+            store=tracker.store,
+            tracker=tracker,
+            at=now(),
+            policy=policy,
+        ) as received:
             return _hand_over(received, args, out, err)
     finally:
         tracker.store.close()
@@ -211,15 +228,18 @@ def _hand_over(received: Received, args: argparse.Namespace, out: IO[str], err: 
             write_file(reply, received.rejection or b"")
         except OSError as error:
             raise UsageError(f"concernshare receive: cannot write the rejection to {reply}: {error.strerror}") from None
-        err.write(f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in "
-                  f"{reply}\n")
+        err.write(
+            f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in {reply}\n"
+        )
         return EXIT_INVALID
     try:
         out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
         out.flush()
     except OSError as error:
-        raise UsageError(f"concernshare receive: cannot write the message out: {error.strerror}; it was not "
-                         "recorded, so receive it again") from None
+        raise UsageError(
+            f"concernshare receive: cannot write the message out: {error.strerror}; it was not "
+            "recorded, so receive it again"
+        ) from None
     return EXIT_OK
 
 
@@ -233,11 +253,23 @@ def _overdue(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[b
         overdue = tracker.overdue(_at(args.at))
     finally:
         tracker.store.close()
-    _json({"overdue": [
-        {"message_id": d.message_id, "type": d.message_type, "recipient": d.recipient, "expects": d.expects,
-         "due": d.due, "escalate_to": list(d.escalate_to), "rules": list(d.rules)}
-        for d in overdue
-    ]}, out)
+    _json(
+        {
+            "overdue": [
+                {
+                    "message_id": d.message_id,
+                    "type": d.message_type,
+                    "recipient": d.recipient,
+                    "expects": d.expects,
+                    "due": d.due,
+                    "escalate_to": list(d.escalate_to),
+                    "rules": list(d.rules),
+                }
+                for d in overdue
+            ]
+        },
+        out,
+    )
     return EXIT_OK
 
 
@@ -265,12 +297,16 @@ def _not_shared(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: I
     tracker = _tracker(args.tracker)
     try:
         recorded = tracker.record_non_share(
-            withheld_from=args.withheld_from, decided_by_agency=args.by_agency, decided_by_role=args.by_role,
-            decided_at=now(), reason=args.reason, message_id=args.message_id, child_ref=args.child_ref,
+            withheld_from=args.withheld_from,
+            decided_by_agency=args.by_agency,
+            decided_by_role=args.by_role,
+            decided_at=now(),
+            reason=args.reason,
+            message_id=args.message_id,
+            child_ref=args.child_ref,
             note=args.note,
         )
     finally:
         tracker.store.close()
     out.write(f"recorded {recorded.id}\n")
     return EXIT_OK
-

@@ -128,8 +128,9 @@ def state_store(name: str) -> SQLiteStore:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except (FileExistsError, NotADirectoryError):
-        raise UsageError(f"concernshare: the state folder {folder} is not a folder: set CONCERNSHARE_STATE_DIR to "
-                         "a folder") from None
+        raise UsageError(
+            f"concernshare: the state folder {folder} is not a folder: set CONCERNSHARE_STATE_DIR to a folder"
+        ) from None
     return open_store(folder / f"{name}.db")
 
 
@@ -158,8 +159,12 @@ def tracker_store(text: str) -> Store:
 def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
     """--directory and --authority, which every command that reads a directory takes."""
     parser.add_argument("--directory", required=True, metavar="DIRECTORY", help="the signed trust directory")
-    parser.add_argument("--authority", required=True, metavar="PUBLIC_JWKS",
-                        help="the pinned authority public key(s) the directory must be signed with")
+    parser.add_argument(
+        "--authority",
+        required=True,
+        metavar="PUBLIC_JWKS",
+        help="the pinned authority public key(s) the directory must be signed with",
+    )
 
 
 def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -> Directory:
@@ -187,8 +192,9 @@ def write_output(data: bytes, path: str | None, out: Any) -> None:
 
 def add_status_argument(parser: argparse.ArgumentParser) -> None:
     """--accept-status, which every command that opens a message takes."""
-    parser.add_argument("--accept-status", default="", metavar="exercise,test",
-                        help="also accept exercise and/or test messages")
+    parser.add_argument(
+        "--accept-status", default="", metavar="exercise,test", help="also accept exercise and/or test messages"
+    )
 
 
 def open_policy(text: str) -> OpenPolicy:

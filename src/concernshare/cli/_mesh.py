@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-_SETTINGS_HELP = ("a TOML file with a [mesh] table (url, mailbox, password, shared_key, client_cert, client_key, "
-                  "ca_bundle, chunk_size); each may instead come from CONCERNSHARE_MESH_<NAME>")
+_SETTINGS_HELP = (
+    "a TOML file with a [mesh] table (url, mailbox, password, shared_key, client_cert, client_key, "
+    "ca_bundle, chunk_size); each may instead come from CONCERNSHARE_MESH_<NAME>"
+)
 
 
 def register(commands: Any) -> None:
@@ -41,7 +43,8 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     sender = actions.add_parser(
-        "send", help="route, seal and upload each view to its recipient's MESH mailbox; record each delivery",
+        "send",
+        help="route, seal and upload each view to its recipient's MESH mailbox; record each delivery",
         description="Route the message, seal each recipient's view and upload it to the MESH mailbox the directory "
         "names for that recipient; each delivery is recorded in the tracker after its upload. Sending again "
         "uploads nothing twice.",
@@ -54,7 +57,8 @@ def register(commands: Any) -> None:
     sender.add_argument("--settings", metavar="TOML", help=_SETTINGS_HELP)
     sender.set_defaults(run=_send)
     poller = actions.add_parser(
-        "poll", help="open, record and acknowledge every message in the MESH inbox; print one line per message",
+        "poll",
+        help="open, record and acknowledge every message in the MESH inbox; print one line per message",
         description="Read the inbox; open each message with every trust check, record it in the tracker, then "
         "acknowledge it in MESH. Rejections owed go back over MESH; non-delivery reports mark deliveries failed.",
     )
@@ -86,8 +90,9 @@ def _send(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO[bytes
     tracker = Tracker(SQLiteStore(args.tracker))
     try:
         with mesh.connect(settings) as client:
-            sent = mesh.send(message, signer, client=client, rules=rules, directory=load_directory(args),
-                             tracker=tracker, at=now())
+            sent = mesh.send(
+                message, signer, client=client, rules=rules, directory=load_directory(args), tracker=tracker, at=now()
+            )
     finally:
         tracker.store.close()
     for recipient, mesh_id in sent.uploads.items():
@@ -106,13 +111,30 @@ def _poll(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     try:
         directory = load_directory(args, store)
         with mesh.connect(settings) as client:
-            polled = mesh.poll(client, keys.decrypters_from(private), keys.signer_from(private),
-                               me=agency_of(directory, private), directory=directory, store=store,
-                               tracker=Tracker(store), clock=lambda: dt.datetime.now(dt.UTC),
-                               policy=open_policy(args.accept_status))
+            polled = mesh.poll(
+                client,
+                keys.decrypters_from(private),
+                keys.signer_from(private),
+                me=agency_of(directory, private),
+                directory=directory,
+                store=store,
+                tracker=Tracker(store),
+                clock=lambda: dt.datetime.now(dt.UTC),
+                policy=open_policy(args.accept_status),
+            )
     finally:
         store.close()
     for one in polled:
-        out.write(json.dumps({"mesh_id": one.mesh_id, "outcome": one.outcome.value, "message_id": one.message_id,
-                              "agency": one.sender, "detail": one.detail}) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "mesh_id": one.mesh_id,
+                    "outcome": one.outcome.value,
+                    "message_id": one.message_id,
+                    "agency": one.sender,
+                    "detail": one.detail,
+                }
+            )
+            + "\n"
+        )
     return EXIT_OK

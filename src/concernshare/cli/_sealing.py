@@ -32,7 +32,8 @@ __all__ = ["register"]
 def register(commands: Any) -> None:
     """Add the seal, open, sign and verify commands."""
     seal_parser = commands.add_parser(
-        "seal", help="sign a message and encrypt it to its recipients",
+        "seal",
+        help="sign a message and encrypt it to its recipients",
         description="Set sent, sign the message's exact bytes, and encrypt them to every current "
         "encryption key of every agency in its recipients.",
     )
@@ -50,17 +51,20 @@ def register(commands: Any) -> None:
     sign.set_defaults(run=_sign)
 
     opener = commands.add_parser(
-        "open", help="decrypt, verify and check a sealed message; print it",
+        "open",
+        help="decrypt, verify and check a sealed message; print it",
         description="Decrypt with your key, verify the signature and the sender, check that you are a "
         "recipient, that the message is fresh and not seen before; print the message JSON.",
     )
     opener.add_argument("sealed", metavar="SEALED")
     opener.add_argument("--key", required=True, metavar="PRIVATE_JWKS", help="your agency's private keys")
     add_directory_arguments(opener)
-    opener.add_argument("--replay-store", metavar="PATH",
-                        help="the SQLite replay and receipt store (default: one per agency in the state folder)")
-    opener.add_argument("--archive", action="store_true",
-                        help="read an archived message: no freshness or replay check")
+    opener.add_argument(
+        "--replay-store",
+        metavar="PATH",
+        help="the SQLite replay and receipt store (default: one per agency in the state folder)",
+    )
+    opener.add_argument("--archive", action="store_true", help="read an archived message: no freshness or replay check")
     add_status_argument(opener)
     opener.set_defaults(run=_open)
 
@@ -104,14 +108,24 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
         directory = load_directory(args, store)
         # Seen is committed only once the message is out: a failure to print it loses nothing.
         with store.atomic():
-            opened = open_sealed(sealed, keys.decrypters_from(private), me=me, directory=directory, store=store,
-                                 now=now(), archive=args.archive, policy=open_policy(args.accept_status))
+            opened = open_sealed(
+                sealed,
+                keys.decrypters_from(private),
+                me=me,
+                directory=directory,
+                store=store,
+                now=now(),
+                archive=args.archive,
+                policy=open_policy(args.accept_status),
+            )
             try:
                 _print(opened, out)
                 out.flush()
             except OSError as error:
-                raise UsageError(f"concernshare open: cannot write the message out: {error.strerror}; it was not "
-                                 "recorded as seen, so open it again") from None
+                raise UsageError(
+                    f"concernshare open: cannot write the message out: {error.strerror}; it was not "
+                    "recorded as seen, so open it again"
+                ) from None
     finally:
         store.close()
     return EXIT_OK

@@ -17,7 +17,8 @@ _EXTRA = "concernshare serve needs the serve extra: pip install 'concernshare[se
 def register(commands: Any) -> None:
     """Add the serve command."""
     serve = commands.add_parser(
-        "serve", help="run the front door: receive CloudEvents over HTTP(S), record them, acknowledge them",
+        "serve",
+        help="run the front door: receive CloudEvents over HTTP(S), record them, acknowledge them",
         description="Receive sealed messages as structured-mode CloudEvents (POST /events), open each with the "
         "agency's keys, record it in the tracker and answer with the sealed acknowledgement; GET /inbox lists "
         "the concerns received with their due times. Settings come from the [serve] table of --config and from "

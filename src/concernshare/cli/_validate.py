@@ -31,37 +31,48 @@ _CHUNK: Final = 1 << 16  # the piece in which an over-long line is skipped
 def register(commands: Any) -> None:
     """Add the validate and schema commands."""
     validate = commands.add_parser(
-        "validate", help="validate messages",
+        "validate",
+        help="validate messages",
         description="Validate messages: strict JSON, the JSON Schema, then the semantic checks. "
         "Prints one line per problem as FILE:POINTER: [CODE] message on stderr "
         "(FILE:LINE:POINTER with --jsonl).",
     )
     validate.add_argument(
-        "paths", nargs="+", metavar="PATH",
+        "paths",
+        nargs="+",
+        metavar="PATH",
         help="a message file, a folder (every *.json in it, recursively; *.jsonl with --jsonl), or - for stdin",
     )
     validate.add_argument(
-        "--jsonl", action="store_true",
+        "--jsonl",
+        action="store_true",
         help="read JSON Lines: one message per line, streamed in constant memory (blank lines are skipped); "
         "with --format json, one JSON report per line on stdout",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument(
-        "--format", choices=("text", "json"), default="text",
+        "--format",
+        choices=("text", "json"),
+        default="text",
         help="text lines on stderr (default), or a JSON report on stdout",
     )
     validate.add_argument(
-        "--max-bytes", type=int, default=strictjson.MAX_BYTES, metavar="N",
+        "--max-bytes",
+        type=int,
+        default=strictjson.MAX_BYTES,
+        metavar="N",
         help=f"refuse documents larger than N bytes (default {strictjson.MAX_BYTES})",
     )
     validate.set_defaults(run=_validate)
 
     show = commands.add_parser(
-        "schema", help="print a bundled JSON Schema",
+        "schema",
+        help="print a bundled JSON Schema",
         description="Print a bundled JSON Schema (2020-12) to stdout.",
     )
-    show.add_argument("kind", nargs="?", default="message", choices=sorted(schema.KINDS),
-                      help="the document kind (default: message)")
+    show.add_argument(
+        "kind", nargs="?", default="message", choices=sorted(schema.KINDS), help="the document kind (default: message)"
+    )
     show.set_defaults(run=_schema)
 
 
@@ -103,20 +114,20 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO[by
     for name, data in _documents(args.paths, stdin, args.max_bytes):
         count += 1
         unreadable = _unreadable(data)
-        problems = [unreadable] if unreadable else list(
-            iter_problems(data, now=now, max_bytes=args.max_bytes)
-        )
+        problems = [unreadable] if unreadable else list(iter_problems(data, now=now, max_bytes=args.max_bytes))
         failed = any(args.strict or p.severity is Severity.ERROR for p in problems)
         invalid += failed
         if args.format == "json":
-            report.append({
-                "file": name, "valid": not failed,
-                "problems": [
-                    {"pointer": p.pointer, "code": p.code, "severity": str(p.severity),
-                     "message": p.message}
-                    for p in problems
-                ],
-            })
+            report.append(
+                {
+                    "file": name,
+                    "valid": not failed,
+                    "problems": [
+                        {"pointer": p.pointer, "code": p.code, "severity": str(p.severity), "message": p.message}
+                        for p in problems
+                    ],
+                }
+            )
         else:
             for p in problems:
                 level = "" if p.severity is Severity.ERROR else "warning: "
@@ -156,7 +167,9 @@ def _lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes]]:
 
 
 def _documents_by_line(
-    paths: Sequence[str], stdin: IO[bytes], limit: int,
+    paths: Sequence[str],
+    stdin: IO[bytes],
+    limit: int,
 ) -> Iterator[tuple[str, int, bytes | Problem]]:
     """Yield (file, line number, document) for every line of every input, or a problem for a file not read."""
     for raw in paths:
@@ -170,8 +183,11 @@ def _documents_by_line(
                     for number, line in _lines(handle, limit):
                         yield str(file), number, line
             except OSError as error:
-                yield str(file), 0, Problem(pointer="", code="CS000",
-                                            message=f"the file cannot be read ({error.strerror})")
+                yield (
+                    str(file),
+                    0,
+                    Problem(pointer="", code="CS000", message=f"the file cannot be read ({error.strerror})"),
+                )
 
 
 class _Progress:
@@ -200,18 +216,30 @@ def _validate_lines(args: argparse.Namespace, out: IO[str], err: IO[str], stdin:
     progress = _Progress(err)
     count = invalid = 0
     for name, number, document in _documents_by_line(args.paths, stdin, args.max_bytes):
-        problems = [document] if isinstance(document, Problem) else list(
-            iter_problems(document, now=now, max_bytes=args.max_bytes)
+        problems = (
+            [document]
+            if isinstance(document, Problem)
+            else list(iter_problems(document, now=now, max_bytes=args.max_bytes))
         )
         failed = any(args.strict or p.severity is Severity.ERROR for p in problems)
         count += 1
         invalid += failed
         if args.format == "json":
-            out.write(json.dumps({
-                "file": name, "line": number, "valid": not failed,
-                "problems": [{"pointer": p.pointer, "code": p.code, "severity": str(p.severity), "message": p.message}
-                             for p in problems],
-            }, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "file": name,
+                        "line": number,
+                        "valid": not failed,
+                        "problems": [
+                            {"pointer": p.pointer, "code": p.code, "severity": str(p.severity), "message": p.message}
+                            for p in problems
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
         elif problems:
             progress.clear()
             for p in problems:

@@ -345,8 +345,15 @@ def _epk_json(crv: str, point: bytes) -> bytes:
     """:func:`point_members` written as compact JSON."""
     if KTY[crv] == "OKP":
         return b'{"kty":"OKP","crv":"' + crv.encode("ascii") + b'","x":"' + _b64e(point) + b'"}'
-    return (b'{"kty":"EC","crv":"' + crv.encode("ascii") + b'","x":"' + _b64e(point[1:33])
-            + b'","y":"' + _b64e(point[33:]) + b'"}')
+    return (
+        b'{"kty":"EC","crv":"'
+        + crv.encode("ascii")
+        + b'","x":"'
+        + _b64e(point[1:33])
+        + b'","y":"'
+        + _b64e(point[33:])
+        + b'"}'
+    )
 
 
 def _jwk_point(key: PublicJwk) -> bytes:
@@ -384,7 +391,9 @@ def sign(payload: bytes, signer: Signer, *, typ: str, cty: str) -> bytes:
     if len(signature) != 64:
         raise JoseError("the signer returned a signature of the wrong length")
     return b'{"payload":"%b","signatures":[{"protected":"%b","signature":"%b"}]}' % (
-        body, protected, _b64e(signature),
+        body,
+        protected,
+        _b64e(signature),
     )
 
 
@@ -529,12 +538,18 @@ def encrypt(
         kek = _kek(ephemeral.agree(public_key(crv, point)))
         epk = _epk_json(crv, ephemeral.public_point)
         kid = check_kid(key.kid).encode("ascii")
-        entries.append(b'{"header":{"alg":"ECDH-ES+A256KW","kid":"%b","epk":%b},"encrypted_key":"%b"}'
-                       % (kid, epk, _b64e(wrap_key(kek, cek))))
+        entries.append(
+            b'{"header":{"alg":"ECDH-ES+A256KW","kid":"%b","epk":%b},"encrypted_key":"%b"}'
+            % (kid, epk, _b64e(wrap_key(kek, cek)))
+        )
     aad = protected.encode("ascii")
     sealed = memoryview(gcm_seal(cek, iv, plaintext, aad))
     return b'{"protected":"%b","recipients":[%b],"iv":"%b","ciphertext":"%b","tag":"%b"}' % (
-        aad, b",".join(entries), _b64e(iv), _b64e(sealed[:-16]), _b64e(sealed[-16:]),
+        aad,
+        b",".join(entries),
+        _b64e(iv),
+        _b64e(sealed[:-16]),
+        _b64e(sealed[-16:]),
     )
 
 
@@ -630,9 +645,9 @@ def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str,
     _check_kind(typ, cty, _JWE_KINDS)
     ours = {d.kid: d for d in (decrypter if isinstance(decrypter, Sequence) else [decrypter])}
     document = _document(jwe, "sealed document")
-    protected_text, iv, ciphertext, tag, (key, crv, point, wrapped) = (
-        _jwe_fast(document, ours, typ, cty) or _jwe_general(document, ours, typ, cty)
-    )
+    protected_text, iv, ciphertext, tag, (key, crv, point, wrapped) = _jwe_fast(
+        document, ours, typ, cty
+    ) or _jwe_general(document, ours, typ, cty)
     if crv != key.crv:
         raise CryptoError()
     check_ephemeral(crv, point)

@@ -124,7 +124,8 @@ class PrivateKey:
         key = self._key
         if isinstance(key, ec.EllipticCurvePrivateKey):
             return key.public_key().public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint,
+                serialization.Encoding.X962,
+                serialization.PublicFormat.UncompressedPoint,
             )
         return key.public_key().public_bytes_raw()
 
@@ -235,9 +236,7 @@ def concat_kdf(z: bytes, algorithm: str, apu: bytes, apv: bytes, bits: int) -> b
 
 
 # OtherInfo of ECDH-ES+A256KW with empty apu and apv and a 256-bit key, after the round counter 1.
-_KEK_SUFFIX: Final = (
-    len(KEY_ALG).to_bytes(4, "big") + KEY_ALG.encode("ascii") + bytes(8) + (256).to_bytes(4, "big")
-)
+_KEK_SUFFIX: Final = len(KEY_ALG).to_bytes(4, "big") + KEY_ALG.encode("ascii") + bytes(8) + (256).to_bytes(4, "big")
 _ROUND_ONE: Final = (1).to_bytes(4, "big")
 
 

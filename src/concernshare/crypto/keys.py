@@ -167,8 +167,10 @@ def _checked_public(jwk: Mapping[str, object], allowed: frozenset[str]) -> Publi
         raise JoseError("a key is not a JSON object")
     if not jwk.keys() <= allowed:
         if "d" in jwk and "d" not in allowed:
-            raise JoseError("a key carries private material (d): this is a private key where a public one is "
-                            "expected; give the public JWK Set (NAME.public.jwks), and keep the private one secret")
+            raise JoseError(
+                "a key carries private material (d): this is a private key where a public one is "
+                "expected; give the public JWK Set (NAME.public.jwks), and keep the private one secret"
+            )
         raise JoseError("a key has a member this profile does not accept")
     given = tuple(jwk.get(name) for name in ("kty", "crv", "use", "alg"))
     suite = next((entry for entry in _SUITE if entry == given), None)
@@ -206,8 +208,10 @@ def parse_private_jwk(jwk: Mapping[str, object]) -> PrivateJwk:
     """
     public = _checked_public(jwk, _PUBLIC_MEMBERS | {"d"})
     if "d" not in jwk:
-        raise JoseError("a key has no private part (d): this is a public key where a private one is expected; "
-                        "give the private JWK Set (NAME.private.jwks)")
+        raise JoseError(
+            "a key has no private part (d): this is a public key where a private one is expected; "
+            "give the private JWK Set (NAME.private.jwks)"
+        )
     try:
         d = b64decode(jwk["d"])  # type: ignore[arg-type]  # b64decode refuses a non-string
     except (KeyError, ValueError):
@@ -290,11 +294,12 @@ def read_public_jwk_set(path: str | os.PathLike[str]) -> tuple[PublicJwk, ...]:
 def _private_keys(keys: object, function: str) -> Sequence[PrivateJwk]:
     """Refuse what is not a sequence of private keys, saying what was given instead."""
     if isinstance(keys, str | bytes | os.PathLike):
-        raise UsageError(f"{function} takes the keys, not a file name: "
-                         f"{function}(read_private_jwk_set(path))")
+        raise UsageError(f"{function} takes the keys, not a file name: {function}(read_private_jwk_set(path))")
     if not isinstance(keys, Sequence) or not all(isinstance(key, PrivateJwk) for key in keys):
-        raise UsageError(f"{function} takes a sequence of private keys (PrivateJwk), as read_private_jwk_set "
-                         "returns; a public key can neither sign nor decrypt")
+        raise UsageError(
+            f"{function} takes a sequence of private keys (PrivateJwk), as read_private_jwk_set "
+            "returns; a public key can neither sign nor decrypt"
+        )
     return keys
 
 
@@ -391,8 +396,9 @@ def decrypters_from(keys: Sequence[PrivateJwk]) -> tuple[FileDecrypter, ...]:
     Raises :class:`JoseError` if there is none, :class:`~concernshare.errors.UsageError`
     if ``keys`` is not a sequence of private keys (a file name, public keys).
     """
-    decrypters = tuple(FileDecrypter.from_jwk(key) for key in _private_keys(keys, "decrypters_from")
-                       if key.public.use == "enc")
+    decrypters = tuple(
+        FileDecrypter.from_jwk(key) for key in _private_keys(keys, "decrypters_from") if key.public.use == "enc"
+    )
     if not decrypters:
         raise JoseError("the private JWK Set holds no encryption key")
     return decrypters

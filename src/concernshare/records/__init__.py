@@ -7,14 +7,6 @@ change one with :func:`attrs.evolve`.
 from __future__ import annotations
 
 from concernshare.records.bodies import BODIES, BODY_TYPES, Body
-from concernshare.records.knowledge import (
-    AreaGrade,
-    AssessmentSummaryBody,
-    Assessor,
-    ChronologyBody,
-    ChronologyEntry,
-    InformationResponseBody,
-)
 from concernshare.records.codes import *  # noqa: F403  (the code lists are the module's whole API)
 from concernshare.records.codes import __all__ as _codes
 from concernshare.records.concern import (
@@ -35,6 +27,14 @@ from concernshare.records.envelope import (
     UnknownMember,
     View,
     Withheld,
+)
+from concernshare.records.knowledge import (
+    AreaGrade,
+    AssessmentSummaryBody,
+    Assessor,
+    ChronologyBody,
+    ChronologyEntry,
+    InformationResponseBody,
 )
 from concernshare.records.law import (
     Article10Paragraph,

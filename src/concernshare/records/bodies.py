@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Final
 
+from concernshare.records.codes import MessageType
+from concernshare.records.concern import ConcernBody, DomesticAbuseNotificationBody, UpdateBody
 from concernshare.records.knowledge import (
     AssessmentSummaryBody,
     ChronologyBody,
     InformationResponseBody,
 )
-from concernshare.records.codes import MessageType
-from concernshare.records.concern import ConcernBody, DomesticAbuseNotificationBody, UpdateBody
 from concernshare.records.loop import (
     AccessNotificationBody,
     AcknowledgementBody,

@@ -546,13 +546,9 @@ class ConsentNotSoughtReason(enum.StrEnum):
 
 #: Where each list above that comes from DfE or from law was taken, and which version.
 SOURCES: Final[dict[str, str]] = {
-    "AbuseCategory": (
-        "DfE CIN census, XSD type categoryofabuse; validation rules 8905 and 8910 "
-        "(CIN_schema_2024.xsd)"
-    ),
+    "AbuseCategory": ("DfE CIN census, XSD type categoryofabuse; validation rules 8905 and 8910 (CIN_schema_2024.xsd)"),
     "AssessmentFactor": (
-        "DfE CIN census, XSD type assessmentfactorstype (CIN_schema_2024.xsd); "
-        "18A and 19A retired from CIN_schema_2021"
+        "DfE CIN census, XSD type assessmentfactorstype (CIN_schema_2024.xsd); 18A and 19A retired from CIN_schema_2021"
     ),
     "PrimaryNeed": "DfE CIN census, XSD type primaryneedcodetype; validation rule 8650 (2024)",
     "ReferralSource": (

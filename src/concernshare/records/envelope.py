@@ -58,7 +58,9 @@ class Sender:
     """The agency that sends the message and the practitioner who wrote it."""
 
     agency: AgencyId = field(
-        "The sending agency's id.", pattern=AGENCY_ID, max_length=AGENCY_ID_MAX,
+        "The sending agency's id.",
+        pattern=AGENCY_ID,
+        max_length=AGENCY_ID_MAX,
         examples=("ods:RYV01/hv",),
     )
     practitioner: Practitioner = field("The practitioner who wrote the message.")
@@ -78,10 +80,12 @@ class Handling:
         default=Classification.OFFICIAL,
     )
     caveat: Caveat | None = field(
-        "The SENSITIVE caveat: need-to-know must be rigorously enforced.", default=None,
+        "The SENSITIVE caveat: need-to-know must be rigorously enforced.",
+        default=None,
     )
     markings: tuple[Marking, ...] = field(
-        "Handling markings; each narrows what need-to-know views may show.", default=(),
+        "Handling markings; each narrows what need-to-know views may show.",
+        default=(),
         max_items=len(Marking),
     )
 
@@ -94,14 +98,15 @@ class LawfulBasis:
         "The data-protection conditions relied on: an Article 6 basis (or, for police "
         "law-enforcement processing, DPA 2018 Part 3 s35), with an Article 9 condition for "
         "health or other special category data and Article 10 for alleged offences.",
-        min_items=1, max_items=len(LawfulCondition),
+        min_items=1,
+        max_items=len(LawfulCondition),
     )
     confidentiality: ConfidentialityBasis = field(
-        "The basis for setting aside the common-law duty of confidentiality, or "
-        "'not_confidential'."
+        "The basis for setting aside the common-law duty of confidentiality, or 'not_confidential'."
     )
     statutory_gateways: tuple[StatutoryGateway, ...] = field(
-        "The statutory powers or duties relied on.", default=(),
+        "The statutory powers or duties relied on.",
+        default=(),
         max_items=len(StatutoryGateway),
     )
     consent: ConsentStatus = field("Whether consent to share was sought, and the answer.")
@@ -123,7 +128,9 @@ class LawfulBasis:
     consent_sought_from: tuple[ConsentParty, ...] | None = field(
         "Since 1.1: whose consent was sought (the child, a parent with parental responsibility, "
         "...); expected when consent was sought.",
-        default=None, min_items=1, max_items=len(ConsentParty),
+        default=None,
+        min_items=1,
+        max_items=len(ConsentParty),
     )
     shared_without_consent_by: Practitioner | None = field(
         "Since 1.1: who decided to share without consent, or to override a refusal, with their "
@@ -131,9 +138,9 @@ class LawfulBasis:
         default=None,
     )
     notes: str | None = field(
-        "Anything else the decision relied on, for example the local information-sharing "
-        "agreement.",
-        default=None, max_length=2000,
+        "Anything else the decision relied on, for example the local information-sharing agreement.",
+        default=None,
+        max_length=2000,
     )
 
 
@@ -145,12 +152,14 @@ class SharingDecision:
     decided_at: dt.datetime = field("When the decision was made.")
     necessary_and_proportionate: str = field(
         "Why sharing this information with these recipients is necessary and proportionate.",
-        min_length=1, max_length=4000,
+        min_length=1,
+        max_length=4000,
     )
     caldicott_principles: tuple[CaldicottPrinciple, ...] | None = field(
-        "Since 1.1: the Caldicott principles the decision was weighed against (health and "
-        "social care senders).",
-        default=None, min_items=1, max_items=len(CaldicottPrinciple),
+        "Since 1.1: the Caldicott principles the decision was weighed against (health and social care senders).",
+        default=None,
+        min_items=1,
+        max_items=len(CaldicottPrinciple),
     )
     caldicott_guardian_sign_off: CaldicottSignOff | None = field(
         "Since 1.1: the Caldicott Guardian's sign-off, where local policy asks for one.",
@@ -164,11 +173,14 @@ class Thread:
 
     in_reply_to: uuid.UUID | None = field("The message this one answers.", default=None)
     supersedes: uuid.UUID | None = field(
-        "The earlier message, by the same agency, that this one replaces.", default=None,
+        "The earlier message, by the same agency, that this one replaces.",
+        default=None,
     )
     case_reference: str | None = field(
         "The case reference the receiving or sending agency files this under.",
-        default=None, max_length=64, min_length=1,
+        default=None,
+        max_length=64,
+        min_length=1,
     )
 
 
@@ -178,7 +190,8 @@ class Withheld:
 
     pointer: str = field(
         "The JSON pointer (RFC 6901) of the field withheld.",
-        pattern="^(/([^/~]|~[01])*)+$", max_length=256,
+        pattern="^(/([^/~]|~[01])*)+$",
+        max_length=256,
     )
     reason: WithheldReason = field("Why it was withheld.")
 
@@ -189,11 +202,14 @@ class View:
 
     name: str = field(
         "The view's name, for example 'school' or 'family_facing'.",
-        pattern="^[a-z][a-z0-9_]*$", max_length=64,
+        pattern="^[a-z][a-z0-9_]*$",
+        max_length=64,
     )
     withheld: tuple[Withheld, ...] = field(
         "The fields the view withheld that the format otherwise requires (a name, an address's "
-        "lines), each with a reason that tips nobody off.", default=(), max_items=500,
+        "lines), each with a reason that tips nobody off.",
+        default=(),
+        max_items=500,
     )
     more_withheld: bool | None = field(
         "True where some information may have been withheld by the sender without being listed: "
@@ -221,7 +237,8 @@ class Message:
 
     format_version: str = field(
         "The format version: major.minor. A reader accepts a newer minor of its own major.",
-        pattern="^[1-9][0-9]{0,3}[.](0|[1-9][0-9]{0,3})$", max_length=9,
+        pattern="^[1-9][0-9]{0,3}[.](0|[1-9][0-9]{0,3})$",
+        max_length=9,
         examples=(FORMAT_VERSION,),
     )
     id: uuid.UUID = field("The message's id, a UUID written in lower case.")
@@ -231,34 +248,41 @@ class Message:
         default=None,
     )
     status: Status = field(
-        "'actual' for live messages; receivers refuse 'exercise' and 'test' unless told to "
-        "accept them.",
+        "'actual' for live messages; receivers refuse 'exercise' and 'test' unless told to accept them.",
         default=Status.ACTUAL,
     )
     sender: Sender = field("Who sends the message.")
     recipients: tuple[AgencyId, ...] = field(
         "Exactly the agencies that receive this message (this view of it).",
-        min_items=1, max_items=MAX_RECIPIENTS,
+        min_items=1,
+        max_items=MAX_RECIPIENTS,
     )
     subject: Child = field("The child the message is about.")
     handling: Handling = field(
-        "How the message must be handled.", default=attrs.Factory(Handling),
+        "How the message must be handled.",
+        default=attrs.Factory(Handling),
     )
     lawful_basis: LawfulBasis = field("Why sharing is lawful.")
     sharing_decision: SharingDecision = field("The record of the decision to share.")
     thread: Thread = field(
-        "How this message relates to others.", default=attrs.Factory(Thread),
+        "How this message relates to others.",
+        default=attrs.Factory(Thread),
     )
     view: View | None = field(
-        "Present only on a redacted copy: the view and what it withheld.", default=None,
+        "Present only on a redacted copy: the view and what it withheld.",
+        default=None,
     )
     body: Body = field("The content, by type.")
     extensions: Mapping[str, Any] = field(
         "Namespaced extension members, kept and passed on untouched.",
-        default=attrs.Factory(dict), max_items=100,
+        default=attrs.Factory(dict),
+        max_items=100,
     )
     unknown_members: tuple[UnknownMember, ...] = attrs.field(
-        default=(), repr=False, eq=False, metadata={"wire": False},
+        default=(),
+        repr=False,
+        eq=False,
+        metadata={"wire": False},
     )
 
     @property

@@ -53,8 +53,13 @@ def councils() -> CouncilList:
     data: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
 
     def council(row: dict[str, Any]) -> Council:
-        return Council(gss=row["gss"], dfe=row["dfe"], name=row["name"],
-                       ceased=row.get("ceased"), nation=row.get("nation", "england"))
+        return Council(
+            gss=row["gss"],
+            dfe=row["dfe"],
+            name=row["name"],
+            ceased=row.get("ceased"),
+            nation=row.get("nation", "england"),
+        )
 
     return CouncilList(
         version=data["version"],

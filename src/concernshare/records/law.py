@@ -73,12 +73,14 @@ PUBLIC_AUTHORITY_BARRED: Final = frozenset({LawfulCondition.UK_GDPR_RLI_SAFEGUAR
 #: Schemes whose agencies are competent authorities for law enforcement (DPA 2018 s30, Sch 7).
 COMPETENT_AUTHORITY_SCHEMES: Final = frozenset({"police", "probation"})
 
-_ARTICLE_6: Final = frozenset({
-    LawfulCondition.UK_GDPR_6_1_C_LEGAL_OBLIGATION,
-    LawfulCondition.UK_GDPR_6_1_D_VITAL_INTERESTS,
-    LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,
-    LawfulCondition.UK_GDPR_RLI_SAFEGUARDING,
-})
+_ARTICLE_6: Final = frozenset(
+    {
+        LawfulCondition.UK_GDPR_6_1_C_LEGAL_OBLIGATION,
+        LawfulCondition.UK_GDPR_6_1_D_VITAL_INTERESTS,
+        LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,
+        LawfulCondition.UK_GDPR_RLI_SAFEGUARDING,
+    }
+)
 
 
 def article_6_bases_for(scheme: str) -> frozenset[LawfulCondition]:
@@ -97,24 +99,30 @@ def article_6_bases_for(scheme: str) -> frozenset[LawfulCondition]:
 
 
 #: Conditions that lawfully carry special category data (health): Article 9 or, under Part 3, Sch 8.
-ARTICLE_9_CONDITIONS: Final = frozenset({
-    LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING,
-    LawfulCondition.UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE,
-    LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
-})
+ARTICLE_9_CONDITIONS: Final = frozenset(
+    {
+        LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING,
+        LawfulCondition.UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE,
+        LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
+    }
+)
 
 #: Conditions that lawfully carry criminal offence data: Article 10 (DPA 2018 s10(5)), or Part 3.
-ARTICLE_10_CONDITIONS: Final = frozenset({
-    LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3,
-    LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT,
-    LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
-})
+ARTICLE_10_CONDITIONS: Final = frozenset(
+    {
+        LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3,
+        LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT,
+        LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
+    }
+)
 
 #: The safeguarding conditions that apply only to processing without consent (para 18(1)(c); Sch 8 para 4(1)(c)).
-WITHOUT_CONSENT_CONDITIONS: Final = frozenset({
-    LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING,
-    LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
-})
+WITHOUT_CONSENT_CONDITIONS: Final = frozenset(
+    {
+        LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING,
+        LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING,
+    }
+)
 
 
 class WithoutConsentGround(enum.StrEnum):

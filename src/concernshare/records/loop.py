@@ -41,10 +41,13 @@ class ReportedProblem:
 
     pointer: str = field(
         "The JSON pointer of the problem in the rejected message ('' for the whole message).",
-        pattern="^(/([^/~]|~[01])*)*$", max_length=256,
+        pattern="^(/([^/~]|~[01])*)*$",
+        max_length=256,
     )
     code: str = field(
-        "The problem's stable code.", pattern="^[A-Za-z0-9_.:/-]{1,40}$", max_length=40,
+        "The problem's stable code.",
+        pattern="^[A-Za-z0-9_.:/-]{1,40}$",
+        max_length=40,
     )
 
 
@@ -57,14 +60,19 @@ class AcknowledgementBody:
     received_by: Practitioner = field("Who received it.")
     outcome: AcknowledgementOutcome = field("Accepted, or rejected for its content.")
     problems: tuple[ReportedProblem, ...] = field(
-        "For a rejection, every problem found: pointer and code only.", default=(),
+        "For a rejection, every problem found: pointer and code only.",
+        default=(),
         max_items=500,
     )
     next_steps: str | None = field(
-        "What happens next.", default=None, max_length=_LONG, min_length=1,
+        "What happens next.",
+        default=None,
+        max_length=_LONG,
+        min_length=1,
     )
     next_steps_due: dt.datetime | None = field(
-        "When the next step is due.", default=None,
+        "When the next step is due.",
+        default=None,
     )
 
 
@@ -81,27 +89,35 @@ class DecisionBody:
         default=None,
     )
     referral_source: ReferralSource | None = field(
-        "The CIN census referral source.", default=None,
+        "The CIN census referral source.",
+        default=None,
     )
     outcome: DecisionOutcome = field("What was decided.")
     reasons: str = field("Why.", min_length=1, max_length=_LONG)
     primary_need: PrimaryNeed | None = field(
-        "The CIN census primary need, where known.", default=None,
+        "The CIN census primary need, where known.",
+        default=None,
     )
     assessment_concluded: bool = field(
-        "True where this decision records the end of an assessment.", default=False,
+        "True where this decision records the end of an assessment.",
+        default=False,
     )
     assessment_factors: tuple[AssessmentFactor, ...] = field(
-        "The CIN census factors identified at the end of assessment; only when an assessment "
-        "concluded.",
-        default=(), max_items=len(AssessmentFactor),
+        "The CIN census factors identified at the end of assessment; only when an assessment concluded.",
+        default=(),
+        max_items=len(AssessmentFactor),
     )
     transferred_to: AgencyId | None = field(
-        "The authority the case was transferred to.", default=None, pattern=AGENCY_ID,
+        "The authority the case was transferred to.",
+        default=None,
+        pattern=AGENCY_ID,
         max_length=AGENCY_ID_MAX,
     )
     feedback_to_referrer: str | None = field(
-        "What the referrer is told.", default=None, max_length=_LONG, min_length=1,
+        "What the referrer is told.",
+        default=None,
+        max_length=_LONG,
+        min_length=1,
     )
     decided_by: Practitioner = field("Who decided.")
     decided_at: dt.datetime = field("When.")
@@ -116,11 +132,12 @@ class WithdrawalBody:
         "Why. Content withdrawn as 'wrong_child' is never shown again, only the fact.",
     )
     explanation: str | None = field(
-        "Anything the recipients need to know; never the withdrawn content.", default=None,
-        max_length=_LONG, min_length=1,
+        "Anything the recipients need to know; never the withdrawn content.",
+        default=None,
+        max_length=_LONG,
+        min_length=1,
     )
-    permanent: bool = field("Always true: a withdrawn message stays withdrawn.", const=True,
-                            default=True)
+    permanent: bool = field("Always true: a withdrawn message stays withdrawn.", const=True, default=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,11 +146,12 @@ class EscalationBody:
 
     challenged_message_id: uuid.UUID = field("The decision or message challenged.")
     level: int = field(
-        "The level under the local escalation policy (1 is the first).", minimum=1, maximum=9,
+        "The level under the local escalation policy (1 is the first).",
+        minimum=1,
+        maximum=9,
     )
     reason: str = field("Why it is challenged.", min_length=1, max_length=_LONG)
-    outcome_sought: str = field("What the sender wants to happen.", min_length=1,
-                                max_length=_LONG)
+    outcome_sought: str = field("What the sender wants to happen.", min_length=1, max_length=_LONG)
     respond_by: dt.datetime = field("When a response is due.")
 
 
@@ -144,7 +162,9 @@ class InformationRequestBody:
     asked: str = field("What is asked.", min_length=1, max_length=_LONG)
     purpose: str = field("Why it is needed.", min_length=1, max_length=_LONG)
     asked_of: tuple[AgencyId, ...] = field(
-        "The agencies asked.", min_items=1, max_items=50,
+        "The agencies asked.",
+        min_items=1,
+        max_items=50,
     )
     respond_by: dt.datetime = field("When the answer is due.")
 
@@ -154,15 +174,20 @@ class AccessNotificationBody:
     """A notice to the responsible authority that a child's record was looked at (as NHS CP-IS sends)."""
 
     record_reference: str | None = field(
-        "The reference of the record accessed, in the accessing system.", default=None,
-        max_length=64, min_length=1,
+        "The reference of the record accessed, in the accessing system.",
+        default=None,
+        max_length=64,
+        min_length=1,
     )
     accessed_by: AgencyId = field(
-        "The agency whose staff looked at the record.", pattern=AGENCY_ID,
+        "The agency whose staff looked at the record.",
+        pattern=AGENCY_ID,
         max_length=AGENCY_ID_MAX,
     )
     setting: AccessSetting = field("The setting, for example an emergency department.")
     accessed_at: dt.datetime = field("When the record was accessed.")
     accessor_role: str = field(
-        "The role of whoever looked at it.", min_length=1, max_length=_TEXT,
+        "The role of whoever looked at it.",
+        min_length=1,
+        max_length=_TEXT,
     )

@@ -49,15 +49,22 @@ _TEXT = 200
 _LONG = 4000
 
 #: The message types new in format 1.1, which a message of format 1.0 cannot carry.
-PROCESS_TYPES: Final = frozenset({
-    MessageType.STRATEGY_DISCUSSION, MessageType.SECTION_47_OUTCOME, MessageType.CHILD_PROTECTION_CONFERENCE,
-    MessageType.PLAN_STATUS, MessageType.TRANSFER_IN, MessageType.CASE_CLOSURE,
-})
+PROCESS_TYPES: Final = frozenset(
+    {
+        MessageType.STRATEGY_DISCUSSION,
+        MessageType.SECTION_47_OUTCOME,
+        MessageType.CHILD_PROTECTION_CONFERENCE,
+        MessageType.PLAN_STATUS,
+        MessageType.TRANSFER_IN,
+        MessageType.CASE_CLOSURE,
+    }
+)
 
 
 def _agency(description: str) -> AgencyId:
-    result: AgencyId = field(description, pattern=AGENCY_ID, max_length=AGENCY_ID_MAX,
-                             examples=("la:E06000032/childrens-social-care",))
+    result: AgencyId = field(
+        description, pattern=AGENCY_ID, max_length=AGENCY_ID_MAX, examples=("la:E06000032/childrens-social-care",)
+    )
     return result
 
 
@@ -149,10 +156,10 @@ class Attendee:
     """An agency at a strategy discussion or conference, by its role there."""
 
     agency: AgencyId = _agency("The agency that took part.")
-    role: str = field("The practitioner's role, for example 'Detective sergeant'.", min_length=1,
-                      max_length=_TEXT)
-    attended: bool = field("True if the agency took part; false if it sent a report only or did not come.",
-                           default=True)
+    role: str = field("The practitioner's role, for example 'Detective sergeant'.", min_length=1, max_length=_TEXT)
+    attended: bool = field(
+        "True if the agency took part; false if it sent a report only or did not come.", default=True
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -162,7 +169,8 @@ class StrategyDiscussionBody:
     concern_id: uuid.UUID | None = field("The concern or referral the discussion is about.", default=None)
     held_at: dt.datetime = field("When the discussion was held.")
     attendees: tuple[Attendee, ...] = field(
-        "The agencies that took part: at least social care, health and the police.", min_items=1,
+        "The agencies that took part: at least social care, health and the police.",
+        min_items=1,
         max_items=30,
     )
     outcome: StrategyOutcome = field("What the discussion decided.")
@@ -179,7 +187,8 @@ class Section47OutcomeBody:
     """The outcome of a section 47 enquiry."""
 
     strategy_discussion_id: uuid.UUID | None = field(
-        "The strategy discussion at which the enquiry started.", default=None,
+        "The strategy discussion at which the enquiry started.",
+        default=None,
     )
     started_at: dt.datetime = field("When the enquiry started (the strategy discussion that started it).")
     completed_on: dt.date = field("When the enquiry was completed.")
@@ -204,12 +213,16 @@ class ChildProtectionConferenceBody:
     categories: tuple[AbuseCategory, ...] = field(
         "The category of abuse or neglect under which the child is on the plan (DfE CIN census); required "
         "when the plan starts or continues.",
-        default=(), max_items=len(AbuseCategory),
+        default=(),
+        max_items=len(AbuseCategory),
     )
     next_review_by: dt.date | None = field("When the next review conference is due.", default=None)
     late_reason: str | None = field(
-        "Why the conference was held after its timescale, where it was.", default=None, max_length=_LONG,
-        min_length=1, examples=("The GP's report was not received in time and the chair adjourned for a week.",),
+        "Why the conference was held after its timescale, where it was.",
+        default=None,
+        max_length=_LONG,
+        min_length=1,
+        examples=("The GP's report was not received in time and the chair adjourned for a week.",),
     )
     summary: str | None = field("The reasons for the decision.", default=None, max_length=_LONG, min_length=1)
 
@@ -227,14 +240,17 @@ class PlanStatusBody:
     ended_on: dt.date | None = field("When the plan ended; required when it has.", default=None)
     end_reason: PlanEndReason | None = field("Why the plan ended.", default=None)
     categories: tuple[AbuseCategory, ...] = field(
-        "For a child protection plan, the category of abuse or neglect (DfE CIN census).", default=(),
+        "For a child protection plan, the category of abuse or neglect (DfE CIN census).",
+        default=(),
         max_items=len(AbuseCategory),
     )
     conference_id: uuid.UUID | None = field("The conference that decided it, if any.", default=None)
     next_review_by: dt.date | None = field("When the plan is next reviewed.", default=None)
     lead_agency: AgencyId | None = field(
-        "The agency leading the plan (the local authority's children's social care).", default=None,
-        pattern=AGENCY_ID, max_length=AGENCY_ID_MAX,
+        "The agency leading the plan (the local authority's children's social care).",
+        default=None,
+        pattern=AGENCY_ID,
+        max_length=AGENCY_ID_MAX,
     )
 
 
@@ -251,10 +267,13 @@ class TransferInBody:
     moved_on: dt.date | None = field("When the child moved.", default=None)
     plan: PlanKind = field("The plan the child is on.")
     categories: tuple[AbuseCategory, ...] = field(
-        "For a child protection plan, its category (DfE CIN census).", default=(), max_items=len(AbuseCategory),
+        "For a child protection plan, its category (DfE CIN census).",
+        default=(),
+        max_items=len(AbuseCategory),
     )
-    summary: str = field("Why the child moved and what the receiving authority needs to know.", min_length=1,
-                         max_length=_LONG)
+    summary: str = field(
+        "Why the child moved and what the receiving authority needs to know.", min_length=1, max_length=_LONG
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -265,5 +284,6 @@ class CaseClosureBody:
     closed_on: dt.date = field("When the case closed.")
     reason: ClosureReason = field("Why, as the DfE CIN census reason for closure.")
     step_down_to: StepDown = field("Where the child's support goes next.")
-    summary: str = field("Why the case closed and what the other agencies should watch for.", min_length=1,
-                         max_length=_LONG)
+    summary: str = field(
+        "Why the case closed and what the other agencies should watch for.", min_length=1, max_length=_LONG
+    )

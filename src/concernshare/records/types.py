@@ -47,8 +47,17 @@ UPN: Final = "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
 
 #: The regions of the Probation Service of England and Wales (HM Prison and Probation Service, since 2021).
 PROBATION_REGIONS: Final = (
-    "north-east", "north-west", "yorkshire-and-the-humber", "greater-manchester", "east-midlands",
-    "west-midlands", "east-of-england", "wales", "south-west", "south-central", "kent-surrey-and-sussex",
+    "north-east",
+    "north-west",
+    "yorkshire-and-the-humber",
+    "greater-manchester",
+    "east-midlands",
+    "west-midlands",
+    "east-of-england",
+    "wales",
+    "south-west",
+    "south-central",
+    "kent-surrey-and-sussex",
     "london",
 )
 
@@ -65,9 +74,7 @@ AGENCY_SCHEMES: Final = {
     "charity": "[1-9][0-9]{5,6}|SC0[0-9]{5}|NIC1[0-9]{5}",
 }
 _UNIT: Final = "[a-z0-9]+(-[a-z0-9]+)*"
-AGENCY_ID: Final = (
-    "^(" + "|".join(f"{s}:({c})" for s, c in AGENCY_SCHEMES.items()) + f")(/{_UNIT})?$"
-)
+AGENCY_ID: Final = "^(" + "|".join(f"{s}:({c})" for s, c in AGENCY_SCHEMES.items()) + f")(/{_UNIT})?$"
 AGENCY_ID_MAX: Final = 64
 _AGENCY_RE: Final = re.compile(AGENCY_ID)
 _PARTIAL_RE: Final = re.compile(PARTIAL_DATE)
@@ -81,8 +88,9 @@ def require_aware(moment: object, name: str) -> None:
     different moments on different machines.
     """
     if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-        raise NaiveTime(f"{name} must be a timezone-aware datetime, such as datetime.now(timezone.utc); "
-                        "a naive time is ambiguous")
+        raise NaiveTime(
+            f"{name} must be a timezone-aware datetime, such as datetime.now(timezone.utc); a naive time is ambiguous"
+        )
 
 
 def utc_text(moment: dt.datetime) -> str:

@@ -18,12 +18,12 @@ from typing import Any
 
 import attrs
 
+from concernshare import deadlines
 from concernshare.directory import Directory
 from concernshare.errors import ConcernshareError
 from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
 from concernshare.records.types import require_aware, utc_text
-from concernshare import deadlines
 from concernshare.routing.process import clock_start
 from concernshare.routing.rules import Alternative, Conditions, DeliveryAction, Response, Rule, RuleSet, Target
 from concernshare.routing.views import categories_for
@@ -65,9 +65,14 @@ class Plan:
             "at": utc_text(self.at),
             "deliveries": [
                 {
-                    "recipient": d.recipient, "view": d.view, "due": utc_text(d.due) if d.due else None,
-                    "expects": d.expects, "escalate_to": list(d.escalate_to), "rules": list(d.rules),
-                    "reason": d.reason, "withheld_categories": list(d.withheld_categories),
+                    "recipient": d.recipient,
+                    "view": d.view,
+                    "due": utc_text(d.due) if d.due else None,
+                    "expects": d.expects,
+                    "escalate_to": list(d.escalate_to),
+                    "rules": list(d.rules),
+                    "reason": d.reason,
+                    "withheld_categories": list(d.withheld_categories),
                     "feedback_to_referrer": d.feedback_to_referrer,
                 }
                 for d in self.deliveries
@@ -81,12 +86,14 @@ def _any(wanted: tuple[Any, ...], present: Any) -> bool:
 
 def _alternative(when: Alternative, message: Message) -> bool:
     body = message.body
-    return all((
-        not when.risk_levels or getattr(body, "risk_level", None) in when.risk_levels,
-        when.immediate_danger is None or getattr(body, "immediate_danger", None) is when.immediate_danger,
-        _any(when.concern_types, getattr(body, "concern_types", None)),
-        _any(when.markings, message.handling.markings),
-    ))
+    return all(
+        (
+            not when.risk_levels or getattr(body, "risk_level", None) in when.risk_levels,
+            when.immediate_danger is None or getattr(body, "immediate_danger", None) is when.immediate_danger,
+            _any(when.concern_types, getattr(body, "concern_types", None)),
+            _any(when.markings, message.handling.markings),
+        )
+    )
 
 
 def _holds(when: Conditions, message: Message, directory: Directory, calendar: deadlines.WorkingCalendar) -> bool:
@@ -100,8 +107,8 @@ def _holds(when: Conditions, message: Message, directory: Directory, calendar: d
         not when.risk_levels or getattr(body, "risk_level", None) in when.risk_levels,
         when.immediate_danger is None or getattr(body, "immediate_danger", None) is when.immediate_danger,
         when.unborn is None or child.unborn is when.unborn,
-        not when.local_authorities or (child.local_authority is not None
-                                       and child.local_authority.code in when.local_authorities),
+        not when.local_authorities
+        or (child.local_authority is not None and child.local_authority.code in when.local_authorities),
         _any(when.markings, message.handling.markings),
         not when.sender_kinds or (sender is not None and sender.kind in when.sender_kinds),
         not when.sender_roles or (sender is not None and bool(set(sender.roles) & set(when.sender_roles))),
@@ -114,8 +121,9 @@ def _holds(when: Conditions, message: Message, directory: Directory, calendar: d
     if when.min_age is not None or when.max_age is not None:
         born = child.birth_date
         age = age_on(born, message.created) if born is not None and not child.unborn else None
-        checks.append(age is not None and (when.min_age or 0) <= age <= (when.max_age if when.max_age is not None
-                                                                           else 99))
+        checks.append(
+            age is not None and (when.min_age or 0) <= age <= (when.max_age if when.max_age is not None else 99)
+        )
     return all(checks)
 
 
@@ -126,12 +134,15 @@ def _known(agencies: list[AgencyId], directory: Directory, rule: Rule, what: str
     return agencies
 
 
-def _resolve(target: Target, message: Message, directory: Directory, rule: Rule,
-             holders: Sequence[AgencyId] | None) -> list[AgencyId]:
+def _resolve(
+    target: Target, message: Message, directory: Directory, rule: Rule, holders: Sequence[AgencyId] | None
+) -> list[AgencyId]:
     if target.holders:
         if holders is None:
-            raise RoutingError(f"rule {rule.id} routes to the agencies holding the child's case: pass them as "
-                               "holders (Tracker.holders)")
+            raise RoutingError(
+                f"rule {rule.id} routes to the agencies holding the child's case: pass them as "
+                "holders (Tracker.holders)"
+            )
         return _known(list(holders), directory, rule, "the agency holding the case")
     if target.agency is not None:
         return _known([target.agency], directory, rule, "the agency")
@@ -140,26 +151,32 @@ def _resolve(target: Target, message: Message, directory: Directory, rule: Rule,
     if target.child_setting is not None:
         setting = getattr(message.subject, target.child_setting)
         if setting is None:
-            raise RoutingError(f"rule {rule.id} routes to the child's {target.child_setting}, which the message "
-                               "does not name")
+            raise RoutingError(
+                f"rule {rule.id} routes to the child's {target.child_setting}, which the message does not name"
+            )
         return _known([setting], directory, rule, f"the child's {target.child_setting}")
     area = target.area
     if area == "child":
         authority = message.subject.local_authority
         if authority is None:
-            raise RoutingError(f"rule {rule.id} routes by the child's local authority, which the message "
-                               "does not give")
+            raise RoutingError(f"rule {rule.id} routes by the child's local authority, which the message does not give")
         area = authority.code
-    found = [a.id for a in directory.agencies
-             if target.role in a.roles and (area is None or area in a.areas)]
+    found = [a.id for a in directory.agencies if target.role in a.roles and (area is None or area in a.areas)]
     if not found:
-        raise RoutingError(f"rule {rule.id} routes to the role {target.role} in area {area or 'any'}, and no "
-                           "agency in the directory has it")
+        raise RoutingError(
+            f"rule {rule.id} routes to the role {target.role} in area {area or 'any'}, and no "
+            "agency in the directory has it"
+        )
     return found
 
 
-def _due(response: Response | None, message: Message, at: dt.datetime, calendar: deadlines.WorkingCalendar,
-         school: deadlines.SchoolCalendar | None) -> dt.datetime | None:
+def _due(
+    response: Response | None,
+    message: Message,
+    at: dt.datetime,
+    calendar: deadlines.WorkingCalendar,
+    school: deadlines.SchoolCalendar | None,
+) -> dt.datetime | None:
     if response is None:
         return None
     if response.working_days is not None:
@@ -178,8 +195,13 @@ def _due(response: Response | None, message: Message, at: dt.datetime, calendar:
     return deadlines.due(timescale, start, calendar=calendar, school=school or deadlines.SchoolCalendar())
 
 
-def _candidates(message: Message, rules: RuleSet, directory: Directory, calendar: deadlines.WorkingCalendar,
-                holders: Sequence[AgencyId] | None) -> Iterator[tuple[Rule, DeliveryAction, AgencyId]]:
+def _candidates(
+    message: Message,
+    rules: RuleSet,
+    directory: Directory,
+    calendar: deadlines.WorkingCalendar,
+    holders: Sequence[AgencyId] | None,
+) -> Iterator[tuple[Rule, DeliveryAction, AgencyId]]:
     for rule in rules.rules:
         if _holds(rule.when, message, directory, calendar):
             for action in rule.deliver:
@@ -214,18 +236,29 @@ def route(
     for rule, action, recipient in _candidates(message, rules, directory, calendar, held):
         school = (schools or {}).get(recipient)
         nation = deadlines.nation_of(recipient)  # the recipient's nation's bank holidays
-        due = _due(action.response, message, at,
-                   calendar if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
-                   else attrs.evolve(calendar, nation=nation), school)
-        escalate = tuple(a for target in action.escalate_to
-                         for a in _resolve(target, message, directory, rule, held))
+        due = _due(
+            action.response,
+            message,
+            at,
+            calendar
+            if nation is calendar.nation or nation is deadlines.Nation.ENGLAND
+            else attrs.evolve(calendar, nation=nation),
+            school,
+        )
+        escalate = tuple(a for target in action.escalate_to for a in _resolve(target, message, directory, rule, held))
         agency = directory.agency(recipient)
         denied = categories_for(rules.view(action.view), agency.roles if agency else ())
         reason = f"rule {rule.id}: {rule.description}"
         planned = PlannedDelivery(
-            recipient=recipient, view=action.view, withheld_categories=tuple(sorted(denied)), due=due,
-            expects=action.response.expects if action.response else None, escalate_to=escalate, rules=(rule.id,),
-            reason=reason, feedback_to_referrer=rule.feedback_to_referrer,
+            recipient=recipient,
+            view=action.view,
+            withheld_categories=tuple(sorted(denied)),
+            due=due,
+            expects=action.response.expects if action.response else None,
+            escalate_to=escalate,
+            rules=(rule.id,),
+            reason=reason,
+            feedback_to_referrer=rule.feedback_to_referrer,
         )
         earlier = merged.get(recipient)
         if earlier is None:
@@ -235,9 +268,12 @@ def route(
             raise RoutingError(f"rules {earlier.rules[0]} and {rule.id} give {recipient} different views")
         first = planned if earlier.due is None or (due is not None and due < earlier.due) else earlier
         merged[recipient] = attrs.evolve(
-            earlier, due=first.due, expects=first.expects,
+            earlier,
+            due=first.due,
+            expects=first.expects,
             escalate_to=tuple(dict.fromkeys(earlier.escalate_to + escalate)),
-            rules=(*earlier.rules, rule.id), reason=f"{earlier.reason}; {reason}",
+            rules=(*earlier.rules, rule.id),
+            reason=f"{earlier.reason}; {reason}",
             feedback_to_referrer=earlier.feedback_to_referrer or rule.feedback_to_referrer,
         )
     if not merged:

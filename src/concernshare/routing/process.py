@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from concernshare import deadlines
 from concernshare.records import (
     ChildProtectionConferenceBody,
     DecisionBody,
@@ -23,7 +24,6 @@ from concernshare.records import (
     StrategyDiscussionBody,
     TransferInBody,
 )
-from concernshare import deadlines
 
 __all__ = ["clock_start"]
 
@@ -37,7 +37,8 @@ def clock_start(message: Message, timescale: str) -> dt.datetime | None:
         if isinstance(body, Section47OutcomeBody):
             return body.started_at
     if timescale in {deadlines.FIRST_REVIEW_CONFERENCE.name, deadlines.REVIEW_CONFERENCE.name} and isinstance(
-        body, ChildProtectionConferenceBody,
+        body,
+        ChildProtectionConferenceBody,
     ):
         return body.held_at
     if timescale == deadlines.TRANSFER_IN_CONFERENCE.name and isinstance(body, TransferInBody):

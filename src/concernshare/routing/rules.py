@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from concernshare import codec, schema, strictjson
+from concernshare.deadlines import TIMESCALES
 from concernshare.errors import InvalidRecord, Problem
 from concernshare.records import (
     AbuseCategory,
@@ -32,7 +33,6 @@ from concernshare.records import (
 )
 from concernshare.records._fields import field
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId
-from concernshare.deadlines import TIMESCALES
 from concernshare.routing.views import BUILTIN_VIEWS, Sensitivity
 
 __all__ = [
@@ -70,17 +70,19 @@ class Target:
     role: RecipientRole | None = field("Agencies with this role in the directory.", default=None)
     area: str | None = field(
         "With role: 'child' for the child's local authority, or a GSS code; absent for any area.",
-        default=None, pattern=_AREA, max_length=9,
+        default=None,
+        pattern=_AREA,
+        max_length=9,
     )
-    agency: AgencyId | None = field("One agency, by id.", default=None, pattern=AGENCY_ID,
-                                    max_length=AGENCY_ID_MAX)
+    agency: AgencyId | None = field("One agency, by id.", default=None, pattern=AGENCY_ID, max_length=AGENCY_ID_MAX)
     child_setting: str | None = field(
-        "The child's own GP practice or school, as the message names them.", default=None,
-        pattern="^(gp_practice|school)$", max_length=11,
+        "The child's own GP practice or school, as the message names them.",
+        default=None,
+        pattern="^(gp_practice|school)$",
+        max_length=11,
     )
     addressed: bool | None = field(
-        "True for the agencies the sender named in recipients (replies, and messages sent to a known "
-        "agency).",
+        "True for the agencies the sender named in recipients (replies, and messages sent to a known agency).",
         default=None,
     )
     holders: bool | None = field(
@@ -103,7 +105,8 @@ class Response:
     expects: str = field(
         "What answers the delivery: an acknowledgement, a decision, an information response, or (new in 1.1) "
         "any 'response' other than an acknowledgement, such as the conference that answers a strategy discussion.",
-        pattern="^(acknowledgement|decision|information_response|response)$", max_length=20,
+        pattern="^(acknowledgement|decision|information_response|response)$",
+        max_length=20,
     )
     timescale: str | None = field(
         "A named statutory timescale (referral_decision, child_and_family_assessment, "
@@ -111,15 +114,22 @@ class Response:
         "first_review_child_protection_conference, review_child_protection_conference, "
         "transfer_in_child_protection_conference), or absent with working_days. A statutory timescale runs "
         "from the event it counts from where the message holds it (a strategy discussion's time, say).",
-        default=None, pattern=_NAME, max_length=64,
+        default=None,
+        pattern=_NAME,
+        max_length=64,
     )
     working_days: int | None = field(
-        "A local timescale in working days, instead of a named one.", default=None, minimum=1, maximum=365,
+        "A local timescale in working days, instead of a named one.",
+        default=None,
+        minimum=1,
+        maximum=365,
     )
     hours: int | None = field(
         "A timescale in hours on the calendar clock (24/7), for a response needed sooner than a working day "
         "(a child in immediate danger, a same-day response), instead of a named one or working days.",
-        default=None, minimum=1, maximum=72,
+        default=None,
+        minimum=1,
+        maximum=72,
     )
     respond_by: bool | None = field(
         "True: due when the message itself asks (an escalation's or an information request's respond_by), "
@@ -135,8 +145,7 @@ class DeliveryAction:
     to: Target = field("The recipient.")
     view: str = field("The view the recipient gets.", pattern=_NAME, max_length=64)
     response: Response | None = field("The response due, if any.", default=None)
-    escalate_to: tuple[Target, ...] = field("Whom to tell if the response is overdue.", default=(),
-                                            max_items=10)
+    escalate_to: tuple[Target, ...] = field("Whom to tell if the response is overdue.", default=(), max_items=10)
 
 
 @attrs.frozen(kw_only=True)
@@ -159,12 +168,15 @@ class Conditions:
     risk_levels: tuple[RiskLevel, ...] = field("Any of these risk levels.", default=())
     immediate_danger: bool | None = field("Whether the child is in immediate danger.", default=None)
     unborn: bool | None = field("Whether the child is unborn.", default=None)
-    min_age: int | None = field("The child's least age in years when the message was written.", default=None,
-                                minimum=0, maximum=25)
-    max_age: int | None = field("The child's greatest age in years when the message was written.", default=None,
-                                minimum=0, maximum=25)
+    min_age: int | None = field(
+        "The child's least age in years when the message was written.", default=None, minimum=0, maximum=25
+    )
+    max_age: int | None = field(
+        "The child's greatest age in years when the message was written.", default=None, minimum=0, maximum=25
+    )
     local_authorities: tuple[str, ...] = field(
-        "The child's local authority (GSS code) is one of these.", default=(),
+        "The child's local authority (GSS code) is one of these.",
+        default=(),
         pattern="^(E(06|08|09|10)|W06|S12)[0-9]{6}$",
         max_length=9,
     )
@@ -173,7 +185,8 @@ class Conditions:
     sender_roles: tuple[RecipientRole, ...] = field("The sender has one of these roles.", default=())
     statuses: tuple[Status, ...] = field("The message status is one of these.", default=())
     any_of: tuple[Alternative, ...] = field(
-        "At least one of these alternatives holds (for example high risk, or immediate danger).", default=(),
+        "At least one of these alternatives holds (for example high risk, or immediate danger).",
+        default=(),
         max_items=10,
     )
     out_of_hours: bool | None = field(
@@ -186,7 +199,8 @@ class Conditions:
         default=(),
     )
     section_47_started: bool | None = field(
-        "Whether a strategy discussion started a section 47 enquiry. New in 1.1.", default=None,
+        "Whether a strategy discussion started a section 47 enquiry. New in 1.1.",
+        default=None,
     )
 
 
@@ -208,7 +222,8 @@ class RuleSet:
     format_version: str = field("The rules format version.", pattern="^1[.](0|[1-9][0-9]{0,3})$", max_length=6)
     name: str = field("The rule set's name.", min_length=1, max_length=200)
     views: tuple[ViewDefinition, ...] = field(
-        "Views the rules name besides the built-in full, health, education and family_facing.", default=(),
+        "Views the rules name besides the built-in full, health, education and family_facing.",
+        default=(),
         max_items=50,
     )
     rules: tuple[Rule, ...] = field("The rules.", min_items=1, max_items=1000)
@@ -223,8 +238,15 @@ class RuleSet:
 
 def _disjoint(a: Conditions, b: Conditions) -> bool:
     """True only where no message can satisfy both (when in doubt, they overlap)."""
-    for name in ("types", "risk_levels", "sender_kinds", "sender_roles", "statuses", "local_authorities",
-                 "conference_kinds"):
+    for name in (
+        "types",
+        "risk_levels",
+        "sender_kinds",
+        "sender_roles",
+        "statuses",
+        "local_authorities",
+        "conference_kinds",
+    ):
         first, second = getattr(a, name), getattr(b, name)
         if first and second and not set(first) & set(second):
             return True
@@ -247,15 +269,17 @@ def _same_target(a: Target, b: Target) -> bool:
     if a.kind != b.kind:
         return False
     if a.kind == "role":
-        return a.role == b.role and (a.area is None or b.area is None or a.area == b.area
-                                     or "child" in (a.area, b.area))
+        return a.role == b.role and (
+            a.area is None or b.area is None or a.area == b.area or "child" in (a.area, b.area)
+        )
     return (a.agency, a.child_setting, a.addressed, a.holders) == (b.agency, b.child_setting, b.addressed, b.holders)
 
 
 def _target_problems(target: Target, where: str) -> Iterator[Problem]:
     if target.kind is None:
-        yield Problem(pointer=where, code="CS302",
-                      message="name exactly one of role, agency, child_setting, addressed or holders")
+        yield Problem(
+            pointer=where, code="CS302", message="name exactly one of role, agency, child_setting, addressed or holders"
+        )
     if target.area is not None and target.kind != "role":
         yield Problem(pointer=f"{where}/area", code="CS302", message="an area goes with a role only")
 
@@ -264,8 +288,11 @@ def _view_problems(rules: RuleSet) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, view in enumerate(rules.views):
         if view.name in BUILTIN_VIEWS or view.name in seen:
-            yield Problem(pointer=f"/views/{index}/name", code="CS306",
-                          message="this view name is already taken (by a built-in view or an earlier definition)")
+            yield Problem(
+                pointer=f"/views/{index}/name",
+                code="CS306",
+                message="this view name is already taken (by a built-in view or an earlier definition)",
+            )
         seen.add(view.name)
 
 
@@ -285,28 +312,47 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
             if action.view not in known:
                 yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
             response = action.response
-            given = () if response is None else (response.timescale is not None, response.working_days is not None,
-                                                 response.hours is not None, bool(response.respond_by))
+            given = (
+                ()
+                if response is None
+                else (
+                    response.timescale is not None,
+                    response.working_days is not None,
+                    response.hours is not None,
+                    bool(response.respond_by),
+                )
+            )
             if response is not None and sum(given) != 1:
-                yield Problem(pointer=f"{where}/response", code="CS304",
-                              message="give one of a named timescale, a number of working days, a number of "
-                              "hours or respond_by")
+                yield Problem(
+                    pointer=f"{where}/response",
+                    code="CS304",
+                    message="give one of a named timescale, a number of working days, a number of hours or respond_by",
+                )
             if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
-                yield Problem(pointer=f"{where}/response/timescale", code="CS304",
-                              message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES))
+                yield Problem(
+                    pointer=f"{where}/response/timescale",
+                    code="CS304",
+                    message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES),
+                )
     for (i, a), (j, b) in itertools.combinations(enumerate(rules.rules), 2):
         if _disjoint(a.when, b.when):
             continue
         for x, y in itertools.product(a.deliver, b.deliver):
             if _same_target(x.to, y.to) and x.view != y.view:
-                yield Problem(pointer=f"/rules/{j}", code="CS305",
-                              message=f"this rule and rule {a.id} (at /rules/{i}) can both apply and give the "
-                              "same recipient different views; use one view or make the conditions disjoint")
+                yield Problem(
+                    pointer=f"/rules/{j}",
+                    code="CS305",
+                    message=f"this rule and rule {a.id} (at /rules/{i}) can both apply and give the "
+                    "same recipient different views; use one view or make the conditions disjoint",
+                )
     for index, rule in enumerate(rules.rules):
         for x, y in itertools.combinations(rule.deliver, 2):
             if _same_target(x.to, y.to) and x.view != y.view:
-                yield Problem(pointer=f"/rules/{index}/deliver", code="CS305",
-                              message="this rule gives the same recipient two views")
+                yield Problem(
+                    pointer=f"/rules/{index}/deliver",
+                    code="CS305",
+                    message="this rule gives the same recipient two views",
+                )
 
 
 def load_rules(data: bytes | str) -> RuleSet:

@@ -107,18 +107,24 @@ _ADDRESS: Final = ("lines", "postcode", "uprn")
 SENSITIVITY: Final[tuple[Declaration, ...]] = (
     Declaration("/sender/practitioner/name", Sensitivity.REFERRER_IDENTITY, _anonymous),
     Declaration("/sender/practitioner/contact", Sensitivity.REFERRER_IDENTITY, _anonymous),
-    *(Declaration(f"{where}/{member}", Sensitivity.REFERRER_IDENTITY, _referrer)
-      for where in ("/sharing_decision/decided_by", "/body/decided_by", "/body/received_by", "/body/assessor")
-      for member in ("contact", "name")),
+    *(
+        Declaration(f"{where}/{member}", Sensitivity.REFERRER_IDENTITY, _referrer)
+        for where in ("/sharing_decision/decided_by", "/body/decided_by", "/body/received_by", "/body/assessor")
+        for member in ("contact", "name")
+    ),
     *(Declaration(f"/subject/addresses/*/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential) for m in _ADDRESS),
-    *(Declaration(f"/subject/related_people/*/address/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential)
-      for m in _ADDRESS),
+    *(
+        Declaration(f"/subject/related_people/*/address/{m}", Sensitivity.CONFIDENTIAL_ADDRESS, _confidential)
+        for m in _ADDRESS
+    ),
     Declaration("/subject/health_needs", Sensitivity.CHILD_HEALTH),
     Declaration("/subject/sexual_health", Sensitivity.SEXUAL_HEALTH),
     Declaration("/subject/related_people/*/health", Sensitivity.ADULT_HEALTH),
     Declaration("/subject/related_people/*/offending", Sensitivity.CRIMINAL_ALLEGATION),
-    *(Declaration(f"/subject/related_people/*/{member}", Sensitivity.THIRD_PARTY_IDENTITY, _protected)
-      for member in ("name", "identifiers", "birth_date", "address")),
+    *(
+        Declaration(f"/subject/related_people/*/{member}", Sensitivity.THIRD_PARTY_IDENTITY, _protected)
+        for member in ("name", "identifiers", "birth_date", "address")
+    ),
     Declaration("/subject/related_people/*/identifiers/police_reference", Sensitivity.POLICE_INTELLIGENCE),
     Declaration("/body/observations/*/informant", Sensitivity.THIRD_PARTY_IDENTITY),
     Declaration("/body/police_intelligence", Sensitivity.POLICE_INTELLIGENCE),
@@ -138,22 +144,37 @@ _REASONS: Final = {
 }
 
 #: Roles that work face to face with the family: a confidential address or an anonymous referrer never reaches them.
-FAMILY_FACING: Final = frozenset({
-    RecipientRole.SCHOOL, RecipientRole.EARLY_YEARS, RecipientRole.GP, RecipientRole.HEALTH_VISITING,
-    RecipientRole.SCHOOL_NURSING, RecipientRole.MIDWIFERY, RecipientRole.HOSPITAL, RecipientRole.CAMHS,
-    RecipientRole.ADULT_MENTAL_HEALTH, RecipientRole.SUBSTANCE_MISUSE, RecipientRole.HOUSING,
-    RecipientRole.EARLY_HELP, RecipientRole.PROBATION, RecipientRole.YOUTH_JUSTICE,
-})
-_FAMILY: Final = frozenset({Sensitivity.CONFIDENTIAL_ADDRESS, Sensitivity.REFERRER_IDENTITY,
-                            Sensitivity.THIRD_PARTY_IDENTITY})
+FAMILY_FACING: Final = frozenset(
+    {
+        RecipientRole.SCHOOL,
+        RecipientRole.EARLY_YEARS,
+        RecipientRole.GP,
+        RecipientRole.HEALTH_VISITING,
+        RecipientRole.SCHOOL_NURSING,
+        RecipientRole.MIDWIFERY,
+        RecipientRole.HOSPITAL,
+        RecipientRole.CAMHS,
+        RecipientRole.ADULT_MENTAL_HEALTH,
+        RecipientRole.SUBSTANCE_MISUSE,
+        RecipientRole.HOUSING,
+        RecipientRole.EARLY_HELP,
+        RecipientRole.PROBATION,
+        RecipientRole.YOUTH_JUSTICE,
+    }
+)
+_FAMILY: Final = frozenset(
+    {Sensitivity.CONFIDENTIAL_ADDRESS, Sensitivity.REFERRER_IDENTITY, Sensitivity.THIRD_PARTY_IDENTITY}
+)
 _POLICE: Final = frozenset({Sensitivity.POLICE_INTELLIGENCE, Sensitivity.CRIMINAL_ALLEGATION})
 _EDUCATION: Final = _FAMILY | _POLICE | {Sensitivity.ADULT_HEALTH, Sensitivity.SEXUAL_HEALTH}
 
 #: The categories each role never receives, whatever view a rule names.
 ROLE_WITHHOLDS: Final[Mapping[RecipientRole, frozenset[Sensitivity]]] = {
     role: (
-        _EDUCATION if role in {RecipientRole.SCHOOL, RecipientRole.EARLY_YEARS}
-        else _FAMILY | _POLICE if role in FAMILY_FACING
+        _EDUCATION
+        if role in {RecipientRole.SCHOOL, RecipientRole.EARLY_YEARS}
+        else _FAMILY | _POLICE
+        if role in FAMILY_FACING
         else frozenset()
     )
     for role in RecipientRole
@@ -203,7 +224,8 @@ def _prune(node: Any, emptied: set[int]) -> None:
 def _required_unless_withheld(message: Message) -> frozenset[str]:
     """The pointers of the fields present in ``message`` that the format requires unless a view lists them."""
     return frozenset(
-        pointer for pointer, value, attribute in walk(message)
+        pointer
+        for pointer, value, attribute in walk(message)
         if attribute is not None and value is not None and attribute.metadata.get(META, {}).get("withholdable")
     )
 

@@ -103,18 +103,23 @@ class _Worker:
         def closing() -> None:
             if self._receiver is not None:
                 self._receiver.tracker.store.close()
+
         self.executor.submit(closing).result()
         self.executor.shutdown()
 
 
 async def _body(request: Request, limit: int) -> bytes | Response:
     """The request body, read no further than ``limit`` bytes; a problem if it is larger."""
-    too_large = problem(413, "too-large", "The event is too large",
-                        f"This front door accepts events of at most {limit} bytes.")
+    too_large = problem(
+        413, "too-large", "The event is too large", f"This front door accepts events of at most {limit} bytes."
+    )
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        return too_large if declared.isdigit() else problem(400, "bad-length", "Bad Content-Length",
-                                                             "Content-Length must be a number of bytes.")
+        return (
+            too_large
+            if declared.isdigit()
+            else problem(400, "bad-length", "Bad Content-Length", "Content-Length must be a number of bytes.")
+        )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -128,14 +133,22 @@ async def _body(request: Request, limit: int) -> bytes | Response:
 def _mode_problem(request: Request) -> Response | None:
     """A problem if the request is not one structured-mode CloudEvent in JSON."""
     if any(name.lower().startswith("ce-") for name in request.headers):
-        return problem(415, "binary-mode", "Binary mode is not accepted",
-                       f"Send the event in structured mode: the whole event as JSON in the body, with "
-                       f"Content-Type {STRUCTURED_CONTENT_TYPE} and no ce- headers.")
+        return problem(
+            415,
+            "binary-mode",
+            "Binary mode is not accepted",
+            f"Send the event in structured mode: the whole event as JSON in the body, with "
+            f"Content-Type {STRUCTURED_CONTENT_TYPE} and no ce- headers.",
+        )
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != STRUCTURED_CONTENT_TYPE:
-        return problem(415, "unsupported-media-type", "Unsupported media type",
-                       f"Send one structured-mode CloudEvent with Content-Type {STRUCTURED_CONTENT_TYPE} "
-                       "(batches are not accepted).")
+        return problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"Send one structured-mode CloudEvent with Content-Type {STRUCTURED_CONTENT_TYPE} "
+            "(batches are not accepted).",
+        )
     return None
 
 
@@ -172,9 +185,14 @@ async def _events(request: Request) -> Response:
     try:
         event = from_event(body, max_bytes=worker.door.max_body_bytes)
     except EventRefused as error:
-        return problem(400, "not-a-concernshare-event", "Not a concernshare event",
-                       "The body is not a structured-mode CloudEvent of the concernshare mapping; each problem "
-                       "says where and why.", error.problems)
+        return problem(
+            400,
+            "not-a-concernshare-event",
+            "Not a concernshare event",
+            "The body is not a structured-mode CloudEvent of the concernshare mapping; each problem "
+            "says where and why.",
+            error.problems,
+        )
     try:
         outcome = await worker.run(lambda: _received(worker, event))
     except (SealError, AttributesDisagree) as error:
@@ -182,10 +200,20 @@ async def _events(request: Request) -> Response:
         return not_accepted()
     except StoreError:
         LOGGER.exception("the tracker failed")
-        return problem(503, "tracker-unavailable", "The tracker is unavailable",
-                       "Nothing was acknowledged; send the event again later.", headers={"Retry-After": "30"})
-    LOGGER.info("%s %s %s from %s", "accepted" if outcome.accepted else "refused the content of", event.subject,
-                event.id, outcome.sender)
+        return problem(
+            503,
+            "tracker-unavailable",
+            "The tracker is unavailable",
+            "Nothing was acknowledged; send the event again later.",
+            headers={"Retry-After": "30"},
+        )
+    LOGGER.info(
+        "%s %s %s from %s",
+        "accepted" if outcome.accepted else "refused the content of",
+        event.subject,
+        event.id,
+        outcome.sender,
+    )
     if outcome.reply is None:
         return Response(status_code=204)
     return Response(outcome.reply, status_code=200, media_type=STRUCTURED_CONTENT_TYPE)
@@ -194,8 +222,9 @@ async def _events(request: Request) -> Response:
 async def _inbox(request: Request) -> Response:
     worker: _Worker = request.app.state.worker
     door = worker.door
-    page = await worker.run(lambda: inbox.page(worker.receiver, at=door.clock(), spool=door.spool,
-                                               decrypters=door.inbox_decrypters))
+    page = await worker.run(
+        lambda: inbox.page(worker.receiver, at=door.clock(), spool=door.spool, decrypters=door.inbox_decrypters)
+    )
     return HTMLResponse(page, headers=inbox.HEADERS)
 
 
@@ -207,8 +236,10 @@ def create_app(door: FrontDoor) -> Starlette:
         yield
         close(app)
 
-    app = Starlette(routes=[Route("/events", _events, methods=["POST"]), Route("/inbox", _inbox, methods=["GET"])],
-                    lifespan=lifespan)
+    app = Starlette(
+        routes=[Route("/events", _events, methods=["POST"]), Route("/inbox", _inbox, methods=["GET"])],
+        lifespan=lifespan,
+    )
     app.state.worker = _Worker(door)
     return app
 

@@ -85,15 +85,20 @@ def _file(path: Path) -> dict[str, Any]:
     allowed = {*_PATHS, *_TEXTS, *_NUMBERS, "accept_status"}
     extra = sorted(name for name in values if name not in allowed)
     if extra:
-        raise UsageError(f"concernshare serve: {path} names settings that do not exist: {', '.join(extra)}; "
-                         f"the settings are {', '.join(sorted(allowed))}")
+        raise UsageError(
+            f"concernshare serve: {path} names settings that do not exist: {', '.join(extra)}; "
+            f"the settings are {', '.join(sorted(allowed))}"
+        )
     return values
 
 
 def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
     names = {*_PATHS, *_TEXTS, *_NUMBERS, "accept_status"}
-    return {name: environ[ENVIRONMENT_PREFIX + name.upper()] for name in names
-            if environ.get(ENVIRONMENT_PREFIX + name.upper())}
+    return {
+        name: environ[ENVIRONMENT_PREFIX + name.upper()]
+        for name in names
+        if environ.get(ENVIRONMENT_PREFIX + name.upper())
+    }
 
 
 def _number(name: str, value: Any) -> int:

@@ -32,22 +32,28 @@ from concernshare.transport.cloudevents_http import client, post
 __all__ = ["front_doors"]
 
 
-
 def _path(agency: str) -> str:
     return "".join(c if c.isalnum() or c == "-" else "_" for c in agency)
 
 
 @contextmanager
-def front_doors(world: World, trackers: Mapping[str, Tracker], policy: OpenPolicy,
-                say: Callable[[str], None]) -> Iterator[Carry]:
+def front_doors(
+    world: World, trackers: Mapping[str, Tracker], policy: OpenPolicy, say: Callable[[str], None]
+) -> Iterator[Carry]:
     """Serve a front door for every agency of ``world``, each recording in its own tracker; yield ``carry``."""
     now: list[dt.datetime] = [world.now]
     opened: dict[tuple[str, str], Message] = {}
 
     def receiver(agency: str) -> Receiver:
         keys = world[agency]
-        return Receiver(me=keys.id, decrypters=keys.decrypters, signer=keys.signer, directory=world.directory,
-                        tracker=trackers[agency], policy=policy)
+        return Receiver(
+            me=keys.id,
+            decrypters=keys.decrypters,
+            signer=keys.signer,
+            directory=world.directory,
+            tracker=trackers[agency],
+            policy=policy,
+        )
 
     def keep(agency: str) -> Callable[[Message], None]:
         return lambda message: opened.__setitem__((agency, str(message.id)), message)
@@ -55,9 +61,10 @@ def front_doors(world: World, trackers: Mapping[str, Tracker], policy: OpenPolic
     def opener(agency: str) -> Callable[[], Receiver]:
         return lambda: receiver(agency)
 
-    apps = {agency: create_app(FrontDoor(open_receiver=opener(agency), clock=lambda: now[0],
-                                         on_accepted=keep(agency)))
-            for agency in world.agencies}
+    apps = {
+        agency: create_app(FrontDoor(open_receiver=opener(agency), clock=lambda: now[0], on_accepted=keep(agency)))
+        for agency in world.agencies
+    }
     root = Starlette(routes=[Mount(f"/{_path(agency)}", app=app) for agency, app in apps.items()])
     try:
         with running(root) as url, client() as http:
@@ -71,9 +78,14 @@ def front_doors(world: World, trackers: Mapping[str, Tracker], policy: OpenPolic
                     outcome = deliver(from_event(answer), receiver(message.sender.agency), at=at)
                     body = outcome.message.body if outcome.message else None
                     if isinstance(body, AcknowledgementBody) and body.outcome is AcknowledgementOutcome.REJECTED:
-                        return Received(message=None, sender=AgencyId(recipient), problems=tuple(
-                            Problem(pointer=p.pointer, code=p.code, message="refused by the recipient")
-                            for p in body.problems))
+                        return Received(
+                            message=None,
+                            sender=AgencyId(recipient),
+                            problems=tuple(
+                                Problem(pointer=p.pointer, code=p.code, message="refused by the recipient")
+                                for p in body.problems
+                            ),
+                        )
                 found = opened.get((recipient, str(message.id)))
                 return Received(message=found, sender=message.sender.agency)
 

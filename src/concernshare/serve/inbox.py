@@ -21,10 +21,10 @@ from typing import Final
 import attrs
 
 from concernshare.crypto.keys import Decrypter
+from concernshare.deadlines import WorkingCalendar, add_working_days
 from concernshare.errors import SealError
 from concernshare.records import Message, MessageType
 from concernshare.records.types import utc_minute
-from concernshare.deadlines import WorkingCalendar, add_working_days
 from concernshare.sealing import OpenPolicy, open_sealed
 from concernshare.stores.facts import Arrival
 from concernshare.transport.cloudevents import Receiver
@@ -77,21 +77,36 @@ def _open(receiver: Receiver, spool: Path, arrival: Arrival, decrypters: Sequenc
         return "not kept in the spool"
     policy = OpenPolicy(accept_status=frozenset(receiver.policy.accept_status))
     try:
-        opened = open_sealed(sealed, decrypters, me=receiver.me, directory=receiver.directory,
-                             store=receiver.tracker.store, now=arrival.received_at, archive=True, policy=policy)
+        opened = open_sealed(
+            sealed,
+            decrypters,
+            me=receiver.me,
+            directory=receiver.directory,
+            store=receiver.tracker.store,
+            now=arrival.received_at,
+            archive=True,
+            policy=policy,
+        )
     except SealError:
         return "cannot be opened with the inbox key"
     return _child(opened.message)
 
 
-def rows(receiver: Receiver, *, at: dt.datetime, spool: Path | None = None,
-         decrypters: Sequence[Decrypter] = ()) -> tuple[Row, ...]:
+def rows(
+    receiver: Receiver, *, at: dt.datetime, spool: Path | None = None, decrypters: Sequence[Decrypter] = ()
+) -> tuple[Row, ...]:
     """The concerns received by ``receiver``, newest first, as at ``at``."""
     store = receiver.tracker.store
     found = []
     for arrival in reversed(store.received(receiver.me, MessageType.CONCERN)):
-        decided = min((d.sent_at for d in store.sent_on(arrival.message_id)
-                       if d.sender == receiver.me and d.message_type == MessageType.DECISION), default=None)
+        decided = min(
+            (
+                d.sent_at
+                for d in store.sent_on(arrival.message_id)
+                if d.sender == receiver.me and d.message_type == MessageType.DECISION
+            ),
+            default=None,
+        )
         withdrawn = store.withdrawal(arrival.message_id) is not None
         due = add_working_days(arrival.received_at, 1, _CALENDAR) if arrival.accepted and not withdrawn else None
         if not arrival.accepted:
@@ -101,9 +116,18 @@ def rows(receiver: Receiver, *, at: dt.datetime, spool: Path | None = None,
         child = None
         if decrypters and spool is not None and arrival.accepted:
             child = _open(receiver, spool, arrival, decrypters)
-        found.append(Row(message_id=arrival.message_id, sender=arrival.sender, received=arrival.received_at,
-                         state=state, due=due, decided=decided,
-                         overdue=due is not None and decided is None and due < at, child=child))
+        found.append(
+            Row(
+                message_id=arrival.message_id,
+                sender=arrival.sender,
+                received=arrival.received_at,
+                state=state,
+                due=due,
+                decided=decided,
+                overdue=due is not None and decided is None and due < at,
+                child=child,
+            )
+        )
     return tuple(found)
 
 
@@ -116,15 +140,17 @@ tr.overdue td { background: #fde2e1; }
 """
 
 
-def page(receiver: Receiver, *, at: dt.datetime, spool: Path | None = None,
-         decrypters: Sequence[Decrypter] = ()) -> str:
+def page(
+    receiver: Receiver, *, at: dt.datetime, spool: Path | None = None, decrypters: Sequence[Decrypter] = ()
+) -> str:
     """The inbox page as HTML: every value escaped, no script."""
     found = rows(receiver, at=at, spool=spool, decrypters=decrypters)
     named = any(row.child is not None for row in found)
     e = html.escape
     head = ["Received", "From", "Message id", "State", "Decision due", "Overdue", *(["Child"] if named else [])]
     lines = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Inbox of {e(receiver.me)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Concerns received by {e(receiver.me)}</h1>",
         f'<p id="as-at">As at {e(utc_minute(at))}. {len(found)} concern{"" if len(found) == 1 else "s"}, '
@@ -132,9 +158,15 @@ def page(receiver: Receiver, *, at: dt.datetime, spool: Path | None = None,
         '<table id="inbox"><thead><tr>' + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>",
     ]
     for row in found:
-        cells = [utc_minute(row.received), row.sender, row.message_id, row.state,
-                 utc_minute(row.due) if row.due else "", "overdue" if row.overdue else "",
-                 *([row.child or ""] if named else [])]
+        cells = [
+            utc_minute(row.received),
+            row.sender,
+            row.message_id,
+            row.state,
+            utc_minute(row.due) if row.due else "",
+            "overdue" if row.overdue else "",
+            *([row.child or ""] if named else []),
+        ]
         rendered = "".join(
             f'<td class="flag">{e(c)}</td>' if c == "overdue" and i == 5 else f"<td>{e(c)}</td>"
             for i, c in enumerate(cells)

@@ -21,8 +21,15 @@ MEDIA_TYPE: Final = "application/problem+json"
 _TYPE: Final = "urn:concernshare:problem:"
 
 
-def problem(status: int, slug: str, title: str, detail: str, problems: Sequence[Problem] = (), *,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    problems: Sequence[Problem] = (),
+    *,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """A problem document: ``type`` is ``urn:concernshare:problem:<slug>``; ``problems`` lists pointers and codes."""
     body: dict[str, object] = {"type": _TYPE + slug, "title": title, "status": status, "detail": detail}
     if problems:
@@ -33,7 +40,9 @@ def problem(status: int, slug: str, title: str, detail: str, problems: Sequence[
 def not_accepted() -> JSONResponse:
     """The one answer for every refusal that must not tell the sender why."""
     return problem(
-        422, "not-accepted", "The message was not accepted",
+        422,
+        "not-accepted",
+        "The message was not accepted",
         "The sealed message could not be accepted. A cryptographic failure, a sender the directory does not "
         "know, a message received before, a stale message, a status this front door does not accept and an "
         "event whose source, subject or id disagree with the signed message all get this same answer. Check "

@@ -38,8 +38,9 @@ def open_store(tracker: str) -> Store:
         try:
             from concernshare.stores.postgres import PostgresStore  # noqa: PLC0415  (psycopg is optional)
         except ImportError:
-            raise UsageError("concernshare serve: a PostgreSQL tracker needs psycopg: "
-                             "pip install 'concernshare[postgres]'") from None
+            raise UsageError(
+                "concernshare serve: a PostgreSQL tracker needs psycopg: pip install 'concernshare[postgres]'"
+            ) from None
         return PostgresStore(tracker)
     return SQLiteStore(tracker)
 
@@ -82,19 +83,29 @@ def build(config: ServeConfig) -> Starlette:
     policy = OpenPolicy(accept_status=config.accept_status)
 
     def open_receiver() -> Receiver:
-        return Receiver(me=me, decrypters=decrypters, signer=signer, directory=directory,
-                        tracker=Tracker(open_store(config.tracker)), policy=policy)
+        return Receiver(
+            me=me,
+            decrypters=decrypters,
+            signer=signer,
+            directory=directory,
+            tracker=Tracker(open_store(config.tracker)),
+            policy=policy,
+        )
 
-    return create_app(FrontDoor(
-        open_receiver=open_receiver, clock=_now, max_body_bytes=config.max_body_bytes, spool=config.spool,
-        inbox_decrypters=keys.decrypters_from(inbox_private) if inbox_private else (),
-    ))
+    return create_app(
+        FrontDoor(
+            open_receiver=open_receiver,
+            clock=_now,
+            max_body_bytes=config.max_body_bytes,
+            spool=config.spool,
+            inbox_decrypters=keys.decrypters_from(inbox_private) if inbox_private else (),
+        )
+    )
 
 
 def uvicorn_options(config: ServeConfig) -> dict[str, Any]:
     """uvicorn's options for ``config``: where to listen, and TLS when a certificate is configured."""
-    options: dict[str, Any] = {"host": config.host, "port": config.port, "proxy_headers": False,
-                               "server_header": False}
+    options: dict[str, Any] = {"host": config.host, "port": config.port, "proxy_headers": False, "server_header": False}
     if config.tls_certfile is not None:
         options |= {"ssl_certfile": str(config.tls_certfile), "ssl_keyfile": str(config.tls_keyfile)}
     if config.tls_ca_certs is not None:

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from concernshare.stores.postgres import PostgresStore
 
 __all__ = [
-    "DirectoryEdition", "MemoryStore", "PostgresStore", "Receipt", "ReplayStore", "SQLiteStore", "Store",
+    "DirectoryEdition",
+    "MemoryStore",
+    "PostgresStore",
+    "Receipt",
+    "ReplayStore",
+    "SQLiteStore",
+    "Store",
     "StoreError",
 ]
 

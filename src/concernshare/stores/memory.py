@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from concernshare.records.types import AgencyId, require_aware
-from concernshare.stores.interface import DirectoryEdition, Receipt
 from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
+from concernshare.stores.interface import DirectoryEdition, Receipt
 
 __all__ = ["MemoryStore"]
 
@@ -199,7 +199,8 @@ class MemoryStore:
         require_aware(at, "at")
         with self._lock:
             found = [
-                d for k, d in self._deliveries.items()
+                d
+                for k, d in self._deliveries.items()
                 if d.due is not None and d.due < at and (k not in self._closed_by or self._closed_by[k].at > at)
             ]
         return tuple(sorted(found, key=lambda d: (d.due, d.message_id, d.recipient)))
@@ -208,7 +209,8 @@ class MemoryStore:
         """Decisions not to share about a message or a child reference (or all), ordered by time."""
         with self._lock:
             found = [
-                n for n in self._non_shares.values()
+                n
+                for n in self._non_shares.values()
                 if message_id in (None, n.message_id) and child_ref in (None, n.child_ref)
             ]
         return tuple(sorted(found, key=lambda n: (n.decided_at, n.id)))

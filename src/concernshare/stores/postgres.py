@@ -114,8 +114,10 @@ class PostgresStore(SQLStore):
         return self._transaction()
 
     def _has_column(self, cursor: Cursor, table: str, column: str) -> bool:
-        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
-                       "AND column_name = %s", (self.schema, table, column))
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s AND column_name = %s",
+            (self.schema, table, column),
+        )
         return bool(cursor.fetchall())
 
     def _placeholders(self, sql: str) -> str:

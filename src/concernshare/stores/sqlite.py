@@ -60,8 +60,9 @@ class SQLiteStore(SQLStore):
         super().__init__()
         self.path = Path(path)
         if not _empty_or_sqlite(self.path):
-            raise StoreError(f"{self.path} is not a SQLite database: name a new file or a concernshare store; "
-                             "it was left as it was")
+            raise StoreError(
+                f"{self.path} is not a SQLite database: name a new file or a concernshare store; it was left as it was"
+            )
         try:
             self._db = sqlite3.connect(self.path, timeout=_WAIT, isolation_level=None)
         except sqlite3.Error as error:
@@ -117,7 +118,6 @@ class SQLiteStore(SQLStore):
 
     def _time_out(self, value: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(value)
-
 
 
 _HEADER: Final = b"SQLite format 3\x00"

@@ -65,8 +65,11 @@ class Agencies(NamedTuple):
 
 #: The agencies of the throwaway world (fictional ODS codes, school URN and police force).
 AGENCIES: Final = Agencies(
-    health_visiting="ods:Y99HV/health-visiting", mash="la:E06000032/mash",
-    childrens_social_care="la:E06000032/childrens-social-care", gp="ods:Y99GP", school="school:999101",
+    health_visiting="ods:Y99HV/health-visiting",
+    mash="la:E06000032/mash",
+    childrens_social_care="la:E06000032/childrens-social-care",
+    gp="ods:Y99GP",
+    school="school:999101",
     police="police:99",
 )
 
@@ -82,23 +85,46 @@ def _example(message_id: str) -> dict[str, Any]:
         "status": "test",
         "sender": {"agency": AGENCIES.health_visiting, "practitioner": practitioner},
         "recipients": [AGENCIES.mash],
-        "subject": {"name": {"given": "Robin", "family": "Example"}, "birth_date": "2024-03-04",
-                    "identifiers": {"nhs_number": "9990000018"}},
-        "lawful_basis": {"conditions": ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"],
-                         "confidentiality": "overriding_public_interest", "consent": "not_sought",
-                         "consent_not_sought_reason": "would_prejudice",
-                         "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
-                         "shared_without_consent_by": dict(practitioner)},
-        "sharing_decision": {"decided_by": dict(practitioner), "decided_at": _stamp(NOW - dt.timedelta(minutes=30)),
-                             "necessary_and_proportionate": "The child may be suffering neglect."},
-        "body": {"referral_requested": True, "concern_types": ["neglect"],
-                 "in_referrers_words": "Robin is losing weight.", "risk_level": "medium",
-                 "immediate_danger": False, "child_safe_now": "yes", "summary": "Weight falling for three months.",
-                 "childs_voice": "Too young to say.", "parents_aware": True, "actions_taken": "Weighed Robin.",
-                 "feedback_wanted": True,
-                 "observations": [{"observed": (NOW - dt.timedelta(days=1)).date().isoformat(),
-                                   "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-                                   "description": "Robin was thin and quiet."}]},
+        "subject": {
+            "name": {"given": "Robin", "family": "Example"},
+            "birth_date": "2024-03-04",
+            "identifiers": {"nhs_number": "9990000018"},
+        },
+        "lawful_basis": {
+            "conditions": ["uk_gdpr_6_1_e", "uk_gdpr_9_2_g_dpa_sch1_18"],
+            "confidentiality": "overriding_public_interest",
+            "consent": "not_sought",
+            "consent_not_sought_reason": "would_prejudice",
+            "without_consent_ground": "para_18_2_c_would_prejudice_the_protection",
+            "shared_without_consent_by": dict(practitioner),
+        },
+        "sharing_decision": {
+            "decided_by": dict(practitioner),
+            "decided_at": _stamp(NOW - dt.timedelta(minutes=30)),
+            "necessary_and_proportionate": "The child may be suffering neglect.",
+        },
+        "body": {
+            "referral_requested": True,
+            "concern_types": ["neglect"],
+            "in_referrers_words": "Robin is losing weight.",
+            "risk_level": "medium",
+            "immediate_danger": False,
+            "child_safe_now": "yes",
+            "summary": "Weight falling for three months.",
+            "childs_voice": "Too young to say.",
+            "parents_aware": True,
+            "actions_taken": "Weighed Robin.",
+            "feedback_wanted": True,
+            "observations": [
+                {
+                    "observed": (NOW - dt.timedelta(days=1)).date().isoformat(),
+                    "observed_by": "Health visitor",
+                    "child_seen": True,
+                    "source": "seen",
+                    "description": "Robin was thin and quiet.",
+                }
+            ],
+        },
     }
 
 

@@ -161,10 +161,14 @@ _PART3: Final = frozenset(
 #: Random (version 4) UUIDs from one choice each; st.uuids() makes many, which is slow.
 _UUIDS: Final = st.integers(0, 2**128 - 1).map(lambda bits: uuid.UUID(int=bits, version=4))
 _JSON: Final[Strategy[Any]] = st.recursive(
-    st.none() | st.booleans() | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(_CHARACTERS, max_size=_TEXT),
-    lambda inner: st.lists(inner, max_size=_ITEMS)
-    | st.dictionaries(st.text(_CHARACTERS, max_size=8), inner, max_size=_ITEMS),
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(_CHARACTERS, max_size=_TEXT),
+    lambda inner: (
+        st.lists(inner, max_size=_ITEMS) | st.dictionaries(st.text(_CHARACTERS, max_size=8), inner, max_size=_ITEMS)
+    ),
     max_leaves=4,
 )
 
@@ -184,7 +188,9 @@ def _in_offset(instant: dt.datetime, minutes: int) -> dt.datetime:
 
 
 def datetimes(
-    *, min_value: dt.datetime | None = None, max_value: dt.datetime | None = None,
+    *,
+    min_value: dt.datetime | None = None,
+    max_value: dt.datetime | None = None,
 ) -> Strategy[dt.datetime]:
     """Timezone-aware datetimes to the microsecond, in a fixed offset of whole minutes within ±14 hours.
 
@@ -195,7 +201,8 @@ def datetimes(
     high = _naive_utc(max_value or _LATEST)
     low = _naive_utc(min_value) if min_value else min(_naive_utc(_EARLIEST), high)
     return st.builds(
-        _in_offset, st.datetimes(min_value=low, max_value=high),
+        _in_offset,
+        st.datetimes(min_value=low, max_value=high),
         st.integers(-_OFFSET_MINUTES, _OFFSET_MINUTES),
     )
 
@@ -215,14 +222,17 @@ def _truncate(day: dt.date, precision: str) -> PartialDate:
 
 
 def partial_dates(
-    *, min_value: dt.date | None = None, max_value: dt.date | None = None,
+    *,
+    min_value: dt.date | None = None,
+    max_value: dt.date | None = None,
 ) -> Strategy[PartialDate]:
     """Partial dates to the day, the month or the year, of a day between the bounds (as :func:`dates`).
 
     The partial date's earliest day is never after ``max_value``.
     """
     return st.builds(
-        _truncate, dates(min_value=min_value, max_value=max_value),
+        _truncate,
+        dates(min_value=min_value, max_value=max_value),
         st.sampled_from(("day", "month", "year")),
     )
 
@@ -257,7 +267,8 @@ def upns(*, temporary: bool | None = None) -> Strategy[str]:
 def _upns(temporary: bool | None) -> Strategy[str]:
     permanent = st.text(_DIGITS, min_size=3, max_size=3)
     provisional = st.tuples(
-        st.text(_DIGITS, min_size=2, max_size=2), st.sampled_from(_UPN_LETTERS),
+        st.text(_DIGITS, min_size=2, max_size=2),
+        st.sampled_from(_UPN_LETTERS),
     ).map("".join)
     serials = {None: permanent | provisional, False: permanent, True: provisional}[temporary]
     numbers = st.tuples(
@@ -270,7 +281,8 @@ def _upns(temporary: bool | None) -> Strategy[str]:
 
 _UNITS: Final = st.lists(
     st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6),
-    min_size=1, max_size=3,
+    min_size=1,
+    max_size=3,
 ).map("-".join)
 
 
@@ -314,10 +326,8 @@ def extensions(*, max_size: int = _ITEMS) -> Strategy[dict[str, Any]]:
 
 @functools.cache
 def _extensions(max_size: int) -> Strategy[dict[str, Any]]:
-    keys = st.tuples(st.sampled_from(_NAMESPACES), st.from_regex("[a-z][a-z0-9_]{0,5}",
-                                                                 fullmatch=True))
-    return st.dictionaries(keys.map(":".join).filter(re.compile(EXTENSION_KEY).fullmatch),
-                           _JSON, max_size=max_size)
+    keys = st.tuples(st.sampled_from(_NAMESPACES), st.from_regex("[a-z][a-z0-9_]{0,5}", fullmatch=True))
+    return st.dictionaries(keys.map(":".join).filter(re.compile(EXTENSION_KEY).fullmatch), _JSON, max_size=max_size)
 
 
 # -- records, derived from the field metadata ---------------------------------------------
@@ -354,7 +364,7 @@ def _small(pattern: str) -> str:
     index, in_class = 0, False
     while index < len(pattern):
         char = pattern[index]
-        token = pattern[index:index + 2] if char == "\\" else char
+        token = pattern[index : index + 2] if char == "\\" else char
         if in_class:
             in_class = char != "]"
         elif char == "[":
@@ -403,10 +413,10 @@ def _of_type(hint: Any, facts: Mapping[str, Any], at: dt.datetime) -> Strategy[A
         AgencyId: agency_ids,
         bool: st.booleans,
         int: lambda: st.integers(
-            facts.get("minimum", -MAX_SAFE_INTEGER), facts.get("maximum", MAX_SAFE_INTEGER),
+            facts.get("minimum", -MAX_SAFE_INTEGER),
+            facts.get("maximum", MAX_SAFE_INTEGER),
         ),
-        str: lambda: _strings(facts.get("pattern"), facts.get("minLength", 0),
-                              facts.get("maxLength")),
+        str: lambda: _strings(facts.get("pattern"), facts.get("minLength", 0), facts.get("maxLength")),
     }
     if hint in values:
         return values[hint]()
@@ -472,10 +482,7 @@ def _timeless_record(cls: type) -> Strategy[Any]:
 
 
 def _new_record(cls: type[T], at: dt.datetime, fixed: dict[str, Strategy[Any]]) -> Strategy[T]:
-    fields = {
-        f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at)
-        for f in _wire_fields(cls)
-    }
+    fields = {f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at) for f in _wire_fields(cls)}
     if fixed:
         raise UsageError(f"{cls.__name__} has no field {', '.join(fixed)}")
     return st.fixed_dictionaries(fields).map(lambda values: cls(**values))
@@ -519,18 +526,30 @@ def children(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Child:
         "gp_practice": st.none() | agency_ids("ods"),
     }
     if draw(st.booleans()):
-        return draw(_derive(
-            Child, moment, unborn=st.just(True), name=st.none(), birth_date=st.none(),
-            expected_delivery_date=dates(min_value=today,
-                                         max_value=today + dt.timedelta(days=280)),
-            mother=records(PersonIdentifiers, at=moment), **places,
-        ))
+        return draw(
+            _derive(
+                Child,
+                moment,
+                unborn=st.just(True),
+                name=st.none(),
+                birth_date=st.none(),
+                expected_delivery_date=dates(min_value=today, max_value=today + dt.timedelta(days=280)),
+                mother=records(PersonIdentifiers, at=moment),
+                **places,
+            )
+        )
     # Three days' margin: the age check counts from the date in the message's own offset.
     youngest = _years_before(today, 18) + dt.timedelta(days=3)
-    return draw(_derive(
-        Child, moment, unborn=st.just(False), expected_delivery_date=st.none(),
-        birth_date=st.none() | dates(min_value=youngest, max_value=today), **places,
-    ))
+    return draw(
+        _derive(
+            Child,
+            moment,
+            unborn=st.just(False),
+            expected_delivery_date=st.none(),
+            birth_date=st.none() | dates(min_value=youngest, max_value=today),
+            **places,
+        )
+    )
 
 
 @st.composite
@@ -540,8 +559,16 @@ def related_people(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Related
     born = dates(min_value=dt.date(1940, 1, 1), max_value=_day(moment))
     identity = draw(st.none() | st.sampled_from(IdentityStatus))
     if identity in {IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED}:
-        return draw(_derive(RelatedPerson, moment, identity=st.just(identity), name=st.none(),
-                            birth_date=st.none(), identifiers=st.none()))
+        return draw(
+            _derive(
+                RelatedPerson,
+                moment,
+                identity=st.just(identity),
+                name=st.none(),
+                birth_date=st.none(),
+                identifiers=st.none(),
+            )
+        )
     return draw(_derive(RelatedPerson, moment, identity=st.just(identity), birth_date=st.none() | born))
 
 
@@ -550,12 +577,12 @@ def non_engagement_events(draw: st.DrawFn, *, at: dt.datetime | None = None) -> 
     """Missed contacts; one that was challenged says by whom, one that was not has no response."""
     moment = _when(at)
     if draw(st.booleans()):
-        fixed = {"challenged": st.just(True),
-                 "challenged_by": _field(NonEngagementEvent, "challenged_by", moment,
-                                         present=True).filter(bool)}
+        fixed = {
+            "challenged": st.just(True),
+            "challenged_by": _field(NonEngagementEvent, "challenged_by", moment, present=True).filter(bool),
+        }
     else:
-        fixed = {"challenged": st.just(False), "challenged_by": st.none(),
-                 "response": st.none()}
+        fixed = {"challenged": st.just(False), "challenged_by": st.none(), "response": st.none()}
     return draw(_derive(NonEngagementEvent, moment, **fixed))
 
 
@@ -565,13 +592,15 @@ def chronology_entries(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Chr
     moment = _when(at)
     event = draw(partial_dates(max_value=_day(moment)))
     recorded = dates(min_value=event.earliest, max_value=_day(moment))
-    return draw(_derive(ChronologyEntry, moment, event_date=st.just(event),
-                        recorded_date=recorded))
+    return draw(_derive(ChronologyEntry, moment, event_date=st.just(event), recorded_date=recorded))
 
 
 @st.composite
 def lawful_bases(
-    draw: st.DrawFn, *, at: dt.datetime | None = None, police: bool = False,
+    draw: st.DrawFn,
+    *,
+    at: dt.datetime | None = None,
+    police: bool = False,
 ) -> LawfulBasis:
     """Lawful bases a sender may rely on (format 1.1), with the conditions for health and offending data.
 
@@ -588,8 +617,11 @@ def lawful_bases(
     if police and not given and draw(st.booleans()):  # Sch 8 para 4 covers health data, without consent only
         required, pool = set(_PART3), set(_PART3)
     else:
-        health = (LawfulCondition.UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE if given
-                  else LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING)
+        health = (
+            LawfulCondition.UK_GDPR_9_2_H_DPA_SCH1_2_HEALTH_SOCIAL_CARE
+            if given
+            else LawfulCondition.UK_GDPR_9_2_G_DPA_SCH1_18_SAFEGUARDING
+        )
         required = {LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK, health, LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3}
         pool = set(LawfulCondition) - _PART3 - PUBLIC_AUTHORITY_BARRED
     if given:
@@ -599,18 +631,24 @@ def lawful_bases(
     conditions = tuple(dict.fromkeys((*sorted(required), *extra)))
     paragraphs = sorted(set(Article10Paragraph) - ({Article10Paragraph.SAFEGUARDING} if given else set()))
     article_10 = LawfulCondition.UK_GDPR_10_DPA_SCH1_PART3 in conditions
-    reason = (st.sampled_from(ConsentNotSoughtReason) if consent is ConsentStatus.NOT_SOUGHT
-              else st.none())
-    return draw(_derive(
-        LawfulBasis, moment, conditions=st.just(conditions), consent=st.just(consent),
-        consent_not_sought_reason=reason,
-        without_consent_ground=st.none() if given else st.sampled_from(WithoutConsentGround),
-        article_10_paragraph=st.sampled_from(paragraphs) if article_10 else st.none(),
-        consent_sought_from=_field(LawfulBasis, "consent_sought_from", moment,
-                                   present=consent is not ConsentStatus.NOT_SOUGHT),
-        shared_without_consent_by=(st.none() if given else
-                                   _field(LawfulBasis, "shared_without_consent_by", moment, present=True)),
-    ))
+    reason = st.sampled_from(ConsentNotSoughtReason) if consent is ConsentStatus.NOT_SOUGHT else st.none()
+    return draw(
+        _derive(
+            LawfulBasis,
+            moment,
+            conditions=st.just(conditions),
+            consent=st.just(consent),
+            consent_not_sought_reason=reason,
+            without_consent_ground=st.none() if given else st.sampled_from(WithoutConsentGround),
+            article_10_paragraph=st.sampled_from(paragraphs) if article_10 else st.none(),
+            consent_sought_from=_field(
+                LawfulBasis, "consent_sought_from", moment, present=consent is not ConsentStatus.NOT_SOUGHT
+            ),
+            shared_without_consent_by=(
+                st.none() if given else _field(LawfulBasis, "shared_without_consent_by", moment, present=True)
+            ),
+        )
+    )
 
 
 # -- bodies -------------------------------------------------------------------------------
@@ -625,10 +663,16 @@ def concern_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Concern
     """Concerns; where the parents are not aware, the reason is given."""
     moment = _when(at)
     aware = draw(st.booleans())
-    reason = (st.none() if aware
-              else _field(ConcernBody, "parents_not_aware_reason", moment, present=True))
-    return draw(_derive(ConcernBody, moment, parents_aware=st.just(aware),
-                        parents_not_aware_reason=reason, abuse_categories=st.just(())))
+    reason = st.none() if aware else _field(ConcernBody, "parents_not_aware_reason", moment, present=True)
+    return draw(
+        _derive(
+            ConcernBody,
+            moment,
+            parents_aware=st.just(aware),
+            parents_not_aware_reason=reason,
+            abuse_categories=st.just(()),
+        )
+    )
 
 
 @st.composite
@@ -636,10 +680,20 @@ def acknowledgement_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) ->
     """Acknowledgements; a rejection lists problems, an acceptance none."""
     moment = _when(at)
     outcome = draw(st.sampled_from(AcknowledgementOutcome))
-    problems = (st.lists(records(ReportedProblem), min_size=1, max_size=_ITEMS).map(tuple)
-                if outcome is AcknowledgementOutcome.REJECTED else st.just(()))
-    return draw(_derive(AcknowledgementBody, moment, outcome=st.just(outcome),
-                        problems=problems, next_steps_due=st.none() | _later(moment, 30)))
+    problems = (
+        st.lists(records(ReportedProblem), min_size=1, max_size=_ITEMS).map(tuple)
+        if outcome is AcknowledgementOutcome.REJECTED
+        else st.just(())
+    )
+    return draw(
+        _derive(
+            AcknowledgementBody,
+            moment,
+            outcome=st.just(outcome),
+            problems=problems,
+            next_steps_due=st.none() | _later(moment, 30),
+        )
+    )
 
 
 @st.composite
@@ -653,16 +707,22 @@ def decision_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Decisi
     factors = (
         st.just((AssessmentFactor.NO_FACTORS,))
         | st.lists(st.sampled_from(others), max_size=_ITEMS, unique=True).map(tuple)
-        if concluded else st.just(())
+        if concluded
+        else st.just(())
     )
     transfer = outcome is DecisionOutcome.TRANSFERRED_TO_ANOTHER_AUTHORITY
-    return draw(_derive(
-        DecisionBody, moment, outcome=st.just(outcome), contact_or_referral=st.just(kind),
-        referral_at=(datetimes(max_value=moment) if kind is ContactOrReferral.REFERRAL
-                     else st.none()),
-        assessment_concluded=st.just(concluded), assessment_factors=factors,
-        transferred_to=la_ids() if transfer else st.none(),
-    ))
+    return draw(
+        _derive(
+            DecisionBody,
+            moment,
+            outcome=st.just(outcome),
+            contact_or_referral=st.just(kind),
+            referral_at=(datetimes(max_value=moment) if kind is ContactOrReferral.REFERRAL else st.none()),
+            assessment_concluded=st.just(concluded),
+            assessment_factors=factors,
+            transferred_to=la_ids() if transfer else st.none(),
+        )
+    )
 
 
 def update_bodies(*, at: dt.datetime | None = None) -> Strategy[UpdateBody]:
@@ -681,7 +741,8 @@ def chronology_bodies(*, at: dt.datetime | None = None) -> Strategy[ChronologyBo
 
 
 def information_request_bodies(
-    *, at: dt.datetime | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> Strategy[InformationRequestBody]:
     """Information requests due within 30 days of ``at``."""
     moment = _when(at)
@@ -690,39 +751,52 @@ def information_request_bodies(
 
 @st.composite
 def information_response_bodies(
-    draw: st.DrawFn, *, at: dt.datetime | None = None,
+    draw: st.DrawFn,
+    *,
+    at: dt.datetime | None = None,
 ) -> InformationResponseBody:
     """Information responses; one that knows nothing carries no information and no entries."""
     moment = _when(at)
     if draw(st.booleans()):
-        return draw(_derive(InformationResponseBody, moment, nothing_known=st.just(True),
-                            information=st.none(), entries=st.just(())))
+        return draw(
+            _derive(
+                InformationResponseBody, moment, nothing_known=st.just(True), information=st.none(), entries=st.just(())
+            )
+        )
     return draw(_derive(InformationResponseBody, moment, nothing_known=st.just(False)))
 
 
 @st.composite
 def domestic_abuse_notification_bodies(
-    draw: st.DrawFn, *, at: dt.datetime | None = None,
+    draw: st.DrawFn,
+    *,
+    at: dt.datetime | None = None,
 ) -> DomesticAbuseNotificationBody:
     """Domestic-abuse notifications to a school or a local authority, due after the incident."""
     moment = _when(at)
     incident = draw(datetimes(max_value=moment))
-    return draw(_derive(
-        DomesticAbuseNotificationBody, moment, incident_at=st.just(incident),
-        deliver_before=_later(incident, 3), setting_notified=agency_ids("school", "la"),
-    ))
+    return draw(
+        _derive(
+            DomesticAbuseNotificationBody,
+            moment,
+            incident_at=st.just(incident),
+            deliver_before=_later(incident, 3),
+            setting_notified=agency_ids("school", "la"),
+        )
+    )
 
 
 @st.composite
 def assessment_summary_bodies(
-    draw: st.DrawFn, *, at: dt.datetime | None = None,
+    draw: st.DrawFn,
+    *,
+    at: dt.datetime | None = None,
 ) -> AssessmentSummaryBody:
     """Assessment summaries reviewed, if at all, within a year after the assessment."""
     moment = _when(at)
     assessed = draw(dates(max_value=_day(moment)))
     review = dates(min_value=assessed, max_value=assessed + dt.timedelta(days=365))
-    return draw(_derive(AssessmentSummaryBody, moment, assessed_on=st.just(assessed),
-                        review_date=st.none() | review))
+    return draw(_derive(AssessmentSummaryBody, moment, assessed_on=st.just(assessed), review_date=st.none() | review))
 
 
 def escalation_bodies(*, at: dt.datetime | None = None) -> Strategy[EscalationBody]:
@@ -732,7 +806,8 @@ def escalation_bodies(*, at: dt.datetime | None = None) -> Strategy[EscalationBo
 
 
 def access_notification_bodies(
-    *, at: dt.datetime | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> Strategy[AccessNotificationBody]:
     """Notices that a child's record was looked at."""
     return _derive(AccessNotificationBody, _when(at))
@@ -758,25 +833,40 @@ _CATEGORIES: Final = st.lists(st.sampled_from(AbuseCategory), min_size=1, max_si
 
 @st.composite
 def child_protection_conference_bodies(
-    draw: st.DrawFn, *, at: dt.datetime | None = None,
+    draw: st.DrawFn,
+    *,
+    at: dt.datetime | None = None,
 ) -> ChildProtectionConferenceBody:
     """Conferences whose decision fits their kind and categories, with their timescale's start (format 1.1)."""
     moment = _when(at)
     kind = draw(st.sampled_from(ConferenceKind))
     review = kind is ConferenceKind.REVIEW
-    decision = draw(st.sampled_from(
-        [ConferenceDecision.PLAN_CONTINUES, ConferenceDecision.PLAN_ENDS] if review
-        else [ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN]))
+    decision = draw(
+        st.sampled_from(
+            [ConferenceDecision.PLAN_CONTINUES, ConferenceDecision.PLAN_ENDS]
+            if review
+            else [ConferenceDecision.PLAN, ConferenceDecision.NO_PLAN]
+        )
+    )
     plan = decision in {ConferenceDecision.PLAN, ConferenceDecision.PLAN_CONTINUES}
     held = draw(datetimes(max_value=moment))
     clock = datetimes(max_value=held)
-    return draw(_derive(
-        ChildProtectionConferenceBody, moment, kind=st.just(kind), decision=st.just(decision),
-        held_at=st.just(held), clock_started_at=(st.none() | clock) if review else clock,
-        categories=_CATEGORIES if plan else st.just(()),
-        next_review_by=st.none() | dates(min_value=held.astimezone(ENGLAND).date(),
-                                         max_value=held.astimezone(ENGLAND).date() + dt.timedelta(days=200)),
-    ))
+    return draw(
+        _derive(
+            ChildProtectionConferenceBody,
+            moment,
+            kind=st.just(kind),
+            decision=st.just(decision),
+            held_at=st.just(held),
+            clock_started_at=(st.none() | clock) if review else clock,
+            categories=_CATEGORIES if plan else st.just(()),
+            next_review_by=st.none()
+            | dates(
+                min_value=held.astimezone(ENGLAND).date(),
+                max_value=held.astimezone(ENGLAND).date() + dt.timedelta(days=200),
+            ),
+        )
+    )
 
 
 @st.composite
@@ -788,12 +878,18 @@ def plan_status_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Pla
     started = draw(dates(max_value=_day(moment)))
     ended = status is PlanState.ENDED
     protection = plan is PlanKind.CHILD_PROTECTION
-    return draw(_derive(
-        PlanStatusBody, moment, plan=st.just(plan), status=st.just(status), started_on=st.just(started),
-        ended_on=dates(min_value=started, max_value=max(started, _day(moment))) if ended else st.none(),
-        end_reason=st.sampled_from(PlanEndReason) if ended else st.none(),
-        categories=(_CATEGORIES if not ended else st.just(()) | _CATEGORIES) if protection else st.just(()),
-    ))
+    return draw(
+        _derive(
+            PlanStatusBody,
+            moment,
+            plan=st.just(plan),
+            status=st.just(status),
+            started_on=st.just(started),
+            ended_on=dates(min_value=started, max_value=max(started, _day(moment))) if ended else st.none(),
+            end_reason=st.sampled_from(PlanEndReason) if ended else st.none(),
+            categories=(_CATEGORIES if not ended else st.just(()) | _CATEGORIES) if protection else st.just(()),
+        )
+    )
 
 
 @st.composite
@@ -802,11 +898,16 @@ def transfer_in_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None) -> Tra
     moment = _when(at)
     source = draw(la_ids())
     plan = draw(st.sampled_from(PlanKind))
-    return draw(_derive(
-        TransferInBody, moment, from_authority=st.just(source), plan=st.just(plan),
-        to_authority=la_ids().filter(lambda other: other.organisation != source.organisation),
-        categories=_CATEGORIES if plan is PlanKind.CHILD_PROTECTION else st.just(()),
-    ))
+    return draw(
+        _derive(
+            TransferInBody,
+            moment,
+            from_authority=st.just(source),
+            plan=st.just(plan),
+            to_authority=la_ids().filter(lambda other: other.organisation != source.organisation),
+            categories=_CATEGORIES if plan is PlanKind.CHILD_PROTECTION else st.just(()),
+        )
+    )
 
 
 def case_closure_bodies(*, at: dt.datetime | None = None) -> Strategy[CaseClosureBody]:
@@ -851,7 +952,7 @@ def _without(record: Any, tokens: list[str]) -> Any:
     if isinstance(record, tuple):
         index = int(head)
         inner = _without(record[index], rest) if rest else None
-        return (*record[:index], inner, *record[index + 1:])
+        return (*record[:index], inner, *record[index + 1 :])
     inner = _without(getattr(record, head), rest) if rest else None
     return attrs.evolve(record, **{head: inner})
 
@@ -862,16 +963,14 @@ def _redacted(draw: st.DrawFn, message: Message) -> Message:
     if not draw(st.booleans()):
         return message
     withholdable = [
-        pointer for pointer, value, attribute in walk(message)
-        if attribute is not None and value is not None
-        and attribute.metadata.get(META, {}).get("withholdable")
+        pointer
+        for pointer, value, attribute in walk(message)
+        if attribute is not None and value is not None and attribute.metadata.get(META, {}).get("withholdable")
     ]
     chosen = draw(st.lists(st.sampled_from(withholdable), max_size=_ITEMS, unique=True))
     for pointer in chosen:
         message = _without(message, pointer.split("/")[1:])
-    withheld = tuple(
-        draw(_derive(Withheld, message.created, pointer=st.just(pointer))) for pointer in chosen
-    )
+    withheld = tuple(draw(_derive(Withheld, message.created, pointer=st.just(pointer))) for pointer in chosen)
     view = draw(_derive(View, message.created, withheld=st.just(withheld)))
     return attrs.evolve(message, view=view)
 
@@ -888,13 +987,16 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
     created = draw(datetimes())
     body = draw(bodies(draw(kinds), at=created))
     notification = isinstance(body, DomesticAbuseNotificationBody)
-    sender = draw(_derive(Sender, created,
-                          agency=agency_ids("police") if notification else agency_ids()))
+    sender = draw(_derive(Sender, created, agency=agency_ids("police") if notification else agency_ids()))
     named = (body.setting_notified,) if isinstance(body, DomesticAbuseNotificationBody) else ()
-    others = draw(st.lists(
-        agency_ids().filter(lambda agency: agency != sender.agency and agency not in named),
-        min_size=0 if named else 1, max_size=_ITEMS - len(named), unique=True,
-    ))
+    others = draw(
+        st.lists(
+            agency_ids().filter(lambda agency: agency != sender.agency and agency not in named),
+            min_size=0 if named else 1,
+            max_size=_ITEMS - len(named),
+            unique=True,
+        )
+    )
     handling = records(Handling, at=created)
     if notification:
         markings = st.lists(st.sampled_from(Marking), max_size=_ITEMS, unique=True).map(
@@ -903,20 +1005,23 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
         handling = _derive(Handling, created, markings=markings)
     thread = draw(records(Thread, at=created))
     taken = {value for _, value, _ in walk((body, thread)) if isinstance(value, uuid.UUID)}
-    message = draw(_derive(
-        Message, created,
-        format_version=st.just(_version_for(body)),
-        id=_UUIDS.filter(lambda candidate: candidate not in taken),
-        created=st.just(created),
-        sent=st.none() | _later(created, 2),
-        sender=st.just(sender),
-        recipients=st.just((*named, *others)),
-        lawful_basis=lawful_bases(at=created, police=sender.agency.scheme == "police"),
-        handling=handling,
-        thread=st.just(thread),
-        view=st.none(),
-        body=st.just(body),
-    ))
+    message = draw(
+        _derive(
+            Message,
+            created,
+            format_version=st.just(_version_for(body)),
+            id=_UUIDS.filter(lambda candidate: candidate not in taken),
+            created=st.just(created),
+            sent=st.none() | _later(created, 2),
+            sender=st.just(sender),
+            recipients=st.just((*named, *others)),
+            lawful_basis=lawful_bases(at=created, police=sender.agency.scheme == "police"),
+            handling=handling,
+            thread=st.just(thread),
+            view=st.none(),
+            body=st.just(body),
+        )
+    )
     return draw(_redacted(message))
 
 
@@ -934,10 +1039,16 @@ _SPECIAL: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
     **_BODY_STRATEGIES,
 }
 
-_PROCESS_BODIES: Final = frozenset({
-    StrategyDiscussionBody, Section47OutcomeBody, ChildProtectionConferenceBody, PlanStatusBody, TransferInBody,
-    CaseClosureBody,
-})
+_PROCESS_BODIES: Final = frozenset(
+    {
+        StrategyDiscussionBody,
+        Section47OutcomeBody,
+        ChildProtectionConferenceBody,
+        PlanStatusBody,
+        TransferInBody,
+        CaseClosureBody,
+    }
+)
 
 #: Fields whose strategy follows from their name wherever they appear.
 _BY_NAME: Final[dict[str, Callable[[], Strategy[str]]]] = {

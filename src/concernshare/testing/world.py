@@ -24,8 +24,12 @@ from concernshare.records import AgencyId, AgencyKind, RecipientRole
 
 __all__ = ["AgencyKeys", "World", "make_world"]
 
-_KINDS = {"la": AgencyKind.LOCAL_AUTHORITY, "ods": AgencyKind.HEALTH, "school": AgencyKind.EDUCATION,
-          "police": AgencyKind.POLICE}
+_KINDS = {
+    "la": AgencyKind.LOCAL_AUTHORITY,
+    "ods": AgencyKind.HEALTH,
+    "school": AgencyKind.EDUCATION,
+    "police": AgencyKind.POLICE,
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -82,22 +86,36 @@ def make_world(
     """Generate keys for each agency (id -> roles) and a directory signed by a fresh authority."""
     authority = keys.generate_signing_key()
     made = {
-        agency: AgencyKeys(id=AgencyId(agency), signing=keys.generate_signing_key(sig_alg),
-                           encryption=keys.generate_encryption_key(enc_curve))
+        agency: AgencyKeys(
+            id=AgencyId(agency),
+            signing=keys.generate_signing_key(sig_alg),
+            encryption=keys.generate_encryption_key(enc_curve),
+        )
         for agency in agencies
     }
     not_before = now - dt.timedelta(days=365)
     directory = Directory(
-        format_version=DIRECTORY_VERSION, directory_id=directory_id, serial=1, issued=now,
+        format_version=DIRECTORY_VERSION,
+        directory_id=directory_id,
+        serial=1,
+        issued=now,
         expires=now + dt.timedelta(days=90),
         agencies=tuple(
             DirectoryAgency(
-                id=AgencyId(agency), name=f"Test agency {agency}", kind=_KINDS[AgencyId(agency).scheme],
+                id=AgencyId(agency),
+                name=f"Test agency {agency}",
+                kind=_KINDS[AgencyId(agency).scheme],
                 roles=tuple(RecipientRole(r) for r in roles),
-                areas=("E06000032",), keys=made[agency].directory_keys(not_before),
+                areas=("E06000032",),
+                keys=made[agency].directory_keys(not_before),
             )
             for agency, roles in agencies.items()
         ),
     )
-    return World(now=now, authority=authority, agencies=made, directory=directory,
-                 signed_directory=sign_directory(directory, keys.signer_from([authority])))
+    return World(
+        now=now,
+        authority=authority,
+        agencies=made,
+        directory=directory,
+        signed_directory=sign_directory(directory, keys.signer_from([authority])),
+    )

@@ -117,8 +117,13 @@ class SealedEvent:
 def to_event(sealed: bytes, *, source: str, subject: str, id: uuid.UUID | str, time: dt.datetime) -> bytes:
     """A sealed message as a structured-mode CloudEvent in JSON (the body of an HTTP POST or a NATS message)."""
     attributes: dict[str, Any] = {
-        "specversion": "1.0", "type": EVENT_TYPE, "source": str(source), "subject": str(subject), "id": str(id),
-        "time": time.astimezone(dt.UTC), "datacontenttype": DATA_CONTENT_TYPE,
+        "specversion": "1.0",
+        "type": EVENT_TYPE,
+        "source": str(source),
+        "subject": str(subject),
+        "id": str(id),
+        "time": time.astimezone(dt.UTC),
+        "datacontenttype": DATA_CONTENT_TYPE,
     }
     return to_structured(CloudEvent(attributes, json.loads(sealed)), _FORMAT).body
 
@@ -132,22 +137,32 @@ def _check(document: Any) -> list[Problem]:
     if not isinstance(document, dict):
         return [_problem("", "CS401", "a structured-mode CloudEvent is a JSON object")]
     problems = [
-        _problem(f"/{strictjson.escape_pointer(name)}", "CS409",
-                 "this attribute is not part of the concernshare mapping: send only specversion, type, source, "
-                 "subject, id, time, datacontenttype and data")
-        for name in document if name not in _ATTRIBUTES
+        _problem(
+            f"/{strictjson.escape_pointer(name)}",
+            "CS409",
+            "this attribute is not part of the concernshare mapping: send only specversion, type, source, "
+            "subject, id, time, datacontenttype and data",
+        )
+        for name in document
+        if name not in _ATTRIBUTES
     ]
-    expected = (("specversion", "1.0", "CS402", "must be 1.0"),
-                ("type", EVENT_TYPE, "CS403", f"must be {EVENT_TYPE}"),
-                ("datacontenttype", DATA_CONTENT_TYPE, "CS404", f"must be {DATA_CONTENT_TYPE}"))
-    problems += [_problem(f"/{name}", code, f"{name} {rule}")
-                 for name, value, code, rule in expected if document.get(name) != value]
+    expected = (
+        ("specversion", "1.0", "CS402", "must be 1.0"),
+        ("type", EVENT_TYPE, "CS403", f"must be {EVENT_TYPE}"),
+        ("datacontenttype", DATA_CONTENT_TYPE, "CS404", f"must be {DATA_CONTENT_TYPE}"),
+    )
+    problems += [
+        _problem(f"/{name}", code, f"{name} {rule}")
+        for name, value, code, rule in expected
+        if document.get(name) != value
+    ]
     source = document.get("source")
     try:
         AgencyId(source if isinstance(source, str) else "")
     except ValueError:
-        problems.append(_problem("/source", "CS405", "source must be the sending agency's id, such as "
-                                 "la:E06000032/mash"))
+        problems.append(
+            _problem("/source", "CS405", "source must be the sending agency's id, such as la:E06000032/mash")
+        )
     if document.get("subject") not in set(MessageType):
         problems.append(_problem("/subject", "CS406", "subject must be the message type, such as concern"))
     event_id = document.get("id")
@@ -172,13 +187,18 @@ def from_event(body: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> SealedEvent:
     if problems:
         raise EventRefused(problems)
     try:
-        event = from_structured(HTTPMessage(headers={"content-type": STRUCTURED_CONTENT_TYPE}, body=body), _FORMAT,
-                                CloudEvent)
+        event = from_structured(
+            HTTPMessage(headers={"content-type": STRUCTURED_CONTENT_TYPE}, body=body), _FORMAT, CloudEvent
+        )
     except (BaseCloudEventException, ValueError, TypeError):
         raise EventRefused([_problem("", "CS401", "the event breaks the CloudEvents 1.0 attribute rules")]) from None
     data = event.get_data()
-    return SealedEvent(source=AgencyId(event.get_source()), subject=MessageType(event.get_subject() or ""),
-                       id=event.get_id(), sealed=json.dumps(data, separators=(",", ":")).encode())
+    return SealedEvent(
+        source=AgencyId(event.get_source()),
+        subject=MessageType(event.get_subject() or ""),
+        id=event.get_id(),
+        sealed=json.dumps(data, separators=(",", ":")).encode(),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -205,15 +225,26 @@ class Outcome:
 
 
 def _agrees(event: SealedEvent, sender: str, message_id: str | None, message_type: str | None) -> bool:
-    return (event.source == sender and (message_id is None or event.id == message_id)
-            and (message_type is None or event.subject == message_type))
+    return (
+        event.source == sender
+        and (message_id is None or event.id == message_id)
+        and (message_type is None or event.subject == message_type)
+    )
 
 
 def _precheck(event: SealedEvent, receiver: Receiver, at: dt.datetime) -> None:
     """Open without recording and compare the outside of the event with the signed message; raise if they differ."""
     try:
-        opened = open_sealed(event.sealed, receiver.decrypters, me=receiver.me, directory=receiver.directory,
-                             store=None, now=at, archive=True, policy=receiver.policy)
+        opened = open_sealed(
+            event.sealed,
+            receiver.decrypters,
+            me=receiver.me,
+            directory=receiver.directory,
+            store=None,
+            now=at,
+            archive=True,
+            policy=receiver.policy,
+        )
     except ContentRefused as refused:
         if not _agrees(event, refused.sender, refused.message_id, refused.message_type):
             raise AttributesDisagree("the event's attributes disagree with the signed message") from None
@@ -225,22 +256,32 @@ def _precheck(event: SealedEvent, receiver: Receiver, at: dt.datetime) -> None:
 def acknowledgement(message: Message, receiver: Receiver, *, at: dt.datetime) -> Message:
     """The ``accepted`` acknowledgement of ``message``, from the receiving system to its sender."""
     return Message(
-        format_version=FORMAT_VERSION, id=uuid.uuid4(), created=at, status=message.status,
-        sender=Sender(agency=receiver.me, practitioner=_RECEIVING_SYSTEM), recipients=(message.sender.agency,),
+        format_version=FORMAT_VERSION,
+        id=uuid.uuid4(),
+        created=at,
+        status=message.status,
+        sender=Sender(agency=receiver.me, practitioner=_RECEIVING_SYSTEM),
+        recipients=(message.sender.agency,),
         subject=Child(),
         lawful_basis=LawfulBasis(
             conditions=(LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,),
-            confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL, consent=ConsentStatus.NOT_SOUGHT,
+            confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL,
+            consent=ConsentStatus.NOT_SOUGHT,
             consent_not_sought_reason=ConsentNotSoughtReason.NOT_REQUIRED,
         ),
         sharing_decision=SharingDecision(
-            decided_by=_RECEIVING_SYSTEM, decided_at=at,
+            decided_by=_RECEIVING_SYSTEM,
+            decided_at=at,
             necessary_and_proportionate="The sender must know that its message arrived and was accepted; the "
             "acknowledgement carries only ids and times.",
         ),
         thread=Thread(in_reply_to=message.id),
-        body=AcknowledgementBody(message_id=message.id, received_at=at, received_by=_RECEIVING_SYSTEM,
-                                 outcome=AcknowledgementOutcome.ACCEPTED),
+        body=AcknowledgementBody(
+            message_id=message.id,
+            received_at=at,
+            received_by=_RECEIVING_SYSTEM,
+            outcome=AcknowledgementOutcome.ACCEPTED,
+        ),
     )
 
 
@@ -249,8 +290,13 @@ def _answer(received: Received, receiver: Receiver, at: dt.datetime) -> bytes | 
     if received.message is None:
         if received.rejection is None or received.rejection_id is None:
             return None
-        return to_event(received.rejection, source=receiver.me, subject=MessageType.ACKNOWLEDGEMENT,
-                        id=received.rejection_id, time=at)
+        return to_event(
+            received.rejection,
+            source=receiver.me,
+            subject=MessageType.ACKNOWLEDGEMENT,
+            id=received.rejection_id,
+            time=at,
+        )
     message = received.message
     if message.type == MessageType.ACKNOWLEDGEMENT:
         return None  # an acknowledgement is never acknowledged: no loop
@@ -261,8 +307,9 @@ def _answer(received: Received, receiver: Receiver, at: dt.datetime) -> bytes | 
         # The message is recorded already; a sender with no current encryption key gets no answer, and its
         # tracker shows the delivery unanswered until it is chased.
         return None
-    receiver.tracker.record_delivery(message_id=answer.id, message_type=answer.type, sender=receiver.me,
-                                     recipient=received.sender, sent_at=at)
+    receiver.tracker.record_delivery(
+        message_id=answer.id, message_type=answer.type, sender=receiver.me, recipient=received.sender, sent_at=at
+    )
     return to_event(sealed, source=receiver.me, subject=answer.type, id=answer.id, time=at)
 
 
@@ -277,18 +324,35 @@ def deliver(event: SealedEvent, receiver: Receiver, *, at: dt.datetime) -> Outco
     anyone; and :class:`~concernshare.errors.StoreError` if the tracker fails.
     """
     _precheck(event, receiver, at)
-    received = receive(event.sealed, receiver.decrypters, receiver.signer, me=receiver.me,
-                       directory=receiver.directory, store=receiver.tracker.store, tracker=receiver.tracker, at=at,
-                       policy=receiver.policy)
-    return Outcome(accepted=received.message is not None, sender=received.sender, message=received.message,
-                   problems=received.problems, reply=_answer(received, receiver, at))
+    received = receive(
+        event.sealed,
+        receiver.decrypters,
+        receiver.signer,
+        me=receiver.me,
+        directory=receiver.directory,
+        store=receiver.tracker.store,
+        tracker=receiver.tracker,
+        at=at,
+        policy=receiver.policy,
+    )
+    return Outcome(
+        accepted=received.message is not None,
+        sender=received.sender,
+        message=received.message,
+        problems=received.problems,
+        reply=_answer(received, receiver, at),
+    )
 
 
-def events_for(sealed_views: Sequence[tuple[Sequence[str], bytes]], message: Message, *,
-               at: dt.datetime) -> tuple[tuple[AgencyId, bytes], ...]:
+def events_for(
+    sealed_views: Sequence[tuple[Sequence[str], bytes]], message: Message, *, at: dt.datetime
+) -> tuple[tuple[AgencyId, bytes], ...]:
     """One event per recipient of each sealed view of ``message``: (recipient, event)."""
     return tuple(
-        (AgencyId(recipient), to_event(sealed, source=message.sender.agency, subject=message.type, id=message.id,
-                                       time=at))
-        for recipients, sealed in sealed_views for recipient in recipients
+        (
+            AgencyId(recipient),
+            to_event(sealed, source=message.sender.agency, subject=message.type, id=message.id, time=at),
+        )
+        for recipients, sealed in sealed_views
+        for recipient in recipients
     )

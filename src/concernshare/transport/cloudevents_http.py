@@ -75,8 +75,10 @@ def _refusal(url: str, response: httpx.Response) -> DeliveryFailed:
                 codes = ", ".join(str(p.get("code", ""))[:10] for p in found[:20] if isinstance(p, dict))
     return DeliveryFailed(
         f"the front door {url} answered {response.status_code}"
-        + (f": {title}" if title else "") + (f" [{codes}]" if codes else ""),
-        status=response.status_code, problem=kind,
+        + (f": {title}" if title else "")
+        + (f" [{codes}]" if codes else ""),
+        status=response.status_code,
+        problem=kind,
     )
 
 
@@ -106,8 +108,13 @@ class Posted:
 
 
 def send_over_http(
-    views: Sequence[tuple[Sequence[str], bytes]], message: Message, endpoints: Mapping[str, str], *,
-    sender: Receiver, at: dt.datetime, http: httpx.Client,
+    views: Sequence[tuple[Sequence[str], bytes]],
+    message: Message,
+    endpoints: Mapping[str, str],
+    *,
+    sender: Receiver,
+    at: dt.datetime,
+    http: httpx.Client,
 ) -> tuple[Posted, ...]:
     """POST each sealed view to each of its recipients' front doors and record each answer in ``sender``'s tracker.
 

@@ -81,23 +81,37 @@ async def ensure_stream(js: JetStreamContext, stream: Stream = Stream()) -> None
     try:
         await js.stream_info(stream.name)
     except NotFoundError:
-        await js.add_stream(StreamConfig(
-            name=stream.name, subjects=[f"{stream.prefix}.to.*"], storage=StorageType.FILE,
-            duplicate_window=stream.duplicate_window.total_seconds(),
-        ))
+        await js.add_stream(
+            StreamConfig(
+                name=stream.name,
+                subjects=[f"{stream.prefix}.to.*"],
+                storage=StorageType.FILE,
+                duplicate_window=stream.duplicate_window.total_seconds(),
+            )
+        )
 
 
-async def publish(js: JetStreamContext, recipient: str, event: bytes, message_id: str,
-                  stream: Stream = Stream()) -> bool:
+async def publish(
+    js: JetStreamContext, recipient: str, event: bytes, message_id: str, stream: Stream = Stream()
+) -> bool:
     """Publish one event to ``recipient``; return False if JetStream had it already (a duplicate)."""
-    ack = await js.publish(subject_for(recipient, stream), event, stream=stream.name,
-                           headers={"Nats-Msg-Id": f"{message_id}.{_token(recipient)}",
-                                    "Content-Type": STRUCTURED_CONTENT_TYPE})
+    ack = await js.publish(
+        subject_for(recipient, stream),
+        event,
+        stream=stream.name,
+        headers={"Nats-Msg-Id": f"{message_id}.{_token(recipient)}", "Content-Type": STRUCTURED_CONTENT_TYPE},
+    )
     return not ack.duplicate
 
 
-async def publish_views(js: JetStreamContext, views: Sequence[tuple[Sequence[str], bytes]], message: Message, *,
-                        at: dt.datetime, stream: Stream = Stream()) -> tuple[AgencyId, ...]:
+async def publish_views(
+    js: JetStreamContext,
+    views: Sequence[tuple[Sequence[str], bytes]],
+    message: Message,
+    *,
+    at: dt.datetime,
+    stream: Stream = Stream(),
+) -> tuple[AgencyId, ...]:
     """Publish one event per recipient of each sealed view; return the recipients newly published to."""
     published = []
     for recipient, event in events_for(views, message, at=at):
@@ -123,8 +137,14 @@ def durable_name(agency: str) -> str:
 
 
 async def consume(
-    js: JetStreamContext, receiver: Receiver, *, clock: Callable[[], dt.datetime], batch: int = 10,
-    timeout: float = 1.0, stream: Stream = Stream(), ack_wait: dt.timedelta = dt.timedelta(seconds=30),
+    js: JetStreamContext,
+    receiver: Receiver,
+    *,
+    clock: Callable[[], dt.datetime],
+    batch: int = 10,
+    timeout: float = 1.0,
+    stream: Stream = Stream(),
+    ack_wait: dt.timedelta = dt.timedelta(seconds=30),
     after_receive: Callable[[], None] | None = None,
 ) -> Consumed:
     """Fetch up to ``batch`` events addressed to ``receiver`` (waiting up to ``timeout`` seconds) and handle each.
@@ -134,7 +154,9 @@ async def consume(
     acknowledged (tests use it to stop a receiver there).
     """
     subscription = await js.pull_subscribe(
-        subject_for(receiver.me, stream), durable=durable_name(receiver.me), stream=stream.name,
+        subject_for(receiver.me, stream),
+        durable=durable_name(receiver.me),
+        stream=stream.name,
         config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_wait.total_seconds()),
     )
     done = Consumed()

@@ -38,13 +38,12 @@ from typing import Final
 import attrs
 from mesh_client import MeshClient, MeshError
 
-from concernshare import exchange
+from concernshare import deadlines, exchange
 from concernshare.crypto._jose import MAX_INPUT_BYTES
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory, MeshAddress
 from concernshare.errors import Replayed, SealError, UsageError
 from concernshare.records import AgencyId, Message
-from concernshare import deadlines
 from concernshare.routing.rules import RuleSet
 from concernshare.sealing import OpenPolicy
 from concernshare.stores.interface import ReplayStore
@@ -68,8 +67,7 @@ __all__ = [
 #: The MESH content type of a sealed message (a JWE in the general JSON serialization).
 SEALED_MEDIA_TYPE: Final = "application/jose+json"
 _ENV: Final = "CONCERNSHARE_MESH_"
-_SETTINGS: Final = ("url", "mailbox", "password", "shared_key", "client_cert", "client_key", "ca_bundle",
-                    "chunk_size")
+_SETTINGS: Final = ("url", "mailbox", "password", "shared_key", "client_cert", "client_key", "ca_bundle", "chunk_size")
 #: mesh-client's default: MESH's largest chunk is 100 MB.
 _CHUNK: Final = 75 * 1024 * 1024
 _REPORT: Final = "REPORT"
@@ -109,8 +107,9 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8")).get("mesh", {})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise UsageError(f"{path}: cannot read the MESH settings ({type(error).__name__}); "
-                             "write a TOML file with a [mesh] table") from None
+            raise UsageError(
+                f"{path}: cannot read the MESH settings ({type(error).__name__}); write a TOML file with a [mesh] table"
+            ) from None
         unknown = sorted(set(table) - set(_SETTINGS)) if isinstance(table, dict) else ["mesh"]
         if unknown:
             raise UsageError(f"{path}: unknown MESH setting {unknown[0]!r}; known: {', '.join(_SETTINGS)}")
@@ -119,17 +118,23 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     values.update({name: env[_ENV + name.upper()] for name in _SETTINGS if _ENV + name.upper() in env})
     missing = [name for name in ("url", "mailbox", "password") if not values.get(name)]
     if missing:
-        raise UsageError(f"the MESH setting {missing[0]!r} is missing: set {_ENV}{missing[0].upper()} "
-                         "or put it in the [mesh] table of the settings file")
+        raise UsageError(
+            f"the MESH setting {missing[0]!r} is missing: set {_ENV}{missing[0].upper()} "
+            "or put it in the [mesh] table of the settings file"
+        )
     try:
         chunk_size = int(str(values.get("chunk_size", _CHUNK)))
     except ValueError:
         raise UsageError("the MESH setting 'chunk_size' must be a whole number of bytes") from None
     key = values.get("shared_key")
     return MeshSettings(
-        url=str(values["url"]), mailbox=str(values["mailbox"]).upper(), password=str(values["password"]),
-        shared_key=str(key).encode() if key else None, chunk_size=chunk_size,
-        client_cert=_optional(values, "client_cert"), client_key=_optional(values, "client_key"),
+        url=str(values["url"]),
+        mailbox=str(values["mailbox"]).upper(),
+        password=str(values["password"]),
+        shared_key=str(key).encode() if key else None,
+        chunk_size=chunk_size,
+        client_cert=_optional(values, "client_cert"),
+        client_key=_optional(values, "client_key"),
         ca_bundle=_optional(values, "ca_bundle"),
     )
 
@@ -142,9 +147,16 @@ def _optional(values: Mapping[str, object], name: str) -> str | None:
 def connect(settings: MeshSettings) -> MeshClient:
     """A MESH client for one's own mailbox (close it, or use it in a ``with`` block)."""
     cert = (settings.client_cert, settings.client_key) if settings.client_cert and settings.client_key else None
-    return MeshClient(settings.url, settings.mailbox, settings.password, shared_key=settings.shared_key,
-                      cert=cert, verify=settings.ca_bundle, max_chunk_size=settings.chunk_size,
-                      application_name="concernshare")
+    return MeshClient(
+        settings.url,
+        settings.mailbox,
+        settings.password,
+        shared_key=settings.shared_key,
+        cert=cert,
+        verify=settings.ca_bundle,
+        max_chunk_size=settings.chunk_size,
+        application_name="concernshare",
+    )
 
 
 def local_id(message_id: uuid.UUID | str, recipient: str) -> str:
@@ -156,8 +168,10 @@ def local_id(message_id: uuid.UUID | str, recipient: str) -> str:
 def _address(directory: Directory, agency: str) -> MeshAddress:
     entry = directory.agency(agency)
     if entry is None or entry.mesh is None:
-        raise UsageError(f"{agency} has no MESH mailbox in the directory; add its 'mesh' member "
-                         "(mailbox and workflow) and sign the directory again")
+        raise UsageError(
+            f"{agency} has no MESH mailbox in the directory; add its 'mesh' member "
+            "(mailbox and workflow) and sign the directory again"
+        )
     return entry.mesh
 
 
@@ -182,11 +196,14 @@ def _upload(client: MeshClient, address: MeshAddress, sealed: bytes, local: str)
     try:
         if _uploaded_before(client, local):
             return None
-        mesh_id: str = client.send_message(address.mailbox, sealed, workflow_id=address.workflow, local_id=local,
-                                           content_type=SEALED_MEDIA_TYPE)
+        mesh_id: str = client.send_message(
+            address.mailbox, sealed, workflow_id=address.workflow, local_id=local, content_type=SEALED_MEDIA_TYPE
+        )
     except (MeshError, OSError) as error:
-        raise TransportError(f"MESH refused or did not take the upload ({type(error).__name__}); "
-                             "nothing was recorded for this recipient, send again") from None
+        raise TransportError(
+            f"MESH refused or did not take the upload ({type(error).__name__}); "
+            "nothing was recorded for this recipient, send again"
+        ) from None
     return mesh_id
 
 
@@ -204,10 +221,19 @@ class MeshSent:
 
 
 def send(
-    message: Message, signer: Signer, *, client: MeshClient, rules: RuleSet, directory: Directory, tracker: Tracker,
-    at: dt.datetime, calendar: deadlines.WorkingCalendar | None = None,
-    schools: Mapping[str, deadlines.SchoolCalendar] | None = None, passes_on: uuid.UUID | None = None,
-    holders: Sequence[str] | None = None, observe: Observer | None = None,
+    message: Message,
+    signer: Signer,
+    *,
+    client: MeshClient,
+    rules: RuleSet,
+    directory: Directory,
+    tracker: Tracker,
+    at: dt.datetime,
+    calendar: deadlines.WorkingCalendar | None = None,
+    schools: Mapping[str, deadlines.SchoolCalendar] | None = None,
+    passes_on: uuid.UUID | None = None,
+    holders: Sequence[str] | None = None,
+    observe: Observer | None = None,
 ) -> MeshSent:
     """Route, seal and upload each recipient's view over MESH, recording each delivery after its upload.
 
@@ -218,8 +244,9 @@ def send(
     refuses an upload (the deliveries uploaded before it are recorded), and
     what :func:`concernshare.exchange.send` raises.
     """
-    sent = exchange.seal_views(message, signer, rules=rules, directory=directory, at=at, calendar=calendar,
-                               schools=schools, holders=holders)
+    sent = exchange.seal_views(
+        message, signer, rules=rules, directory=directory, at=at, calendar=calendar, schools=schools, holders=holders
+    )
     recorded = {delivery.recipient for delivery, _ in tracker.store.deliveries(str(message.id))}
     addresses = {recipient: _address(directory, recipient) for view in sent.views for recipient in view.recipients}
     uploads: dict[AgencyId, str] = {}
@@ -271,7 +298,6 @@ class Polled:
     message: Message | None = attrs.field(default=None, repr=False)
 
 
-
 def _failed_delivery(tracker: Tracker, local: str | None) -> tuple[str, AgencyId] | None:
     message_id, _, digest = (local or "").partition(".")
     try:
@@ -291,17 +317,31 @@ def _report(tracker: Tracker, mesh_id: str, headers: Mapping[str, str], at: dt.d
     if found is None:
         return Polled(mesh_id=mesh_id, outcome=Outcome.UNKNOWN_REPORT, detail=f"mesh:{code}")
     message_id, recipient = found
-    tracker.record_non_delivery(report_id=uuid.uuid5(uuid.NAMESPACE_URL, f"mesh:{mesh_id}"), message_id=message_id,
-                                recipient=recipient, at=at, reasons=[f"mesh:{code}"])
-    return Polled(mesh_id=mesh_id, outcome=Outcome.NON_DELIVERY, message_id=message_id, sender=recipient,
-                  detail=f"mesh:{code}")
+    tracker.record_non_delivery(
+        report_id=uuid.uuid5(uuid.NAMESPACE_URL, f"mesh:{mesh_id}"),
+        message_id=message_id,
+        recipient=recipient,
+        at=at,
+        reasons=[f"mesh:{code}"],
+    )
+    return Polled(
+        mesh_id=mesh_id, outcome=Outcome.NON_DELIVERY, message_id=message_id, sender=recipient, detail=f"mesh:{code}"
+    )
 
 
 def poll(
-    client: MeshClient, decrypters: Decrypter | Sequence[Decrypter], signer: Signer, *, me: AgencyId,
-    directory: Directory, store: ReplayStore, tracker: Tracker, clock: Callable[[], dt.datetime],
+    client: MeshClient,
+    decrypters: Decrypter | Sequence[Decrypter],
+    signer: Signer,
+    *,
+    me: AgencyId,
+    directory: Directory,
+    store: ReplayStore,
+    tracker: Tracker,
+    clock: Callable[[], dt.datetime],
     policy: OpenPolicy = OpenPolicy(),  # noqa: B008  (immutable)
-    limit: int | None = None, observe: Observer | None = None,
+    limit: int | None = None,
+    observe: Observer | None = None,
 ) -> tuple[Polled, ...]:
     """Read, open, record and acknowledge every message in the inbox (at most ``limit``); report each.
 
@@ -334,15 +374,28 @@ def poll(
         elif len(body) > MAX_INPUT_BYTES:
             polled = Polled(mesh_id=mesh_id, outcome=Outcome.REFUSED, detail="TooLarge")
         else:
-            polled = _open(client, body, decrypters, signer, mesh_id=mesh_id, me=me, directory=directory,
-                           store=store, tracker=tracker, at=clock(), policy=policy)
+            polled = _open(
+                client,
+                body,
+                decrypters,
+                signer,
+                mesh_id=mesh_id,
+                me=me,
+                directory=directory,
+                store=store,
+                tracker=tracker,
+                at=clock(),
+                policy=policy,
+            )
         if observe:
             observe("recorded", mesh_id)
         try:
             client.acknowledge_message(mesh_id)
         except (MeshError, OSError) as error:
-            raise TransportError(f"cannot acknowledge MESH message {mesh_id} ({type(error).__name__}); "
-                                 "it will be read again and found replayed") from None
+            raise TransportError(
+                f"cannot acknowledge MESH message {mesh_id} ({type(error).__name__}); "
+                "it will be read again and found replayed"
+            ) from None
         if observe:
             observe("acknowledged", mesh_id)
         done.append(polled)
@@ -350,25 +403,44 @@ def poll(
 
 
 def _open(
-    client: MeshClient, body: bytes, decrypters: Decrypter | Sequence[Decrypter], signer: Signer, *, mesh_id: str,
-    me: AgencyId, directory: Directory, store: ReplayStore, tracker: Tracker, at: dt.datetime, policy: OpenPolicy,
+    client: MeshClient,
+    body: bytes,
+    decrypters: Decrypter | Sequence[Decrypter],
+    signer: Signer,
+    *,
+    mesh_id: str,
+    me: AgencyId,
+    directory: Directory,
+    store: ReplayStore,
+    tracker: Tracker,
+    at: dt.datetime,
+    policy: OpenPolicy,
 ) -> Polled:
     try:
-        received = exchange.receive(body, decrypters, signer, me=me, directory=directory, store=store,
-                                    tracker=tracker, at=at, policy=policy)
+        received = exchange.receive(
+            body, decrypters, signer, me=me, directory=directory, store=store, tracker=tracker, at=at, policy=policy
+        )
     except Replayed:
         return Polled(mesh_id=mesh_id, outcome=Outcome.REPLAYED)
     except SealError as refused:
         return Polled(mesh_id=mesh_id, outcome=Outcome.REFUSED, detail=type(refused).__name__)
     if received.rejection is None:
         message_id = str(received.message.id) if received.message else None
-        return Polled(mesh_id=mesh_id, outcome=Outcome.ACCEPTED, message_id=message_id, sender=received.sender,
-                      message=received.message)
+        return Polled(
+            mesh_id=mesh_id,
+            outcome=Outcome.ACCEPTED,
+            message_id=message_id,
+            sender=received.sender,
+            message=received.message,
+        )
     # Keyed by the incoming MESH id: read again after a crash, the same rejection is found in the outbox.
     _upload(client, _address(directory, received.sender), received.rejection, local_id(mesh_id, received.sender))
-    return Polled(mesh_id=mesh_id, outcome=Outcome.REJECTED, sender=received.sender,
-                  detail=",".join(p.code for p in received.problems))
-
+    return Polled(
+        mesh_id=mesh_id,
+        outcome=Outcome.REJECTED,
+        sender=received.sender,
+        detail=",".join(p.code for p in received.problems),
+    )
 
 
 def with_mailboxes(directory: Directory, addresses: Mapping[str, MeshAddress]) -> Directory:

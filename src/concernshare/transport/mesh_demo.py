@@ -32,10 +32,10 @@ __all__ = ["mailboxes"]
 _WORKFLOW: Final = "CONCERNSHARE_DEMO"
 
 
-
 @contextmanager
-def mailboxes(world: World, trackers: Mapping[str, Tracker], policy: OpenPolicy,
-              say: Callable[[str], None]) -> Iterator[Carry]:
+def mailboxes(
+    world: World, trackers: Mapping[str, Tracker], policy: OpenPolicy, say: Callable[[str], None]
+) -> Iterator[Carry]:
     """Run a MESH sandbox with a mailbox for every agency of ``world``; yield ``carry``; stop it at the end.
 
     Raises :class:`~concernshare.transport.mesh_sandbox.SandboxUnavailable` if
@@ -45,25 +45,40 @@ def mailboxes(world: World, trackers: Mapping[str, Tracker], policy: OpenPolicy,
     addresses = {agency: MeshAddress(mailbox=box, workflow=_WORKFLOW) for agency, box in boxes.items()}
     directory = mesh.with_mailboxes(world.directory, addresses)
     with running_sandbox(boxes.values()) as sandbox, ExitStack() as open_clients:
-        say(f"A MESH sandbox on {sandbox.url} with a mailbox for each of {len(boxes)} agencies, named in the "
-            "directory")
+        say(f"A MESH sandbox on {sandbox.url} with a mailbox for each of {len(boxes)} agencies, named in the directory")
         clients = {}
         for agency, box in boxes.items():
-            client = mesh.connect(mesh.MeshSettings(url=sandbox.url, mailbox=box, password=SANDBOX_PASSWORD,
-                                                    shared_key=sandbox.shared_key, chunk_size=4096))
+            client = mesh.connect(
+                mesh.MeshSettings(
+                    url=sandbox.url,
+                    mailbox=box,
+                    password=SANDBOX_PASSWORD,
+                    shared_key=sandbox.shared_key,
+                    chunk_size=4096,
+                )
+            )
             open_clients.callback(client.close)
             clients[agency] = client
 
         def carry(sealed: bytes, message: Message, recipient: str, at: dt.datetime) -> Received:
             sender, agency = message.sender.agency, world[recipient]
-            mesh_id = mesh._upload(clients[sender], addresses[recipient], sealed,
-                                  mesh.local_id(message.id, recipient))
-            polled = mesh.poll(clients[recipient], agency.decrypters, agency.signer, me=agency.id,
-                               directory=directory, store=trackers[recipient].store, tracker=trackers[recipient],
-                               policy=policy, clock=itertools.repeat(at).__next__)
+            mesh_id = mesh._upload(clients[sender], addresses[recipient], sealed, mesh.local_id(message.id, recipient))
+            polled = mesh.poll(
+                clients[recipient],
+                agency.decrypters,
+                agency.signer,
+                me=agency.id,
+                directory=directory,
+                store=trackers[recipient].store,
+                tracker=trackers[recipient],
+                policy=policy,
+                clock=itertools.repeat(at).__next__,
+            )
             for each in polled:
-                say(f"   {message.type} from {sender} uploaded as MESH {mesh_id} to {boxes[recipient]}; "
-                    f"{recipient} polled it: {each.outcome}")
+                say(
+                    f"   {message.type} from {sender} uploaded as MESH {mesh_id} to {boxes[recipient]}; "
+                    f"{recipient} polled it: {each.outcome}"
+                )
             found = next((each.message for each in polled if each.message is not None), None)
             return Received(message=found, sender=sender)
 

@@ -78,14 +78,30 @@ def running_sandbox(mailboxes: Iterable[str], *, data: Path | None = None) -> It
         shared_key = os.urandom(16).hex().encode()
         port = _free_port()
         environment = {
-            **os.environ, "ENV": "local", "AUTH_MODE": "full", "STORE_MODE": "file", "MAILBOXES_DATA_DIR": str(folder),
+            **os.environ,
+            "ENV": "local",
+            "AUTH_MODE": "full",
+            "STORE_MODE": "file",
+            "MAILBOXES_DATA_DIR": str(folder),
             "SHARED_KEY": shared_key.decode(),
         }
         log = stack.enter_context((folder / "sandbox.log").open("wb"))
         server = subprocess.Popen(  # noqa: S603  (a fixed command: this Python and uvicorn)
-            [sys.executable, "-m", "uvicorn", "mesh_sandbox.api:app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            env=environment, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "mesh_sandbox.api:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         stack.callback(_stop, server)
         url = f"http://127.0.0.1:{port}"
