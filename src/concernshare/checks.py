@@ -632,5 +632,6 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
 
 
 # The checks of format 1.1 live in modules of their own; importing them registers them, after the checks above:
-# the law and code lists (CS130-CS135), and the child-protection process messages (CS140, CS142-CS145).
-from concernshare import _lawchecks, _process_checks  # noqa: E402, F401
+# the law and code lists (CS130-CS135), the child-protection process messages (CS140, CS142-CS145), and growth
+# and the Graded Care Profile (CS150-CS155).
+from concernshare import _lawchecks, _neglect_checks, _process_checks  # noqa: E402, F401

@@ -10,8 +10,10 @@ from concernshare.records.bodies import BODIES, BODY_TYPES, Body
 from concernshare.records.codes import *  # noqa: F403  (the code lists are the module's whole API)
 from concernshare.records.codes import __all__ as _codes
 from concernshare.records.concern import (
+    Centile,
     ConcernBody,
     DomesticAbuseNotificationBody,
+    GrowthMeasurement,
     InvolvedAgency,
     NonEngagementEvent,
     Observation,
@@ -29,12 +31,17 @@ from concernshare.records.envelope import (
     Withheld,
 )
 from concernshare.records.knowledge import (
+    CARE_PROFILES,
+    AreaChange,
     AreaGrade,
     AssessmentSummaryBody,
     Assessor,
+    CareProfile,
     ChronologyBody,
     ChronologyEntry,
     InformationResponseBody,
+    care_profile_of,
+    compare_assessments,
 )
 from concernshare.records.law import (
     Article10Paragraph,
@@ -90,10 +97,14 @@ __all__ = [  # noqa: PLE0604  (extended with the code lists' names)
     "AcknowledgementBody",
     "Address",
     "AgencyId",
+    "CARE_PROFILES",
+    "AreaChange",
     "AreaGrade",
     "Article10Paragraph",
     "AssessmentSummaryBody",
     "Assessor",
+    "CareProfile",
+    "Centile",
     "Attendee",
     "Body",
     "CaldicottPrinciple",
@@ -120,6 +131,7 @@ __all__ = [  # noqa: PLE0604  (extended with the code lists' names)
     "LawfulBasis",
     "LocalChildId",
     "Message",
+    "GrowthMeasurement",
     "NonEngagementEvent",
     "Observation",
     "PartialDate",
@@ -147,5 +159,7 @@ __all__ = [  # noqa: PLE0604  (extended with the code lists' names)
     "WithoutConsentGround",
     "WithdrawalBody",
     "Withheld",
+    "care_profile_of",
+    "compare_assessments",
     *_codes,
 ]

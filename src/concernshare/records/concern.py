@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
 import attrs
@@ -20,8 +21,10 @@ from concernshare.records.codes import (
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, PartialDate
 
 __all__ = [
+    "Centile",
     "ConcernBody",
     "DomesticAbuseNotificationBody",
+    "GrowthMeasurement",
     "InvolvedAgency",
     "NonEngagementEvent",
     "Observation",
@@ -103,6 +106,83 @@ class NonEngagementEvent:
     )
 
 
+class Centile(enum.StrEnum):
+    """Where a measurement plots on the UK-WHO growth charts: on a centile line, or in the space between two.
+
+    The charts draw nine lines (0.4th, 2nd, 9th, 25th, 50th, 75th, 91st, 98th,
+    99.6th), two thirds of a standard deviation apart; the gap between two
+    neighbouring lines is a centile space, the unit in which NICE NG75 measures
+    a fall. A practitioner plots a measurement and reads off a line or a space,
+    so that is what is recorded, never a number the chart cannot give.
+    """
+
+    BELOW_0_4 = "<0.4"
+    C0_4 = "0.4"
+    C0_4_TO_2 = "0.4-2"
+    C2 = "2"
+    C2_TO_9 = "2-9"
+    C9 = "9"
+    C9_TO_25 = "9-25"
+    C25 = "25"
+    C25_TO_50 = "25-50"
+    C50 = "50"
+    C50_TO_75 = "50-75"
+    C75 = "75"
+    C75_TO_91 = "75-91"
+    C91 = "91"
+    C91_TO_98 = "91-98"
+    C98 = "98"
+    C98_TO_99_6 = "98-99.6"
+    C99_6 = "99.6"
+    ABOVE_99_6 = ">99.6"
+
+    @property
+    def position(self) -> int:
+        """Its place up the chart, counted in half centile spaces: 0 below the 0.4th line, 18 above the 99.6th."""
+        return _CENTILE_ORDER.index(self)
+
+
+_CENTILE_ORDER: tuple[Centile, ...] = tuple(Centile)
+
+
+@attrs.frozen(kw_only=True)
+class GrowthMeasurement:
+    """A child's weight, length or height and head circumference on one day, as plotted on the UK-WHO charts.
+
+    At least one value is given; a centile goes with its value. Lengths are in
+    whole millimetres and weights in whole grams, as a clinic's scales and
+    measuring boards give them.
+    """
+
+    date: dt.date = field("The day the child was measured.")
+    weight_g: int | None = field("The weight, in grams.", default=None, minimum=1, maximum=500_000)
+    length_or_height_mm: int | None = field(
+        "The length (measured lying down, usually under two years) or height (standing), in millimetres.",
+        default=None,
+        minimum=1,
+        maximum=3_000,
+    )
+    head_circumference_mm: int | None = field(
+        "The head (occipitofrontal) circumference, in millimetres.",
+        default=None,
+        minimum=1,
+        maximum=1_000,
+    )
+    weight_centile: Centile | None = field("Where the weight plots on the UK-WHO chart.", default=None)
+    length_or_height_centile: Centile | None = field(
+        "Where the length or height plots on the UK-WHO chart.", default=None
+    )
+    head_circumference_centile: Centile | None = field(
+        "Where the head circumference plots on the UK-WHO chart.", default=None
+    )
+    measured_by: str | None = field(
+        "The role of whoever measured the child, for example 'Health visitor'.",
+        default=None,
+        max_length=_TEXT,
+        min_length=1,
+    )
+
+
 @attrs.frozen(kw_only=True)
 class InvolvedAgency:
     """Another agency already involved with the child or family."""
@@ -174,6 +254,13 @@ class ConcernBody:
         default=(),
         max_items=_ITEMS,
     )
+    growth: tuple[GrowthMeasurement, ...] | None = field(
+        "Since 1.1: the child's growth measurements that bear on the concern, each on its day "
+        "(faltering growth is a sign of neglect the chronology looks for).",
+        default=None,
+        min_items=1,
+        max_items=_ITEMS,
+    )
     childs_voice: str = field(
         "What the child has said or shown about their life; if the child could not be heard "
         "(for example a baby), say so and what was observed instead.",
@@ -218,6 +305,13 @@ class UpdateBody:
     non_engagement: tuple[NonEngagementEvent, ...] = field(
         "New non-engagement events.",
         default=(),
+        max_items=_ITEMS,
+    )
+    growth: tuple[GrowthMeasurement, ...] | None = field(
+        "Since 1.1: the child's growth measurements taken since the concern or not sent before, each on its day "
+        "(faltering growth is a sign of neglect the chronology looks for).",
+        default=None,
+        min_items=1,
         max_items=_ITEMS,
     )
 
