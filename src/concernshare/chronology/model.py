@@ -60,6 +60,10 @@ class PatternKind(enum.StrEnum):
     WITHDRAWN_CONCERN = "withdrawn_concern"
     POSSIBLE_DUPLICATE = "possible_duplicate"
     TIMESCALE_BREACH = "timescale_breach"
+    FALTERING_GROWTH = "faltering_growth"
+    NEGLECT_WITHOUT_CARE_PROFILE = "neglect_without_care_profile"
+    CARE_PROFILE_REVIEW_OVERDUE = "care_profile_review_overdue"
+    UNTRAINED_ASSESSOR = "untrained_assessor"
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ import attrs
 
 from concernshare import deadlines
 from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.chronology.neglect import neglect_patterns
 from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
     AssessmentSummaryBody,
@@ -276,4 +277,5 @@ def find_patterns(
         *_withdrawn(entries),
         *_duplicates(entries),
         *timescale_breaches(entries, messages, at),
+        *neglect_patterns(entries, messages, at),
     )

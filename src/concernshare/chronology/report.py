@@ -41,6 +41,10 @@ PATTERN_TITLES: Final = {
     PatternKind.WITHDRAWN_CONCERN: "Withdrawn concern",
     PatternKind.POSSIBLE_DUPLICATE: "Possible duplicates",
     PatternKind.TIMESCALE_BREACH: "Statutory timescale missed",
+    PatternKind.FALTERING_GROWTH: "Faltering growth",
+    PatternKind.NEGLECT_WITHOUT_CARE_PROFILE: "Neglect concern without a Graded Care Profile",
+    PatternKind.CARE_PROFILE_REVIEW_OVERDUE: "Graded Care Profile review overdue",
+    PatternKind.UNTRAINED_ASSESSOR: "Graded Care Profile by an untrained assessor",
 }
 
 _CSS: Final = """

@@ -61,6 +61,7 @@ from concernshare.records import (
     DecisionOutcome,
     DomesticAbuseNotificationBody,
     EscalationBody,
+    GrowthMeasurement,
     Handling,
     IdentityStatus,
     InformationRequestBody,
@@ -102,6 +103,7 @@ from concernshare.records.law import (
 from concernshare.records.people import ENGLAND
 from concernshare.records.types import AGENCY_SCHEMES, AgencyId
 from concernshare.strictjson import MAX_SAFE_INTEGER
+from concernshare.testing._neglect_strategies import assessment_tools, fit_growth, growth_measurements
 
 __all__ = [
     "access_notification_bodies",
@@ -121,6 +123,7 @@ __all__ = [
     "domestic_abuse_notification_bodies",
     "escalation_bodies",
     "extensions",
+    "growth_measurements",
     "information_request_bodies",
     "information_response_bodies",
     "la_ids",
@@ -796,7 +799,10 @@ def assessment_summary_bodies(
     moment = _when(at)
     assessed = draw(dates(max_value=_day(moment)))
     review = dates(min_value=assessed, max_value=assessed + dt.timedelta(days=365))
-    return draw(_derive(AssessmentSummaryBody, moment, assessed_on=st.just(assessed), review_date=st.none() | review))
+    tool = draw(assessment_tools())  # a Graded Care Profile's areas and assessor, or another tool
+    return draw(
+        _derive(AssessmentSummaryBody, moment, assessed_on=st.just(assessed), review_date=st.none() | review, **tool)
+    )
 
 
 def escalation_bodies(*, at: dt.datetime | None = None) -> Strategy[EscalationBody]:
@@ -1022,7 +1028,7 @@ def _messages(draw: st.DrawFn, kinds: Strategy[MessageType]) -> Message:
             body=st.just(body),
         )
     )
-    return draw(_redacted(message))
+    return draw(_redacted(fit_growth(message)))
 
 
 def messages(type: MessageType | None = None) -> Strategy[Message]:
@@ -1034,6 +1040,7 @@ _SPECIAL: Final[dict[type[Any], Callable[..., Strategy[Any]]]] = {
     Child: children,
     RelatedPerson: related_people,
     NonEngagementEvent: non_engagement_events,
+    GrowthMeasurement: growth_measurements,
     ChronologyEntry: chronology_entries,
     LawfulBasis: lawful_bases,
     **_BODY_STRATEGIES,
