@@ -624,6 +624,38 @@ def _(d: Doc) -> Doc:
     return d
 
 
+@case("cs150-growth-measurement-without-a-value", "01", "/body/growth/0", "CS150",
+      "A growth measurement gives its date and who measured, but no weight, length or head circumference.")
+def _(d: Doc) -> Doc:
+    _expect(d["body"]["growth"][0]["date"] == "2012-03-04")
+    d["body"]["growth"][0] = {"date": "2012-03-04", "measured_by": "Midwife"}
+    return d
+
+
+@case("cs151-weight-in-kilograms", "01", "/body/growth/3/weight_g", "CS151",
+      "The weight is written in tenths of a kilogram (84) where the format counts grams (8400).")
+def _(d: Doc) -> Doc:
+    _expect(d["body"]["growth"][3]["weight_g"] == 8400)
+    d["body"]["growth"][3]["weight_g"] = 84
+    return d
+
+
+@case("cs152-measured-before-birth", "01", "/body/growth/0/date", "CS152",
+      "A growth measurement is dated before the child's birth date.")
+def _(d: Doc) -> Doc:
+    d["body"]["growth"][0]["date"] = "2012-02-04"
+    return d
+
+
+@case("cs153-not-an-area-of-the-gcp", "08", "/body/area_grades/1/area", "CS153",
+      "A Graded Care Profile grades 'nutrition' on its own, which is not one of the tool's four areas "
+      "(the sub-area is written physical_care.nutrition).")
+def _(d: Doc) -> Doc:
+    _expect(d["body"]["area_grades"][1]["area"] == "physical_care.nutrition")
+    d["body"]["area_grades"][1]["area"] = "nutrition"
+    return d
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.json"):

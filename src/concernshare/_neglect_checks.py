@@ -111,15 +111,14 @@ def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Pro
             yield _problem(
                 message,
                 pointer,
-                f"not an area of the {profile.code}: its areas are {', '.join(profile.areas)} "
-                "(a sub-area is written area.sub_area)",
+                "not one of the tool's four areas, nor a sub-area written after its area and a dot: "
+                "see CS153 in the problem codes for the area codes",
             )
         elif sub_area and profile.sub_areas is not None and sub_area not in profile.sub_areas[area]:
             yield _problem(
                 message,
                 pointer,
-                f"not a sub-area of {area} in the {profile.code}: "
-                f"use one of {', '.join(sorted(profile.sub_areas[area]))}",
+                "not a sub-area that the tool's summary sheet gives for this area: see CS153 in the problem codes",
                 severity=Severity.WARNING,
             )
         if grade.area in seen:
@@ -130,8 +129,8 @@ def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Pro
             yield _warning(
                 "/body/area_grades",
                 "CS153",
-                f"the {profile.code} grades each of its four areas; {area} has no grade "
-                "(give it, or say in overall_view why it was not assessed)",
+                f"the tool grades each of its four areas and area {profile.areas.index(area) + 1} of 4 has no "
+                "grade: give it, or say in overall_view why it was not assessed",
             )
 
 
@@ -144,8 +143,8 @@ def _untrained(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield _warning(
             "/body/assessor/trained",
             "CS154",
-            f"the assessor is not trained in the {profile.code}; grades from an untrained assessor "
-            f"are not comparable with others: the tool expects {profile.training}",
+            "the assessor is not trained in the tool, so the grades may not compare with a trained "
+            f"assessor's: the tool expects {profile.training}",
         )
 
 
@@ -158,6 +157,6 @@ def _tool_spelling(message: Message, _: dt.datetime | None) -> Iterator[Problem]
         yield _warning(
             "/body/tool",
             "CS155",
-            f"write this tool as '{profile.code}', so that its areas are checked and repeats are compared "
-            "across agencies",
+            "write this Graded Care Profile as its code (GCP, or GCP2 for the NSPCC's), so that its areas "
+            "are checked and repeats compared across agencies",
         )
