@@ -116,7 +116,7 @@ def _faltering(messages: Sequence[Message], heads: dict[str, Entry]) -> Iterator
         baseline = "the birth weight" if at_birth else "the earliest recorded weight (no birth weight is recorded)"
         found.append(
             f"the weight fell across at least {allowed} centile space{'s' if allowed > 1 else ''} between "
-            f"{first[0]} and {latest[0]}, the NICE NG75 threshold for {baseline}'s centile"
+            f"{first[0]} and {latest[0]}, the NICE NG75 threshold for where {baseline} plotted"
         )
         ids += [first[2], latest[2]]
     if latest[1].position < _SECOND:
@@ -128,7 +128,7 @@ def _faltering(messages: Sequence[Message], heads: dict[str, Entry]) -> Iterator
         yield Pattern(
             kind=PatternKind.FALTERING_GROWTH,
             entries=tuple(dict.fromkeys(ids)),
-            explanation="; ".join(found) + "; NICE NG75 asks for an assessment of faltering growth",
+            explanation="; ".join(found) + ": a threshold for concern about faltering growth in NICE guideline NG75",
         )
 
 
