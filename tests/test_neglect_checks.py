@@ -20,6 +20,7 @@ from concernshare.records import (
     care_profile_of,
     compare_assessments,
 )
+from concernshare.routing.views import Sensitivity, redact
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "messages"
 
@@ -278,3 +279,25 @@ def test_compare_assessments_refuses_different_tools() -> None:
         compare_assessments(_summary(_profile()), _summary(gcp2))
     with pytest.raises(UsageError, match="only Graded Care Profiles"):
         compare_assessments(_summary(other), _summary(_profile()))
+
+
+def test_growth_is_health_data() -> None:
+    """Growth, the only health data left, without an Article 9 condition is the special-category error CS134."""
+    document = _concern()
+    document["lawful_basis"]["conditions"] = ["uk_gdpr_6_1_e"]
+    document["lawful_basis"].pop("without_consent_ground", None)
+    document["subject"].pop("health_needs", None)
+    for person in document["subject"]["related_people"]:
+        person.pop("health", None)
+    assert _found(document, "CS134") == [("/body/growth", Severity.ERROR)]
+
+
+def test_a_view_withholding_the_childs_health_withholds_growth() -> None:
+    """A view that denies child_health leaves the growth out, says only that more was withheld, and stays valid."""
+    message = codec.loads(_read("01"))
+    denied = frozenset({Sensitivity.CHILD_HEALTH})
+    view = redact(message, view="no_health", denied=denied, recipients=["la:E06000032/mash"])
+    assert getattr(view.body, "growth", ()) is None
+    assert view.view is not None
+    assert view.view.more_withheld
+    assert list(validation.iter_problems(codec.dumps(view))) == []

@@ -22,6 +22,7 @@ from concernshare.records import (
     LawfulCondition,
     Message,
     Relationship,
+    UpdateBody,
 )
 from concernshare.records.law import (
     ARTICLE_9_CONDITIONS,
@@ -189,6 +190,8 @@ def _health_pointers(message: Message) -> Iterator[str]:
     for index, person in enumerate(subject.related_people):
         if person.health is not None:
             yield f"/subject/related_people/{index}/health"
+    if isinstance(message.body, ConcernBody | UpdateBody) and message.body.growth:
+        yield "/body/growth"  # the child's measurements are data concerning health
 
 
 def _offending_pointers(message: Message) -> Iterator[str]:

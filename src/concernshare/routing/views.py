@@ -118,6 +118,7 @@ SENSITIVITY: Final[tuple[Declaration, ...]] = (
         for m in _ADDRESS
     ),
     Declaration("/subject/health_needs", Sensitivity.CHILD_HEALTH),
+    Declaration("/body/growth", Sensitivity.CHILD_HEALTH),
     Declaration("/subject/sexual_health", Sensitivity.SEXUAL_HEALTH),
     Declaration("/subject/related_people/*/health", Sensitivity.ADULT_HEALTH),
     Declaration("/subject/related_people/*/offending", Sensitivity.CRIMINAL_ALLEGATION),
