@@ -11,15 +11,9 @@ from typing import Any
 import pytest
 
 from concernshare import codec, validation
+from concernshare.care_profiles import CARE_PROFILES, AreaChange, care_profile_of, compare_assessments
 from concernshare.errors import Severity, UsageError
-from concernshare.records import (
-    CARE_PROFILES,
-    AreaChange,
-    AssessmentSummaryBody,
-    Centile,
-    care_profile_of,
-    compare_assessments,
-)
+from concernshare.records import AssessmentSummaryBody, Centile
 from concernshare.routing.views import Sensitivity, redact
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "messages"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from concernshare._lawchecks import since_1_1
+from concernshare.care_profiles import care_profile_of
 from concernshare.checks import _check, _error, _warning
 from concernshare.errors import Problem, Severity
 from concernshare.records import (
@@ -23,7 +24,6 @@ from concernshare.records import (
     GrowthMeasurement,
     Message,
     UpdateBody,
-    care_profile_of,
 )
 
 __all__: list[str] = []

@@ -27,6 +27,7 @@ from typing import Final
 import attrs
 
 from concernshare import deadlines
+from concernshare.care_profiles import care_profile_of
 from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
 from concernshare.records import (
     AbuseCategory,
@@ -38,7 +39,6 @@ from concernshare.records import (
     GrowthMeasurement,
     Message,
     UpdateBody,
-    care_profile_of,
 )
 from concernshare.records.types import require_aware, utc_minute
 

@@ -31,17 +31,12 @@ from concernshare.records.envelope import (
     Withheld,
 )
 from concernshare.records.knowledge import (
-    CARE_PROFILES,
-    AreaChange,
     AreaGrade,
     AssessmentSummaryBody,
     Assessor,
-    CareProfile,
     ChronologyBody,
     ChronologyEntry,
     InformationResponseBody,
-    care_profile_of,
-    compare_assessments,
 )
 from concernshare.records.law import (
     Article10Paragraph,
@@ -97,13 +92,10 @@ __all__ = [  # noqa: PLE0604  (extended with the code lists' names)
     "AcknowledgementBody",
     "Address",
     "AgencyId",
-    "CARE_PROFILES",
-    "AreaChange",
     "AreaGrade",
     "Article10Paragraph",
     "AssessmentSummaryBody",
     "Assessor",
-    "CareProfile",
     "Centile",
     "Attendee",
     "Body",
@@ -159,7 +151,5 @@ __all__ = [  # noqa: PLE0604  (extended with the code lists' names)
     "WithoutConsentGround",
     "WithdrawalBody",
     "Withheld",
-    "care_profile_of",
-    "compare_assessments",
     *_codes,
 ]

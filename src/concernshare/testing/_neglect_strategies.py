@@ -13,8 +13,8 @@ import attrs
 from hypothesis import strategies as st
 
 from concernshare._neglect_checks import PLAUSIBLE
+from concernshare.care_profiles import CARE_PROFILES, care_profile_of
 from concernshare.records import (
-    CARE_PROFILES,
     AreaGrade,
     Assessor,
     Centile,
@@ -22,7 +22,6 @@ from concernshare.records import (
     GrowthMeasurement,
     Message,
     UpdateBody,
-    care_profile_of,
 )
 
 __all__ = ["assessment_tools", "care_profile_grades", "fit_growth", "growth_measurements"]
