@@ -106,7 +106,7 @@ def test_below_the_2nd_centile_whatever_the_birth_weight() -> None:
 def test_the_earliest_weight_stands_in_for_birth() -> None:
     """Without a weight on the birth date, the earliest recorded weight is the baseline, and the pattern says so."""
     (pattern,) = _growth(("2012-05-01", "50-75"), ("2013-06-01", "9-25"))
-    assert "no birth weight is recorded" in pattern.explanation
+    assert "no birth weight was shared" in pattern.explanation
 
 
 def test_the_birth_weight_is_the_baseline_where_recorded() -> None:

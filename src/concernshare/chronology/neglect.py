@@ -113,10 +113,14 @@ def _faltering(messages: Sequence[Message], heads: dict[str, Entry]) -> Iterator
     allowed = _spaces_allowed(first[1])
     fall = first[1].position - latest[1].position  # in half centile spaces
     if latest[0] > first[0] and fall >= 2 * allowed:
-        baseline = "the birth weight" if at_birth else "the earliest recorded weight (no birth weight is recorded)"
+        baseline = (
+            "the birth weight plotted"
+            if at_birth
+            else "the earliest weight shared plotted (no birth weight was shared, so it stands in)"
+        )
         found.append(
             f"the weight fell across at least {allowed} centile space{'s' if allowed > 1 else ''} between "
-            f"{first[0]} and {latest[0]}, the NICE NG75 threshold for where {baseline} plotted"
+            f"{first[0]} and {latest[0]}, the NICE NG75 threshold for where {baseline}"
         )
         ids += [first[2], latest[2]]
     if latest[1].position < _SECOND:
