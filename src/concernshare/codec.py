@@ -35,7 +35,8 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
-from concernshare import FORMAT_VERSION, _compiled
+from concernshare import _compiled
+from concernshare._format import FORMAT_VERSION
 from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType

@@ -14,14 +14,18 @@ from typing import Final
 import attrs
 
 __all__ = [
+    "AttributesDisagree",
     "ConcernshareError",
     "ContentRefused",
     "CryptoError",
+    "DeliveryFailed",
     "DirectoryRefused",
+    "EventRefused",
     "Expired",
     "InvalidDocument",
     "InvalidRecord",
     "InvalidValue",
+    "JoseError",
     "MalformedMessage",
     "NaiveTime",
     "NotForUs",
@@ -30,10 +34,13 @@ __all__ = [
     "RefusedStatus",
     "Replayed",
     "Revoked",
+    "RoutingError",
+    "SandboxUnavailable",
     "SchemaViolation",
     "SealError",
     "Severity",
     "StoreError",
+    "TransportError",
     "UntrustedSender",
     "UsageError",
     "shown_pointer",
@@ -116,6 +123,10 @@ class SchemaViolation(InvalidDocument):
     """Refused by the JSON Schema; ``str()`` is the most relevant problem."""
 
 
+class EventRefused(InvalidDocument):
+    """The event is not a structured-mode concernshare CloudEvent; ``problems`` say where and why."""
+
+
 class SealError(ConcernshareError):
     """A sealed or signed document could not be opened or was refused.
 
@@ -128,6 +139,10 @@ class CryptoError(SealError):
 
     def __init__(self) -> None:
         super().__init__("the message could not be decrypted or verified")
+
+
+class JoseError(SealError):
+    """The JOSE document's shape (a JWS, a JWE or a JWK) is refused; raised before any cryptography runs."""
 
 
 class NotForUs(SealError):
@@ -196,8 +211,25 @@ class DirectoryRefused(SealError):
     """The trust directory is unsigned, wrongly signed, expired, rolled back or inconsistent."""
 
 
+class AttributesDisagree(SealError):
+    """A CloudEvent's ``source``, ``subject`` or ``id`` disagrees with the signed message it carries."""
+
+
 class StoreError(ConcernshareError):
     """The store could not be opened or could not read or write (its database failed)."""
+
+
+class RoutingError(ConcernshareError):
+    """The message cannot be routed: no rule applies, or a rule's target names no agency."""
+
+
+class DeliveryFailed(ConcernshareError):
+    """A front door did not take the event: it refused it (``status``, ``problem`` type) or could not be reached."""
+
+    def __init__(self, message: str, *, status: int | None = None, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.problem = problem
 
 
 class OutputRefused(ConcernshareError):
@@ -214,3 +246,11 @@ class InvalidValue(UsageError, ValueError):
 
 class NaiveTime(InvalidValue):
     """A datetime without a UTC offset was given where the library needs an aware one: a naive time is ambiguous."""
+
+
+class TransportError(UsageError):
+    """MESH refused a request or could not be reached; the message stays where it was (outbox or inbox)."""
+
+
+class SandboxUnavailable(UsageError):
+    """The MESH sandbox could not be started: the package is missing or the server did not answer."""

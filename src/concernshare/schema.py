@@ -29,7 +29,6 @@ import referencing
 from jsonschema.exceptions import ValidationError
 
 from concernshare.errors import Problem, SchemaViolation, UsageError
-from concernshare.records.types import NAIVE_DATE_TIME
 from concernshare.strictjson import escape_pointer
 
 __all__ = ["KINDS", "iter_problems", "load", "validator"]
@@ -41,8 +40,6 @@ KINDS: Final = {
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
 }
-
-_NAIVE: Final = re.compile(NAIVE_DATE_TIME)
 
 #: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.
 _FORMS: Final = {
@@ -189,13 +186,7 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "pattern":
         words = _form(error)
-        if (
-            words == _FORMS["date_time"]
-            and isinstance(instance, str)
-            and _NAIVE.fullmatch(
-                instance,
-            )
-        ):
+        if words == _FORMS["date_time"] and isinstance(instance, str) and _naive(instance, value):
             yield Problem(
                 pointer=pointer,
                 code="CS009",
@@ -218,6 +209,11 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         yield Problem(pointer=pointer, code=code, message=messages[keyword])
         return
     yield Problem(pointer=pointer, code="CS012", message=f"does not satisfy the schema's {keyword} rule")
+
+
+def _naive(instance: str, date_time: str) -> bool:
+    """True if ``instance`` is a date-time without an offset: ``date_time``, the schema's pattern, takes it with Z."""
+    return _ecma(date_time).search(instance + "Z") is not None
 
 
 def _older_minor(error: ValidationError) -> str | None:
