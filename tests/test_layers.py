@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib
+import inspect
+import pkgutil
 import re
 import subprocess
 import sys
@@ -142,3 +145,28 @@ def test_the_docs_list_the_layers_of_the_contract(graph: grimp.ImportGraph) -> N
         "docs/reference/api/index.md (between <!-- layers --> and <!-- /layers -->) must list, top first, "
         "the modules of each layer in [tool.importlinter] that exist"
     )
+
+
+def _public_modules() -> list[str]:
+    package = importlib.import_module("concernshare")
+    return [
+        info.name
+        for info in pkgutil.walk_packages(package.__path__, prefix="concernshare.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    ]
+
+
+def test_every_error_class_is_defined_in_errors() -> None:
+    """Every exception class that a public module holds under a public name is defined in concernshare.errors."""
+    elsewhere = set()
+    for name in _public_modules():
+        for attribute, value in vars(importlib.import_module(name)).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Exception)
+                and not attribute.startswith("_")
+                and value.__module__.startswith("concernshare.")
+                and value.__module__ != "concernshare.errors"
+            ):
+                elsewhere.add(f"{value.__module__}.{value.__qualname__}")
+    assert not elsewhere, f"define these in concernshare.errors (and re-export them where they were): {elsewhere}"

@@ -37,7 +37,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import _compiled
 from concernshare._format import FORMAT_VERSION
-from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
+from concernshare.errors import InvalidRecord, NaiveTime, Problem, Refusal, Severity
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
@@ -94,15 +94,6 @@ CODES: Final = {
     "CS020": "An array or object has too many or too few items.",
     "CS021": "A number is out of its range.",
 }
-
-
-class Refusal(ValueError):
-    """A value the codec refuses, with the problem's code and message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "NotForUs",
     "OutputRefused",
     "Problem",
+    "Refusal",
     "RefusedStatus",
     "Replayed",
     "Revoked",
@@ -117,6 +118,20 @@ class InvalidDocument(ConcernshareError, ValueError):
 
 class InvalidRecord(InvalidDocument):
     """Refused by the strict codec or by a semantic check."""
+
+
+class Refusal(ValueError):
+    """A value the codec refuses, with the problem's code and message.
+
+    Raised by the codec's structuring hooks and caught by the codec, which
+    reports it as a :class:`Problem` of an :class:`InvalidRecord`; it does not
+    leave the codec.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class SchemaViolation(InvalidDocument):
