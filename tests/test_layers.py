@@ -141,9 +141,11 @@ def _documented_layers() -> list[set[str]]:
 
 def test_the_docs_list_the_layers_of_the_contract(graph: grimp.ImportGraph) -> None:
     """The table of layers in the API reference names the contract's modules, layer by layer, in its order."""
-    assert _documented_layers() == _contract_layers(graph), (
+    expected = _contract_layers(graph)
+    rows = "\n".join(f"{number}: {', '.join(sorted(layer))}" for number, layer in enumerate(expected, start=1))
+    assert _documented_layers() == expected, (
         "docs/reference/api/index.md (between <!-- layers --> and <!-- /layers -->) must list, top first, "
-        "the modules of each layer in [tool.importlinter] that exist"
+        f"the modules of each layer in [tool.importlinter] that exist:\n{rows}"
     )
 
 
