@@ -11,10 +11,10 @@ times in UTC with ``Z``.
 The converter is the reference. For speed, ``concernshare._compiled``
 writes out a function per record class that takes the happy path (a value of
 the declared type, nothing to report) and hands everything else to the
-converter, so the results and the problems are the converter's. :func:`dumps`
-also keeps, once, the plain JSON and the record of the bytes it last wrote
-when they read back as exactly that record, for ``recall``: validating
-what was just written (as sealing does) then needs no second parse.
+converter, so the results and the problems are the converter's. :func:`write`
+returns, with the bytes, the plain JSON they parse to when they read back as
+exactly the record written: validating what was just written (as sealing
+does) then needs no second parse.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import FORMAT_VERSION, _compiled
 from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
-from concernshare.records.bodies import BODIES, Body
+from concernshare.records.bodies import BODIES
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
 from concernshare.records.types import (
@@ -49,6 +49,7 @@ from concernshare.records.types import (
     PartialDate,
     utc_text,
 )
+from concernshare.shape import optional_inner, shape_of, wire_names
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "MAJOR",
     "MINOR",
     "Refusal",
+    "Written",
     "dumps",
     "loads",
     "make_converter",
@@ -63,6 +65,7 @@ __all__ = [
     "unknown_member_problems",
     "unstructure",
     "version_of",
+    "write",
 ]
 
 T = TypeVar("T")
@@ -220,17 +223,12 @@ def _extensions(value: Any, _: type) -> dict[str, Any]:
     return dict(value)
 
 
-def _fields_of(cls: type) -> dict[str, Any]:
-    return {f.name: f.type for f in attrs.fields(cls) if f.metadata.get("wire", True)}
-
-
 def _is_tuple(type_: Any) -> bool:
     return typing.get_origin(type_) is tuple
 
 
 def _is_optional(type_: Any) -> bool:
-    args = typing.get_args(type_)
-    return type(None) in args and len(args) == 2 and type_ is not Body
+    return optional_inner(type_) is not None
 
 
 @functools.cache
@@ -258,7 +256,7 @@ def _tuple_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any, ty
 
 
 def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any, type], Any]:
-    inner = next(a for a in typing.get_args(type_) if a is not type(None))
+    inner = optional_inner(type_)
     base = converter.get_structure_hook(inner)
 
     def hook(value: Any, _: type) -> Any:
@@ -271,7 +269,7 @@ def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any,
 
 def _unstructure_attrs(converter: cattrs.Converter, cls: type) -> Callable[[Any], dict[str, Any]]:
     """Members in declaration order; absent (None) values are left out."""
-    names = [f.name for f in attrs.fields(cls) if f.metadata.get("wire", True)]
+    names = [f.name for f in shape_of(cls)]
     unstructure_value = converter.unstructure
 
     def hook(record: Any) -> dict[str, Any]:
@@ -287,7 +285,7 @@ def _unstructure_attrs(converter: cattrs.Converter, cls: type) -> Callable[[Any]
 
 def _strict_attrs(cls: type, base: Callable[[Any, type], Any]) -> Callable[[Any, type], Any]:
     """Wrap a generated structure function: require an object, report unknown members with the rest."""
-    known = frozenset(_fields_of(cls))
+    known = wire_names(cls)
 
     def hook(value: Any, _: type) -> Any:
         _expect(value, dict, "a JSON object")
@@ -422,15 +420,14 @@ def version_of(data: Any) -> tuple[int, int] | None:
 
 def _strip_unknown(data: Any, type_: Any, pointer: str, kept: list[UnknownMember]) -> Any:
     """Remove, and keep aside, the members a reader of this version does not know."""
-    if _is_optional(type_):
-        type_ = next(a for a in typing.get_args(type_) if a is not type(None))
+    type_ = optional_inner(type_) or type_
     if _is_tuple(type_) and isinstance(data, list):
         item = typing.get_args(type_)[0]
         return [_strip_unknown(v, item, f"{pointer}/{i}", kept) for i, v in enumerate(data)]
     if not (attrs.has(type_) and isinstance(data, dict)):
         return data
-    fields = typing.get_type_hints(type_)
-    known = _fields_of(type_)
+    fields = {f.name: f.declared for f in shape_of(type_)}
+    known = fields.keys()
     out: dict[str, Any] = {}
     for key, value in data.items():
         child = f"{pointer}/{escape_pointer(key)}"
@@ -525,7 +522,7 @@ def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
             data = _strip_unknown(data, Message, "", kept)
     compiled = _structure_of(typing.cast(Any, cls)) if fast else None  # (mypy takes type[T] for unhashable)
     if compiled is not None and not kept:
-        with contextlib.suppress(Exception):  # off the happy path: the converter decides, and says why
+        with contextlib.suppress(_compiled.Fallback, Refusal):  # off the happy path: the converter says why
             return typing.cast(T, compiled(data))
     try:
         record = _CONVERTER.structure(data, cls)
@@ -547,7 +544,7 @@ def _plain(record: Any) -> tuple[dict[str, Any], list[str]] | None:
         if not isinstance(record, Message):
             return fields, bad
         out = {"format_version": fields.pop("format_version"), "id": fields.pop("id"), "type": str(record.type)}
-    except Exception:  # off the happy path: the converter writes it, or raises what it raises
+    except (_compiled.Fallback, NaiveTime):  # off the happy path: the converter writes it, or raises what it raises
         return None
     out.update(fields)
     if not out.get("extensions"):
@@ -594,11 +591,6 @@ def loads(
     return structure(parse(data, max_bytes=max_bytes, max_depth=max_depth), Message)
 
 
-# What dumps() wrote last: the bytes, their plain JSON and the record, when these read back as
-# exactly that record. A tuple is replaced whole, so that threads never see half of one.
-_last: tuple[bytes, dict[str, Any], Message] | None = None
-
-
 def _naive(value: Any, pointer: str) -> str | None:
     """The pointer of the first naive time in a record, if any."""
     if isinstance(value, dt.datetime):
@@ -606,11 +598,25 @@ def _naive(value: Any, pointer: str) -> str | None:
     if isinstance(value, tuple):
         return next((p for i, item in enumerate(value) if (p := _naive(item, f"{pointer}/{i}")) is not None), None)
     if attrs.has(value.__class__):
-        for attribute in attrs.fields(value.__class__):
-            found = _naive(getattr(value, attribute.name), f"{pointer}/{escape_pointer(attribute.name)}")
+        for field in shape_of(value.__class__):
+            found = _naive(getattr(value, field.name), f"{pointer}/{escape_pointer(field.name)}")
             if found is not None:
                 return found
     return None
+
+
+@attrs.frozen
+class Written:
+    """A message as :func:`write` wrote it.
+
+    ``data`` is the plain JSON that ``payload`` parses to, given only when
+    the payload reads back as exactly ``record`` (else None: the payload must
+    be parsed and structured again to learn what it says).
+    """
+
+    payload: bytes
+    record: Message
+    data: dict[str, Any] | None
 
 
 def dumps(record: Message) -> bytes:
@@ -620,11 +626,18 @@ def dumps(record: Message) -> bytes:
     pointer) if the record holds a naive time: it would be written in the
     host's own zone, a different moment on another machine.
     """
-    global _last  # noqa: PLW0603  (the one-entry memo that recall() reads; see the module)
+    return write(record).payload
+
+
+def write(record: Message) -> Written:
+    """:func:`dumps`, returning with the bytes what they read back as when that is known without reading them.
+
+    Raises :class:`~concernshare.errors.InvalidRecord` as :func:`dumps` does.
+    """
     plain = _plain(record)
     if plain is None:
         try:
-            return _ENCODER.encode(unstructure(record)).encode("utf-8")
+            return Written(payload=_ENCODER.encode(unstructure(record)).encode("utf-8"), record=record, data=None)
         except NaiveTime:
             where = _naive(record, "") or ""
             raise InvalidRecord(
@@ -637,21 +650,4 @@ def dumps(record: Message) -> bytes:
                 ]
             ) from None
     data, bad = plain
-    payload = _ENCODER.encode(data).encode("utf-8")
-    _last = (payload, data, record) if not bad and isinstance(record, Message) else None
-    return payload
-
-
-def recall(payload: bytes) -> tuple[dict[str, Any], Message] | None:
-    """The plain JSON and the record of ``payload``, if :func:`dumps` has just written it; else None.
-
-    Only bytes that parse strictly to that plain JSON, and structure to a
-    record equal to that one, are recalled, and each only once: the memo is
-    then forgotten, and holds no message longer than the next call.
-    """
-    global _last  # noqa: PLW0603  (see dumps)
-    last = _last
-    if last is None or (last[0] is not payload and last[0] != payload):
-        return None
-    _last = None
-    return last[1], last[2]
+    return Written(payload=_ENCODER.encode(data).encode("utf-8"), record=record, data=None if bad else data)

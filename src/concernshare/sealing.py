@@ -114,9 +114,9 @@ def sign_message(message: Message, signer: Signer, *, directory: Directory, now:
     """
     require_aware(now, "now")
     _signing_key(directory, message.sender.agency, signer.kid, now)
-    payload = codec.dumps(attrs.evolve(message, sent=now))
-    validation.validate(payload, now=now)
-    return _jose.sign(payload, signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    written = codec.write(attrs.evolve(message, sent=now))
+    validation.validate(written, now=now)
+    return _jose.sign(written.payload, signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
 
 
 def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.datetime) -> bytes:
