@@ -30,8 +30,9 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare.records.types import AgencyId, PartialDate, utc_text
+from concernshare.records.types import EARLIEST, LATEST, AgencyId, PartialDate, utc_text
 from concernshare.shape import FieldShape, optional_inner, shape_of
+from concernshare.strictjson import MAX_SAFE_INTEGER as _MAX_SAFE
 
 __all__ = ["Fallback", "structure_function", "unstructure_function"]
 
@@ -40,11 +41,8 @@ Extensions = Callable[[Any, type], Any]
 Structure = Callable[[Any], Any]
 Unstructure = Callable[[Any, list[str]], dict[str, Any]]
 
-_MAX_SAFE: Final = 2**53 - 1
 _EXTENSION_DEPTH: Final = 24  # extensions sit at depth 1 of 32; deeper ones go the general way
 _FACTORY: Final[type] = attrs.Factory(dict).__class__
-_EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
-_LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 
 
 class Fallback(Exception):
@@ -240,7 +238,7 @@ def _datetime(value: Any, bad: list[str]) -> str:
     if value.tzinfo is not dt.UTC:
         bad.append("a time not in UTC")
         return utc_text(value)
-    if not _EARLIEST <= value <= _LATEST:
+    if not EARLIEST <= value <= LATEST:
         bad.append("a time outside the format's range")
     return str(value.isoformat().replace("+00:00", "Z"))
 

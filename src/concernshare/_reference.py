@@ -26,6 +26,7 @@ from concernshare.errors import Problem
 from concernshare.records import AgencyId, IdentityStatus, Message, PartialDate
 from concernshare.records._fields import META
 from concernshare.records.identifiers import councils, nhs_number_ok
+from concernshare.records.types import CLOCK_SKEW
 from concernshare.shape import EVENT_FIELDS
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH
 
@@ -109,7 +110,7 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
         moment = _latest(value)
         if moment is not None and moment > limit:
             yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
-    if now is not None and message.created > now + checks._SKEW:
+    if now is not None and message.created > now + CLOCK_SKEW:
         yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
 
 

@@ -24,7 +24,6 @@ import attrs
 from concernshare import FORMAT_VERSION
 from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology
 from concernshare.directory import DIRECTORY_VERSION, Directory
-from concernshare.records._fields import META
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message
@@ -39,6 +38,7 @@ from concernshare.records.types import (
     PartialDate,
 )
 from concernshare.routing.rules import RULES_VERSION, RuleSet
+from concernshare.shape import shape_of
 
 __all__ = [
     "CHRONOLOGY_SCHEMA_ID",
@@ -175,21 +175,15 @@ class _Builder:
         raise TypeError(f"no schema for {type_!r}")
 
     def object_schema(self, cls: type) -> dict[str, Any]:
-        hints = typing.get_type_hints(cls)
         properties: dict[str, Any] = {}
-        required: list[str] = []
-        for attribute in attrs.fields(cls):
-            if not attribute.metadata.get("wire", True):
-                continue
-            facts = dict(attribute.metadata[META])
+        for field in shape_of(cls):
+            facts = dict(field.facts)
             facts.pop("withholdable", None)
-            if cls is Message and attribute.name == "body":
+            if field.union:
                 continue  # a tagged union on type: see message_schema()
-            schema = self.field_schema(hints[attribute.name], facts, attribute.default)
-            properties[attribute.name] = schema
-        for attribute in attrs.fields(cls):
-            if attribute.default is attrs.NOTHING:
-                required.append(attribute.name)
+            schema = self.field_schema(field.declared, facts, field.default)
+            properties[field.name] = schema
+        required = [field.name for field in shape_of(cls) if field.required]
         out: dict[str, Any] = {"type": "object", "description": _doc(cls)}
         out["properties"] = properties
         if required:

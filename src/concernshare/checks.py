@@ -47,8 +47,9 @@ from concernshare.records import (
 from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.identifiers import councils, nhs_number_ok, upn_problem
 from concernshare.records.people import age_on
+from concernshare.records.types import CLOCK_SKEW as _SKEW
 from concernshare.records.types import AgencyId, require_aware
-from concernshare.shape import shape_of, wire_names
+from concernshare.shape import record_union, shape_of, wire_names
 from concernshare.strictjson import escape_pointer
 
 __all__ = ["CHECKS", "CODES", "Facts", "iter_problems", "traverse"]
@@ -62,7 +63,6 @@ CODES: Final[dict[str, str]] = {}
 #: Every check, in the order they run.
 CHECKS: Final[list[Check | TraversingCheck]] = []
 _TRAVERSING: Final[set[TraversingCheck]] = set()
-_SKEW: Final = dt.timedelta(minutes=5)
 
 _C = typing.TypeVar("_C", Check, TraversingCheck)
 
@@ -134,7 +134,7 @@ def _kinds(type_: Any) -> int:
             if inner is not type(None) and inner is not Ellipsis:
                 kinds |= _kinds(inner)
         return kinds | (_RECORDS if typing.get_origin(type_) is tuple and kinds & _AGENCY else 0)
-    if args and all(attrs.has(a) for a in args):  # a union of records: the envelope's body
+    if record_union(type_):  # a union of records: the envelope's body
         return _RECORDS if any(_plan(a) for a in args) else 0
     if type_ is AgencyId:
         return _AGENCY

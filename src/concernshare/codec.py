@@ -43,6 +43,8 @@ from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
 from concernshare.records.types import (
     DATE,
     DATE_TIME,
+    EARLIEST,
+    LATEST,
     NAIVE_DATE_TIME,
     UUID,
     AgencyId,
@@ -75,8 +77,6 @@ _UUID_RE: Final = re.compile(UUID)
 _EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
 _NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
 _TYPES: Final = frozenset(MessageType)
-_EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
-_LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 
@@ -127,7 +127,7 @@ def _datetime_text(value: str) -> dt.datetime:
         raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as 2026-11-25T09:30:00Z")
     try:
         moment = dt.datetime.fromisoformat(value)
-        in_range = _EARLIEST <= moment.astimezone(dt.UTC) <= _LATEST
+        in_range = EARLIEST <= moment.astimezone(dt.UTC) <= LATEST
     except (ValueError, OverflowError):
         raise Refusal("CS018", "is not a date-time in the calendar") from None
     if not in_range:

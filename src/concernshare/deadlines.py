@@ -68,12 +68,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import attrs
 import holidays
 
 from concernshare.errors import UsageError
+from concernshare.records.types import LONDON
 
 __all__ = [
     "CHILD_AND_FAMILY_ASSESSMENT",
@@ -105,9 +105,6 @@ __all__ = [
     "next_school_day_start",
     "out_of_hours",
 ]
-
-#: The time zone every deadline is reckoned in.
-LONDON: Final = ZoneInfo("Europe/London")
 
 _ONE_DAY: Final = timedelta(days=1)
 _SATURDAY: Final = 6  # ISO weekday numbers: Monday is 1, Sunday is 7

@@ -27,7 +27,7 @@ import functools
 import re
 import typing
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -99,8 +99,8 @@ from concernshare.records.law import (
     Article10Paragraph,
     WithoutConsentGround,
 )
-from concernshare.records.people import ENGLAND
-from concernshare.records.types import AGENCY_SCHEMES, AgencyId
+from concernshare.records.types import AGENCY_SCHEMES, LONDON, AgencyId
+from concernshare.shape import FieldShape, shape_of
 from concernshare.strictjson import MAX_SAFE_INTEGER
 
 __all__ = [
@@ -342,13 +342,8 @@ def _day(at: dt.datetime) -> dt.date:
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _wire_fields(cls: type) -> Iterator[attrs.Attribute[Any]]:
-    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(typing.cast(Any, cls))
-    return (f for f in fields if f.metadata.get("wire", True))
+def _shapes(cls: type) -> dict[str, FieldShape]:
+    return {field.name: field for field in shape_of(cls)}
 
 
 _REPEAT: Final = re.compile(r"\{([0-9]+)(,([0-9]*))?\}")
@@ -433,7 +428,7 @@ def _timeless(hint: Any) -> bool:
     if hint in (dt.datetime, dt.date, PartialDate) or hint is Body:
         return False
     if attrs.has(hint):
-        return all(_timeless(_hints(hint)[f.name]) for f in _wire_fields(hint))
+        return all(_timeless(f.declared) for f in shape_of(hint))
     return all(_timeless(arg) for arg in typing.get_args(hint))
 
 
@@ -443,7 +438,7 @@ def _field(cls: type, name: str, at: dt.datetime, *, present: bool = False) -> S
     Strategies that do not depend on ``at`` are built once: hypothesis then
     validates them once, which is most of the cost of a fresh strategy.
     """
-    if _timeless(_hints(cls)[name]):
+    if _timeless(_shapes(cls)[name].declared):
         return _timeless_field(cls, name, present=present)
     return _new_field(cls, name, at, present=present)
 
@@ -454,16 +449,13 @@ def _timeless_field(cls: type, name: str, *, present: bool) -> Strategy[Any]:
 
 
 def _new_field(cls: type, name: str, at: dt.datetime, *, present: bool) -> Strategy[Any]:
-    attribute = attrs.fields_dict(typing.cast(Any, cls))[name]
-    facts: Mapping[str, Any] = attribute.metadata.get(META, {})
+    shape = _shapes(cls)[name]
+    facts = shape.facts
     if "const" in facts:
         return st.just(facts["const"])
-    hint = _hints(cls)[name]
-    values = [a for a in typing.get_args(hint) if a is not type(None)]
-    optional = hint is not Body and len(values) == 1 and type(None) in typing.get_args(hint)
     named = _BY_NAME.get(name)
-    strategy = named() if named else _of_type(values[0] if optional else hint, facts, at)
-    if optional and not present and not facts.get("withholdable"):
+    strategy = named() if named else _of_type(shape.value, facts, at)
+    if shape.optional and not present and not shape.withholdable:
         return st.none() | strategy
     return strategy
 
@@ -482,7 +474,8 @@ def _timeless_record(cls: type) -> Strategy[Any]:
 
 
 def _new_record(cls: type[T], at: dt.datetime, fixed: dict[str, Strategy[Any]]) -> Strategy[T]:
-    fields = {f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at) for f in _wire_fields(cls)}
+    kind: type = cls
+    fields = {f.name: fixed.pop(f.name) if f.name in fixed else _field(cls, f.name, at) for f in shape_of(kind)}
     if fixed:
         raise UsageError(f"{cls.__name__} has no field {', '.join(fixed)}")
     return st.fixed_dictionaries(fields).map(lambda values: cls(**values))
@@ -823,7 +816,7 @@ def section_47_outcome_bodies(draw: st.DrawFn, *, at: dt.datetime | None = None)
     """Section 47 enquiry outcomes completed on or after the day they started (format 1.1)."""
     moment = _when(at)
     started = draw(datetimes(max_value=moment))
-    first = started.astimezone(ENGLAND).date()
+    first = started.astimezone(LONDON).date()
     completed = dates(min_value=first, max_value=max(first, _day(moment)))
     return draw(_derive(Section47OutcomeBody, moment, started_at=st.just(started), completed_on=completed))
 
@@ -862,8 +855,8 @@ def child_protection_conference_bodies(
             categories=_CATEGORIES if plan else st.just(()),
             next_review_by=st.none()
             | dates(
-                min_value=held.astimezone(ENGLAND).date(),
-                max_value=held.astimezone(ENGLAND).date() + dt.timedelta(days=200),
+                min_value=held.astimezone(LONDON).date(),
+                max_value=held.astimezone(LONDON).date() + dt.timedelta(days=200),
             ),
         )
     )
