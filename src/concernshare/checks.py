@@ -52,8 +52,9 @@ from concernshare.records.types import AgencyId, require_aware
 from concernshare.shape import record_union, shape_of, wire_names
 from concernshare.strictjson import escape_pointer
 
-__all__ = ["CHECKS", "CODES", "Facts", "iter_problems", "traverse"]
+__all__ = ["CHECKS", "CODES", "Check", "Facts", "TraversingCheck", "iter_problems", "traverse"]
 
+#: A check: it takes the message and, for the clock-based checks, the time now.
 Check = Callable[[Message, "dt.datetime | None"], Iterator[Problem]]
 #: A check that reads the traversal :func:`iter_problems` makes of the message.
 TraversingCheck = Callable[[Message, "dt.datetime | None", "Facts"], Iterator[Problem]]
