@@ -23,9 +23,9 @@ from typing import Any, Final
 from concernshare import checks, codec, schema, strictjson, validation
 from concernshare.checks import walk
 from concernshare.errors import Problem
-from concernshare.records import AgencyId, IdentityStatus, Message, PartialDate
+from concernshare.records import AgencyId, IdentityStatus, Message
 from concernshare.records._fields import META
-from concernshare.records.identifiers import councils, nhs_number_ok
+from concernshare.records.identifiers import nhs_number_ok
 from concernshare.records.types import CLOCK_SKEW
 from concernshare.shape import EVENT_FIELDS
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH
@@ -72,34 +72,9 @@ def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 
 
 def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    listing = councils()
     for pointer, value, _attribute in walk(message):
-        if isinstance(value, AgencyId) and value.scheme == "la":
-            if value.code in listing.current:
-                continue
-            former = listing.former.get(value.code)
-            if former and former.ceased and message.created.date().isoformat() < former.ceased:
-                continue
-            detail = (
-                f"the council ceased on {former.ceased}; use its successor"
-                if former
-                else "it is not a council with children's services"
-            )
-            yield _error(
-                pointer,
-                "CS103",
-                f"the local-authority code is not current in the council list of {listing.version}: {detail}",
-            )
-
-
-def _latest(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, PartialDate):
-        value = value.earliest
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
-    return None
+        if isinstance(value, AgencyId) and (problem := checks._council_problem(message, pointer, value)) is not None:
+            yield problem
 
 
 def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem]:
@@ -107,7 +82,7 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
     for pointer, value, attribute in walk(message):
         if attribute is None or attribute.name not in EVENT_FIELDS:
             continue
-        moment = _latest(value)
+        moment = checks._latest(value)
         if moment is not None and moment > limit:
             yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
     if now is not None and message.created > now + CLOCK_SKEW:

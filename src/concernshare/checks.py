@@ -233,24 +233,31 @@ def _upns(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 @_check("CS103", "An la: agency id is not a council with children's services in the shipped list.")
 @_traversing
 def _local_authorities(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
-    listing = councils()
     for pointer, value in facts.agencies:
-        if value.scheme == "la":
-            if value.code in listing.current:
-                continue
-            former = listing.former.get(value.code)
-            if former and former.ceased and message.created.date().isoformat() < former.ceased:
-                continue  # the council existed when the message was written
-            detail = (
-                f"the council ceased on {former.ceased}; use its successor"
-                if former
-                else "it is not a council with children's services"
-            )
-            yield _error(
-                pointer,
-                "CS103",
-                f"the local-authority code is not current in the council list of {listing.version}: {detail}",
-            )
+        if (problem := _council_problem(message, pointer, value)) is not None:
+            yield problem
+
+
+def _council_problem(message: Message, pointer: str, value: AgencyId) -> Problem | None:
+    """The problem of one agency id if it is an la: id of no council with children's services then."""
+    if value.scheme != "la":
+        return None
+    listing = councils()
+    if value.code in listing.current:
+        return None
+    former = listing.former.get(value.code)
+    if former and former.ceased and message.created.date().isoformat() < former.ceased:
+        return None  # the council existed when the message was written
+    detail = (
+        f"the council ceased on {former.ceased}; use its successor"
+        if former
+        else "it is not a council with children's services"
+    )
+    return _error(
+        pointer,
+        "CS103",
+        f"the local-authority code is not current in the council list of {listing.version}: {detail}",
+    )
 
 
 def _latest(value: Any) -> dt.datetime | None:

@@ -112,11 +112,6 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
         raise Refusal("CS012", f"must be {what}")
 
 
-def _datetime(value: Any, _: type) -> dt.datetime:
-    _expect(value, str, "a date-time string such as 2026-11-25T09:30:00Z")
-    return _datetime_text(value)
-
-
 def _datetime_text(value: str) -> dt.datetime:
     if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
         if _NAIVE_RE.fullmatch(value):
@@ -137,11 +132,6 @@ def _datetime_text(value: str) -> dt.datetime:
     return moment
 
 
-def _date(value: Any, _: type) -> dt.date:
-    _expect(value, str, "a date string such as 2026-11-25")
-    return _date_text(value)
-
-
 def _date_text(value: str) -> dt.date:
     if _DATE_RE.fullmatch(value) is None:
         raise Refusal("CS018", "must be a full date written as YYYY-MM-DD")
@@ -149,11 +139,6 @@ def _date_text(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise Refusal("CS018", "is not a date in the calendar") from None
-
-
-def _partial_date(value: Any, _: type) -> PartialDate:
-    _expect(value, str, "a date string: YYYY, YYYY-MM or YYYY-MM-DD")
-    return _partial_date_text(value)
 
 
 def _partial_date_text(value: str) -> PartialDate:
@@ -168,20 +153,10 @@ def _partial_date_text(value: str) -> PartialDate:
         raise Refusal("CS018", str(error)) from None
 
 
-def _uuid(value: Any, _: type) -> uuid.UUID:
-    _expect(value, str, "a UUID string")
-    return _uuid_text(value)
-
-
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
         raise Refusal("CS018", "must be a UUID in lower case, such as 6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
     return uuid.UUID(value)
-
-
-def _agency(value: Any, _: type) -> AgencyId:
-    _expect(value, str, "an agency id string")
-    return _agency_text(value)
 
 
 @functools.lru_cache(maxsize=1024)  # the agencies are few and come back; an id is immutable and not personal
@@ -190,6 +165,26 @@ def _agency_text(value: str) -> AgencyId:
         return AgencyId(value)
     except ValueError as error:
         raise Refusal("CS018", str(error)) from None
+
+
+def _text_hook(read: Callable[[str], Any], what: str) -> Callable[[Any, type], Any]:
+    """The structure hook of a value type written as a string: ``read`` it once it is a string."""
+
+    def hook(value: Any, _: type) -> Any:
+        _expect(value, str, what)
+        return read(value)
+
+    return hook
+
+
+#: The value types written as strings: how the string is read, and what it must be.
+_TEXT_TYPES: Final[dict[type, tuple[Callable[[str], Any], str]]] = {
+    dt.datetime: (_datetime_text, "a date-time string such as 2026-11-25T09:30:00Z"),
+    dt.date: (_date_text, "a date string such as 2026-11-25"),
+    PartialDate: (_partial_date_text, "a date string: YYYY, YYYY-MM or YYYY-MM-DD"),
+    uuid.UUID: (_uuid_text, "a UUID string"),
+    AgencyId: (_agency_text, "an agency id string"),
+}
 
 
 def _str(value: Any, type_: type) -> Any:
@@ -362,16 +357,9 @@ def _register_message(converter: cattrs.Converter) -> None:
 def make_converter() -> cattrs.Converter:
     """Return a new converter with every hook of the format; the codec's policy in one place."""
     converter = cattrs.Converter(detailed_validation=True)
-    for cls, structure_hook in (
-        (dt.datetime, _datetime),
-        (dt.date, _date),
-        (PartialDate, _partial_date),
-        (uuid.UUID, _uuid),
-        (AgencyId, _agency),
-        (str, _str),
-        (bool, _bool),
-        (int, _int),
-    ):
+    for cls, (read, what) in _TEXT_TYPES.items():
+        converter.register_structure_hook(cls, _text_hook(read, what))
+    for cls, structure_hook in ((str, _str), (bool, _bool), (int, _int)):
         converter.register_structure_hook(cls, structure_hook)
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _extensions)
     converter.register_structure_hook_factory(_is_tuple, functools.partial(_tuple_factory, converter))
@@ -392,13 +380,7 @@ def make_converter() -> cattrs.Converter:
 _ERRORS: Final = (ClassValidationError, ForbiddenExtraKeysError, Refusal)
 _CONVERTER: Final = make_converter()
 #: The codec's hooks for the value types written as strings, after the type check the compiled functions make.
-_TEXT_LEAVES: Final[dict[type, Callable[[str], Any]]] = {
-    dt.datetime: _datetime_text,
-    dt.date: _date_text,
-    PartialDate: _partial_date_text,
-    uuid.UUID: _uuid_text,
-    AgencyId: _agency_text,
-}
+_TEXT_LEAVES: Final[dict[type, Callable[[str], Any]]] = {cls: read for cls, (read, _) in _TEXT_TYPES.items()}
 _BODY_KINDS: Final = {kind.value: cls for kind, cls in BODIES.items()}
 _VERSION_RE: Final = re.compile(r"[1-9][0-9]{0,3}\.(0|[1-9][0-9]{0,3})")
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
