@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from concernshare import _compiled, codec
+from concernshare.converter import TEXT_READERS
 from concernshare.records import Message
 from concernshare.shape import shape_of
 
@@ -24,7 +25,7 @@ def _record_classes() -> list[type]:
     pending: list[Any] = [Message]
     while pending:
         cls = pending.pop()
-        if cls in found or cls in codec._TEXT_LEAVES or not attrs.has(cls):
+        if cls in found or cls in TEXT_READERS or not attrs.has(cls):
             continue
         found.append(cls)
         for field in shape_of(cls):
