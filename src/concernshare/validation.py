@@ -78,12 +78,12 @@ def _run(
         except InvalidRecord as error:
             return list(error.problems), None, _Layer.RECORD
     written: codec.Written | None = None
+    known: dict[str, Any] | None = None  # what the written bytes read back as, when the codec knows it
     if isinstance(document, codec.Written):
         known = layers.written(document) if len(document.payload) <= max_bytes else None
-        written = document if known is not None else None
-        document = document.payload
-    if written is not None:
-        data: Any = layers.written(written)
+        written, document = document, document.payload
+    if known is not None:
+        data: Any = known
     elif isinstance(document, dict):
         data = document
     else:
@@ -107,7 +107,7 @@ def _run(
     problems = [p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")]
     if problems:
         return problems, None, _Layer.SCHEMA
-    if written is not None:
+    if written is not None and known is not None:
         message = written.record
     else:
         try:
