@@ -156,7 +156,7 @@ def test_a_deadline_uses_the_recipients_nations_bank_holidays() -> None:
     rules = load_rules(
         json.dumps(
             {
-                "format_version": "1.0",
+                "format_version": "1.1",
                 "name": "Two nations",
                 "rules": [
                     {

@@ -48,7 +48,7 @@ __all__ = [
     "sign_directory",
 ]
 
-DIRECTORY_VERSION: Final = "1.0"
+DIRECTORY_VERSION: Final = "1.1"
 _GSS: Final = "^(E(06|08|09|10)|W06|S12)[0-9]{6}$"
 _B64URL: Final = "^[A-Za-z0-9_-]+$"
 _SKEW: Final = dt.timedelta(minutes=5)

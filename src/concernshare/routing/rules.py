@@ -48,7 +48,7 @@ __all__ = [
     "load_rules",
 ]
 
-RULES_VERSION: Final = "1.0"
+RULES_VERSION: Final = "1.1"
 _NAME: Final = "^[a-z][a-z0-9_-]{0,63}$"
 _AREA: Final = "^(child|(E(06|08|09|10)|W06|S12)[0-9]{6})$"
 
