@@ -168,7 +168,7 @@ class CaldicottPrinciple(enum.StrEnum):
     NEED_TO_KNOW = "4_access_on_a_strict_need_to_know_basis"
     UNDERSTAND_RESPONSIBILITIES = "5_everyone_understands_their_responsibilities"
     COMPLY_WITH_THE_LAW = "6_comply_with_the_law"
-    DUTY_TO_SHARE = "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect"
+    DUTY_TO_SHARE = "7_the_duty_to_share_for_individual_care_is_as_important_as_the_duty_to_protect"
     INFORM_EXPECTATIONS = "8_inform_patients_and_service_users_about_how_their_information_is_used"
 
 
