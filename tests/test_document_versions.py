@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ import attrs
 import pytest
 
 from concernshare import codec, schema
-from concernshare.directory import DIRECTORY_VERSION, MeshAddress, open_directory
+from concernshare.cli import main
+from concernshare.crypto import keys
+from concernshare.directory import DIRECTORY_VERSION, Directory, MeshAddress, open_directory, sign_directory
 from concernshare.errors import DirectoryRefused, InvalidDocument
 from concernshare.routing.rules import RULES_VERSION, load_rules
 from concernshare.testing.world import World, make_world
@@ -244,3 +247,31 @@ def test_an_unknown_member_of_a_newer_minor_directory_is_refused(world: World) -
     assert problems == [("/agencies/0/telephone", "CS011")]
     document["agencies"][0].pop("telephone")
     assert list(schema.iter_problems(document, "directory")) == []
+
+
+def test_an_edit_of_a_1_0_directory_is_published_as_1_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding an emergency duty team (a 1.1 role) to a directory made at 1.0 publishes an edition declaring 1.1, which
+    opens, instead of a 1.0 edition that every reader would refuse."""
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv: str) -> None:
+        err = io.StringIO()
+        assert main(list(argv), stdout=io.StringIO(), stderr=err, stdin=io.BytesIO()) == 0, err.getvalue()
+
+    run("keygen", "--authority", "--out", "keys")
+    run("keygen", "--agency", "la:E06000032/edt", "--out", "keys")
+    authority = keys.read_private_jwk_set(tmp_path / "keys" / "authority.private.jwks")
+    issued = dt.datetime.now(dt.UTC)  # the command reads the wall clock, so the edition must be current
+    expires = issued + dt.timedelta(days=30)
+    old = Directory(format_version="1.0", directory_id="luton", serial=1, issued=issued, expires=expires, agencies=())
+    (tmp_path / "dir.jws").write_bytes(sign_directory(old, keys.signer_from(authority)))
+    run(
+        "directory", "add", "dir.jws", "--agency", "la:E06000032/edt", "--name", "Emergency duty team",
+        "--roles", "emergency_duty_team", "--area", "E06000032",
+        "--keys", "keys/la_E06000032_edt.public.jwks", "--authority-key", "keys/authority.private.jwks",
+    )  # fmt: skip
+    pinned = [k.public for k in authority if k.public.use == "sig"]
+    opened = open_directory((tmp_path / "dir.jws").read_bytes(), pinned, now=issued)
+    assert (opened.format_version, opened.serial) == (DIRECTORY_VERSION, 2)
+    assert [a.roles for a in opened.agencies] == [("emergency_duty_team",)]
