@@ -235,6 +235,9 @@ def open_directory(
     to sign another directory id, if the serial is older than the highest the
     pinned keys were seen to sign for this id, or if it equals that serial with
     different content; :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
+    A directory declaring ``1.0`` is held to the 1.0 schema as released, so a
+    member or code added in 1.1 (a MESH address, the emergency duty team role)
+    is refused in it, with its pointer and code in the refusal.
     """
     require_aware(now, "now")
     if any(isinstance(key, PrivateJwk) for key in authorities):
