@@ -83,7 +83,8 @@ AGENCY_SCHEMES: Final = {
     "la": "(E(06|08|09|10)|W06|S12)[0-9]{6}",
     "school": "[1-9][0-9]{5}",
     "police": "[0-9]{2}",
-    "ofsted": "EY[0-9]{6}|[1-9][0-9]{5}",
+    # An Ofsted early years URN: EY and six digits, or a number of six or seven digits (DfE early years census).
+    "ofsted": "EY[0-9]{6}|[1-9][0-9]{5,6}",
     "probation": "|".join(PROBATION_REGIONS),
     "rsh": "(L|LH)[0-9]{4}|[0-9]{4}",
     "charity": "[1-9][0-9]{5,6}|SC0[0-9]{5}|NIC1[0-9]{5}",
