@@ -29,7 +29,6 @@ import referencing
 from jsonschema.exceptions import ValidationError
 
 from concernshare.errors import Problem, SchemaViolation, UsageError
-from concernshare.records.types import NAIVE_DATE_TIME
 from concernshare.strictjson import escape_pointer
 
 __all__ = ["KINDS", "iter_problems", "load", "validator"]
@@ -41,8 +40,6 @@ KINDS: Final = {
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
 }
-
-_NAIVE: Final = re.compile(NAIVE_DATE_TIME)
 
 #: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.
 _FORMS: Final = {
@@ -136,7 +133,7 @@ def _form(error: ValidationError) -> str:
     return f"in the required form ({description})" if description else "in the required form"
 
 
-def _problems(error: ValidationError) -> Iterator[Problem]:
+def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
     keyword = str(error.validator)
     value: Any = error.validator_value
@@ -161,17 +158,21 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
-        older = _older_minor(error)
+        older = _older_minor(error, kind)
+        document = "message" if kind == "message" else "document"
         for name in instance:
             if name not in known:
                 yield Problem(
                     pointer=f"{pointer}/{escape_pointer(name)}",
                     code="CS011",
-                    message="this member is not part of the message's format version (it came in a "
+                    message=f"this member is not part of the {document}'s format version (it came in a "
                     "later minor version); write a newer format_version to use it, or remove it"
                     if older
                     else "this member is not part of the format; remove it, or move it "
-                    "under extensions with a namespaced key",
+                    "under extensions with a namespaced key"
+                    if kind == "message"
+                    else "this member is not part of the format (a member of a newer minor version needs a "
+                    "newer concernshare); remove it",
                 )
         return
     if keyword == "type":
@@ -189,13 +190,7 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "pattern":
         words = _form(error)
-        if (
-            words == _FORMS["date_time"]
-            and isinstance(instance, str)
-            and _NAIVE.fullmatch(
-                instance,
-            )
-        ):
+        if words == _FORMS["date_time"] and isinstance(instance, str) and _naive(instance, value):
             yield Problem(
                 pointer=pointer,
                 code="CS009",
@@ -220,12 +215,17 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
     yield Problem(pointer=pointer, code="CS012", message=f"does not satisfy the schema's {keyword} rule")
 
 
-def _older_minor(error: ValidationError) -> str | None:
-    """The earlier minor version whose frozen schema refused this, if it was one (a message's ``allOf`` branch)."""
+def _naive(instance: str, date_time: str) -> bool:
+    """True if ``instance`` is a date-time without an offset: ``date_time``, the schema's pattern, takes it with Z."""
+    return _ecma(date_time).search(instance + "Z") is not None
+
+
+def _older_minor(error: ValidationError, kind: str = "message") -> str | None:
+    """The earlier minor version whose frozen schema refused this, if it was one (a document's ``allOf`` branch)."""
     path = list(error.absolute_schema_path)
     if len(path) < 3 or path[0] != "allOf" or path[2] != "then" or not isinstance(path[1], int):
         return None
-    branches = load().get("allOf", [])
+    branches = load(kind).get("allOf", [])
     version = branches[path[1]]["if"]["properties"].get("format_version") if path[1] < len(branches) else None
     return str(version["const"]) if isinstance(version, dict) and "const" in version else None
 
@@ -259,7 +259,7 @@ def _explain(document: Any, kind: str) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()  # an older minor's frozen schema may say again what the current one said
     for error in validator(kind).iter_errors(document):
         for leaf in _leaves(error):
-            for problem in _problems(leaf):
+            for problem in _problems(leaf, kind):
                 key = (problem.pointer, problem.code)
                 if key not in seen:
                     seen.add(key)
