@@ -25,6 +25,7 @@ import attrs
 from concernshare.crypto import _jose
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.crypto._jose import JoseError
+from concernshare.crypto._primitives import PublicKey
 from concernshare.errors import CryptoError, UsageError
 
 __all__ = [
@@ -376,6 +377,10 @@ class FileDecrypter:
     def derive(self, peer: bytes) -> bytes:
         """ECDH with ``peer`` (see :class:`Decrypter`); raises :class:`CryptoError`."""
         return self._key.derive(peer)
+
+    def agree(self, peer: PublicKey) -> bytes:
+        """ECDH with a public key already loaded (and so checked) by the JWE layer; raises :class:`CryptoError`."""
+        return self._key.agree(peer)
 
 
 def signer_from(keys: Sequence[PrivateJwk]) -> FileSigner:
