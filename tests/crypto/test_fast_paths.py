@@ -89,7 +89,7 @@ def test_the_fast_readings_equal_the_general_ones(world: World) -> None:
     assert reading == _jws._jws_general(signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY)
 
 
-def test_a_decrypter_without_agree_still_opens(world: World) -> None:
+def test_a_decrypter_with_derive_alone_still_opens(world: World) -> None:
     """A decrypter that offers only derive (a key held elsewhere) is given the raw point and opens the message."""
     mine = next(d for d in world[MASH].decrypters if isinstance(d, keys.FileDecrypter))
 
@@ -100,4 +100,15 @@ def test_a_decrypter_without_agree_still_opens(world: World) -> None:
             return mine.derive(peer)
 
     plaintext = _jose.decrypt(_sealed(world), DeriveOnly(), typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
+    assert json.loads(plaintext)["signatures"]
+
+
+def test_a_file_decrypter_is_handed_the_loaded_point(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening loads the ephemeral point once: a FileDecrypter agrees with the loaded key, never the raw point."""
+
+    def refuse(*_: Any) -> NoReturn:
+        raise AssertionError("the raw point was loaded a second time")
+
+    monkeypatch.setattr(keys.FileDecrypter, "derive", refuse)
+    plaintext = _jose.decrypt(_sealed(world), world[MASH].decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
     assert json.loads(plaintext)["signatures"]

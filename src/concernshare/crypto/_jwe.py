@@ -225,7 +225,7 @@ def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str,
     if crv != key.crv:
         raise CryptoError()
     peer = load_public(crv, point)  # an invalid point is refused before it meets our key
-    agree = getattr(key, "agree", None)  # a decrypter holding its key in memory takes the loaded point
+    agree = getattr(key, "_agree_loaded", None)  # a FileDecrypter takes the loaded point; any other the raw one
     cek = unwrap_key(derive_kek(agree(peer) if agree is not None else key.derive(point)), wrapped)
     if len(cek) != 32:
         raise CryptoError()

@@ -378,8 +378,12 @@ class FileDecrypter:
         """ECDH with ``peer`` (see :class:`Decrypter`); raises :class:`CryptoError`."""
         return self._key.derive(peer)
 
-    def agree(self, peer: PublicKey) -> bytes:
-        """ECDH with a public key already loaded (and so checked) by the JWE layer; raises :class:`CryptoError`."""
+    def _agree_loaded(self, peer: PublicKey) -> bytes:
+        """ECDH with a public key the JWE layer has already loaded (and so checked); raises :class:`CryptoError`.
+
+        Within the crypto package only: :func:`~concernshare.crypto.decrypt` hands a
+        decrypter that has it the loaded point, and any other the raw point (``derive``).
+        """
         return self._key.agree(peer)
 
 
