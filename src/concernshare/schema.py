@@ -40,6 +40,7 @@ KINDS: Final = {
     "directory": "directory.schema.json",
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
+    "household": "household.schema.json",
 }
 
 _NAIVE: Final = re.compile(NAIVE_DATE_TIME)

@@ -54,11 +54,17 @@ def _chronology(root: Path) -> list[Any]:
     numbers = [m.subject.identifiers.nhs_number for m in messages if m.subject.identifiers.nhs_number]
     child = max(set(numbers), key=numbers.count)
     concern = next(m for m in messages if m.type == "concern" and m.subject.identifiers.nhs_number == child)
-    corrected = attrs.evolve(concern, id=uuid.uuid5(concern.id, "corrected"),
-                             created=concern.created + dt.timedelta(hours=2),
-                             thread=attrs.evolve(concern.thread, supersedes=concern.id))
-    unnamed = attrs.evolve(concern, id=uuid.uuid5(concern.id, "without an NHS number"), subject=attrs.evolve(
-        concern.subject, identifiers=attrs.evolve(concern.subject.identifiers, nhs_number=None)))
+    corrected = attrs.evolve(
+        concern,
+        id=uuid.uuid5(concern.id, "corrected"),
+        created=concern.created + dt.timedelta(hours=2),
+        thread=attrs.evolve(concern.thread, supersedes=concern.id),
+    )
+    unnamed = attrs.evolve(
+        concern,
+        id=uuid.uuid5(concern.id, "without an NHS number"),
+        subject=attrs.evolve(concern.subject, identifiers=attrs.evolve(concern.subject.identifiers, nhs_number=None)),
+    )
     unreadable = []
     invalid = sorted(p for p in (root / "examples" / "invalid").glob("cs101-*.json") if ".expected" not in p.name)
     for path in invalid[:1]:
@@ -66,9 +72,26 @@ def _chronology(root: Path) -> list[Any]:
             validate(path.read_bytes())
         except InvalidDocument as error:
             unreadable.append(Unreadable(source=str(path.relative_to(root)), problem=str(error)))
-    built = build_chronology([*messages, corrected, unnamed], child=child, unreadable=unreadable,
-                             generated=max(m.created for m in messages) + dt.timedelta(days=30))
+    built = build_chronology(
+        [*messages, corrected, unnamed],
+        child=child,
+        unreadable=unreadable,
+        generated=max(m.created for m in messages) + dt.timedelta(days=30),
+    )
     return [json.loads(to_json(built))]
+
+
+def _household(root: Path) -> list[Any]:
+    """The household chronology the library builds from the example messages (Kai and Tyler live together)."""
+    from concernshare.chronology.build import build_chronologies  # noqa: PLC0415  (only this sample needs it)
+    from concernshare.chronology.export import household_json  # noqa: PLC0415
+    from concernshare.chronology.history import build_households  # noqa: PLC0415
+    from concernshare.validation import validate  # noqa: PLC0415
+
+    messages = [validate(p.read_bytes()) for p in sorted((root / "examples" / "messages").glob("*.json"))]
+    generated = max(m.created for m in messages) + dt.timedelta(days=30)
+    households = build_households(build_chronologies(messages, generated=generated), generated=generated)
+    return [json.loads(household_json(households[0]))]
 
 
 @cache
@@ -76,6 +99,8 @@ def sample_documents(kind: str, root: Path) -> list[Any]:
     """The example documents of one kind, parsed."""
     if kind == "chronology":
         return _chronology(root)
+    if kind == "household":
+        return _household(root)
     pattern = SAMPLES.get(kind)
     if pattern is None:
         return []
@@ -146,8 +171,7 @@ class Samples:
 def _holds(condition: dict[str, Any], value: dict[str, Any]) -> bool:
     """The ``if`` of the message schema: ``type`` has a given constant."""
     return all(
-        name in value and value[name] == rule.get("const")
-        for name, rule in condition.get("properties", {}).items()
+        name in value and value[name] == rule.get("const") for name, rule in condition.get("properties", {}).items()
     )
 
 
