@@ -33,20 +33,19 @@ def _jws_payload(data: bytes) -> Any:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def _chronology(root: Path) -> list[Any]:
-    """A chronology built by the library from the example messages: the export the schema describes.
+def _inputs(root: Path) -> tuple[list[Any], list[Any], dt.datetime, str]:
+    """The example messages, joined by three the library derives from them, an unreadable input, and the child.
 
-    So that every part of the export has an example, the messages are joined by
-    three the library derives from them: a corrected version of the concern
-    (which supersedes it), a copy without the child's NHS number (a probable
-    match), and one of the invalid examples (an input that cannot be read).
+    So that every part of an export has an example, the messages are joined by
+    a corrected version of the concern (which supersedes it), a copy without
+    the child's NHS number (a probable match), and one of the invalid examples
+    (an input that cannot be read).
     """
     import uuid  # noqa: PLC0415
 
     import attrs  # noqa: PLC0415
 
-    from concernshare.chronology import Unreadable, build_chronology  # noqa: PLC0415  (only this sample needs it)
-    from concernshare.chronology.export import to_json  # noqa: PLC0415
+    from concernshare.chronology import Unreadable  # noqa: PLC0415  (only these samples need it)
     from concernshare.errors import InvalidDocument  # noqa: PLC0415
     from concernshare.validation import validate  # noqa: PLC0415
 
@@ -54,17 +53,11 @@ def _chronology(root: Path) -> list[Any]:
     numbers = [m.subject.identifiers.nhs_number for m in messages if m.subject.identifiers.nhs_number]
     child = max(set(numbers), key=numbers.count)
     concern = next(m for m in messages if m.type == "concern" and m.subject.identifiers.nhs_number == child)
-    corrected = attrs.evolve(
-        concern,
-        id=uuid.uuid5(concern.id, "corrected"),
-        created=concern.created + dt.timedelta(hours=2),
-        thread=attrs.evolve(concern.thread, supersedes=concern.id),
-    )
-    unnamed = attrs.evolve(
-        concern,
-        id=uuid.uuid5(concern.id, "without an NHS number"),
-        subject=attrs.evolve(concern.subject, identifiers=attrs.evolve(concern.subject.identifiers, nhs_number=None)),
-    )
+    corrected = attrs.evolve(concern, id=uuid.uuid5(concern.id, "corrected"),
+                             created=concern.created + dt.timedelta(hours=2),
+                             thread=attrs.evolve(concern.thread, supersedes=concern.id))
+    unnamed = attrs.evolve(concern, id=uuid.uuid5(concern.id, "without an NHS number"), subject=attrs.evolve(
+        concern.subject, identifiers=attrs.evolve(concern.subject.identifiers, nhs_number=None)))
     unreadable = []
     invalid = sorted(p for p in (root / "examples" / "invalid").glob("cs101-*.json") if ".expected" not in p.name)
     for path in invalid[:1]:
@@ -72,26 +65,36 @@ def _chronology(root: Path) -> list[Any]:
             validate(path.read_bytes())
         except InvalidDocument as error:
             unreadable.append(Unreadable(source=str(path.relative_to(root)), problem=str(error)))
-    built = build_chronology(
-        [*messages, corrected, unnamed],
-        child=child,
-        unreadable=unreadable,
-        generated=max(m.created for m in messages) + dt.timedelta(days=30),
-    )
+    generated = max(m.created for m in messages) + dt.timedelta(days=30)
+    return [*messages, corrected, unnamed], unreadable, generated, child
+
+
+def _chronology(root: Path) -> list[Any]:
+    """A chronology built by the library from the example messages: the export the schema describes."""
+    from concernshare.chronology import build_chronology  # noqa: PLC0415  (only this sample needs it)
+    from concernshare.chronology.export import to_json  # noqa: PLC0415
+
+    messages, unreadable, generated, child = _inputs(root)
+    built = build_chronology(messages, child=child, unreadable=unreadable, generated=generated)
     return [json.loads(to_json(built))]
 
 
 def _household(root: Path) -> list[Any]:
-    """The household chronology the library builds from the example messages (Kai and Tyler live together)."""
+    """The household chronologies the library builds from the example messages: Kai's and Tyler's, and Kai's alone.
+
+    Kai's alone (his chronology without his brother's) holds the police notification about Tyler as a
+    household event, with its reason.
+    """
     from concernshare.chronology.build import build_chronologies  # noqa: PLC0415  (only this sample needs it)
     from concernshare.chronology.export import household_json  # noqa: PLC0415
     from concernshare.chronology.history import build_households  # noqa: PLC0415
-    from concernshare.validation import validate  # noqa: PLC0415
 
-    messages = [validate(p.read_bytes()) for p in sorted((root / "examples" / "messages").glob("*.json"))]
-    generated = max(m.created for m in messages) + dt.timedelta(days=30)
-    households = build_households(build_chronologies(messages, generated=generated), generated=generated)
-    return [json.loads(household_json(households[0]))]
+    messages, unreadable, generated, child = _inputs(root)
+    chronologies = build_chronologies(messages, unreadable=unreadable, generated=generated)
+    together = build_households(chronologies, generated=generated)
+    alone = build_households([c for c in chronologies if c.child.nhs_number == child], generated=generated,
+                             child=child)
+    return [json.loads(household_json(household)) for household in (*together, *alone)]
 
 
 @cache
