@@ -291,8 +291,11 @@ def _build(
     err: IO[str],
     names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, ...]:
-    """The chronology asked for, or one per child; messages that join none are named on stderr."""
-    if args.child is not None or args.unborn is not None:
+    """The chronology asked for, or one per child; messages that join none are named on stderr.
+
+    For ``--household``, one per child even with ``--child``: the household of a child is made of the others'.
+    """
+    if (args.child is not None and not args.household) or args.unborn is not None:
         return (
             build_chronology(
                 messages,
@@ -321,7 +324,10 @@ def _households(args: argparse.Namespace, chronologies: Sequence[Chronology]) ->
     """The household chronologies ``--household`` asks for; a usage error where there is none to show."""
     generated = chronologies[0].generated
     if args.child is not None:
-        return build_households(chronologies, generated=generated, child=args.child)
+        mine = build_households(chronologies, generated=generated, child=args.child)
+        if not mine:
+            raise UsageError(f"concernshare: --household: no message here is about the child --child {args.child}")
+        return mine
     found = build_households(chronologies, generated=generated)
     if not found:
         raise UsageError(
