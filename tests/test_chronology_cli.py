@@ -235,8 +235,9 @@ def test_the_family_report_has_each_child_on_their_own(tmp_path: Path) -> None:
     assert "3 children, each on their own: 39 entries" in err
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<article ") == 3
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 3
+    assert page.count('<article id="c') == 3
+    assert page.count('<article id="h') == 1  # Kai and Tyler's household, beside them
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 4
     assert page.count("EXERCISE: built from exercise") == 1
     headings = re.findall(r'<h2 id="c\d-name">([^<]*)</h2>', page)
     assert headings == ["1. Kai Ashdown", "2. Unborn child (mother&#x27;s NHS number 999 000 0042)", "3. Tyler Ashdown"]
