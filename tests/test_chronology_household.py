@@ -34,7 +34,7 @@ from concernshare.chronology.history import (
     Household,
     build_households,
     homes,
-    household_messages,
+    household_events,
 )
 from concernshare.cli import _chronology
 from concernshare.cli._inputs import Parser
@@ -187,7 +187,7 @@ def test_an_adult_named_by_nhs_number_is_not_a_child_of_the_household(police: Me
 def test_a_sibling_whose_birth_date_makes_them_an_adult_is_not_a_child(police: Message) -> None:
     grown = _kai_in(police, birth_date=dt.date(1990, 1, 1))
     assert homes([grown]) == {}
-    assert household_messages(KAI, [grown], homes([grown])) == []
+    assert household_events([grown], homes([grown])) == {}
 
 
 @pytest.mark.parametrize(("group", "linked"), [(AgeGroup.CHILD, True), (AgeGroup.ADULT, False)])

@@ -25,7 +25,7 @@ from typing import Final
 import attrs
 
 from concernshare.chronology.extract import entries_of
-from concernshare.chronology.history import homes, household_messages, household_of
+from concernshare.chronology.history import homes, household_events, household_of
 from concernshare.chronology.model import (
     CHRONOLOGY_VERSION,
     Chronology,
@@ -219,8 +219,8 @@ class _Index:
 
     order: dict[str, int]
     wrong_child: set[str]
-    messages: list[Message]
     home: dict[str, frozenset[str]]
+    household: dict[str, list[tuple[Message, str]]]
     by_number: dict[str, list[Message]]
     by_name: dict[tuple[str, str], list[Message]]
     by_local: dict[tuple[str, str], list[Message]]
@@ -229,11 +229,12 @@ class _Index:
     @classmethod
     def of(cls, unique: Sequence[Message]) -> _Index:
         wrong = _wrong_child(unique)
+        home = homes(unique, wrong_child=frozenset(wrong))
         index = cls(
             {str(m.id): n for n, m in enumerate(unique)},
             wrong,
-            list(unique),
-            homes(unique, wrong_child=frozenset(wrong)),
+            home,
+            household_events(unique, home, wrong_child=frozenset(wrong)),
             {},
             {},
             {},
@@ -314,17 +315,7 @@ def _assemble(
     by_message = {str(m.id): list(entries_of(m)) for m in joined}
     for message in linked:
         by_message[str(message.id)] = [attrs.evolve(e, match=Match.UNBORN_LINK) for e in by_message[str(message.id)]]
-    household = (
-        [
-            (m, why)
-            for m, why in household_messages(
-                target, index.messages, index.home, wrong_child=frozenset(index.wrong_child)
-            )
-            if str(m.id) not in joined_ids
-        ]
-        if target is not None
-        else []
-    )
+    household = [(m, why) for m, why in index.household.get(target or "", ()) if str(m.id) not in joined_ids]
     for message, why in household:
         by_message[str(message.id)] = [household_of(e, why) for e in entries_of(message)]
     _apply_history(joined + [m for m, _ in household], by_message)

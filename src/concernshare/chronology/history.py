@@ -43,7 +43,7 @@ __all__ = [
     "HouseholdEntry",
     "build_households",
     "homes",
-    "household_messages",
+    "household_events",
     "household_of",
 ]
 
@@ -94,48 +94,52 @@ def homes(messages: Iterable[Message], *, wrong_child: frozenset[str] = frozense
     return {number: frozenset(others) for number, others in linked.items()}
 
 
-def household_messages(
-    child: str,
+def household_events(
     messages: Sequence[Message],
     home: Mapping[str, frozenset[str]],
     *,
     wrong_child: frozenset[str] = frozenset(),
-) -> list[tuple[Message, str]]:
-    """The messages about other children whose events concern ``child`` too, each with the reason in words.
+) -> dict[str, list[tuple[Message, str]]]:
+    """For each child's NHS number, the messages about other children whose events concern them too, with reasons.
 
     Each is a household event (:data:`HOUSEHOLD_EVENTS`) about another child
-    that names ``child`` (unless it records that they live elsewhere) or
-    whose child ``home`` records as living with ``child``; with them come the
+    that names the child (unless it records that they live elsewhere) or
+    whose child ``home`` records as living with them; with them come the
     withdrawals of those messages by their senders, so that a withdrawn event
-    shows as withdrawn. In the order given. Raises nothing.
+    shows as withdrawn. Each list is in the order of ``messages``; one pass
+    over them, whatever the number of children. Raises nothing.
     """
-    found: dict[str, tuple[Message, str]] = {}
+    found: dict[str, dict[str, tuple[Message, str]]] = defaultdict(dict)
+    shared: dict[str, tuple[str, list[str]]] = {}
     for message in messages:
         own = message.subject.identifiers.nhs_number
-        if message.type not in HOUSEHOLD_EVENTS or own in (None, child) or str(message.id) in wrong_child:
+        if message.type not in HOUSEHOLD_EVENTS or own is None or str(message.id) in wrong_child:
             continue
         named = dict(_children_named(message))
-        if named.get(child) is YesNoUnknown.NO:
-            continue
-        if child in named:
-            how = "and names this child as one of the children of the home"
-        elif child in home.get(own or "", ()):
-            how = "who is recorded as living with this child"
-        else:
-            continue
-        found[str(message.id)] = (
-            message,
-            f"a household event: the {message.type.replace('_', ' ')} is about another child (NHS number {own}) "
-            f"{how}; a child who sees or hears, or experiences the effects of, domestic abuse is a victim of it "
-            "(Domestic Abuse Act 2021, s3)",
-        )
-    sender = {key: message.sender.agency for key, (message, _) in found.items()}
-    withdrawals = [
-        (m, "the withdrawal of a household event")
-        for m in messages
-        if isinstance(m.body, WithdrawalBody) and sender.get(str(m.body.message_id)) == m.sender.agency
-    ]
-    return [*found.values(), *withdrawals]
+        children = [c for c in dict.fromkeys([*named, *sorted(home.get(own, ()))]) if c != own]
+        for child in children:
+            if named.get(child) is YesNoUnknown.NO:
+                continue
+            how = (
+                "and names this child as one of the children of the home"
+                if child in named
+                else "who is recorded as living with this child"
+            )
+            found[child][str(message.id)] = (
+                message,
+                f"a household event: the {message.type.replace('_', ' ')} is about another child (NHS number "
+                f"{own}) {how}; a child who sees or hears, or experiences the effects of, domestic abuse is a victim "
+                "of it (Domestic Abuse Act 2021, s3)",
+            )
+            shared.setdefault(str(message.id), (message.sender.agency, []))[1].append(child)
+    for message in messages:
+        body = message.body
+        if isinstance(body, WithdrawalBody) and str(body.message_id) in shared:
+            sender, children = shared[str(body.message_id)]
+            if sender == message.sender.agency:
+                for child in children:
+                    found[child][str(message.id)] = (message, "the withdrawal of a household event")
+    return {child: list(events.values()) for child, events in found.items()}
 
 
 def household_of(entry: Entry, reason: str) -> Entry:
