@@ -482,7 +482,7 @@ def _household(number: int, household: Household) -> Iterator[str]:
         "recorded as living together, side by side: every entry once, with the children whose chronologies hold "
         f"it. {_count(range(shared), 'entry is', 'entries are')} in more than one child's chronology: an event "
         "about one child that concerns every child of the home (a domestic abuse incident there) is in each "
-        "child's own chronology too. Patterns are judged in each child's own chronology above, not here.</p>"
+        "child's own chronology too. Patterns are judged in each child's own chronology, not here.</p>"
     )
     yield (
         _section(refs, "timeline", "Timeline") + f"<figure>{timeline(merged, refs.anchors, (), prefix=refs.prefix)}"
