@@ -137,7 +137,7 @@ def _form(error: ValidationError) -> str:
     return f"in the required form ({description})" if description else "in the required form"
 
 
-def _problems(error: ValidationError) -> Iterator[Problem]:
+def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
     keyword = str(error.validator)
     value: Any = error.validator_value
@@ -162,17 +162,21 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
-        older = _older_minor(error)
+        older = _older_minor(error, kind)
+        document = "message" if kind == "message" else "document"
         for name in instance:
             if name not in known:
                 yield Problem(
                     pointer=f"{pointer}/{escape_pointer(name)}",
                     code="CS011",
-                    message="this member is not part of the message's format version (it came in a "
+                    message=f"this member is not part of the {document}'s format version (it came in a "
                     "later minor version); write a newer format_version to use it, or remove it"
                     if older
                     else "this member is not part of the format; remove it, or move it "
-                    "under extensions with a namespaced key",
+                    "under extensions with a namespaced key"
+                    if kind == "message"
+                    else "this member is not part of the format (a member of a newer minor version needs a "
+                    "newer concernshare); remove it",
                 )
         return
     if keyword == "type":
@@ -221,12 +225,12 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
     yield Problem(pointer=pointer, code="CS012", message=f"does not satisfy the schema's {keyword} rule")
 
 
-def _older_minor(error: ValidationError) -> str | None:
-    """The earlier minor version whose frozen schema refused this, if it was one (a message's ``allOf`` branch)."""
+def _older_minor(error: ValidationError, kind: str = "message") -> str | None:
+    """The earlier minor version whose frozen schema refused this, if it was one (a document's ``allOf`` branch)."""
     path = list(error.absolute_schema_path)
     if len(path) < 3 or path[0] != "allOf" or path[2] != "then" or not isinstance(path[1], int):
         return None
-    branches = load().get("allOf", [])
+    branches = load(kind).get("allOf", [])
     version = branches[path[1]]["if"]["properties"].get("format_version") if path[1] < len(branches) else None
     return str(version["const"]) if isinstance(version, dict) and "const" in version else None
 
@@ -260,7 +264,7 @@ def _explain(document: Any, kind: str) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()  # an older minor's frozen schema may say again what the current one said
     for error in validator(kind).iter_errors(document):
         for leaf in _leaves(error):
-            for problem in _problems(leaf):
+            for problem in _problems(leaf, kind):
                 key = (problem.pointer, problem.code)
                 if key not in seen:
                     seen.add(key)
