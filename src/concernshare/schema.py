@@ -39,6 +39,7 @@ KINDS: Final = {
     "directory": "directory.schema.json",
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
+    "household": "household.schema.json",
 }
 
 #: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.
