@@ -43,8 +43,9 @@ TABLES: Final = (
 )
 HISTORY_MODULE: Final = "concernshare.tracker"
 HISTORY_LAYER: Final = "History rules on receipt"
-_HISTORY_ITEM: Final = re.compile(r"^- ``(CS[0-9]{3})`` \((error|warning)\): (.*?)(?=^- ``|^\S|\Z)",
-                                  re.MULTILINE | re.DOTALL)
+_HISTORY_ITEM: Final = re.compile(
+    r"^- ``(CS[0-9]{3})`` \((error|warning)\): (.*?)(?=^- ``|^\S|\Z)", re.MULTILINE | re.DOTALL
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -181,29 +182,41 @@ class ProblemCode(SphinxDirective):
         known = known_codes(_package(self.env)).get(name)
         given = self.options.get("meaning")
         if known is None:
-            LOGGER.warning("problem-code %s: no such code in the source of concernshare", name,
-                           location=self.get_location())
+            LOGGER.warning(
+                "problem-code %s: no such code in the source of concernshare", name, location=self.get_location()
+            )
             return []
         if known.meaning and given:
-            LOGGER.warning("problem-code %s: the meaning comes from the code's table; remove :meaning:", name,
-                           location=self.get_location())
+            LOGGER.warning(
+                "problem-code %s: the meaning comes from the code's table; remove :meaning:",
+                name,
+                location=self.get_location(),
+            )
         meaning = known.meaning or given
         if not meaning:
-            LOGGER.warning("problem-code %s: no table in the code gives its meaning; add :meaning:", name,
-                           location=self.get_location())
+            LOGGER.warning(
+                "problem-code %s: no table in the code gives its meaning; add :meaning:",
+                name,
+                location=self.get_location(),
+            )
             meaning = ""
         if name in _documented(self.env):
             LOGGER.warning("problem-code %s is documented twice", name, location=self.get_location())
-        _documented(self.env)[name] = {"docname": self.env.docname, "meaning": meaning,
-                                       "severity": _severity_words(known.severities)}
+        _documented(self.env)[name] = {
+            "docname": self.env.docname,
+            "meaning": meaning,
+            "severity": _severity_words(known.severities),
+        }
         anchor = name.lower()
         part = section(self, anchor, name)
         part += paragraph(nodes.strong("Meaning: ", "Meaning: "), meaning)
         part += paragraph(nodes.strong("Severity: ", "Severity: "), _severity_words(known.severities))
         messages = sorted({r.message for r in known.raised if r.message})
         if messages:
-            part += paragraph(nodes.strong("Messages: ", "Messages: "),
-                              "what the library says (… stands for a detail filled in at run time):")
+            part += paragraph(
+                nodes.strong("Messages: ", "Messages: "),
+                "what the library says (… stands for a detail filled in at run time):",
+            )
             listing = nodes.bullet_list()
             for message in messages:
                 item = nodes.list_item()
@@ -250,8 +263,11 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     known = known_codes(_package(env))
     documented = _documented(env)
     for name in sorted(set(known) - set(documented)):
-        LOGGER.warning("the code %s exists in the source of concernshare but the docs do not document it: add a "
-                       "problem-code directive with how to fix it", name)
+        LOGGER.warning(
+            "the code %s exists in the source of concernshare but the docs do not document it: add a "
+            "problem-code directive with how to fix it",
+            name,
+        )
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:

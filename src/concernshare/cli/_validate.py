@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from concernshare import schema, strictjson
-from concernshare.cli._inputs import EXIT_INVALID, EXIT_OK
+from concernshare.cli._parser import EXIT_INVALID, EXIT_OK
 from concernshare.errors import Problem, Severity, UsageError
 from concernshare.validation import iter_problems
 
