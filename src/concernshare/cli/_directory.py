@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -190,6 +191,23 @@ def _publish(directory: Directory, authority: _Authority, path: str, valid_days:
     write_file(path, sign_directory(edition, authority.signer), mode=PUBLIC, new=new)
 
 
+def _publish_next(
+    directory: Directory, agencies: tuple[DirectoryAgency, ...], authority: _Authority, args: argparse.Namespace
+) -> None:
+    """Publish the next edition of ``directory`` (its serial one higher) with ``agencies`` to ``args.directory``."""
+    _publish(
+        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
+        authority,
+        args.directory,
+        args.valid_days,
+    )
+
+
+def _with_keys(directory: Directory, change: Callable[[DirectoryKey], DirectoryKey]) -> tuple[DirectoryAgency, ...]:
+    """The directory's agencies with ``change`` applied to every key (it returns a key it leaves alone as it is)."""
+    return tuple(attrs.evolve(a, keys=tuple(change(k) for k in a.keys)) for a in directory.agencies)
+
+
 def _edit(path: str, authority: _Authority) -> Directory:
     """Open the directory with the authority's own public key before editing it."""
     store = state_store("directories")
@@ -279,12 +297,7 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
             mesh=mesh or existing.mesh,
         )
         agencies = tuple(agency if a.id == agency_id else a for a in directory.agencies)
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}, {agency_id} with {len(agency.keys)} keys\n")
     return EXIT_OK
 
@@ -308,24 +321,13 @@ def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
         raise UsageError(
             f"concernshare directory retire: --at is before key {', '.join(early)} became valid; give a later time"
         )
-    agencies = tuple(
-        attrs.evolve(
-            a,
-            keys=tuple(
-                attrs.evolve(k, not_after=end)
-                if k.jwk.kid in kids and (k.not_after is None or end < k.not_after)
-                else k
-                for k in a.keys
-            ),
-        )
-        for a in directory.agencies
+    agencies = _with_keys(
+        directory,
+        lambda k: (
+            attrs.evolve(k, not_after=end) if k.jwk.kid in kids and (k.not_after is None or end < k.not_after) else k
+        ),
     )
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}\n")
     for agency in agencies:
         for key in (k for k in agency.keys if k.jwk.kid in kids):
@@ -341,22 +343,11 @@ def _revoke(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     if directory.key(args.kid) is None:
         raise DirectoryRefused("no key with that kid is in the directory")
     revocation = Revocation(revoked_at=moment, compromised_at=compromised, reason=RevocationReason(args.reason))
-    agencies = tuple(
-        attrs.evolve(
-            a,
-            keys=tuple(
-                attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k
-                for k in a.keys
-            ),
-        )
-        for a in directory.agencies
+    agencies = _with_keys(
+        directory,
+        lambda k: attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k,
     )
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}, key {args.kid} revoked\n")
     return EXIT_OK
 
