@@ -94,8 +94,7 @@ def register(commands: Any) -> None:
     add.add_argument("--area", action="append", default=[], metavar="GSS", help="a GSS code the agency serves")
     add.add_argument("--kind", choices=[k.value for k in AgencyKind], help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
-    add.add_argument("--authority-key", required=True, metavar="FILE")
-    add.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(add)
     _with_mesh_arguments(add).set_defaults(run=_add)
 
     retire = actions.add_parser(
@@ -115,8 +114,7 @@ def register(commands: Any) -> None:
     )
     which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
     retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
-    retire.add_argument("--authority-key", required=True, metavar="FILE")
-    retire.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(retire)
     retire.set_defaults(run=_retire)
 
     revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
@@ -126,8 +124,7 @@ def register(commands: Any) -> None:
     revoke.add_argument(
         "--reason", choices=[r.value for r in RevocationReason], default=RevocationReason.KEY_COMPROMISE
     )
-    revoke.add_argument("--authority-key", required=True, metavar="FILE")
-    revoke.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(revoke)
     revoke.set_defaults(run=_revoke)
 
     show = actions.add_parser("show", help="verify the directory and print it as JSON")
@@ -244,6 +241,12 @@ def _roles(text: str) -> tuple[RecipientRole, ...]:
         return tuple(RecipientRole(r.strip()) for r in text.split(",") if r.strip())
     except ValueError:
         raise UsageError("concernshare directory add: --roles takes: " + ", ".join(RecipientRole)) from None
+
+
+def _with_edition_arguments(command: argparse.ArgumentParser) -> None:
+    """Add the options of a command that signs a new edition: the authority's key and the days it is valid."""
+    command.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
+    command.add_argument("--valid-days", type=days, default=90, help="days until the edition expires (default 90)")
 
 
 def _with_mesh_arguments(add: argparse.ArgumentParser) -> argparse.ArgumentParser:
