@@ -36,7 +36,8 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import FORMAT_VERSION, _compiled
-from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
+from concernshare.catalogue import problem, say
+from concernshare.errors import InvalidRecord, NaiveTime, Problem
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message, UnknownMember
@@ -52,7 +53,6 @@ from concernshare.records.types import (
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
 
 __all__ = [
-    "CODES",
     "MAJOR",
     "MINOR",
     "Refusal",
@@ -77,36 +77,18 @@ _LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 
-#: The codes of the codec and schema layers, with what each means.
-CODES: Final = {
-    "CS009": "A date-time has no UTC offset (a naive time).",
-    "CS010": "A required member is missing.",
-    "CS011": "A member is not part of the format (and the message is not of a newer minor version).",
-    "CS012": "A value has the wrong JSON type.",
-    "CS013": "A member is null; absent values are left out instead.",
-    "CS014": "The message has no type, or not one of the twelve.",
-    "CS015": "The message is of a format major version this reader cannot read.",
-    "CS016": "A member of a newer minor version was kept (a warning).",
-    "CS017": "A value is not one of the values its code list allows.",
-    "CS018": "A value is not in the form required (a date, a UUID, an agency id, an identifier's pattern).",
-    "CS019": "A string is too long or too short.",
-    "CS020": "An array or object has too many or too few items.",
-    "CS021": "A number is out of its range.",
-}
-
-
 class Refusal(ValueError):
-    """A value the codec refuses, with the problem's code and message."""
+    """A value the codec refuses, with the problem's code and message (the catalogue's message ``key``)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, key: str = "default", /, **values: Any) -> None:
         self.code = code
-        self.message = message
+        self.message = say(code, key, **values)
+        super().__init__(self.message)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise Refusal("CS012", f"must be {what}")
+        raise Refusal("CS012", "expected", what=what)
 
 
 def _datetime(value: Any, _: type) -> dt.datetime:
@@ -117,20 +99,15 @@ def _datetime(value: Any, _: type) -> dt.datetime:
 def _datetime_text(value: str) -> dt.datetime:
     if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
         if _NAIVE_RE.fullmatch(value):
-            raise Refusal(
-                "CS009",
-                "has no UTC offset; a naive time is ambiguous, so add Z or an offset such as +01:00",
-            )
-        raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as 2026-11-25T09:30:00Z")
+            raise Refusal("CS009")
+        raise Refusal("CS018", "date_time")
     try:
         moment = dt.datetime.fromisoformat(value)
         in_range = _EARLIEST <= moment.astimezone(dt.UTC) <= _LATEST
     except (ValueError, OverflowError):
-        raise Refusal("CS018", "is not a date-time in the calendar") from None
+        raise Refusal("CS018", "not_a_date_time") from None
     if not in_range:
-        raise Refusal(
-            "CS018", "is outside the range of times the format carries (years 0001 to 9999, a day short of either end)"
-        )
+        raise Refusal("CS018", "time_range")
     return moment
 
 
@@ -141,11 +118,11 @@ def _date(value: Any, _: type) -> dt.date:
 
 def _date_text(value: str) -> dt.date:
     if _DATE_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "must be a full date written as YYYY-MM-DD")
+        raise Refusal("CS018", "date")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Refusal("CS018", "is not a date in the calendar") from None
+        raise Refusal("CS018", "not_a_date") from None
 
 
 def _partial_date(value: Any, _: type) -> PartialDate:
@@ -162,7 +139,7 @@ def _partial_date_text(value: str) -> PartialDate:
     try:
         return PartialDate.parse(value)
     except ValueError as error:
-        raise Refusal("CS018", str(error)) from None
+        raise Refusal("CS018", "reason", reason=error) from None
 
 
 def _uuid(value: Any, _: type) -> uuid.UUID:
@@ -172,7 +149,7 @@ def _uuid(value: Any, _: type) -> uuid.UUID:
 
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "must be a UUID in lower case, such as 6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
+        raise Refusal("CS018", "uuid")
     return uuid.UUID(value)
 
 
@@ -186,7 +163,7 @@ def _agency_text(value: str) -> AgencyId:
     try:
         return AgencyId(value)
     except ValueError as error:
-        raise Refusal("CS018", str(error)) from None
+        raise Refusal("CS018", "reason", reason=error) from None
 
 
 def _str(value: Any, type_: type) -> Any:
@@ -213,10 +190,7 @@ def _extensions(value: Any, _: type) -> dict[str, Any]:
     _expect(value, dict, "an object")
     for key in value:
         if len(key) > 128 or _EXTENSION_RE.fullmatch(key) is None:
-            raise Refusal(
-                "CS018",
-                "extension keys must be a reverse-DNS namespace, a colon and a name, such as uk.gov.luton:mosaic_id",
-            )
+            raise Refusal("CS018", "extension_key")
     return dict(value)
 
 
@@ -241,7 +215,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
         try:
             return cls(value) if isinstance(value, str) else cls(object())
         except ValueError:
-            raise Refusal("CS017", f"must be one of: {values}") from None
+            raise Refusal("CS017", values=values) from None
 
     return hook
 
@@ -263,7 +237,7 @@ def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any,
 
     def hook(value: Any, _: type) -> Any:
         if value is None:
-            raise Refusal("CS013", "must not be null; leave the member out instead")
+            raise Refusal("CS013")
         return base(value, inner)
 
     return hook
@@ -323,13 +297,13 @@ def _register_message(converter: cattrs.Converter) -> None:
         kind = rest.pop("type", None)
         body_class = BODIES.get(MessageType(kind)) if isinstance(kind, str) and kind in _TYPES else None
         if body_class is None:
-            missing = "has no type" if kind is None else "has a type that is not one of the twelve"
             raise InvalidRecord(
                 [
-                    Problem(
-                        pointer="" if kind is None else "/type",
-                        code="CS014",
-                        message=f"the message {missing}: " + ", ".join(MessageType),
+                    problem(
+                        "" if kind is None else "/type",
+                        "CS014",
+                        "missing" if kind is None else "unknown",
+                        types=", ".join(MessageType),
                     )
                 ]
             )
@@ -452,16 +426,7 @@ def _strip_unknown(data: Any, type_: Any, pointer: str, kept: list[UnknownMember
 
 def unknown_member_problems(kept: tuple[UnknownMember, ...]) -> list[Problem]:
     """Warnings for members kept from a newer minor version."""
-    return [
-        Problem(
-            pointer=member.pointer,
-            code="CS016",
-            severity=Severity.WARNING,
-            message="this member is not known to format version "
-            f"{FORMAT_VERSION}; it was kept because the message is of a newer minor version",
-        )
-        for member in kept
-    ]
+    return [problem(member.pointer, "CS016", version=FORMAT_VERSION) for member in kept]
 
 
 def _problems(error: BaseException, pointer: str) -> list[Problem]:
@@ -478,23 +443,15 @@ def _problems(error: BaseException, pointer: str) -> list[Problem]:
                 elif index is not None:
                     child = f"{pointer}/{index}"
             if isinstance(inner, KeyError):
-                found.append(Problem(pointer=child, code="CS010", message="this required member is missing; add it"))
+                found.append(problem(child, "CS010"))
             else:
                 found.extend(_problems(inner, child))
         return found
     if isinstance(error, ForbiddenExtraKeysError):
-        return [
-            Problem(
-                pointer=f"{pointer}/{escape_pointer(key)}",
-                code="CS011",
-                message="this member is not part of the format; remove it, or move it under "
-                "extensions with a namespaced key",
-            )
-            for key in sorted(error.extra_fields)
-        ]
+        return [problem(f"{pointer}/{escape_pointer(key)}", "CS011") for key in sorted(error.extra_fields)]
     if isinstance(error, Refusal):
         return [Problem(pointer=pointer, code=error.code, message=error.message)]
-    return [Problem(pointer=pointer, code="CS012", message="has the wrong type or form")]
+    return [problem(pointer, "CS012")]
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -511,16 +468,7 @@ def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
     if cls is Message:
         version = version_of(data)
         if version is not None and version[0] != MAJOR:
-            raise InvalidRecord(
-                [
-                    Problem(
-                        pointer="/format_version",
-                        code="CS015",
-                        message=f"format version {version[0]}.x cannot be read by a reader of "
-                        f"{FORMAT_VERSION}; it needs a newer concernshare",
-                    )
-                ]
-            )
+            raise InvalidRecord([problem("/format_version", "CS015", major=version[0], version=FORMAT_VERSION)])
         if version is not None and version[1] > MINOR:
             data = _strip_unknown(data, Message, "", kept)
     compiled = _structure_of(typing.cast(Any, cls)) if fast else None  # (mypy takes type[T] for unhashable)
@@ -627,15 +575,7 @@ def dumps(record: Message) -> bytes:
             return _ENCODER.encode(unstructure(record)).encode("utf-8")
         except NaiveTime:
             where = _naive(record, "") or ""
-            raise InvalidRecord(
-                [
-                    Problem(
-                        pointer=where,
-                        code="CS009",
-                        message=("has no UTC offset; a naive time is ambiguous, so give a timezone-aware datetime"),
-                    )
-                ]
-            ) from None
+            raise InvalidRecord([problem(where, "CS009", "record")]) from None
     data, bad = plain
     payload = _ENCODER.encode(data).encode("utf-8")
     _last = (payload, data, record) if not bad and isinstance(record, Message) else None

@@ -30,6 +30,7 @@ from typing import Final
 import attrs
 
 from concernshare import codec, strictjson, validation
+from concernshare.catalogue import problem
 from concernshare.crypto import _jose
 from concernshare.crypto.keys import Decrypter, PublicJwk, Signer
 from concernshare.directory import Directory, DirectoryAgency, DirectoryKey
@@ -39,7 +40,6 @@ from concernshare.errors import (
     InvalidDocument,
     MalformedMessage,
     NotForUs,
-    Problem,
     RefusedStatus,
     Replayed,
     Revoked,
@@ -151,7 +151,7 @@ class _Envelope:
 def _malformed(pointer: str, code: str, what: str) -> MalformedMessage:
     return MalformedMessage(
         f"the signed message's {what}, which the trust checks need, cannot be read; it is refused unanswered",
-        (Problem(pointer=pointer, code=code, message=f"the {what} is missing or malformed"),),
+        (problem(pointer, code, "sealed", what=what),),
     )
 
 
@@ -202,7 +202,7 @@ def _envelope(payload: bytes) -> _Envelope:
 def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Message:
     """Parse and validate the signed bytes; refuse the content (but name the signer) if invalid."""
     try:
-        message = validation.validate(payload, now=None)
+        message = validation.validate(payload, now=now)  # the receiver's clock: a message dated after it is refused
     except InvalidDocument as error:
         message_id, kind, status = _readable(payload)
         raise ContentRefused(
@@ -213,16 +213,6 @@ def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Messa
             message_type=kind,
             status=status,
         ) from None
-    if message.created > now + dt.timedelta(minutes=5):
-        problem = Problem(pointer="/created", code="CS104", message="the message is dated in the future")
-        raise ContentRefused(
-            "the message is dated in the future",
-            sender=agency.id,
-            message_id=str(message.id),
-            problems=(problem,),
-            message_type=message.type,
-            status=message.status,
-        )
     return message
 
 
