@@ -5,7 +5,7 @@ names a code and the key of one of its messages, and :func:`problem` (or
 :func:`say`, for the message alone) fills in the values. The reference page
 of the docs site is generated from :data:`CATALOGUE`.
 
-A message is a :meth:`str.format` template. The values filled in are never
+A message is a ``str.format`` template. The values filled in are never
 taken from the document checked: they are limits, versions, line numbers and
 the names of the format's own members and code lists.
 """
@@ -38,7 +38,7 @@ class Layer(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Template:
-    """One message of a code: a :meth:`str.format` template and the severity of the problem it is said with."""
+    """One message of a code: a ``str.format`` template and the severity of the problem it is said with."""
 
     text: str
     severity: Severity
