@@ -6,21 +6,10 @@ content: no names, no text from messages. Recording is idempotent, so a
 step that failed halfway can simply be done again.
 
 The history rules of receipt are :meth:`Tracker.check_history`'s problem
-codes:
-
-- ``CS201`` (error): the message supersedes a message another agency sent;
-  only the original sending agency may supersede its message.
-- ``CS202`` (error): the message supersedes a withdrawn message.
-- ``CS203`` (warning): the message supersedes a message this node has no
-  record of. Not refused: a recipient added later, or a node that started
-  keeping records after the original, cannot know it; the warning is kept
-  with the arrival so that a person can look.
-- ``CS204`` (error): the message withdraws a message another agency sent.
-- ``CS205`` (error): the message had been withdrawn before it arrived (the
-  withdrawal overtook it).
-- ``CS206`` (error): in a rejection, this problem stands for the problems it
-  has no room for: a rejection lists at most 500 problems, so the first 499
-  are listed and this one, at the whole message, says there were more.
+codes, ``CS201`` to ``CS206``; what each means, its severity and its message
+are declared in :mod:`concernshare.catalogue`. ``CS203`` (a superseded
+message this node has no record of) is a warning: a recipient added later,
+or a node that started keeping records after the original, cannot know it.
 """
 
 from __future__ import annotations
