@@ -15,7 +15,7 @@ record of its own decision to share. A reply that makes no sense (answering
 an acknowledgement, deciding on what is not a concern, withdrawing another
 agency's message) is refused with :class:`~concernshare.errors.ReplyRefused`,
 whose pointer is into the message answered. The reply is not validated here:
-:func:`concernshare.validate` or sealing does that, as for any message.
+:func:`concernshare.validation.validate` or sealing does that, as for any message.
 """
 
 from __future__ import annotations
