@@ -22,6 +22,7 @@ from concernshare.records.law import SCHEME_STANDING, PublicStanding, article_6_
     [
         "ofsted:EY123456",
         "ofsted:123456/pre-school-room",
+        "ofsted:2123456",
         "probation:wales/cardiff-and-vale",
         "probation:london",
         "rsh:L0123",
@@ -46,6 +47,8 @@ def test_the_new_agency_ids_are_accepted(agency: str) -> None:
     [
         "ofsted:EY12345",
         "ofsted:012345",
+        "ofsted:EY1234567",
+        "ofsted:21234567",
         "probation:mars",
         "probation:North-East",
         "rsh:X0123",
@@ -156,7 +159,7 @@ def test_a_deadline_uses_the_recipients_nations_bank_holidays() -> None:
     rules = load_rules(
         json.dumps(
             {
-                "format_version": "1.0",
+                "format_version": "1.1",
                 "name": "Two nations",
                 "rules": [
                     {

@@ -154,10 +154,11 @@ def test_every_row_keeps_action_taken_outcome_and_impact() -> None:
     assert "Action taken and outcome" in to_html(chronology)
 
 
-def test_agencies_are_shown_by_name_from_the_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agencies_are_shown_by_name_from_the_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """With the trust directory, each row names its agency (the CSV's Agency name, the report's agency cell);
     without one, the ids stand alone."""
     monkeypatch.setattr(_chronology, "now", lambda: SEALED_AT)
+    monkeypatch.setenv("CONCERNSHARE_STATE_DIR", str(tmp_path / "state"))  # not the user's memory of directories
     directory = (
         "--directory",
         str(EXAMPLES.parent / "directory" / "directory.jws"),

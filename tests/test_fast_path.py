@@ -1,14 +1,12 @@
 """The fast paths give exactly the verdicts of the reference paths they stand in for.
 
-Each layer keeps its reference: the full strict parser (``strictjson._parse(fast=False)``),
-``jsonschema`` explaining every problem (``schema._explain``), the cattrs converter
-(``codec._structure(fast=False)``, ``codec._unstructure_reference``), the checks as they
-were written over :func:`~concernshare.checks.walk` (below), and no memo of what the codec
-wrote. The whole of validation is run both ways (``validation._run`` with each set of
-layers) and must give the same problems (pointer, code, message, severity), the same layer
-and an equal message, over the examples, the invalid examples, the conformance suite,
-hypothesis-generated messages and mutated documents. The JOSE fast paths are held to the
-general paths the same way.
+Each layer keeps its reference, all in :mod:`concernshare._reference`: the full strict parser,
+``jsonschema`` explaining every problem, the cattrs converter, the checks that look everywhere
+written as a walk over every value, and no knowledge of what the codec wrote. The whole of
+validation is run both ways (``validation._run`` with each set of layers) and must give the
+same problems (pointer, code, message, severity), the same layer and an equal message, over
+the examples, the invalid examples, the conformance suite, hypothesis-generated messages and
+mutated documents. The JOSE fast paths are held to the general paths the same way.
 """
 
 from __future__ import annotations
@@ -27,13 +25,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from concernshare import checks, codec, schema, strictjson, validation
+from concernshare import _reference, checks, codec, schema, strictjson, validation
 from concernshare.checks import walk
 from concernshare.crypto import _jose, keys
-from concernshare.errors import InvalidRecord, Problem, SealError
-from concernshare.records import AgencyId, Message, PartialDate
-from concernshare.records._fields import META
-from concernshare.records.identifiers import councils, nhs_number_ok
+from concernshare.errors import InvalidRecord, SealError
+from concernshare.records import AgencyId, Message
 from concernshare.testing import strategies
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,137 +42,8 @@ MUTATED = settings(
 )
 
 
-# -- the reference checks: the four that walked every value, as they were written ----------
-
-
-def _error(pointer: str, code: str, message: str) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message)
-
-
-def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    for pointer, value, _attribute in walk(message):
-        if pointer.endswith("/nhs_number") and isinstance(value, str) and not nhs_number_ok(value):
-            yield _error(
-                pointer,
-                "CS101",
-                "the NHS number fails its modulus-11 check; check it "
-                "against the source record (a typing slip is the usual cause)",
-            )
-
-
-def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    listing = councils()
-    for pointer, value, _attribute in walk(message):
-        if isinstance(value, AgencyId) and value.scheme == "la":
-            if value.code in listing.current:
-                continue
-            former = listing.former.get(value.code)
-            if former and former.ceased and message.created.date().isoformat() < former.ceased:
-                continue
-            detail = (
-                f"the council ceased on {former.ceased}; use its successor"
-                if former
-                else "it is not a council with children's services"
-            )
-            yield _error(
-                pointer,
-                "CS103",
-                f"the local-authority code is not current in the council list of {listing.version}: {detail}",
-            )
-
-
-_EVENT_FIELDS = frozenset(
-    {
-        "birth_date",
-        "observed",
-        "date",
-        "event_date",
-        "recorded_date",
-        "incident_at",
-        "assessed_on",
-        "decided_at",
-        "referral_at",
-        "received_at",
-        "accessed_at",
-    }
-)
-
-
-def _latest(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, PartialDate):
-        value = value.earliest
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
-    return None
-
-
-def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem]:
-    limit = message.created + dt.timedelta(days=1)
-    for pointer, value, attribute in walk(message):
-        if attribute is None or attribute.name not in _EVENT_FIELDS:
-            continue
-        moment = _latest(value)
-        if moment is not None and moment > limit:
-            yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
-    if now is not None and message.created > now + dt.timedelta(minutes=5):
-        yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
-
-
-def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    withheld = {w.pointer for w in message.view.withheld} if message.view else set()
-    # A related person nobody has named (identity unknown or not disclosed) is owed no name (format 1.1).
-    unnamed = {
-        f"/subject/related_people/{i}/name"
-        for i, person in enumerate(message.subject.related_people)
-        if person.identity in {"unknown", "not_disclosed"}
-    }
-    for pointer, value, attribute in walk(message):
-        if (
-            value is None
-            and attribute is not None
-            and attribute.metadata.get(META, {}).get("withholdable")
-            and pointer not in unnamed
-            and not any(pointer == w or pointer.startswith(w + "/") for w in withheld)
-        ):
-            yield _error(
-                pointer,
-                "CS106",
-                "this member is required unless a view withholds it (and lists it in view.withheld); add it",
-            )
-
-
-def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    if message.view is None or not message.view.withheld:
-        return
-    present = {p for p, v, _attribute in walk(message) if v not in (None, ())}
-    for index, item in enumerate(message.view.withheld):
-        if item.pointer in present:
-            yield _error(
-                f"/view/withheld/{index}/pointer",
-                "CS114",
-                "the view says this field is withheld but the message carries it; remove the field or the entry",
-            )
-
-
-_WALKING = {f.__name__: f for f in (_nhs_numbers, _local_authorities, _future_dates, _withholdable, _view)}
-
-
-def reference_checks(message: Message, now: dt.datetime | None) -> list[Problem]:
-    """Every check in order, the four walking ones as they were written."""
-    return [p for check in checks.CHECKS for p in _WALKING.get(check.__name__, check)(message, now)]
-
-
-REFERENCE = validation._Layers(
-    parse=lambda document, limit: strictjson._parse(
-        document, max_bytes=limit, max_depth=strictjson.MAX_DEPTH, fast=False
-    ),
-    schema=lambda data: schema._explain(data, "message"),
-    structure=lambda data: codec._structure(data, Message, fast=False),
-    checks=reference_checks,
-    recall=lambda _: None,
-)
+REFERENCE = _reference.LAYERS
+reference_checks = _reference.check_problems
 
 
 def assert_same_verdict(document: bytes | str, now: dt.datetime | None = None) -> None:
@@ -208,9 +75,7 @@ def _conformance_document(path: Path) -> tuple[bytes, dt.datetime | None]:
 def test_examples(path: Path) -> None:
     """Every example and invalid example gets the same verdict both ways, parsed the same way."""
     data = path.read_bytes()
-    assert _outcome(lambda: strictjson.parse(data)) == _outcome(
-        lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
-    )
+    assert _outcome(lambda: strictjson.parse(data)) == _outcome(lambda: _reference.parse(data))
     assert_same_verdict(data, NOW)
 
 
@@ -276,25 +141,23 @@ def test_jsonschema_rs_reads_patterns_as_ecma_262() -> None:
 # -- generated messages ---------------------------------------------------------------------
 
 
-def _reference_dumps(record: Message) -> bytes:
-    return json.dumps(
-        codec._unstructure_reference(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+_reference_dumps = _reference.dumps
 
 
 @MUTATED
 @given(strategies.messages())
 def test_generated_messages(message: Message) -> None:
-    """Generated messages: the same bytes, records, problems and verdicts, with and without the memo."""
-    payload = codec.dumps(message)
+    """Generated messages: the same bytes, records, problems and verdicts, from the bytes and as written."""
+    written = codec.write(message)
+    payload = written.payload
     assert payload == _reference_dumps(message)
-    assert codec.unstructure(message) == codec._unstructure_reference(message)
-    assert_same_verdict(payload, NOW)  # the memo, where dumps kept one
-    codec.recall(payload)
+    assert codec.unstructure(message) == _reference.unstructure(message)
     assert_same_verdict(payload, NOW)  # the full fast path
+    fast = validation._run(written, now=NOW, max_bytes=strictjson.MAX_BYTES)  # what write() knew
+    assert fast == validation._run(written, now=NOW, max_bytes=strictjson.MAX_BYTES, layers=REFERENCE)
     assert list(checks.iter_problems(message, now=NOW)) == reference_checks(message, NOW)
     data = json.loads(payload)
-    assert codec.structure(data, Message) == codec._structure(data, Message, fast=False)
+    assert codec.structure(data, Message) == _reference.structure(data)
 
 
 @MUTATED
@@ -441,9 +304,7 @@ _RAW = [
 @pytest.mark.parametrize("data", _RAW)
 def test_raw_documents(data: bytes) -> None:
     """What only the bytes can say (duplicates, NaN, big numbers, surrogates, nesting) is said the same way."""
-    reference = _outcome(
-        lambda: strictjson._parse(data, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
-    )
+    reference = _outcome(lambda: _reference.parse(data))
     assert _outcome(lambda: strictjson.parse(data)) == reference
     assert_same_verdict(data, NOW)
 
@@ -451,9 +312,7 @@ def test_raw_documents(data: bytes) -> None:
 @pytest.mark.parametrize("text", ['{"a":"\ud800"}', '{"\udfff":1}', "\ufeff{}", '{"a":"\u00e9"}', '{"a":"\\ud800"}'])
 def test_text_documents(text: str) -> None:
     """A str given to parse (lone surrogates may stand in it as they are) is read the same both ways."""
-    reference = _outcome(
-        lambda: strictjson._parse(text, max_bytes=strictjson.MAX_BYTES, max_depth=strictjson.MAX_DEPTH, fast=False)
-    )
+    reference = _outcome(lambda: _reference.parse(text))
     assert _outcome(lambda: strictjson.parse(text)) == reference
     assert_same_verdict(text, NOW)
 
@@ -505,19 +364,21 @@ def test_sender_records(change: str, alter: Callable[[Message], Message]) -> Non
         with pytest.raises(type(error)):
             codec.dumps(record)
         return
-    payload = codec.dumps(record)
-    assert payload == reference_bytes, change
-    fast = validation._run(payload, now=NOW, max_bytes=strictjson.MAX_BYTES)
-    reference = validation._run(payload, now=NOW, max_bytes=strictjson.MAX_BYTES, layers=REFERENCE)
+    written = codec.write(record)
+    assert written.payload == reference_bytes, change
+    fast = validation._run(written, now=NOW, max_bytes=strictjson.MAX_BYTES)
+    reference = validation._run(written, now=NOW, max_bytes=strictjson.MAX_BYTES, layers=REFERENCE)
     assert fast == reference, change
 
 
-def test_the_memo_is_taken_once() -> None:
-    """dumps() keeps what it wrote for one recall of exactly those bytes, then forgets it."""
-    payload = codec.dumps(_sample())
-    assert codec.recall(payload + b" ") is None
-    assert codec.recall(bytes(payload)) is not None
-    assert codec.recall(payload) is None
+def test_what_write_knows() -> None:
+    """write() says what its bytes read back as only when they read back as exactly the record written."""
+    record = _sample()
+    written = codec.write(record)
+    assert written.data == json.loads(written.payload)
+    assert written.record is record
+    assert codec.structure(written.data, Message) == record
+    assert codec.write(attrs.evolve(record, extensions={"uk.gov.example:n": 2**60})).data is None
 
 
 # -- the JOSE fast paths --------------------------------------------------------------------

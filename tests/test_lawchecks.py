@@ -219,7 +219,7 @@ def test_a_1_1_member_is_refused_in_a_1_0_message() -> None:
 def test_caldicott_members_are_accepted_in_1_1() -> None:
     """The Caldicott principles and a Guardian's sign-off travel with the sharing decision."""
     document = _message()
-    duty_to_share = "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect"
+    duty_to_share = "7_the_duty_to_share_for_individual_care_is_as_important_as_the_duty_to_protect"
     document["sharing_decision"]["caldicott_principles"] = [duty_to_share]
     document["sharing_decision"]["caldicott_guardian_sign_off"] = {
         "by": {"name": "Kim Invented", "role": "Caldicott Guardian"},

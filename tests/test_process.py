@@ -216,7 +216,7 @@ def test_a_review_clock_runs_from_the_conference(directory: Directory) -> None:
     rules = load_rules(
         json.dumps(
             {
-                "format_version": "1.0",
+                "format_version": "1.1",
                 "name": "Conference service",
                 "rules": [
                     {
@@ -267,7 +267,7 @@ def test_an_assessment_is_due_45_working_days_after_the_referral(directory: Dire
     rules = load_rules(
         json.dumps(
             {
-                "format_version": "1.0",
+                "format_version": "1.1",
                 "name": "Assessment",
                 "rules": [
                     {
@@ -386,7 +386,7 @@ def test_respond_by_stands_alone_and_needs_the_message_to_ask(directory: Directo
     def rules_with(response: dict[str, Any]) -> bytes:
         return json.dumps(
             {
-                "format_version": "1.0",
+                "format_version": "1.1",
                 "name": "r",
                 "rules": [
                     {

@@ -62,7 +62,7 @@ def _message(prefix: str = "01", **changes: Any) -> Message:
 
 
 def _rule_set(*rules: dict[str, Any], views: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
-    return {"format_version": "1.0", "name": "Test rules", "views": list(views), "rules": list(rules)}
+    return {"format_version": "1.1", "name": "Test rules", "views": list(views), "rules": list(rules)}
 
 
 def _rule(rule_id: str = "a", *, when: dict[str, Any] | None = None, **deliver: Any) -> dict[str, Any]:

@@ -300,6 +300,24 @@ def test_an_incident_at_a_confidential_address_is_not_located_for_the_school() -
     assert getattr(unmarked.body, "incident_location", None) == "The family home"
 
 
+@pytest.mark.parametrize(
+    ("role", "view"),
+    [(RecipientRole.SCHOOL, "education"), (RecipientRole.GP, "health"), (RecipientRole.POLICE, "full")],
+)
+def test_the_police_investigation_marking_reaches_every_view_and_withholds_nothing_itself(
+    role: RecipientRole, view: str
+) -> None:
+    """police_investigation is an instruction every reader must honour, so every view keeps it; what a view withholds
+    is decided by sensitivity alone, so a marked notification's view differs from an unmarked one's only by the
+    marking."""
+    marked = _view_of(_notification("police_investigation"), role, view)
+    plain = _view_of(_notification(), role, view)
+    assert "police_investigation" in marked.handling.markings
+    marked_document, plain_document = json.loads(_text(marked)), json.loads(_text(plain))
+    marked_document["handling"]["markings"].remove("police_investigation")
+    assert marked_document == plain_document
+
+
 # -- third parties ---------------------------------------------------------------------------------------------
 
 

@@ -65,7 +65,8 @@ def main() -> None:
             id=AgencyId(agency), name=name, kind=kind, roles=tuple(roles), areas=(LUTON,),
             keys=tuple(DirectoryKey(jwk=Jwk(**k.public.to_dict()), not_before=NOT_BEFORE) for k in private),
         ))
-    directory = Directory(format_version=DIRECTORY_VERSION, directory_id="example-luton", serial=1,
+    # Serial 2: the edition at directory format 1.1 (serial 1 was the 1.0 one; a changed edition needs a higher serial).
+    directory = Directory(format_version=DIRECTORY_VERSION, directory_id="example-luton", serial=2,
                           issued=ISSUED, expires=EXPIRES, agencies=tuple(agencies))
     (HERE / "directory.jws").write_bytes(sign_directory(directory, keys.signer_from(authority)) + b"\n")
     print(f"{HERE / 'directory.jws'}: {len(agencies)} agencies")

@@ -449,7 +449,7 @@ FILES.append(("05-information-response-gp.json", message(
 FILES[-1][1]["sharing_decision"] |= {
     "caldicott_principles": [
         "1_justify_the_purpose", "3_use_the_minimum_necessary", "4_access_on_a_strict_need_to_know_basis",
-        "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect",
+        "7_the_duty_to_share_for_individual_care_is_as_important_as_the_duty_to_protect",
     ],
     "caldicott_guardian_sign_off": {
         "by": {"name": "Nadia Hollins", "role": "Caldicott Guardian, GP partner", "team": "Example Road Surgery"},

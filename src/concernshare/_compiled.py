@@ -5,9 +5,11 @@ have known types, so a function written out once per class (as attrs and
 cattrs themselves write ``__init__`` and structure functions) can do the
 same work without asking. Each function takes only the happy path: it
 accepts exactly what the codec accepts without a problem and builds exactly
-what the codec builds. Anything else raises :class:`Fallback` (or whatever a
-leaf hook raises), and the codec's own converter takes over, to build the same
-result or to report every problem.
+what the codec builds. Anything else raises :class:`Fallback` (or the
+:class:`~concernshare.codec.Refusal` a leaf hook raises), and the codec's own
+converter takes over, to build the same result or to report every problem.
+The source of every function is registered with :mod:`linecache`, so that
+tracebacks and profiles show the lines.
 
 Unstructuring also notes, in the list it is given, what would stop the JSON it
 writes from reading back as the same record: a time not in UTC or out of the
@@ -19,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import types
+import itertools
+import linecache
 import typing
 import uuid
 from collections.abc import Callable, Mapping
@@ -27,7 +30,9 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare.records.types import AgencyId, PartialDate, utc_text
+from concernshare.records.types import EARLIEST, LATEST, AgencyId, PartialDate, utc_text
+from concernshare.shape import FieldShape, optional_inner, shape_of
+from concernshare.strictjson import MAX_SAFE_INTEGER as _MAX_SAFE
 
 __all__ = ["Fallback", "structure_function", "unstructure_function"]
 
@@ -36,11 +41,8 @@ Extensions = Callable[[Any, type], Any]
 Structure = Callable[[Any], Any]
 Unstructure = Callable[[Any, list[str]], dict[str, Any]]
 
-_MAX_SAFE: Final = 2**53 - 1
 _EXTENSION_DEPTH: Final = 24  # extensions sit at depth 1 of 32; deeper ones go the general way
 _FACTORY: Final[type] = attrs.Factory(dict).__class__
-_EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
-_LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 
 
 class Fallback(Exception):
@@ -51,26 +53,8 @@ def _fail() -> Any:
     raise Fallback
 
 
-def _wire_fields(cls: type) -> list[attrs.Attribute[Any]]:
-    return [f for f in attrs.fields(cls) if f.metadata.get("wire", True)]
-
-
-def _optional(type_: Any) -> Any:
-    """The inner type of ``X | None``, or None if ``type_`` is not optional."""
-    args = typing.get_args(type_)
-    if type(None) in args and len(args) == 2:
-        return next(a for a in args if a is not type(None))
-    return None
-
-
-def _records(type_: Any) -> tuple[type, ...]:
-    """The classes of a union of record classes (the envelope's body), or ()."""
-    args = typing.get_args(type_)
-    is_union = typing.get_origin(type_) in (typing.Union, types.UnionType)
-    return args if is_union and len(args) > 1 and all(attrs.has(a) for a in args) else ()
-
-
 _MISSING: Final = object()
+_SERIAL: Final = itertools.count(1)
 
 
 class _Writer:
@@ -91,7 +75,10 @@ class _Writer:
     def build(self, name: str, label: str) -> Any:
         """The function ``name`` of the lines; ``label`` names its source in tracebacks and profiles."""
         namespace = dict(self.names)
-        code = compile("\n".join(self.lines), f"<concernshare {name} {label}>", "exec")
+        source = "\n".join(self.lines) + "\n"
+        filename = f"<concernshare {name} {label} #{next(_SERIAL)}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        code = compile(source, filename, "exec")
         exec(code, namespace)  # noqa: S102  (source written above from the record classes only)
         return namespace[name]
 
@@ -113,7 +100,7 @@ class _Leaves:
 
 def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Leaves) -> list[str]:
     """Statements that check ``v`` and set ``target`` to its structured value."""
-    inner = _optional(type_)
+    inner = optional_inner(type_)
     if inner is not None:
         return ["if v is None: raise Fallback", *_structure_statements(writer, inner, target, leaves)]
     if type_ is str:
@@ -135,7 +122,12 @@ def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Lea
         if item is str:
             return [*lines, "if not all(i.__class__ is str for i in v): raise Fallback", f"{target} = tuple(v)"]
         if isinstance(item, type) and issubclass(item, enum.StrEnum):
-            return [*lines, f"{target} = tuple([{writer.name(_enum_values(item), 'values')}[i] for i in v])"]
+            values = writer.name(_enum_values(item), "values")
+            return [
+                *lines,
+                f"{target} = tuple([{values}.get(i) if i.__class__ is str else None for i in v])",
+                f"if None in {target}: raise Fallback",
+            ]
         convert = writer.name(_item_function(item, leaves), "item")
         return [*lines, f"{target} = tuple([{convert}(i) for i in v])"]
     if attrs.has(type_):
@@ -154,7 +146,7 @@ def _item_function(type_: Any, leaves: _Leaves) -> Structure:
     return built
 
 
-def _default(writer: _Writer, field: attrs.Attribute[Any]) -> str:
+def _default(writer: _Writer, field: FieldShape) -> str:
     """The expression of a field's default: the default itself, or a call of its factory."""
     if field.default.__class__ is not _FACTORY:
         return writer.name(field.default, "default")
@@ -190,11 +182,10 @@ def _structure_function(cls: type, leaves: _Leaves) -> Structure | None:
 
 def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
     body_map = leaves.bodies
-    hints = typing.get_type_hints(cls)
     writer = _Writer()
-    fields = _wire_fields(cls)
+    fields = shape_of(cls)
     known = frozenset(f.name for f in fields)
-    body = "body" in known and set(_records(hints["body"])) == set(body_map.values())  # the envelope's tagged union
+    body = any(f.name == "body" and set(f.union) == set(body_map.values()) for f in fields)  # the tagged union
     lines = ["def structure(d):", "    if d.__class__ is not dict: raise Fallback"]
     if body:
         functions = {kind: _structure_function(body_class, leaves) for kind, body_class in body_map.items()}
@@ -203,7 +194,7 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
         lines += [
             "    kind = d.get('type')",
             f"    body_of = {writer.name(functions, 'bodies')}.get(kind) if kind.__class__ is str else None",
-            "    if body_of is None: raise Fallback",
+            "    if body_of is None or 'body' not in d: raise Fallback",
         ]
         known |= {"type"}
     lines.append(f"    if not d.keys() <= {writer.name(known, 'known')}: raise Fallback")
@@ -211,13 +202,17 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
     try:
         for number, field in enumerate(fields):
             target = f"a{number}"
-            arguments.append(f"{field.alias}={target}")
+            arguments.append(f"{field.name}={target}")
             if body and field.name == "body":
                 lines.append(f"    {target} = body_of(d['body'])")
                 continue
-            statements = _structure_statements(writer, hints[field.name], target, leaves)
-            if field.default is attrs.NOTHING:
-                lines += [f"    v = d[{field.name!r}]", *(f"    {s}" for s in statements)]
+            statements = _structure_statements(writer, field.declared, target, leaves)
+            if field.required:
+                lines += [
+                    f"    v = d.get({field.name!r}, _missing)",
+                    "    if v is _missing: raise Fallback",
+                    *(f"    {s}" for s in statements),
+                ]
                 continue
             lines += [
                 f"    v = d.get({field.name!r}, _missing)",
@@ -243,7 +238,7 @@ def _datetime(value: Any, bad: list[str]) -> str:
     if value.tzinfo is not dt.UTC:
         bad.append("a time not in UTC")
         return utc_text(value)
-    if not _EARLIEST <= value <= _LATEST:
+    if not EARLIEST <= value <= LATEST:
         bad.append("a time outside the format's range")
     return str(value.isoformat().replace("+00:00", "Z"))
 
@@ -284,7 +279,7 @@ _TEXT: Final[dict[type, Callable[[Any], str]]] = {
 
 def _unstructure_expression(writer: _Writer, type_: Any, value: str) -> str:
     """An expression giving the plain JSON of ``value`` (a name), or raising Fallback."""
-    inner = _optional(type_)
+    inner = optional_inner(type_)
     if inner is not None:
         type_ = inner
     if type_ is str:
@@ -329,20 +324,18 @@ def unstructure_function(cls: type) -> Unstructure | None:
     The function takes the record and a list, to which it adds a note for
     every value that would not read back as the same record.
     """
-    hints = typing.get_type_hints(cls)
     writer = _Writer()
     lines = ["def unstructure(r, bad):", "    out = {}"]
     try:
-        for field in _wire_fields(cls):
-            type_ = hints[field.name]
+        for field in shape_of(cls):
             lines.append(f"    v = r.{field.name}")
-            if _records(type_):  # a union of records (the envelope's body): by the value's class
-                functions = {c: unstructure_function(c) for c in _records(type_)}
+            if field.union:  # a union of records (the envelope's body): by the value's class
+                functions = {c: unstructure_function(c) for c in field.union}
                 if None in functions.values():
                     return None
                 expression = f"({writer.name(functions, 'records')}.get(v.__class__) or _fail)(v, bad)"
             else:
-                expression = _unstructure_expression(writer, type_, "v")
+                expression = _unstructure_expression(writer, field.declared, "v")
             lines += ["    if v is not None:", f"        out[{field.name!r}] = {expression}"]
     except TypeError:
         return None

@@ -24,7 +24,6 @@ import attrs
 from concernshare import FORMAT_VERSION
 from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology
 from concernshare.directory import DIRECTORY_VERSION, Directory
-from concernshare.records._fields import META
 from concernshare.records.bodies import BODIES, Body
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import EXTENSION_KEY, Message
@@ -39,6 +38,7 @@ from concernshare.records.types import (
     PartialDate,
 )
 from concernshare.routing.rules import RULES_VERSION, RuleSet
+from concernshare.shape import shape_of
 
 __all__ = [
     "CHRONOLOGY_SCHEMA_ID",
@@ -56,6 +56,9 @@ __all__ = [
 MESSAGE_SCHEMA_ID: Final = "urn:concernshare:schema:1:message"
 #: The message schema of each earlier minor version, frozen as released (in ``data/``), by version.
 FROZEN_MESSAGE_SCHEMAS: Final = {"1.0": "message-1.0.schema.json"}
+#: The trust directory and routing rules schemas of each earlier minor version, frozen as released, by version.
+FROZEN_DIRECTORY_SCHEMAS: Final = {"1.0": "directory-1.0.schema.json"}
+FROZEN_ROUTING_SCHEMAS: Final = {"1.0": "routing-1.0.schema.json"}
 DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
 ROUTING_SCHEMA_ID: Final = "urn:concernshare:schema:1:routing"
 CHRONOLOGY_SCHEMA_ID: Final = "urn:concernshare:schema:1:chronology"
@@ -175,21 +178,15 @@ class _Builder:
         raise TypeError(f"no schema for {type_!r}")
 
     def object_schema(self, cls: type) -> dict[str, Any]:
-        hints = typing.get_type_hints(cls)
         properties: dict[str, Any] = {}
-        required: list[str] = []
-        for attribute in attrs.fields(cls):
-            if not attribute.metadata.get("wire", True):
-                continue
-            facts = dict(attribute.metadata[META])
+        for field in shape_of(cls):
+            facts = dict(field.facts)
             facts.pop("withholdable", None)
-            if cls is Message and attribute.name == "body":
+            if field.union:
                 continue  # a tagged union on type: see message_schema()
-            schema = self.field_schema(hints[attribute.name], facts, attribute.default)
-            properties[attribute.name] = schema
-        for attribute in attrs.fields(cls):
-            if attribute.default is attrs.NOTHING:
-                required.append(attribute.name)
+            schema = self.field_schema(field.declared, facts, field.default)
+            properties[field.name] = schema
+        required = [field.name for field in shape_of(cls) if field.required]
         out: dict[str, Any] = {"type": "object", "description": _doc(cls)}
         out["properties"] = properties
         if required:
@@ -261,7 +258,7 @@ def message_schema() -> dict[str, Any]:
         }
         for message_type, body in BODIES.items()
     ]
-    branches.extend(_earlier_minor_versions(builder))
+    branches.extend(_earlier_minor_versions(builder, FROZEN_MESSAGE_SCHEMAS))
     return _document(
         builder,
         envelope,
@@ -274,15 +271,15 @@ def message_schema() -> dict[str, Any]:
     )
 
 
-def _earlier_minor_versions(builder: _Builder) -> list[dict[str, Any]]:
-    """A message of an earlier minor version must also pass that version's frozen schema.
+def _earlier_minor_versions(builder: _Builder, frozen_schemas: dict[str, str]) -> list[dict[str, Any]]:
+    """A document of an earlier minor version must also pass that version's frozen schema.
 
     Each frozen schema is embedded under ``$defs`` as a resource with its own
-    ``$id``, so that one schema file judges every 1.x message: a member or a
-    code added since is refused in a message of an older minor version.
+    ``$id``, so that one schema file judges every 1.x document: a member or a
+    code added since is refused in a document of an older minor version.
     """
     branches = []
-    for version, name in FROZEN_MESSAGE_SCHEMAS.items():
+    for version, name in frozen_schemas.items():
         text = importlib.resources.files("concernshare").joinpath("data", name).read_text(encoding="utf-8")
         frozen = json.loads(text)
         frozen.pop("$schema", None)
@@ -297,13 +294,20 @@ def _earlier_minor_versions(builder: _Builder) -> list[dict[str, Any]]:
     return branches
 
 
-def _record_schema(record: type, schema_id: str, title: str, description: str) -> Callable[[], dict[str, Any]]:
-    """A function returning the JSON Schema (2020-12) of a document that is one record."""
+def _record_schema(
+    record: type, schema_id: str, title: str, description: str, frozen: dict[str, str] | None = None
+) -> Callable[[], dict[str, Any]]:
+    """A function returning the JSON Schema (2020-12) of a document that is one record.
+
+    ``frozen`` names the frozen schemas of the document's earlier minor versions, which a document declaring
+    one of them must also pass.
+    """
 
     def schema() -> dict[str, Any]:
         builder = _Builder()
+        extra = {"allOf": _earlier_minor_versions(builder, frozen)} if frozen else {}
         return _document(
-            builder, builder.object_schema(record), schema_id=schema_id, title=title, description=description
+            builder, builder.object_schema(record), schema_id=schema_id, title=title, description=description, **extra
         )
 
     schema.__doc__ = f"Return the JSON Schema (2020-12) of {title.removeprefix('concernshare ')}."
@@ -315,12 +319,14 @@ directory_schema: Final = _record_schema(
     DIRECTORY_SCHEMA_ID,
     f"concernshare trust directory, format {DIRECTORY_VERSION}",
     "The agencies, their roles and areas, and their public keys, as signed by the directory's authority.",
+    FROZEN_DIRECTORY_SCHEMAS,
 )
 routing_schema: Final = _record_schema(
     RuleSet,
     ROUTING_SCHEMA_ID,
     f"concernshare routing rules, format {RULES_VERSION}",
     "Who receives a message, in which need-to-know view, by when, and whom to escalate to when a response is missed.",
+    FROZEN_ROUTING_SCHEMAS,
 )
 chronology_schema: Final = _record_schema(
     Chronology,

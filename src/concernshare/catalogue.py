@@ -132,8 +132,10 @@ _entry("CS010", S, E, "A required member is missing.",
        sealed="the {what} is missing or malformed")
 _entry("CS011", S, E, "A member is not part of the format (and the message is not of a newer minor version).",
        default="this member is not part of the format; remove it, or move it under extensions with a namespaced key",
-       later="this member is not part of the message's format version (it came in a later minor version); write a "
-       "newer format_version to use it, or remove it")
+       later="this member is not part of the {document}'s format version (it came in a later minor version); write a "
+       "newer format_version to use it, or remove it",
+       other="this member is not part of the format (a member of a newer minor version needs a newer concernshare); "
+       "remove it")
 _entry("CS012", S, E, "A value has the wrong JSON type.",
        default="has the wrong type or form",
        expected="must be {what}",

@@ -8,8 +8,8 @@ withdrawal) are checked where history is kept, not here.
 The checks that look everywhere in a message (NHS numbers, local-authority
 ids, event dates, withholdable fields) share one traversal, which visits, in
 the order of ``walk``, only the fields that can matter to them (found once per
-record class from the declared types) and is kept for the message it was made
-for, so that each check reads its part of it.
+record class from the declared types). :func:`iter_problems` makes it once
+per message and hands it to each of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import typing
 import uuid
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -46,41 +45,56 @@ from concernshare.records import (
     PartialDate,
     UpdateBody,
 )
-from concernshare.records._fields import META
 from concernshare.records.codes import PRIMARY_CONDITIONS
 from concernshare.records.identifiers import councils, nhs_number_ok, upn_problem
 from concernshare.records.people import age_on
+from concernshare.records.types import CLOCK_SKEW as _SKEW
 from concernshare.records.types import AgencyId, require_aware
+from concernshare.shape import record_union, shape_of, wire_names
 from concernshare.strictjson import escape_pointer
 
-__all__ = ["CHECKS", "iter_problems"]
+__all__ = ["CHECKS", "Check", "Facts", "TraversingCheck", "iter_problems", "traverse"]
 
+#: A check: it takes the message and, for the clock-based checks, the time now.
 Check = Callable[[Message, "dt.datetime | None"], Iterator[Problem]]
+#: A check that reads the traversal :func:`iter_problems` makes of the message.
+TraversingCheck = Callable[[Message, "dt.datetime | None", "Facts"], Iterator[Problem]]
 
-CHECKS: Final[list[Check]] = []
-_SKEW: Final = dt.timedelta(minutes=5)
+#: Every check, in the order they run.
+CHECKS: Final[list[Check | TraversingCheck]] = []
+_TRAVERSING: Final[set[TraversingCheck]] = set()
+
+_C = typing.TypeVar("_C", Check, TraversingCheck)
 
 
-def _check(code: str) -> Callable[[Check], Check]:
+def _check(code: str) -> Callable[[_C], _C]:
     """Register a check of ``code``; what the code means, and its messages, are in :mod:`concernshare.catalogue`."""
     entry(code)  # a code the catalogue does not declare is a mistake, found at import
 
-    def register(function: Check) -> Check:
+    def register(function: _C) -> _C:
         CHECKS.append(function)
         return function
 
     return register
 
 
+def _traversing(function: TraversingCheck) -> TraversingCheck:
+    """Mark a check as one that reads the traversal (it is given it as a third argument)."""
+    _TRAVERSING.add(function)
+    return function
+
+
 def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attribute[Any] | None]]:
     """Yield ``(pointer, value, attribute)`` for every value inside a record, depth first."""
     if attrs.has(type(record)):
-        for attribute in attrs.fields(type(record)):
-            if not attribute.metadata.get("wire", True) or attribute.name == "extensions":
+        cls: Any = type(record)
+        attributes = attrs.fields_dict(cls)
+        for field in shape_of(cls):
+            if field.name == "extensions":
                 continue
-            value = getattr(record, attribute.name)
-            child = f"{pointer}/{escape_pointer(attribute.name)}"
-            yield child, value, attribute
+            value = getattr(record, field.name)
+            child = f"{pointer}/{escape_pointer(field.name)}"
+            yield child, value, attributes[field.name]
             yield from walk(value, child)
     elif isinstance(record, tuple):
         for index, item in enumerate(record):
@@ -89,34 +103,12 @@ def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attri
             yield from walk(item, child)
 
 
-_EVENT_FIELDS: Final = frozenset(
-    {
-        "birth_date",
-        "observed",
-        "date",
-        "event_date",
-        "recorded_date",
-        "incident_at",
-        "assessed_on",
-        "decided_at",
-        "referral_at",
-        "received_at",
-        "accessed_at",
-        "held_at",
-        "completed_on",
-        "notified_at",
-        "moved_on",
-        "closed_on",
-        "started_on",
-        "ended_on",
-    }
-)
 # What a field can hold that one of the traversing checks reads.
 _NHS, _EVENT, _WITHHOLDABLE, _AGENCY, _RECORDS = 1, 2, 4, 8, 16
 
 
-class _Facts:
-    """What the traversing checks read, each list in walk() order."""
+class Facts:
+    """What the traversing checks read, each list in walk() order: the one traversal of a message."""
 
     __slots__ = ("agencies", "events", "missing", "nhs_numbers")
 
@@ -136,7 +128,7 @@ def _kinds(type_: Any) -> int:
             if inner is not type(None) and inner is not Ellipsis:
                 kinds |= _kinds(inner)
         return kinds | (_RECORDS if typing.get_origin(type_) is tuple and kinds & _AGENCY else 0)
-    if args and all(attrs.has(a) for a in args):  # a union of records: the envelope's body
+    if record_union(type_):  # a union of records: the envelope's body
         return _RECORDS if any(_plan(a) for a in args) else 0
     if type_ is AgencyId:
         return _AGENCY
@@ -150,24 +142,30 @@ def _plan(cls: type) -> tuple[tuple[str, str, int], ...]:
     A field is left out when nothing the checks read can be in it (a record
     whose own fields hold none, a string, a code).
     """
-    hints = typing.get_type_hints(cls)
     plan = []
-    for attribute in attrs.fields(cls):
-        if not attribute.metadata.get("wire", True) or attribute.name == "extensions":
+    for field in shape_of(cls):
+        if field.name == "extensions":
             continue
-        flags = _kinds(hints[attribute.name])
-        if attribute.name == "nhs_number":
+        flags = _kinds(field.declared)
+        if field.name == "nhs_number":
             flags |= _NHS
-        if attribute.name in _EVENT_FIELDS:
+        if field.event:
             flags |= _EVENT
-        if attribute.metadata.get(META, {}).get("withholdable"):
+        if field.withholdable:
             flags |= _WITHHOLDABLE
         if flags:
-            plan.append((attribute.name, f"/{escape_pointer(attribute.name)}", flags))
+            plan.append((field.name, f"/{escape_pointer(field.name)}", flags))
     return tuple(plan)
 
 
-def _scan(record: Any, pointer: str, facts: _Facts) -> None:
+def traverse(message: Message) -> Facts:
+    """The facts the traversing checks read, found in one pass over ``message``."""
+    facts = Facts()
+    _scan(message, "", facts)
+    return facts
+
+
+def _scan(record: Any, pointer: str, facts: Facts) -> None:
     for name, segment, flags in _plan(record.__class__):
         value = getattr(record, name)
         if value is None:
@@ -191,21 +189,6 @@ def _scan(record: Any, pointer: str, facts: _Facts) -> None:
                 _scan(value, pointer + segment, facts)
 
 
-# The facts of the message last looked at, so that the checks of one message traverse it once.
-_last: tuple[weakref.ref[Message], _Facts] | None = None
-
-
-def _facts(message: Message) -> _Facts:
-    global _last  # noqa: PLW0603  (a one-entry memo; a tuple replaced whole is safe across threads)
-    last = _last
-    if last is not None and last[0]() is message:
-        return last[1]
-    facts = _Facts()
-    _scan(message, "", facts)
-    _last = (weakref.ref(message), facts)
-    return facts
-
-
 _NHS_WEIGHTS: Final = tuple(range(10, 0, -1))
 
 
@@ -217,8 +200,9 @@ def _nhs_ok(number: str) -> bool:
 
 
 @_check("CS101")
-def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    for pointer, value in _facts(message).nhs_numbers:
+@_traversing
+def _nhs_numbers(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
+    for pointer, value in facts.nhs_numbers:
         if not _nhs_ok(value):
             yield problem(pointer, "CS101")
 
@@ -231,19 +215,26 @@ def _upns(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 
 
 @_check("CS103")
-def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+@_traversing
+def _local_authorities(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
+    for pointer, value in facts.agencies:
+        if (found := _council_problem(message, pointer, value)) is not None:
+            yield found
+
+
+def _council_problem(message: Message, pointer: str, value: AgencyId) -> Problem | None:
+    """The problem of one agency id if it is an la: id of no council with children's services then."""
+    if value.scheme != "la":
+        return None
     listing = councils()
-    for pointer, value in _facts(message).agencies:
-        if value.scheme == "la":
-            if value.code in listing.current:
-                continue
-            former = listing.former.get(value.code)
-            if former and former.ceased and message.created.date().isoformat() < former.ceased:
-                continue  # the council existed when the message was written
-            if former:
-                yield problem(pointer, "CS103", "ceased", listing=listing.version, ceased=former.ceased)
-            else:
-                yield problem(pointer, "CS103", listing=listing.version)
+    if value.code in listing.current:
+        return None
+    former = listing.former.get(value.code)
+    if former and former.ceased and message.created.date().isoformat() < former.ceased:
+        return None  # the council existed when the message was written
+    if former:
+        return problem(pointer, "CS103", "ceased", listing=listing.version, ceased=former.ceased)
+    return problem(pointer, "CS103", listing=listing.version)
 
 
 def _latest(value: Any) -> dt.datetime | None:
@@ -257,11 +248,12 @@ def _latest(value: Any) -> dt.datetime | None:
 
 
 @_check("CS104")
-def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem]:
+@_traversing
+def _future_dates(message: Message, now: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     limit = message.created + dt.timedelta(days=1)
     day = limit.astimezone(dt.UTC).date()  # a day's start (UTC) is after limit exactly when the day is after day
     last = (day.year, day.month, day.day)
-    for pointer, value in _facts(message).events:
+    for pointer, value in facts.events:
         if value.__class__ is PartialDate:
             late = (value.year, value.month or 1, value.day or 1) > last
         elif value.__class__ is dt.date:
@@ -303,10 +295,11 @@ def _unnamed(message: Message) -> set[str]:
 
 
 @_check("CS106")
-def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+@_traversing
+def _withholdable(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     withheld = _withheld(message)
     unnamed = _unnamed(message)
-    for pointer in _facts(message).missing:
+    for pointer in facts.missing:
         if not _covered(pointer, withheld) and pointer not in unnamed:
             yield problem(pointer, "CS106")
 
@@ -389,7 +382,7 @@ def _recipients(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 @functools.cache
 def _walked(cls: type) -> frozenset[str]:
     """The fields of a record class that :func:`walk` goes into."""
-    return frozenset(a.name for a in attrs.fields(cls) if a.metadata.get("wire", True) and a.name != "extensions")
+    return wire_names(cls) - {"extensions"}
 
 
 def _present(message: Message, pointer: str) -> bool:
@@ -527,8 +520,12 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
     """
     if now is not None:
         require_aware(now, "now")
+    facts = traverse(message)
     for check in CHECKS:
-        yield from check(message, now)
+        if check in _TRAVERSING:
+            yield from check(message, now, facts)
+        else:
+            yield from typing.cast(Check, check)(message, now)
 
 
 # The checks of format 1.1 live in modules of their own; importing them registers them, after the checks above:

@@ -68,12 +68,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import attrs
 import holidays
 
 from concernshare.errors import UsageError
+from concernshare.records.types import LONDON
 
 __all__ = [
     "CHILD_AND_FAMILY_ASSESSMENT",
@@ -105,9 +105,6 @@ __all__ = [
     "next_school_day_start",
     "out_of_hours",
 ]
-
-#: The time zone every deadline is reckoned in.
-LONDON: Final = ZoneInfo("Europe/London")
 
 _ONE_DAY: Final = timedelta(days=1)
 _SATURDAY: Final = 6  # ISO weekday numbers: Monday is 1, Sunday is 7
@@ -483,8 +480,9 @@ POLICE_NOTIFICATION: Final = Timescale(
         "domestic abuse incident that relates to the child before the start of the setting's next school day, "
         "weekends and holidays included. A late notification is still sent, and flagged."
     ),
-    source="Operation Encompass: Victims and Prisoners Act 2024 and the Home Office statutory guidance of "
-    "November 2025.",
+    source="Operation Encompass: Victims and Prisoners Act 2024 and the Home Office statutory guidance, Duty on "
+    "police forces in England and Wales to notify education establishments of domestic abuse incidents "
+    "(7 November 2025).",
 )
 """An Operation Encompass notification before the start of the setting's next school day (VPA 2024)."""
 
@@ -499,7 +497,8 @@ WALES_REPORT_DECISION: Final = Timescale(
     working_days=1,
     description="In Wales a concern is a 'report'; once it is received, social services decide and record the next "
     "actions within one working day.",
-    source=_ALL_WALES + ": section 3 part 1, action following a report: initial checks and decisions.",
+    source=_ALL_WALES + ": section 3 part 1, action following a report: initial checks and decisions "
+    "(https://safeguarding.wales/en/chi-i/chi-i-c3pt1/c3pt1-p4).",
 )
 """A Welsh social services decision on a report within 1 working day (All Wales Safeguarding Procedures)."""
 
@@ -509,7 +508,7 @@ WALES_REPORT_WRITTEN_CONFIRMATION: Final = Timescale(
     hours=24,
     description="A practitioner who reports a child at risk by telephone confirms the report in writing within 24 "
     "hours.",
-    source=_ALL_WALES + ": section 2, the process following a report.",
+    source=_ALL_WALES + ": section 2, the process following a report (https://safeguarding.wales/chi/c2/c2.p18.html).",
 )
 """A telephone report confirmed in writing within 24 hours (All Wales Safeguarding Procedures)."""
 
@@ -519,7 +518,7 @@ WALES_REPORT_ACKNOWLEDGEMENT: Final = Timescale(
     working_days=7,
     description="A practitioner who has had no acknowledgement of a written report within 7 working days contacts "
     "social services again.",
-    source=_ALL_WALES + ": section 2, the process following a report.",
+    source=_ALL_WALES + ": section 2, the process following a report (https://safeguarding.wales/chi/c2/c2.p18.html).",
 )
 """No acknowledgement of a written report within 7 working days: follow it up (All Wales Safeguarding Procedures)."""
 

@@ -48,7 +48,7 @@ __all__ = [
     "sign_directory",
 ]
 
-DIRECTORY_VERSION: Final = "1.0"
+DIRECTORY_VERSION: Final = "1.1"
 _GSS: Final = "^(E(06|08|09|10)|W06|S12)[0-9]{6}$"
 _B64URL: Final = "^[A-Za-z0-9_-]+$"
 _SKEW: Final = dt.timedelta(minutes=5)
@@ -235,6 +235,9 @@ def open_directory(
     to sign another directory id, if the serial is older than the highest the
     pinned keys were seen to sign for this id, or if it equals that serial with
     different content; :class:`~concernshare.errors.NaiveTime` if ``now`` is naive.
+    A directory declaring ``1.0`` is held to the 1.0 schema as released, so a
+    member or code added in 1.1 (a MESH address, the emergency duty team role)
+    is refused in it, with its pointer and code in the refusal.
     """
     require_aware(now, "now")
     if any(isinstance(key, PrivateJwk) for key in authorities):

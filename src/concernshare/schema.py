@@ -149,7 +149,7 @@ _LIMITS: Final = {
 }
 
 
-def _problems(error: ValidationError) -> Iterator[Problem]:
+def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
     keyword = str(error.validator)
     value: Any = error.validator_value
@@ -165,10 +165,14 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
-        older = _older_minor(error)
+        older = _older_minor(error, kind)
+        document = "message" if kind == "message" else "document"
         for name in instance:
             if name not in known:
-                yield problem(f"{pointer}/{escape_pointer(name)}", "CS011", "later" if older else "default")
+                where = f"{pointer}/{escape_pointer(name)}"
+                yield problem(
+                    where, "CS011", "later" if older else "default" if kind == "message" else "other", document=document
+                )
         return
     if keyword == "type":
         if instance is None:
@@ -203,12 +207,12 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
     yield problem(pointer, "CS012", "rule", keyword=keyword)
 
 
-def _older_minor(error: ValidationError) -> str | None:
-    """The earlier minor version whose frozen schema refused this, if it was one (a message's ``allOf`` branch)."""
+def _older_minor(error: ValidationError, kind: str = "message") -> str | None:
+    """The earlier minor version whose frozen schema refused this, if it was one (a document's ``allOf`` branch)."""
     path = list(error.absolute_schema_path)
     if len(path) < 3 or path[0] != "allOf" or path[2] != "then" or not isinstance(path[1], int):
         return None
-    branches = load().get("allOf", [])
+    branches = load(kind).get("allOf", [])
     version = branches[path[1]]["if"]["properties"].get("format_version") if path[1] < len(branches) else None
     return str(version["const"]) if isinstance(version, dict) and "const" in version else None
 
@@ -242,7 +246,7 @@ def _explain(document: Any, kind: str) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()  # an older minor's frozen schema may say again what the current one said
     for error in validator(kind).iter_errors(document):
         for leaf in _leaves(error):
-            for found in _problems(leaf):
+            for found in _problems(leaf, kind):
                 key = (found.pointer, found.code)
                 if key not in seen:
                     seen.add(key)

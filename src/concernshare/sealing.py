@@ -47,7 +47,7 @@ from concernshare.errors import (
     UntrustedSender,
 )
 from concernshare.records import Message, MessageType, Status
-from concernshare.records.types import DATE_TIME, UUID, AgencyId, require_aware
+from concernshare.records.types import CLOCK_SKEW, DATE_TIME, UUID, AgencyId, require_aware
 from concernshare.stores.interface import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
@@ -81,7 +81,7 @@ class OpenPolicy:
     """How a receiver opens: the freshness window, the clock skew allowed, the statuses accepted."""
 
     window: dt.timedelta = dt.timedelta(days=7)
-    skew: dt.timedelta = dt.timedelta(minutes=5)
+    skew: dt.timedelta = CLOCK_SKEW
     accept_status: frozenset[Status] = frozenset({Status.ACTUAL})
 
 
@@ -114,9 +114,9 @@ def sign_message(message: Message, signer: Signer, *, directory: Directory, now:
     """
     require_aware(now, "now")
     _signing_key(directory, message.sender.agency, signer.kid, now)
-    payload = codec.dumps(attrs.evolve(message, sent=now))
-    validation.validate(payload, now=now)
-    return _jose.sign(payload, signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    written = codec.write(attrs.evolve(message, sent=now))
+    validation.validate(written, now=now)
+    return _jose.sign(written.payload, signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
 
 
 def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.datetime) -> bytes:

@@ -7,10 +7,11 @@ reported, and a later layer runs only on what the earlier ones accepted.
 
 Each layer has a fast path that gives the reference's verdicts (see
 :mod:`concernshare.strictjson`, :mod:`concernshare.schema`,
-:mod:`concernshare.codec`). Bytes that :func:`concernshare.codec.dumps` has
-just written from a record are not parsed and structured again: the codec
-recalls the plain JSON and the record they read back as, and only the schema
-and the semantic checks run (as when sealing validates what it signs).
+:mod:`concernshare.codec`; the references are in :mod:`concernshare._reference`).
+What :func:`concernshare.codec.write` has just written from a record is not
+parsed and structured again when the codec says what it reads back as: only
+the schema and the semantic checks run (as when sealing validates what it
+signs).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from concernshare.records.types import require_aware
 
 __all__ = ["Document", "is_valid", "iter_problems", "validate"]
 
-#: A message as JSON bytes, JSON text, already parsed (strictly) into a dict, or a record (validated as the
-#: canonical bytes :func:`~concernshare.codec.dumps` writes of it).
-Document = bytes | str | dict[str, Any] | Message
+#: A message as JSON bytes, JSON text, already parsed (strictly) into a dict, a record (validated as the
+#: canonical bytes :func:`~concernshare.codec.dumps` writes of it), or what :func:`~concernshare.codec.write`
+#: wrote (validated as its bytes).
+Document = bytes | str | dict[str, Any] | Message | codec.Written
 
 
 class _Layer(enum.Enum):
@@ -49,7 +51,7 @@ class _Layers:
     schema: Callable[[Any], Iterable[Problem]]
     structure: Callable[[Any], Message]
     checks: Callable[[Message, dt.datetime | None], Iterable[Problem]]
-    recall: Callable[[bytes], tuple[dict[str, Any], Message] | None]
+    written: Callable[[codec.Written], dict[str, Any] | None]
 
 
 _FAST: Final = _Layers(
@@ -57,7 +59,7 @@ _FAST: Final = _Layers(
     schema=schema.iter_problems,
     structure=lambda data: codec.structure(data, Message),
     checks=lambda message, now: checks.iter_problems(message, now=now),
-    recall=codec.recall,
+    written=lambda written: written.data,
 )
 
 
@@ -73,12 +75,16 @@ def _run(
         require_aware(now, "now")
     if isinstance(document, Message):
         try:
-            document = codec.dumps(document)
+            document = codec.write(document)
         except InvalidRecord as error:
             return list(error.problems), None, _Layer.RECORD
-    written = layers.recall(document) if isinstance(document, bytes) and len(document) <= max_bytes else None
-    if written is not None:
-        data: Any = written[0]
+    written: codec.Written | None = None
+    known: dict[str, Any] | None = None  # what the written bytes read back as, when the codec knows it
+    if isinstance(document, codec.Written):
+        known = layers.written(document) if len(document.payload) <= max_bytes else None
+        written, document = document, document.payload
+    if known is not None:
+        data: Any = known
     elif isinstance(document, dict):
         data = document
     else:
@@ -95,8 +101,8 @@ def _run(
     problems = [p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")]
     if problems:
         return problems, None, _Layer.SCHEMA
-    if written is not None:
-        message = written[1]
+    if written is not None and known is not None:
+        message = written.record
     else:
         try:
             message = layers.structure(data)

@@ -38,7 +38,7 @@ from concernshare.cli._inputs import (
     slug,
     state_store,
 )
-from concernshare.crypto import keys
+from concernshare.crypto import MAX_INPUT_BYTES, keys
 from concernshare.directory import Directory
 from concernshare.errors import ConcernshareError, ContentRefused, InvalidDocument, SealError, UsageError
 from concernshare.records import Message, Status
@@ -51,7 +51,7 @@ __all__ = ["register"]
 
 #: Progress goes to stderr every this many inputs (on a terminal, or when there are more than this many).
 PROGRESS_EVERY: Final = 1000
-_LIMIT: Final = 16 * 1024 * 1024  # the largest sealed document the JOSE layer reads
+_LIMIT: Final = MAX_INPUT_BYTES  # the largest sealed document the JOSE layer reads
 _EVERY_STATUS: Final = OpenPolicy(accept_status=frozenset(Status))
 _SUFFIXES: Final = {".html": "html", ".htm": "html", ".csv": "csv"}
 

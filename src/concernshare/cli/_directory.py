@@ -174,9 +174,19 @@ def _authority(path: str) -> _Authority:
 
 
 def _publish(directory: Directory, authority: _Authority, path: str, valid_days: int, *, new: bool = False) -> None:
-    """Sign a new edition and replace the file atomically (``new``: write a file that does not exist)."""
+    """Sign a new edition and replace the file atomically (``new``: write a file that does not exist).
+
+    Every edition is written in this version's format: an edit may add a member or a code that an older minor
+    version lacks (a MESH address, the emergency duty team role), and a newer minor only adds, so an older
+    edition's content is valid in it.
+    """
     moment = now()
-    edition = attrs.evolve(directory, issued=moment, expires=moment + dt.timedelta(days=valid_days))
+    edition = attrs.evolve(
+        directory,
+        format_version=DIRECTORY_VERSION,
+        issued=moment,
+        expires=moment + dt.timedelta(days=valid_days),
+    )
     write_file(path, sign_directory(edition, authority.signer), mode=PUBLIC, new=new)
 
 

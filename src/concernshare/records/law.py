@@ -62,7 +62,9 @@ SCHEME_STANDING: Final[dict[str, PublicStanding]] = {
     "ods": PublicStanding.MIXED,  # NHS bodies and GP practices (Sch 1 Part III) and independent providers
     "school": PublicStanding.MIXED,  # maintained schools and academies (Sch 1 Part IV, para 52A), not independent ones
     "ofsted": PublicStanding.MIXED,  # early years settings: mostly private or voluntary, some run by councils
-    "probation": PublicStanding.PUBLIC,  # the Probation Service, part of HM Prison and Probation Service
+    # The Probation Service is part of HM Prison and Probation Service, an agency of the Ministry of Justice: a
+    # government department (FOIA 2000 Sch 1 Part I; a competent authority by DPA 2018 Sch 7 para 1).
+    "probation": PublicStanding.PUBLIC,
     "rsh": PublicStanding.NOT_PUBLIC,  # private registered providers of social housing are not listed in FOIA 2000
     "charity": PublicStanding.NOT_PUBLIC,  # voluntary-sector bodies
 }
@@ -70,7 +72,8 @@ SCHEME_STANDING: Final[dict[str, PublicStanding]] = {
 #: The Article 6 basis that a public authority cannot rely on in performing its tasks.
 PUBLIC_AUTHORITY_BARRED: Final = frozenset({LawfulCondition.UK_GDPR_RLI_SAFEGUARDING})
 
-#: Schemes whose agencies are competent authorities for law enforcement (DPA 2018 s30, Sch 7).
+#: Schemes whose agencies are competent authorities for law enforcement (DPA 2018 s30, Sch 7: chief officers of
+#: police, paras 5-9; a government department, para 1, for the Probation Service).
 COMPETENT_AUTHORITY_SCHEMES: Final = frozenset({"police", "probation"})
 
 _ARTICLE_6: Final = frozenset(
@@ -168,7 +171,7 @@ class CaldicottPrinciple(enum.StrEnum):
     NEED_TO_KNOW = "4_access_on_a_strict_need_to_know_basis"
     UNDERSTAND_RESPONSIBILITIES = "5_everyone_understands_their_responsibilities"
     COMPLY_WITH_THE_LAW = "6_comply_with_the_law"
-    DUTY_TO_SHARE = "7_the_duty_to_share_can_be_as_important_as_the_duty_to_protect"
+    DUTY_TO_SHARE = "7_the_duty_to_share_for_individual_care_is_as_important_as_the_duty_to_protect"
     INFORM_EXPECTATIONS = "8_inform_patients_and_service_users_about_how_their_information_is_used"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -12,6 +11,7 @@ from concernshare.records.codes import AgeGroup, IdentityStatus, Relation, Relat
 from concernshare.records.types import (
     AGENCY_ID,
     AGENCY_ID_MAX,
+    LONDON,
     NHS_NUMBER,
     UPN,
     AgencyId,
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Ages and dates of events are reckoned by the date in England.
-ENGLAND = ZoneInfo("Europe/London")
+ENGLAND = LONDON  # the clock of England (an alias of records.types.LONDON)
 
 
 def age_on(born: dt.date, moment: dt.datetime) -> int:

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -17,8 +18,12 @@ from concernshare.errors import InvalidValue, NaiveTime
 
 __all__ = [
     "AGENCY_ID",
+    "CLOCK_SKEW",
     "DATE",
     "DATE_TIME",
+    "EARLIEST",
+    "LATEST",
+    "LONDON",
     "NAIVE_DATE_TIME",
     "NHS_NUMBER",
     "PARTIAL_DATE",
@@ -30,6 +35,16 @@ __all__ = [
     "utc_minute",
     "utc_text",
 ]
+
+#: How far two agencies' clocks may disagree before a time is taken to be wrong (sent before created,
+#: created after now): the checks and the receiving side share it.
+CLOCK_SKEW: Final = dt.timedelta(minutes=5)
+#: The earliest and latest times the format carries: years 0001 to 9999, a day short of either end, so that
+#: any offset keeps a time inside the calendar.
+EARLIEST: Final = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST: Final = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+#: The clock of England: ages, working days and deadlines are counted by it.
+LONDON: Final = ZoneInfo("Europe/London")
 
 UUID: Final = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _MONTH_DAY: Final = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -68,7 +83,8 @@ AGENCY_SCHEMES: Final = {
     "la": "(E(06|08|09|10)|W06|S12)[0-9]{6}",
     "school": "[1-9][0-9]{5}",
     "police": "[0-9]{2}",
-    "ofsted": "EY[0-9]{6}|[1-9][0-9]{5}",
+    # An Ofsted early years URN: EY and six digits, or a number of six or seven digits (DfE early years census).
+    "ofsted": "EY[0-9]{6}|[1-9][0-9]{5,6}",
     "probation": "|".join(PROBATION_REGIONS),
     "rsh": "(L|LH)[0-9]{4}|[0-9]{4}",
     "charity": "[1-9][0-9]{5,6}|SC0[0-9]{5}|NIC1[0-9]{5}",

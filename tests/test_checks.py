@@ -1,0 +1,51 @@
+"""The semantic checks share one traversal of a message, made by iter_problems and handed to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from concernshare import checks, codec
+from concernshare.records import Message
+
+EXAMPLE = sorted((Path(__file__).resolve().parent.parent / "examples" / "messages").glob("*.json"))[0]
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def _message() -> Message:
+    return codec.loads(EXAMPLE.read_bytes())
+
+
+def test_one_traversal_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each call of iter_problems traverses the message once, however many checks read the traversal."""
+    made: list[checks.Facts] = []
+    traverse = checks.traverse
+
+    def counting(message: Message) -> checks.Facts:
+        made.append(traverse(message))
+        return made[-1]
+
+    monkeypatch.setattr(checks, "traverse", counting)
+    message = _message()
+    list(checks.iter_problems(message, now=NOW))
+    list(checks.iter_problems(message, now=NOW))
+    assert len(made) == 2
+    assert len(checks._TRAVERSING) >= 4
+
+
+def test_the_traversal_is_the_only_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A traversing check reads what it is handed, not a memo: a traversal naming a bad NHS number is reported."""
+    message = _message()
+    facts = checks.traverse(message)
+    facts.nhs_numbers.append(("/subject/identifiers/nhs_number", "9990000019"))
+    monkeypatch.setattr(checks, "traverse", lambda _: facts)
+    assert "CS101" in {p.code for p in checks.iter_problems(message)}
+
+
+def test_traversal_finds_the_facts() -> None:
+    """The traversal of an example holds its agencies and event dates, each with its pointer."""
+    facts = checks.traverse(_message())
+    assert any(pointer.startswith("/sender/") for pointer, _ in facts.agencies)
+    assert all(pointer.startswith("/") for pointer, _ in facts.events)
