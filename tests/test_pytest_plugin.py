@@ -236,6 +236,7 @@ def test_importing_the_plugin_imports_only_what_it_must(pytester: pytest.Pyteste
     loaded = set(result.outlines[-1].split())
     assert loaded <= {
         "concernshare",
+        "concernshare._format",
         "concernshare.testing",
         "concernshare.testing.assertions",
         "concernshare.testing.pytest_plugin",

@@ -34,7 +34,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from concernshare import FORMAT_VERSION, _compiled
+from concernshare import _compiled
+from concernshare._format import FORMAT_VERSION
 from concernshare.catalogue import problem
 from concernshare.converter import (
     ERRORS,

@@ -30,7 +30,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn
 
 from concernshare.catalogue import problem, say
-from concernshare.errors import Problem
+from concernshare.errors import Problem, Refusal
 from concernshare.records.envelope import EXTENSION_KEY
 from concernshare.records.types import (
     DATE,
@@ -64,42 +64,38 @@ _EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
 _NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
 
 
-class Refusal(ValueError):
-    """A value the codec refuses, with the problem's code and message (the catalogue's message ``key``)."""
-
-    def __init__(self, code: str, key: str = "default", /, **values: Any) -> None:
-        self.code = code
-        self.message = say(code, key, **values)
-        super().__init__(self.message)
+def _refusal(code: str, key: str = "default", /, **values: Any) -> Refusal:
+    """A refusal of ``code`` with the catalogue's message ``key``."""
+    return Refusal(code, say(code, key, **values))
 
 
 def expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise Refusal("CS012", "expected", what=what)
+        raise _refusal("CS012", "expected", what=what)
 
 
 def _datetime_text(value: str) -> dt.datetime:
     if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
         if _NAIVE_RE.fullmatch(value):
-            raise Refusal("CS009")
-        raise Refusal("CS018", "date_time")
+            raise _refusal("CS009")
+        raise _refusal("CS018", "date_time")
     try:
         moment = dt.datetime.fromisoformat(value)
         in_range = EARLIEST <= moment.astimezone(dt.UTC) <= LATEST
     except (ValueError, OverflowError):
-        raise Refusal("CS018", "not_a_date_time") from None
+        raise _refusal("CS018", "not_a_date_time") from None
     if not in_range:
-        raise Refusal("CS018", "time_range")
+        raise _refusal("CS018", "time_range")
     return moment
 
 
 def _date_text(value: str) -> dt.date:
     if _DATE_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "date")
+        raise _refusal("CS018", "date")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Refusal("CS018", "not_a_date") from None
+        raise _refusal("CS018", "not_a_date") from None
 
 
 def _partial_date_text(value: str) -> PartialDate:
@@ -111,12 +107,12 @@ def _partial_date_text(value: str) -> PartialDate:
     try:
         return PartialDate.parse(value)
     except ValueError as error:
-        raise Refusal("CS018", "reason", reason=error) from None
+        raise _refusal("CS018", "reason", reason=error) from None
 
 
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "uuid")
+        raise _refusal("CS018", "uuid")
     return uuid.UUID(value)
 
 
@@ -125,7 +121,7 @@ def _agency_text(value: str) -> AgencyId:
     try:
         return AgencyId(value)
     except ValueError as error:
-        raise Refusal("CS018", "reason", reason=error) from None
+        raise _refusal("CS018", "reason", reason=error) from None
 
 
 def _text_hook(read: Callable[[str], Any], what: str) -> Callable[[Any, type], Any]:
@@ -172,7 +168,7 @@ def read_extensions(value: Any, _: type) -> dict[str, Any]:
     expect(value, dict, "an object")
     for key in value:
         if len(key) > 128 or _EXTENSION_RE.fullmatch(key) is None:
-            raise Refusal("CS018", "extension_key")
+            raise _refusal("CS018", "extension_key")
     return dict(value)
 
 
@@ -192,7 +188,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
         try:
             return cls(value) if isinstance(value, str) else cls(object())
         except ValueError:
-            raise Refusal("CS017", values=values) from None
+            raise _refusal("CS017", values=values) from None
 
     return hook
 
@@ -214,7 +210,7 @@ def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any,
 
     def hook(value: Any, _: type) -> Any:
         if value is None:
-            raise Refusal("CS013")
+            raise _refusal("CS013")
         return base(value, inner)
 
     return hook

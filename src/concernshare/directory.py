@@ -24,14 +24,13 @@ from typing import Final
 
 import attrs
 
-from concernshare import codec, schema, strictjson
-from concernshare.crypto import _jose
+from concernshare import codec, crypto, schema, strictjson
 from concernshare.crypto.keys import PrivateJwk, PublicJwk, Signer, parse_public_jwk
 from concernshare.errors import DirectoryRefused, InvalidDocument, SealError, UsageError
 from concernshare.records._fields import field
 from concernshare.records.codes import AgencyKind, RecipientRole, RevocationReason
 from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, require_aware
-from concernshare.stores.interface import DirectoryEdition, ReplayStore
+from concernshare.replay import DirectoryEdition, ReplayStore
 
 __all__ = [
     "DIRECTORY_ID",
@@ -217,7 +216,7 @@ def sign_directory(directory: Directory, signer: Signer) -> bytes:
     if problems:
         raise DirectoryRefused("the directory cannot be signed: " + "; ".join(problems))
     payload = json.dumps(codec.unstructure(directory), ensure_ascii=False, separators=(",", ":")).encode()
-    return _jose.sign(payload, signer, typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
+    return crypto.sign(payload, signer, typ=crypto.DIRECTORY_TYP, cty=crypto.DIRECTORY_CTY)
 
 
 def open_directory(
@@ -251,7 +250,7 @@ def open_directory(
     if not pinned:
         raise DirectoryRefused("no authority signing key is pinned; pass the authority's public JWK Set")
     try:
-        payload, kid, _alg = _jose.verify(data, pinned.get, typ=_jose.DIRECTORY_TYP, cty=_jose.DIRECTORY_CTY)
+        payload, kid, _alg = crypto.verify(data, pinned.get, typ=crypto.DIRECTORY_TYP, cty=crypto.DIRECTORY_CTY)
     except SealError:
         raise DirectoryRefused(
             "the directory is not signed by a pinned authority key, or its signature is not valid",

@@ -14,27 +14,35 @@ from typing import Final
 import attrs
 
 __all__ = [
+    "AttributesDisagree",
     "ConcernshareError",
     "ContentRefused",
     "CryptoError",
+    "DeliveryFailed",
     "DirectoryRefused",
+    "EventRefused",
     "Expired",
     "InvalidDocument",
     "InvalidRecord",
     "InvalidValue",
+    "JoseError",
     "MalformedMessage",
     "NaiveTime",
     "NotForUs",
     "OutputRefused",
     "Problem",
+    "Refusal",
     "RefusedStatus",
     "Replayed",
     "ReplyRefused",
     "Revoked",
+    "RoutingError",
+    "SandboxUnavailable",
     "SchemaViolation",
     "SealError",
     "Severity",
     "StoreError",
+    "TransportError",
     "UntrustedSender",
     "UsageError",
     "shown_pointer",
@@ -113,8 +121,26 @@ class InvalidRecord(InvalidDocument):
     """Refused by the strict codec or by a semantic check."""
 
 
+class Refusal(ValueError):
+    """A value the codec refuses, with the problem's code and message.
+
+    Raised by the codec's structuring hooks and caught by the codec, which
+    reports it as a :class:`Problem` of an :class:`InvalidRecord`; it does not
+    leave the codec.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 class SchemaViolation(InvalidDocument):
     """Refused by the JSON Schema; ``str()`` is the most relevant problem."""
+
+
+class EventRefused(InvalidDocument):
+    """The event is not a structured-mode concernshare CloudEvent; ``problems`` say where and why."""
 
 
 class SealError(ConcernshareError):
@@ -129,6 +155,10 @@ class CryptoError(SealError):
 
     def __init__(self) -> None:
         super().__init__("the message could not be decrypted or verified")
+
+
+class JoseError(SealError):
+    """The JOSE document's shape (a JWS, a JWE or a JWK) is refused; raised before any cryptography runs."""
 
 
 class NotForUs(SealError):
@@ -197,8 +227,25 @@ class DirectoryRefused(SealError):
     """The trust directory is unsigned, wrongly signed, expired, rolled back or inconsistent."""
 
 
+class AttributesDisagree(SealError):
+    """A CloudEvent's ``source``, ``subject`` or ``id`` disagrees with the signed message it carries."""
+
+
 class StoreError(ConcernshareError):
     """The store could not be opened or could not read or write (its database failed)."""
+
+
+class RoutingError(ConcernshareError):
+    """The message cannot be routed: no rule applies, or a rule's target names no agency."""
+
+
+class DeliveryFailed(ConcernshareError):
+    """A front door did not take the event: it refused it (``status``, ``problem`` type) or could not be reached."""
+
+    def __init__(self, message: str, *, status: int | None = None, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.problem = problem
 
 
 class OutputRefused(ConcernshareError):
@@ -227,3 +274,11 @@ class InvalidValue(UsageError, ValueError):
 
 class NaiveTime(InvalidValue):
     """A datetime without a UTC offset was given where the library needs an aware one: a naive time is ambiguous."""
+
+
+class TransportError(UsageError):
+    """MESH refused a request or could not be reached; the message stays where it was (outbox or inbox)."""
+
+
+class SandboxUnavailable(UsageError):
+    """The MESH sandbox could not be started: the package is missing or the server did not answer."""

@@ -29,7 +29,8 @@ from typing import Final
 
 import attrs
 
-from concernshare import FORMAT_VERSION, deadlines
+from concernshare import deadlines
+from concernshare._format import FORMAT_VERSION
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import ContentRefused, Problem, Severity, UsageError

@@ -24,7 +24,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from concernshare import FORMAT_VERSION
+from concernshare._format import FORMAT_VERSION
 from concernshare.errors import ReplyRefused
 from concernshare.records import (
     AcknowledgementBody,

@@ -30,7 +30,6 @@ from jsonschema.exceptions import ValidationError
 
 from concernshare.catalogue import problem
 from concernshare.errors import Problem, SchemaViolation, UsageError
-from concernshare.records.types import NAIVE_DATE_TIME
 from concernshare.strictjson import escape_pointer
 
 __all__ = ["KINDS", "iter_problems", "load", "validator"]
@@ -42,8 +41,6 @@ KINDS: Final = {
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
 }
-
-_NAIVE: Final = re.compile(NAIVE_DATE_TIME)
 
 #: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.
 _FORMS: Final = {
@@ -189,13 +186,7 @@ def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem
         return
     if keyword == "pattern":
         words = _form(error)
-        if (
-            words == _FORMS["date_time"]
-            and isinstance(instance, str)
-            and _NAIVE.fullmatch(
-                instance,
-            )
-        ):
+        if words == _FORMS["date_time"] and isinstance(instance, str) and _naive(instance, value):
             yield problem(pointer, "CS009")
             return
         yield problem(pointer, "CS018", what=words)
@@ -205,6 +196,11 @@ def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem
         yield problem(pointer, code, keyword, value=value, items="item" if value == 1 else "items")
         return
     yield problem(pointer, "CS012", "rule", keyword=keyword)
+
+
+def _naive(instance: str, date_time: str) -> bool:
+    """True if ``instance`` is a date-time without an offset: ``date_time``, the schema's pattern, takes it with Z."""
+    return _ecma(date_time).search(instance + "Z") is not None
 
 
 def _older_minor(error: ValidationError, kind: str = "message") -> str | None:

@@ -29,9 +29,8 @@ from typing import Final
 
 import attrs
 
-from concernshare import codec, strictjson, validation
+from concernshare import codec, crypto, strictjson, validation
 from concernshare.catalogue import problem
-from concernshare.crypto import _jose
 from concernshare.crypto.keys import Decrypter, PublicJwk, Signer
 from concernshare.directory import Directory, DirectoryAgency, DirectoryKey
 from concernshare.errors import (
@@ -48,7 +47,7 @@ from concernshare.errors import (
 )
 from concernshare.records import Message, MessageType, Status
 from concernshare.records.types import CLOCK_SKEW, DATE_TIME, UUID, AgencyId, require_aware
-from concernshare.stores.interface import Receipt, ReplayStore
+from concernshare.replay import Receipt, ReplayStore
 
 __all__ = ["OpenPolicy", "Opened", "open_sealed", "seal", "sign_message", "verify_message"]
 
@@ -116,7 +115,7 @@ def sign_message(message: Message, signer: Signer, *, directory: Directory, now:
     _signing_key(directory, message.sender.agency, signer.kid, now)
     written = codec.write(attrs.evolve(message, sent=now))
     validation.validate(written, now=now)
-    return _jose.sign(written.payload, signer, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    return crypto.sign(written.payload, signer, typ=crypto.MESSAGE_TYP, cty=crypto.MESSAGE_CTY)
 
 
 def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.datetime) -> bytes:
@@ -134,7 +133,7 @@ def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.date
             raise SealError(f"the recipient {recipient} has no current encryption key in the directory")
         keys.extend(found)
     signed = sign_message(message, signer, directory=directory, now=now)
-    return _jose.encrypt(signed, keys, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
+    return crypto.encrypt(signed, keys, typ=crypto.SEALED_TYP, cty=crypto.SEALED_CTY)
 
 
 @attrs.frozen(kw_only=True)
@@ -231,7 +230,7 @@ def _trusted(
         found = directory.key(kid)
         return found[1].jwk.public() if found and found[1].jwk.use == "sig" else None
 
-    payload, kid, _alg = _jose.verify(jws, resolve, typ=_jose.MESSAGE_TYP, cty=_jose.MESSAGE_CTY)
+    payload, kid, _alg = crypto.verify(jws, resolve, typ=crypto.MESSAGE_TYP, cty=crypto.MESSAGE_CTY)
     found = directory.key(kid)
     if found is None:  # the directory answered resolve(), so this cannot happen; refuse all the same
         raise UntrustedSender("the signing key is not in the directory")
@@ -344,7 +343,7 @@ def open_sealed(
     require_aware(now, "now")
     if not archive and store is None:
         raise SealError("a live open needs a replay store")
-    jws = _jose.decrypt(sealed, decrypters, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY)
+    jws = crypto.decrypt(sealed, decrypters, typ=crypto.SEALED_TYP, cty=crypto.SEALED_CTY)
     payload, kid, agency, envelope = _trusted(
         jws, directory=directory, store=store, now=now, archive=archive, policy=policy
     )

@@ -23,7 +23,8 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare import FORMAT_VERSION, checks, codec, schema, strictjson
+from concernshare import checks, codec, schema, strictjson
+from concernshare._format import FORMAT_VERSION
 from concernshare.catalogue import problem
 from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
 from concernshare.records import Message

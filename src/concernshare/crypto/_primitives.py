@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from concernshare.errors import CryptoError, SealError
+from concernshare.errors import CryptoError, JoseError
 
 __all__ = [
     "KEY_ALG",
@@ -52,10 +52,6 @@ _P256: Final = ec.SECP256R1()
 
 PublicKey = ed25519.Ed25519PublicKey | x25519.X25519PublicKey | ec.EllipticCurvePublicKey
 _Private = ed25519.Ed25519PrivateKey | x25519.X25519PrivateKey | ec.EllipticCurvePrivateKey
-
-
-class JoseError(SealError):
-    """The document's shape is refused; raised before any cryptography runs."""
 
 
 # -- public keys ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare import FORMAT_VERSION
+from concernshare._format import FORMAT_VERSION
 from concernshare.records._fields import field, redacted
 from concernshare.records.bodies import BODY_TYPES, Body
 from concernshare.records.codes import (

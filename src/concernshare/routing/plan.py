@@ -20,7 +20,7 @@ import attrs
 
 from concernshare import deadlines
 from concernshare.directory import Directory
-from concernshare.errors import ConcernshareError
+from concernshare.errors import RoutingError
 from concernshare.records import AgencyId, Message
 from concernshare.records.people import age_on
 from concernshare.records.types import require_aware, utc_text
@@ -29,10 +29,6 @@ from concernshare.routing.rules import Alternative, Conditions, DeliveryAction, 
 from concernshare.routing.views import categories_for
 
 __all__ = ["Plan", "PlannedDelivery", "RoutingError", "route"]
-
-
-class RoutingError(ConcernshareError):
-    """The message cannot be routed: no rule applies, or a rule's target names no agency."""
 
 
 @attrs.frozen(kw_only=True)

@@ -43,7 +43,7 @@ from concernshare import FORMAT_VERSION, strictjson
 from concernshare.catalogue import problem
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
-from concernshare.errors import ContentRefused, InvalidDocument, Problem, SealError
+from concernshare.errors import AttributesDisagree, ContentRefused, EventRefused, InvalidDocument, Problem, SealError
 from concernshare.exchange import Received, receive
 from concernshare.records import (
     AcknowledgementBody,
@@ -95,14 +95,6 @@ _UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 _FORMAT: Final = JSONFormat()
 #: Who signs an automatic acknowledgement: the receiving system itself, not a person.
 _RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
-
-
-class EventRefused(InvalidDocument):
-    """The event is not a structured-mode concernshare CloudEvent; ``problems`` say where and why."""
-
-
-class AttributesDisagree(SealError):
-    """The event's ``source``, ``subject`` or ``id`` disagrees with the signed message it carries."""
 
 
 @attrs.frozen(kw_only=True)

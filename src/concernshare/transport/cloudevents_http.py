@@ -21,7 +21,7 @@ from typing import Final
 import attrs
 import httpx2 as httpx
 
-from concernshare.errors import ConcernshareError
+from concernshare.errors import DeliveryFailed
 from concernshare.records import AgencyId, Message
 from concernshare.transport.cloudevents import (
     STRUCTURED_CONTENT_TYPE,
@@ -36,15 +36,6 @@ from concernshare.transport.cloudevents import (
 __all__ = ["DeliveryFailed", "Posted", "client", "post", "send_over_http"]
 
 _TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
-
-
-class DeliveryFailed(ConcernshareError):
-    """A front door did not take the event: it refused it (``status``, ``problem`` type) or could not be reached."""
-
-    def __init__(self, message: str, *, status: int | None = None, problem: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.problem = problem
 
 
 def client(*, ca_file: str | None = None, cert: tuple[str, str] | None = None) -> httpx.Client:

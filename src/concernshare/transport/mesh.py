@@ -39,10 +39,10 @@ import attrs
 from mesh_client import MeshClient, MeshError
 
 from concernshare import deadlines, exchange
-from concernshare.crypto._jose import MAX_INPUT_BYTES
+from concernshare.crypto import MAX_INPUT_BYTES
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory, MeshAddress
-from concernshare.errors import Replayed, SealError, UsageError
+from concernshare.errors import Replayed, SealError, TransportError, UsageError
 from concernshare.records import AgencyId, Message
 from concernshare.routing.rules import RuleSet
 from concernshare.sealing import OpenPolicy
@@ -74,10 +74,6 @@ _REPORT: Final = "REPORT"
 _UNAUTHORISED: Final = 401
 _FORBIDDEN: Final = 403
 _MULTIPLE: Final = 300
-
-
-class TransportError(UsageError):
-    """MESH refused a request or could not be reached; the message stays where it was (outbox or inbox)."""
 
 
 @attrs.frozen(kw_only=True)

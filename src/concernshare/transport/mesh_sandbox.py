@@ -25,17 +25,13 @@ from typing import Final
 
 import attrs
 
-from concernshare.errors import UsageError
+from concernshare.errors import SandboxUnavailable
 
 __all__ = ["SANDBOX_PASSWORD", "Sandbox", "SandboxUnavailable", "running_sandbox"]
 
 #: The password the sandbox gives every mailbox that it finds as a folder in its data folder.
 SANDBOX_PASSWORD: Final = "password"  # noqa: S105  (the sandbox's fixed test password, not a secret)
 _START_SECONDS: Final = 30.0
-
-
-class SandboxUnavailable(UsageError):
-    """The MESH sandbox could not be started: the package is missing or the server did not answer."""
 
 
 @attrs.frozen(kw_only=True)
