@@ -1,5 +1,8 @@
 """Bulk validation: ``concernshare validate --jsonl`` over many messages, against ``json.loads`` of the same lines.
 
+And against ``json.loads`` plus jsonschema-rs's verdict on each line: the least
+a validator of this format can do, and the baseline of the aim.
+
 The lines are the valid examples in ``examples/messages`` and the benchmark's
 concern, each with its own id, in turn: a mix of the twelve message types,
 about 4 KB a line on average. Both sides run as a child process reading the
@@ -24,6 +27,17 @@ from benchmarks.scenario import ROOT, concern_document, document_with_id
 _BASELINE: Final = (
     "import json, sys\nwith open(sys.argv[1], 'rb') as lines:\n    for line in lines:\n        json.loads(line)\n"
 )
+SCHEMA_BASELINE: Final = "json.loads + jsonschema-rs of each line"
+# The same loop with jsonschema-rs's verdict on each line, against the bundled message schema read as a file.
+_SCHEMA_BASELINE: Final = (
+    "import json, sys, jsonschema_rs\n"
+    "with open(sys.argv[2], 'rb') as text:\n"
+    "    is_valid = jsonschema_rs.Draft202012Validator(json.load(text)).is_valid\n"
+    "with open(sys.argv[1], 'rb') as lines:\n"
+    "    for line in lines:\n"
+    "        is_valid(json.loads(line))\n"
+)
+_SCHEMA: Final = ROOT / "src" / "concernshare" / "schemas" / "message.schema.json"
 
 
 def write_lines(path: Path, count: int) -> int:
@@ -61,6 +75,7 @@ def measure(path: Path, runs: int = 2) -> dict[str, tuple[float, float, int]]:
     """The best of ``runs`` runs of each side: (CPU s, wall s, peak bytes)."""
     sides = {
         "json.loads of each line": [sys.executable, "-c", _BASELINE, str(path)],
+        SCHEMA_BASELINE: [sys.executable, "-c", _SCHEMA_BASELINE, str(path), str(_SCHEMA)],
         "concernshare validate --jsonl": [sys.executable, "-m", "concernshare", "validate", "--jsonl", str(path)],
     }
     best: dict[str, tuple[float, float, int]] = {}

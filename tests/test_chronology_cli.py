@@ -232,18 +232,20 @@ def test_the_family_report_has_each_child_on_their_own(tmp_path: Path) -> None:
     code, out, err = _run(str(MESSAGES), "--format", "html", "-o", str(target))
     assert code == 0, err
     assert out == ""
-    assert "3 children, each on their own: 38 entries" in err
+    assert "3 children, each on their own: 39 entries" in err
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<article ") == 3
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 3
+    assert page.count('<article id="c') == 3
+    assert page.count('<article id="h') == 1  # Kai and Tyler's household, beside them
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 4
     assert page.count("EXERCISE: built from exercise") == 1
     headings = re.findall(r'<h2 id="c\d-name">([^<]*)</h2>', page)
     assert headings == ["1. Kai Ashdown", "2. Unborn child (mother&#x27;s NHS number 999 000 0042)", "3. Tyler Ashdown"]
     kai, tyler = page.split('<article id="c1"', 1)[1].split("</article>", 1)[0], page.split('<article id="c3"', 1)[1]
     police = json.loads((MESSAGES / "09-domestic-abuse-notification-police.json").read_bytes())
     assert police["id"][:8] in tyler
-    assert police["id"][:8] not in kai
+    assert police["id"][:8] in kai  # a household event: Kai lives with Tyler
+    assert "a household event, about another child of the home" in kai
 
 
 def test_the_family_json_is_an_array_of_valid_chronologies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,7 +264,8 @@ def test_the_family_json_is_an_array_of_valid_chronologies(monkeypatch: pytest.M
         assert list(schema.iter_problems(document, "chronology")) == []
     assert documents[0] == json.loads(_run(str(MESSAGES), *KAI)[1])
     police = json.loads((MESSAGES / "09-domestic-abuse-notification-police.json").read_bytes())["id"]
-    assert [police in {e["message_id"] for e in d["entries"]} for d in documents] == [False, False, True]
+    assert [police in {e["message_id"] for e in d["entries"]} for d in documents] == [True, False, True]
+    assert {e["match"] for e in documents[0]["entries"] if e["message_id"] == police} == {"household"}
 
 
 def test_the_family_csv_says_whose_each_row_is() -> None:
@@ -271,7 +274,7 @@ def test_the_family_csv_says_whose_each_row_is() -> None:
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     counts = {child: sum(1 for r in rows if r["Child"] == child) for child in {r["Child"] for r in rows}}
-    assert counts == {"9990000026": 34, "unborn of 9990000042": 3, "9990000034": 1}
+    assert counts == {"9990000026": 35, "unborn of 9990000042": 3, "9990000034": 1}
 
 
 @pytest.mark.parametrize(

@@ -421,10 +421,14 @@ def test_several_children_each_have_their_own_chronology(
 
 
 def test_identities_are_never_merged_across_children(family: tuple[Chronology, ...]) -> None:
-    """Tyler's police notification is only in Tyler's chronology; the unborn child's concern only in its own."""
+    """Tyler's police notification is joined only to Tyler; the unborn child's concern only to its own chronology.
+
+    The notification is in Kai's chronology too, as a household event (he lives with Tyler), never as his own.
+    """
     kai, unborn, tyler = family
     assert _message_ids(tyler) == {POLICE}
-    assert POLICE not in _message_ids(kai) | _message_ids(unborn)
+    assert POLICE not in _message_ids(unborn)
+    assert {e.match for e in kai.entries if e.message_id == POLICE} == {Match.HOUSEHOLD}
     assert _message_ids(unborn) == {UNBORN_CONCERN}
     assert UNBORN_CONCERN not in _message_ids(kai) | _message_ids(tyler)
     assert all(e.match is Match.UNBORN_LINK for e in unborn.entries)
@@ -651,13 +655,15 @@ def test_html_of_several_children_has_one_header_banner_policy_and_footer(family
 
 
 def test_html_of_several_children_keeps_each_childs_entries_in_their_article(family: tuple[Chronology, ...]) -> None:
-    """Tyler's police notification shows only in Tyler's article; each article heads with its own child."""
+    """Tyler's police notification shows in Tyler's article, and in Kai's as a household event; not elsewhere."""
     page = to_html_many(family)
     found = _ids(page)
     text = {article: " ".join(parts) for article, parts in found.text.items()}
     circumstances = family[2].entries[0].summary
     assert circumstances in text["c3"]
-    assert circumstances not in text["c1"] + text["c2"] + text[None]
+    assert circumstances in text["c1"]
+    assert "a household event, about another child of the home" in text["c1"]
+    assert circumstances not in text["c2"] + text[None]
     assert "1. Kai Ashdown" in text["c1"]
     assert "Unborn child (mother's NHS number 999 000 0042)" in text["c2"]
     assert "joined before birth, through the mother" in text["c2"]

@@ -149,3 +149,48 @@ def test_a_view_that_cannot_be_opened_is_named_and_fails_the_demo(
     assert code == 1
     assert len(re.findall(rf"NOT OPENED: {re.escape(demo.GP)} could not open", out)) == 1
     assert "1 view could not be opened: the demo did not play as it should" in out
+
+
+def test_the_demo_shows_the_household_event_and_the_process_in_kais_chronology(
+    played: tuple[int, str, str, Path],
+) -> None:
+    """The domestic abuse incident (the notification is about Tyler) is an entry of Kai's own chronology, beside the
+    strategy discussion, the initial conference and the plan status, each said plainly with its place."""
+    out, folder = played[1], played[3]
+    document = json.loads((folder / "chronology.json").read_bytes())
+    total = len(document["entries"])
+    where = {e["event_type"]: n for n, e in reversed(list(enumerate(document["entries"], start=1)))}
+    incident = document["entries"][where["police_incident"] - 1]
+    assert incident["match"] == "household"
+    assert (
+        f"Entry {where['police_incident']} of Kai's {total} (2013-11-02) [household event]: the domestic abuse "
+        "incident at his home" in out
+    )
+    assert f"Entry {where['strategy_discussion']} of Kai's {total} (2013-12-10): the strategy discussion" in out
+    assert f"Entry {where['conference']} of Kai's {total} (2013-12-20): the initial child protection conference" in out
+    assert re.search(
+        rf"Entry {where['plan']} of Kai's {total} \(2013-12-20\): the plan status notification: his child protection "
+        r"plan started, told to 5 agencies",
+        out,
+    )
+    assert "Not in Kai's chronology" not in out
+    assert {a["agency_name"] for a in document["entries"] if a["agency"] == demo.POLICE} == {
+        "Example Constabulary public protection unit"
+    }
+
+
+def test_the_demo_writes_the_household_chronology(played: tuple[int, str, str, Path]) -> None:
+    out, folder = played[1], played[3]
+    household = json.loads((folder / "household.json").read_bytes())
+    assert list(iter_problems(household, "household")) == []
+    assert [c["nhs_number"] for c in household["children"]] == ["9990000026", "9990000034"]
+    shared = [e for e in household["entries"] if len(e["children"]) > 1]
+    assert [e["entry"]["event_type"] for e in shared] == ["police_incident"]
+    assert (folder / "household.csv").read_text(encoding="utf-8-sig").startswith("Household,Child,")
+    assert (
+        f"The household chronology of Kai Ashdown and Tyler Ashdown: {len(household['entries'])} entries side by "
+        "side, 1 in more than one child's chronology" in out
+    )
+    report = (folder / "chronology-report.html").read_text(encoding="utf-8")
+    assert '<article id="h1"' in report
+    assert report.count("<article ") == 4  # Kai, the unborn sibling, Tyler, the household of Kai and Tyler

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from concernshare import _reference, checks, codec, schema, strictjson, validation
 from concernshare.checks import walk
-from concernshare.crypto import _jose, keys
+from concernshare.crypto import _jose, _jwe, _jws, keys
 from concernshare.errors import InvalidRecord, SealError
 from concernshare.records import AgencyId, Message
 from concernshare.testing import strategies
@@ -428,11 +428,11 @@ def test_jose_documents(sealed: tuple[bytes, bytes, keys.FileDecrypter, keys.Pub
 
 def _assert_jose_agrees(document: dict[str, Any], ours: dict[str, Any], typ: str, cty: str) -> None:
     if typ == _jose.SEALED_TYP:
-        fast: Any = _jose._jwe_fast(document, ours, typ, cty)
-        general = _general_or_error(lambda: _jose._jwe_general(document, ours, typ, cty))
+        fast: Any = _jwe._jwe_fast(document, ours, typ, cty)
+        general = _general_or_error(lambda: _jwe._jwe_general(document, ours, typ, cty))
     else:
-        fast = _jose._jws_fast(document, typ, cty)
-        general = _general_or_error(lambda: _jose._jws_general(document, typ, cty))
+        fast = _jws._jws_fast(document, typ, cty)
+        general = _general_or_error(lambda: _jws._jws_general(document, typ, cty))
     assert fast is None or general == ("value", fast)
 
 
@@ -441,11 +441,11 @@ def test_jose_round_trip(sealed: tuple[bytes, bytes, keys.FileDecrypter, keys.Pu
     jws, jwe, decrypter, public = sealed
     ours = {decrypter.kid: decrypter}
     document = json.loads(jwe)
-    assert _jose._jwe_fast(document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY) == _jose._jwe_general(
+    assert _jwe._jwe_fast(document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY) == _jwe._jwe_general(
         document, ours, _jose.SEALED_TYP, _jose.SEALED_CTY
     )
     signed = json.loads(jws)
-    assert _jose._jws_fast(signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY) == _jose._jws_general(
+    assert _jws._jws_fast(signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY) == _jws._jws_general(
         signed, _jose.MESSAGE_TYP, _jose.MESSAGE_CTY
     )
     assert _jose.decrypt(jwe, decrypter, typ=_jose.SEALED_TYP, cty=_jose.SEALED_CTY) == jws

@@ -33,7 +33,13 @@ def test_nothing_in_the_package_or_at_the_root_is_a_symlink() -> None:
 
 def test_the_schemas_ship_inside_the_package() -> None:
     names = sorted(path.name for path in (PACKAGE / "schemas").glob("*.schema.json"))
-    assert names == ["chronology.schema.json", "directory.schema.json", "message.schema.json", "routing.schema.json"]
+    assert names == [
+        "chronology.schema.json",
+        "directory.schema.json",
+        "household.schema.json",
+        "message.schema.json",
+        "routing.schema.json",
+    ]
 
 
 def test_the_story_in_the_package_is_the_examples_byte_for_byte() -> None:

@@ -495,7 +495,7 @@ FILES.append(("06-chronology-school.json", message(
 
 # 07 ---------------------------------------------------------------------------------------
 UPDATE = uid("07-update")
-FILES.append(("07-update-health-visitor-fourth-was-not-brought.json", message(
+FILES.append(("07-update-health-visitor-paediatric-clinic-was-not-brought.json", message(
     "07-update", "update", "2013-10-09T09:15", HV, SARAH, [MASH, CSC], KAI,
     {
         "concern_id": CONCERN,
@@ -530,7 +530,7 @@ FILES.append(("07-update-health-visitor-fourth-was-not-brought.json", message(
 
 # 08 ---------------------------------------------------------------------------------------
 GCP = uid("08-gcp2")
-FILES.append(("08-assessment-summary-gcp2.json", message(
+FILES.append(("08-assessment-summary-graded-care-profile.json", message(
     "08-gcp2", "assessment_summary", "2013-10-21T15:00", HV, SARAH, [CSC, GP], KAI,
     {
         "tool": "GCP",

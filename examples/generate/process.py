@@ -100,6 +100,7 @@ def concern() -> dict[str, Any]:
                    recipients=[MASH], decided_at="2013-12-09T10:50:00Z",
                    why="Kai was taken to the emergency department with a scald, his weight is falling again, and a man the police know for domestic abuse now lives in the home: the MASH must know who is in the household.")
     doc["type"] = "concern"
+    doc["lawful_basis"]["statutory_gateways"] = ["children_act_2004_s11"]  # the referral: no enquiry has started
     body = copy.deepcopy(CONCERN["body"])
     body.update(
         concern_types=["neglect", "domestic_abuse"],
@@ -201,6 +202,7 @@ def transfer_in() -> dict[str, Any]:
                    why="Kai is on a child-in-need plan in Bedford and his family has moved into Luton: Luton's children's social care must take the plan on.")
     doc["subject"] = copy.deepcopy(SUBJECT)  # the household as Bedford knew it
     doc["thread"] = {"case_reference": "EX-BED-2012-0219"}
+    doc["lawful_basis"]["statutory_gateways"] = ["children_act_1989_s17", "children_act_2004_s11"]  # a CIN plan
     doc["type"] = "transfer_in"
     doc["body"] = {
         "from_authority": "la:E06000055", "to_authority": "la:E06000032", "notified_at": "2013-02-18T10:00:00Z",
@@ -216,6 +218,7 @@ def case_closure() -> dict[str, Any]:
                    why="The health visitor and the GP must know that social care has closed the case and that early help now supports the family.",
                    in_reply_to=CONCERN["id"])
     doc["subject"] = copy.deepcopy(SUBJECT)
+    doc["lawful_basis"]["statutory_gateways"] = ["children_act_1989_s17", "children_act_2004_s11"]  # no s47 enquiry
     doc["type"] = "case_closure"
     doc["body"] = {
         "concern_id": CONCERN["id"], "closed_on": "2013-11-20", "reason": "RC9", "step_down_to": "early_help",

@@ -22,6 +22,7 @@ from typing import Any, Final
 import attrs
 
 from concernshare import FORMAT_VERSION
+from concernshare.chronology.history import Household
 from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology
 from concernshare.directory import DIRECTORY_VERSION, Directory
 from concernshare.records.bodies import BODIES, Body
@@ -43,11 +44,13 @@ from concernshare.shape import shape_of
 __all__ = [
     "CHRONOLOGY_SCHEMA_ID",
     "DIRECTORY_SCHEMA_ID",
+    "HOUSEHOLD_SCHEMA_ID",
     "MESSAGE_SCHEMA_ID",
     "ROUTING_SCHEMA_ID",
     "SCHEMAS",
     "chronology_schema",
     "directory_schema",
+    "household_schema",
     "message_schema",
     "routing_schema",
     "write",
@@ -62,6 +65,7 @@ FROZEN_ROUTING_SCHEMAS: Final = {"1.0": "routing-1.0.schema.json"}
 DIRECTORY_SCHEMA_ID: Final = "urn:concernshare:schema:1:directory"
 ROUTING_SCHEMA_ID: Final = "urn:concernshare:schema:1:routing"
 CHRONOLOGY_SCHEMA_ID: Final = "urn:concernshare:schema:1:chronology"
+HOUSEHOLD_SCHEMA_ID: Final = "urn:concernshare:schema:1:household"
 
 #: Schemas of the value types, each with its description.
 _VALUE_TYPES: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
@@ -335,6 +339,13 @@ chronology_schema: Final = _record_schema(
     "One child's merged multi-agency chronology: entries in order, probable matches for a person to confirm, "
     "identifier conflicts, patterns with the entries behind them, and inputs that could not be read.",
 )
+household_schema: Final = _record_schema(
+    Household,
+    HOUSEHOLD_SCHEMA_ID,
+    f"concernshare household chronology export, format {CHRONOLOGY_VERSION}",
+    "The chronologies of the children who live together, side by side: every entry once, with the children "
+    "whose chronologies hold it (new in 1.1).",
+)
 
 
 #: Every generated schema, by the file it is committed as.
@@ -343,6 +354,7 @@ SCHEMAS: Final = {
     "directory.schema.json": directory_schema,
     "routing.schema.json": routing_schema,
     "chronology.schema.json": chronology_schema,
+    "household.schema.json": household_schema,
 }
 
 

@@ -2,7 +2,9 @@
 
 Everything happens in one folder: keys for each agency, a directory signed by
 a throwaway authority, a tracker per agency, every sealed message, and the
-chronology report. All messages are ``exercise`` messages about invented
+chronology report: Kai's chronology (with the domestic abuse incident at his
+home, though the police notification is about his brother), his brother's, and
+their household chronology side by side. All messages are ``exercise`` messages about invented
 people; nothing leaves the machine (``--transport http`` posts to front doors
 on loopback).
 """
@@ -19,8 +21,9 @@ from typing import Final
 import attrs
 
 from concernshare._files import PUBLIC, write_file
-from concernshare.chronology import build_chronology
-from concernshare.chronology.export import to_html, to_json
+from concernshare.chronology import Chronology, Entry, Match, build_chronologies
+from concernshare.chronology.export import household_csv, household_json, to_html_many, to_json
+from concernshare.chronology.history import Household, build_households
 from concernshare.exchange import Received, receive, send
 from concernshare.records import Message, RecipientRole, Status
 from concernshare.records.types import require_aware, utc_minute
@@ -48,6 +51,18 @@ _AGENCIES: Final = {
     POLICE: [RecipientRole.POLICE],
 }
 _KAI: Final = "9990000026"
+#: The agencies by name, as the example directory names them, so that the report reads names, not codes.
+_NAMES: Final = {
+    HV: "Example 0-19 health visiting service",
+    MASH: "Luton Multi-Agency Safeguarding Hub (example)",
+    CSC: "Luton children's social care (example)",
+    "la:E06000032/early-help": "Luton early help (example)",
+    GP: "Example Road Surgery",
+    "ods:Y99AC/emergency-department": "Example Acute Trust emergency department",
+    "ods:Y99AC/midwifery": "Example Acute Trust midwifery",
+    SCHOOL: "Example Primary School",
+    POLICE: "Example Constabulary public protection unit",
+}
 _POLICY: Final = OpenPolicy(accept_status=frozenset({Status.ACTUAL, Status.EXERCISE}))
 
 #: The story's steps: which example messages are sent at each, and what the step shows.
@@ -56,7 +71,10 @@ _STEPS: Final = (
     ("The MASH acknowledges the concern and decides on a strategy discussion", ["02", "03"]),
     ("The MASH asks the GP and the police what they know; the GP answers", ["04", "05"]),
     ("The GP and the school send their chronology entries", ["06-chronology-gp", "06-chronology-school"]),
-    ("Health visiting reports a fourth missed appointment; the Graded Care Profile is shared", ["07", "08"]),
+    (
+        "Health visiting reports that Kai was not brought to the paediatric clinic; the Graded Care Profile is shared",
+        ["07", "08"],
+    ),
     ("The police send a domestic-abuse notification to the school", ["09-domestic-abuse-notification-police"]),
     ("Children's social care steps the case down and closes it; health visiting escalates", ["10", "36", "11"]),
     ("The emergency department's record access is notified twice; the duplicate is withdrawn", ["12", "13", "14"]),
@@ -131,6 +149,67 @@ def _carrier(
     return carry
 
 
+def _where(chronology: Chronology, kind: str) -> tuple[int, Entry] | None:
+    """The number (from 1) and entry of the first entry of ``kind`` in the chronology, if there is one."""
+    return next(((n, e) for n, e in enumerate(chronology.entries, start=1) if e.event_type == kind), None)
+
+
+def _milestones(chronology: Chronology, told: int) -> list[str]:
+    """Where the story's turning points stand in Kai's chronology, in plain words."""
+    total = len(chronology.entries)
+    lines = []
+    for kind, words in (
+        (
+            "police_incident",
+            "the domestic abuse incident at his home. The police notification is about his brother Tyler; Kai "
+            "lives with him, so it is in Kai's own chronology too, marked as a household event",
+        ),
+        ("strategy_discussion", "the strategy discussion, which started a section 47 enquiry"),
+        ("conference", "the initial child protection conference"),
+        ("plan", f"the plan status notification: his child protection plan started, told to {told} agencies"),
+    ):
+        found = _where(chronology, kind)
+        if found is None:
+            lines.append(f"Not in Kai's chronology: {words} (the demo did not play as it should)")
+            continue
+        number, entry = found
+        household = " [household event]" if entry.match is Match.HOUSEHOLD else ""
+        lines.append(f"Entry {number} of Kai's {total} ({entry.event_date}){household}: {words}")
+    return lines
+
+
+def _household_line(household: Household, folder: Path) -> str:
+    names = [name for child in household.children for name in child.names[:1]]
+    shared = sum(1 for item in household.entries if len(item.children) > 1)
+    return (
+        f"\nThe household chronology of {' and '.join(names)}: {len(household.entries)} entries side by side, "
+        f"{shared} in more than one child's chronology: {folder / 'household.json'}, {folder / 'household.csv'}"
+    )
+
+
+def _report(folder: Path, opened: list[Message], later: dt.datetime, say: Callable[[str], None]) -> Path:
+    """Write the chronologies (Kai's, his brother's, their household's) and say where the story stands in Kai's."""
+    chronologies = build_chronologies(opened, generated=later, agency_names=_NAMES)
+    chronology = next(c for c in chronologies if c.child.nhs_number == _KAI)
+    households = build_households(chronologies, generated=later, child=_KAI)
+    report = folder / "chronology-report.html"
+    write_file(report, to_html_many(chronologies, households=households).encode("utf-8"))
+    write_file(folder / "chronology.json", to_json(chronology))
+    write_file(folder / "household.json", household_json(households[0]))
+    write_file(folder / "household.csv", b"\xef\xbb\xbf" + household_csv(households).encode("utf-8"))
+    say(
+        f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
+        f"agencies, {len(chronology.patterns)} patterns flagged:"
+    )
+    for pattern in chronology.patterns:
+        say(f"   {pattern.kind}: {pattern.explanation}")
+    say("Where the child-protection story stands in it:")
+    for line in _milestones(chronology, sum(1 for m in opened if m.type == "plan_status")):
+        say(f"   {line}")
+    say(_household_line(households[0], folder))
+    return report
+
+
 def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport: str = "file") -> Played:
     """Play the story in ``folder`` starting at ``now`` over ``transport`` (file, http or mesh); report through ``say``.
 
@@ -203,16 +282,7 @@ def run(folder: Path, *, now: dt.datetime, say: Callable[[str], None], transport
             f"{utc_minute(delivery.due) if delivery.due else 'at once'}; escalate to "
             f"{', '.join(delivery.escalate_to) or 'the sender'}"
         )
-    chronology = build_chronology(opened, child=_KAI, generated=later)
-    report = folder / "chronology-report.html"
-    write_file(report, to_html(chronology).encode("utf-8"))
-    write_file(folder / "chronology.json", to_json(chronology))
-    say(
-        f"\nKai's multi-agency chronology: {len(chronology.entries)} entries from {len(chronology.agencies)} "
-        f"agencies, {len(chronology.patterns)} patterns flagged:"
-    )
-    for pattern in chronology.patterns:
-        say(f"   {pattern.kind}: {pattern.explanation}")
+    report = _report(folder, opened, later, say)
     for tracker in trackers.values():
         tracker.store.close()
     if refused:

@@ -4,8 +4,8 @@ The schemas are read from the package with ``importlib.resources`` and never
 fetched: the registry holds only what ships in ``schemas/``. Validators are
 built once per schema and reused.
 
-Two validators judge a document. When jsonschema-rs is installed (the
-``fast`` extra), it decides whether a document is valid, in a few
+Two validators judge a document. When jsonschema-rs is installed (a
+default dependency), it decides whether a document is valid, in a few
 microseconds; only a document it refuses is given to ``jsonschema``, which
 explains every problem. Both read patterns as ECMA-262 does (``$`` is the very
 end of the string; jsonschema-rs is checked for this before it is trusted), and
@@ -40,6 +40,7 @@ KINDS: Final = {
     "directory": "directory.schema.json",
     "routing": "routing.schema.json",
     "chronology": "chronology.schema.json",
+    "household": "household.schema.json",
 }
 
 #: Friendly words for the patterns of the value types, keyed by the ``$defs`` name.

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -138,13 +138,18 @@ def seal(message: Message, signer: Signer, *, directory: Directory, now: dt.date
 
 @attrs.frozen(kw_only=True)
 class _Envelope:
-    """What the trust checks read from the signed bytes before the content is validated."""
+    """What the trust checks read from the signed bytes before the content is validated.
+
+    ``document`` is the whole payload as strict parsing read it, kept for the
+    validation of the content, so that the signed bytes are parsed once.
+    """
 
     id: str
     sent: dt.datetime
     sender: str
     recipients: tuple[str, ...]
     status: str
+    document: dict[str, Any] = attrs.field(repr=False, eq=False)
 
 
 def _malformed(pointer: str, code: str, what: str) -> MalformedMessage:
@@ -195,13 +200,15 @@ def _envelope(payload: bytes) -> _Envelope:
     status = document.get("status")
     if not isinstance(status, str):
         raise _malformed("/status", "CS012", "status")
-    return _Envelope(id=found, sent=moment, sender=agency, recipients=tuple(recipients), status=status)
+    return _Envelope(
+        id=found, sent=moment, sender=agency, recipients=tuple(recipients), status=status, document=document
+    )
 
 
-def _content(payload: bytes, agency: DirectoryAgency, now: dt.datetime) -> Message:
-    """Parse and validate the signed bytes; refuse the content (but name the signer) if invalid."""
+def _content(payload: bytes, envelope: _Envelope, agency: DirectoryAgency, now: dt.datetime) -> Message:
+    """Validate the signed message, parsed once by :func:`_envelope`; refuse the content (but name the signer)."""
     try:
-        message = validation.validate(payload, now=now)  # the receiver's clock: a message dated after it is refused
+        message = validation.validate(envelope.document, now=now)  # the receiver's clock: one dated after it is refused
     except InvalidDocument as error:
         message_id, kind, status = _readable(payload)
         raise ContentRefused(
@@ -308,7 +315,7 @@ def verify_message(
         jws, directory=directory, store=store, now=now, archive=archive, policy=policy
     )
     _check_status(envelope.status, policy)
-    return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)
+    return Opened(message=_content(payload, envelope, agency, now), payload=payload, sender=agency.id, kid=kid)
 
 
 def open_sealed(
@@ -357,4 +364,4 @@ def open_sealed(
         receipt = Receipt(sender=agency.id, message_id=envelope.id, sent=sent, received=now, digest=_digest(payload))
         if not store.record(receipt, keep_until=sent + policy.window + policy.skew):
             raise Replayed("this message has been received before")
-    return Opened(message=_content(payload, agency, now), payload=payload, sender=agency.id, kid=kid)
+    return Opened(message=_content(payload, envelope, agency, now), payload=payload, sender=agency.id, kid=kid)

@@ -11,7 +11,7 @@ from crypto_helpers import DIRECTORY, MESSAGE, SEALED, dumps, header_b64
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from concernshare import crypto
-from concernshare.crypto import _jose
+from concernshare.crypto import _jose, _primitives
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.crypto.keys import FileDecrypter, FileSigner, PrivateJwk, PublicJwk
 from concernshare.errors import CryptoError, NotForUs, UntrustedSender
@@ -185,7 +185,7 @@ def _hand_made_jwe(
 ) -> dict[str, Any]:
     """A JWE built from the primitives, with its parameters placed wherever the test asks."""
     ephemeral = _jose.generate_private(key.public.crv)
-    kek = _jose._kek(ephemeral.derive(_jose.decode_point(key.public.crv, key.public.x, key.public.y)))
+    kek = _primitives.kek(ephemeral.derive(_jose.decode_point(key.public.crv, key.public.x, key.public.y)))
     epk = _jose.point_members(key.public.crv, ephemeral.public_point)
     iv = bytes(12)
     placed = {"alg": "ECDH-ES+A256KW", "kid": key.kid, "epk": epk}

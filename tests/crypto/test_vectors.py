@@ -9,7 +9,7 @@ import pytest
 from crypto_helpers import MESSAGE, SEALED, header_b64, load_data
 
 from concernshare import crypto
-from concernshare.crypto import _jose
+from concernshare.crypto import _jose, _jws
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.crypto.keys import FileDecrypter, FileSigner, PrivateJwk
 from concernshare.errors import CryptoError
@@ -45,9 +45,9 @@ def test_rfc8037_a5_validation() -> None:
     key = _suite_key(RFC8037["a1_ed25519_private_jwk"], "sig", "Ed25519").public
     signing_input = f"{vector['protected']}.{vector['payload']}".encode()
     signature = b64decode(vector["signature"])
-    _jose._verify_signature("Ed25519", key, signing_input, signature)
+    _jws.verify_with("Ed25519", key, signing_input, signature)
     with pytest.raises(CryptoError):
-        _jose._verify_signature("Ed25519", key, signing_input, bytes([signature[0] ^ 1]) + signature[1:])
+        _jws.verify_with("Ed25519", key, signing_input, bytes([signature[0] ^ 1]) + signature[1:])
 
 
 def test_rfc8037_a4_document_lacks_our_protected_header() -> None:

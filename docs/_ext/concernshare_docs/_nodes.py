@@ -30,7 +30,7 @@ def inline(text: str) -> list[nodes.Node]:
     position = 0
     for match in _LITERAL.finditer(text):
         if match.start() > position:
-            found.append(nodes.Text(text[position:match.start()]))
+            found.append(nodes.Text(text[position : match.start()]))
         found.append(nodes.literal(match.group(1), match.group(1)))
         position = match.end()
     if position < len(text):
@@ -72,8 +72,9 @@ def section(directive: SphinxDirective, node_id: str, *title: Part) -> nodes.sec
     return node
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Part | Sequence[Part]]],
-          widths: Sequence[int] | None = None) -> nodes.table:
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[Part | Sequence[Part]]], widths: Sequence[int] | None = None
+) -> nodes.table:
     """A table with a header row; each cell is text, a node, or a list of them."""
     node = nodes.table()
     group = nodes.tgroup(cols=len(headers))

@@ -156,8 +156,9 @@ def resolve_alias(app: Sphinx, env: BuildEnvironment, node: pending_xref, contno
         candidates += [f"{defined_in}.{target}"] if defined_in else []
         candidates.append(f"{module}.{target}")
         # A docstring re-exported from a sub-module names its neighbours there.
-        candidates += [f"{name}.{target}" for name in public_modules()
-                       if name.startswith(f"{module}.") and "." not in target]
+        candidates += [
+            f"{name}.{target}" for name in public_modules() if name.startswith(f"{module}.") and "." not in target
+        ]
     domain = env.domains.python_domain
     for candidate in candidates:
         if not candidate.startswith(f"{ROOT}."):
@@ -219,8 +220,9 @@ def resolve_annotations(app: Sphinx, obj: Any, bound_method: bool) -> None:
             signature = getattr(obj, "__signature__", None)
             if isinstance(signature, inspect.Signature):  # set by decorators such as hypothesis's composite
                 obj.__signature__ = signature.replace(
-                    parameters=[p.replace(annotation=_evaluate(p.annotation, namespace))
-                                for p in signature.parameters.values()],
+                    parameters=[
+                        p.replace(annotation=_evaluate(p.annotation, namespace)) for p in signature.parameters.values()
+                    ],
                     return_annotation=_evaluate(signature.return_annotation, namespace),
                 )
         obj = getattr(obj, "__wrapped__", None)
@@ -230,7 +232,12 @@ _LITERAL: Final = re.compile(r"``[^`]+``")
 
 
 def fix_literals(  # noqa: PLR0917  (the signature of the autodoc-process-docstring event)
-    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str],
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: Any,
+    options: Any,
+    lines: list[str],
 ) -> None:
     """Let an inline literal run straight into a word, as a few docstrings in the source do.
 
@@ -242,9 +249,9 @@ def fix_literals(  # noqa: PLR0917  (the signature of the autodoc-process-docstr
     def fixed(line: str) -> str:
         parts, position = [], 0
         for match in _LITERAL.finditer(line):
-            parts.append(line[position:match.end()])
+            parts.append(line[position : match.end()])
             position = match.end()
-            if line[position:position + 1].isalnum():
+            if line[position : position + 1].isalnum():
                 parts.append("\\ ")
         return "".join(parts) + line[position:]
 
@@ -252,7 +259,12 @@ def fix_literals(  # noqa: PLR0917  (the signature of the autodoc-process-docstr
 
 
 def describe_records(  # noqa: PLR0917  (the signature of the autodoc-process-docstring event)
-    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str],
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: Any,
+    options: Any,
+    lines: list[str],
 ) -> None:
     """Append each attrs record's fields (with the descriptions the schema is made from) and each code list's values."""
     del app, name, options

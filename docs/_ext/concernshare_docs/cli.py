@@ -33,8 +33,9 @@ def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str | N
                 yield name, helps.get(name), child
 
 
-def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[
-        tuple[tuple[str, ...], str | None, argparse.ArgumentParser]]:
+def commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], str | None, argparse.ArgumentParser]]:
     """Every command below ``parser``: its path of names, its one-line help, and its parser."""
     for name, summary, child in _subcommands(parser):
         yield (*path, name), summary, child
@@ -61,8 +62,10 @@ def _details(action: argparse.Action, groups: list[argparse._MutuallyExclusiveGr
     if action.nargs in ("+", "*"):
         found.append("one or more" if action.nargs == "+" else "any number")
     default = action.default
-    if action.option_strings and default not in (None, False, argparse.SUPPRESS, "", []) and not (
-        isinstance(action, argparse._StoreConstAction)
+    if (
+        action.option_strings
+        and default not in (None, False, argparse.SUPPRESS, "", [])
+        and not (isinstance(action, argparse._StoreConstAction))
     ):
         found.append(f"default {default}")
     return found
@@ -113,8 +116,11 @@ class CliReference(SphinxDirective):
             part = section(self, anchor, code(name))
             description = child.description or summary
             if not description:
-                LOGGER.warning("cli-reference: the command %r has neither a description nor a help line", name,
-                               location=self.get_location())
+                LOGGER.warning(
+                    "cli-reference: the command %r has neither a description nor a help line",
+                    name,
+                    location=self.get_location(),
+                )
             else:
                 part += paragraph(description[:1].upper() + description[1:].rstrip(".") + ".")
             part += nodes.literal_block(usage(child), usage(child))

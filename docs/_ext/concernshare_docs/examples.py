@@ -33,20 +33,19 @@ def _jws_payload(data: bytes) -> Any:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def _chronology(root: Path) -> list[Any]:
-    """A chronology built by the library from the example messages: the export the schema describes.
+def _inputs(root: Path) -> tuple[list[Any], list[Any], dt.datetime, str]:
+    """The example messages, joined by three the library derives from them, an unreadable input, and the child.
 
-    So that every part of the export has an example, the messages are joined by
-    three the library derives from them: a corrected version of the concern
-    (which supersedes it), a copy without the child's NHS number (a probable
-    match), and one of the invalid examples (an input that cannot be read).
+    So that every part of an export has an example, the messages are joined by
+    a corrected version of the concern (which supersedes it), a copy without
+    the child's NHS number (a probable match), and one of the invalid examples
+    (an input that cannot be read).
     """
     import uuid  # noqa: PLC0415
 
     import attrs  # noqa: PLC0415
 
-    from concernshare.chronology import Unreadable, build_chronology  # noqa: PLC0415  (only this sample needs it)
-    from concernshare.chronology.export import to_json  # noqa: PLC0415
+    from concernshare.chronology import Unreadable  # noqa: PLC0415  (only these samples need it)
     from concernshare.errors import InvalidDocument  # noqa: PLC0415
     from concernshare.validation import validate  # noqa: PLC0415
 
@@ -66,9 +65,36 @@ def _chronology(root: Path) -> list[Any]:
             validate(path.read_bytes())
         except InvalidDocument as error:
             unreadable.append(Unreadable(source=str(path.relative_to(root)), problem=str(error)))
-    built = build_chronology([*messages, corrected, unnamed], child=child, unreadable=unreadable,
-                             generated=max(m.created for m in messages) + dt.timedelta(days=30))
+    generated = max(m.created for m in messages) + dt.timedelta(days=30)
+    return [*messages, corrected, unnamed], unreadable, generated, child
+
+
+def _chronology(root: Path) -> list[Any]:
+    """A chronology built by the library from the example messages: the export the schema describes."""
+    from concernshare.chronology import build_chronology  # noqa: PLC0415  (only this sample needs it)
+    from concernshare.chronology.export import to_json  # noqa: PLC0415
+
+    messages, unreadable, generated, child = _inputs(root)
+    built = build_chronology(messages, child=child, unreadable=unreadable, generated=generated)
     return [json.loads(to_json(built))]
+
+
+def _household(root: Path) -> list[Any]:
+    """The household chronologies the library builds from the example messages: Kai's and Tyler's, and Kai's alone.
+
+    Kai's alone (his chronology without his brother's) holds the police notification about Tyler as a
+    household event, with its reason.
+    """
+    from concernshare.chronology.build import build_chronologies  # noqa: PLC0415  (only this sample needs it)
+    from concernshare.chronology.export import household_json  # noqa: PLC0415
+    from concernshare.chronology.history import build_households  # noqa: PLC0415
+
+    messages, unreadable, generated, child = _inputs(root)
+    chronologies = build_chronologies(messages, unreadable=unreadable, generated=generated)
+    together = build_households(chronologies, generated=generated)
+    alone = build_households([c for c in chronologies if c.child.nhs_number == child], generated=generated,
+                             child=child)
+    return [json.loads(household_json(household)) for household in (*together, *alone)]
 
 
 @cache
@@ -76,6 +102,8 @@ def sample_documents(kind: str, root: Path) -> list[Any]:
     """The example documents of one kind, parsed."""
     if kind == "chronology":
         return _chronology(root)
+    if kind == "household":
+        return _household(root)
     pattern = SAMPLES.get(kind)
     if pattern is None:
         return []
@@ -146,8 +174,7 @@ class Samples:
 def _holds(condition: dict[str, Any], value: dict[str, Any]) -> bool:
     """The ``if`` of the message schema: ``type`` has a given constant."""
     return all(
-        name in value and value[name] == rule.get("const")
-        for name, rule in condition.get("properties", {}).items()
+        name in value and value[name] == rule.get("const") for name, rule in condition.get("properties", {}).items()
     )
 
 

@@ -78,9 +78,13 @@ def _timescales() -> list[nodes.Node]:
 
     rows = []
     for name, timescale in deadlines.TIMESCALES.items():
-        runs = (f"{timescale.working_days} working days" if timescale.working_days
-                else f"{timescale.months} calendar months" if timescale.months
-                else "to the start of the setting's next school day")
+        runs = (
+            f"{timescale.working_days} working days"
+            if timescale.working_days
+            else f"{timescale.months} calendar months"
+            if timescale.months
+            else "to the start of the setting's next school day"
+        )
         rows.append([code(name), runs, timescale.description, timescale.source])
     return [table(["Name", "Runs", "Rule", "Source"], rows, widths=[2, 2, 5, 4])]
 
@@ -95,8 +99,9 @@ def _views() -> list[nodes.Node]:
 def _roles() -> list[nodes.Node]:
     from concernshare.routing import views  # noqa: PLC0415
 
-    rows = [[code(str(role)), ", ".join(sorted(withheld)) or "nothing"]
-            for role, withheld in views.ROLE_WITHHOLDS.items()]
+    rows = [
+        [code(str(role)), ", ".join(sorted(withheld)) or "nothing"] for role, withheld in views.ROLE_WITHHOLDS.items()
+    ]
     return [table(["Recipient role", "Never receives, whatever the view"], rows, widths=[1, 4])]
 
 
@@ -129,8 +134,10 @@ def _closure_words(predicate: Callable[..., bool]) -> str:
             return f"when the message is marked {cell}"
     if predicate.__doc__:
         return predicate.__doc__.strip().splitlines()[0]
-    LOGGER.warning("sensitivity-declarations: the condition %s cannot be described; give it a docstring",
-                   getattr(predicate, "__name__", predicate))
+    LOGGER.warning(
+        "sensitivity-declarations: the condition %s cannot be described; give it a docstring",
+        getattr(predicate, "__name__", predicate),
+    )
     return "in some cases"
 
 
@@ -159,8 +166,9 @@ def _schemes() -> list[nodes.Node]:
         "charity": "registered charity number: Charity Commission for England and Wales, OSCR (SC), or the "
         "Charity Commission for Northern Ireland (NIC)",
     }
-    rows = [[code(f"{scheme}:"), meaning.get(scheme, ""), code(pattern)]
-            for scheme, pattern in types.AGENCY_SCHEMES.items()]
+    rows = [
+        [code(f"{scheme}:"), meaning.get(scheme, ""), code(pattern)] for scheme, pattern in types.AGENCY_SCHEMES.items()
+    ]
     unknown = set(types.AGENCY_SCHEMES) - set(meaning)
     if unknown:
         LOGGER.warning("agency-schemes: no words for the schemes %s", ", ".join(sorted(unknown)))
@@ -171,13 +179,17 @@ def _councils() -> list[nodes.Node]:
     from concernshare.records.identifiers import councils  # noqa: PLC0415
 
     listing = councils()
-    found: list[nodes.Node] = [paragraph(
-        f"The shipped list is version {listing.version}: {len(listing.current)} current councils with children's "
-        f"services, and {len(listing.former)} former ones, which are accepted in a message written before the "
-        "date they ceased:",
-    )]
-    rows: list[list[Part]] = [[code(c.gss), c.dfe or "", c.name, c.ceased or ""]
-                              for c in sorted(listing.former.values(), key=lambda c: (c.ceased or "", c.gss))]
+    found: list[nodes.Node] = [
+        paragraph(
+            f"The shipped list is version {listing.version}: {len(listing.current)} current councils with children's "
+            f"services, and {len(listing.former)} former ones, which are accepted in a message written before the "
+            "date they ceased:",
+        )
+    ]
+    rows: list[list[Part]] = [
+        [code(c.gss), c.dfe or "", c.name, c.ceased or ""]
+        for c in sorted(listing.former.values(), key=lambda c: (c.ceased or "", c.gss))
+    ]
     found.append(table(["GSS code", "DfE number", "Council", "Ceased"], rows, widths=[2, 1, 4, 2]))
     return found
 
@@ -210,8 +222,11 @@ def _withholdable() -> list[nodes.Node]:
     for name in records.__all__:
         record = getattr(records, name)
         if isinstance(record, type) and attrs.has(record):
-            rows.extend([code(name), code(f.name), " ".join(f.metadata[META]["description"].split())]
-                        for f in attrs.fields(record) if f.metadata.get(META, {}).get("withholdable"))
+            rows.extend(
+                [code(name), code(f.name), " ".join(f.metadata[META]["description"].split())]
+                for f in attrs.fields(record)
+                if f.metadata.get(META, {}).get("withholdable")
+            )
     return [table(["Record", "Field", "Description"], rows, widths=[2, 2, 5])]
 
 

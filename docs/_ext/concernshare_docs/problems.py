@@ -62,19 +62,25 @@ class ProblemCode(SphinxDirective):
         name = self.arguments[0]
         entry = CATALOGUE.get(name)
         if entry is None:
-            LOGGER.warning("problem-code %s: no such code in concernshare.catalogue", name,
-                           location=self.get_location())
+            LOGGER.warning(
+                "problem-code %s: no such code in concernshare.catalogue", name, location=self.get_location()
+            )
             return []
         if name in _documented(self.env):
             LOGGER.warning("problem-code %s is documented twice", name, location=self.get_location())
-        _documented(self.env)[name] = {"docname": self.env.docname, "meaning": entry.meaning,
-                                       "severity": severity_words(entry)}
+        _documented(self.env)[name] = {
+            "docname": self.env.docname,
+            "meaning": entry.meaning,
+            "severity": severity_words(entry),
+        }
         part = section(self, name.lower(), name)
         part += paragraph(nodes.strong("Meaning: ", "Meaning: "), entry.meaning)
         part += paragraph(nodes.strong("Severity: ", "Severity: "), severity_words(entry))
         if entry.messages:
-            part += paragraph(nodes.strong("Messages: ", "Messages: "),
-                              "what the library says (… stands for a detail filled in at run time):")
+            part += paragraph(
+                nodes.strong("Messages: ", "Messages: "),
+                "what the library says (… stands for a detail filled in at run time):",
+            )
             listing = nodes.bullet_list()
             mixed = len(entry.severities) > 1
             for template in entry.messages.values():
@@ -114,8 +120,13 @@ def _check_layers(doctree: nodes.document) -> None:
         above = part.parent
         heading = above[0].astext() if isinstance(above, nodes.section) and isinstance(above[0], nodes.title) else None
         if heading != CATALOGUE[name].layer.value:
-            LOGGER.warning("problem-code %s is under the heading %r; the catalogue puts it under %r", name, heading,
-                           CATALOGUE[name].layer.value, location=part)
+            LOGGER.warning(
+                "problem-code %s is under the heading %r; the catalogue puts it under %r",
+                name,
+                heading,
+                CATALOGUE[name].layer.value,
+                location=part,
+            )
 
 
 def _fill_index(app: Sphinx, doctree: nodes.document) -> None:
@@ -135,8 +146,11 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     del app
     documented = _documented(env)
     for name in sorted(set(CATALOGUE) - set(documented)):
-        LOGGER.warning("the code %s is in concernshare.catalogue but the docs do not document it: add a "
-                       "problem-code directive with how to fix it", name)
+        LOGGER.warning(
+            "the code %s is in concernshare.catalogue but the docs do not document it: add a "
+            "problem-code directive with how to fix it",
+            name,
+        )
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:

@@ -34,11 +34,37 @@ __all__ = ["SchemaReference", "setup"]
 LOGGER: Final = logging.getLogger(__name__)
 
 #: Every keyword the renderer shows; any other is reported, never dropped silently.
-KNOWN: Final = frozenset({
-    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "required",
-    "additionalProperties", "allOf", "if", "then", "items", "enum", "const", "default", "examples", "pattern",
-    "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "propertyNames", "maxProperties",
-})
+KNOWN: Final = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "allOf",
+        "if",
+        "then",
+        "items",
+        "enum",
+        "const",
+        "default",
+        "examples",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minimum",
+        "maximum",
+        "propertyNames",
+        "maxProperties",
+    }
+)
 #: The longest example printed inline; longer ones go in a block.
 INLINE: Final = 72
 
@@ -96,8 +122,9 @@ class _Renderer:
         self.written: dict[str, Any] = directive.config.concernshare_schema_examples.get(kind, {})
         self.used_in = self._used_in()
         #: Members of the document whose definition depends on another member (the message's body, by type).
-        self.conditional = {name for clause in schema.get("allOf", [])
-                            for name in clause.get("then", {}).get("properties", {})}
+        self.conditional = {
+            name for clause in schema.get("allOf", []) for name in clause.get("then", {}).get("properties", {})
+        }
 
     # -- naming and linking
 
@@ -135,8 +162,12 @@ class _Renderer:
     def check_keywords(self, node: dict[str, Any], where: str) -> None:
         unknown = sorted(set(node) - KNOWN)
         if unknown:
-            LOGGER.warning("schema-reference: %s uses keywords the reference does not show: %s", where,
-                           ", ".join(unknown), location=self.directive.get_location())
+            LOGGER.warning(
+                "schema-reference: %s uses keywords the reference does not show: %s",
+                where,
+                ", ".join(unknown),
+                location=self.directive.get_location(),
+            )
 
     # -- types, constraints and examples
 
@@ -185,9 +216,14 @@ class _Renderer:
         else:
             found = None
         if written is not None and found is not None:
-            LOGGER.warning("schema-reference: %s.%s of the %s schema now has an example of its own; remove it from "
-                           "concernshare_schema_examples in conf.py", owner, name, self.kind,
-                           location=self.directive.get_location())
+            LOGGER.warning(
+                "schema-reference: %s.%s of the %s schema now has an example of its own; remove it from "
+                "concernshare_schema_examples in conf.py",
+                owner,
+                name,
+                self.kind,
+                location=self.directive.get_location(),
+            )
         if found is not None or written is not None:
             return found if found is not None else written
         if "$ref" in node:
@@ -207,8 +243,9 @@ class _Renderer:
             return None if item is None else [item]
         if kind == "string" and "pattern" in node:
             limit = node.get("maxLength", 10_000)
-            return next((text for text in self.samples.pool
-                         if len(text) <= limit and re.fullmatch(node["pattern"], text)), None)
+            return next(
+                (text for text in self.samples.pool if len(text) <= limit and re.fullmatch(node["pattern"], text)), None
+            )
         if kind == "boolean":
             return True
         if kind == "integer":
@@ -260,8 +297,12 @@ class _Renderer:
             else:
                 value = self.example(member, owner, name)
                 if value is None:
-                    LOGGER.warning("schema-reference: no example for %s in the %s schema", where, self.kind,
-                                   location=self.directive.get_location())
+                    LOGGER.warning(
+                        "schema-reference: no example for %s in the %s schema",
+                        where,
+                        self.kind,
+                        location=self.directive.get_location(),
+                    )
                 else:
                     definition.extend(self.example_nodes(value))
             item = nodes.definition_list_item()
@@ -284,9 +325,15 @@ class _Renderer:
         self.check_keywords(self.schema, "the document")
         top = section(self.directive, f"schema-{self.kind}", "The document")
         top += paragraph(self.schema.get("description", ""))
-        top += paragraph("Schema ", code(self.schema.get("$id", "")), " (JSON Schema ",
-                         code(self.schema.get("$schema", "")), "); print it with ",
-                         code(f"concernshare schema {self.kind}"), ".")
+        top += paragraph(
+            "Schema ",
+            code(self.schema.get("$id", "")),
+            " (JSON Schema ",
+            code(self.schema.get("$schema", "")),
+            "); print it with ",
+            code(f"concernshare schema {self.kind}"),
+            ".",
+        )
         top += paragraph("Members of the top-level object:")
         top += self.fields("", self.schema)
         if self.schema.get("additionalProperties") is False:
@@ -308,38 +355,59 @@ class _Renderer:
             condition = clause["if"].get("properties", {})
             reference = clause["then"].get("$ref", "")
             if reference and "$id" in self.defs.get(reference.rsplit("/", 1)[-1], {}):
-                (member, rule), = condition.items()
-                frozen.extend([code(member), " ", json_literal(rule.get("const")), ": ",
-                               code(self.defs[reference.rsplit("/", 1)[-1]]["$id"]), "; "])
+                ((member, rule),) = condition.items()
+                frozen.extend(
+                    [
+                        code(member),
+                        " ",
+                        json_literal(rule.get("const")),
+                        ": ",
+                        code(self.defs[reference.rsplit("/", 1)[-1]]["$id"]),
+                        "; ",
+                    ]
+                )
                 continue
             then = clause["then"].get("properties", {})
             if len(condition) != 1 or len(then) != 1:
-                LOGGER.warning("schema-reference: an allOf clause of the %s schema is not of the form "
-                               "'if member is constant then member is definition'", self.kind,
-                               location=self.directive.get_location())
+                LOGGER.warning(
+                    "schema-reference: an allOf clause of the %s schema is not of the form "
+                    "'if member is constant then member is definition'",
+                    self.kind,
+                    location=self.directive.get_location(),
+                )
                 continue
-            (member, rule), = condition.items()
-            (target, result), = then.items()
-            rows.append([[code(member), " is ", json_literal(rule.get("const"))], [code(target), " is ",
-                                                                                    *self.type_parts(result)]])
+            ((member, rule),) = condition.items()
+            ((target, result),) = then.items()
+            rows.append(
+                [
+                    [code(member), " is ", json_literal(rule.get("const"))],
+                    [code(target), " is ", *self.type_parts(result)],
+                ]
+            )
         container = nodes.container()
         container += paragraph("Conditional members: what the document holds depends on a member's value.")
         container += table(["When", "Then"], rows, widths=[1, 1])
         if frozen:
-            container += paragraph("A message of an earlier minor version must also pass that version's schema as "
-                                   "released, embedded under $defs (see the versioning page): ", *frozen[:-1], ".")
+            container += paragraph(
+                "A message of an earlier minor version must also pass that version's schema as "
+                "released, embedded under $defs (see the versioning page): ",
+                *frozen[:-1],
+                ".",
+            )
         return container
 
     def frozen(self, name: str, node: dict[str, Any]) -> nodes.section:
         """An embedded schema of an earlier minor version: its id, its description and its top-level members."""
         part = section(self.directive, self.anchor(name), code(name))
-        part += paragraph("Schema ", code(node.get("$id", "")), ", embedded as released. ",
-                          node.get("description", ""))
+        part += paragraph("Schema ", code(node.get("$id", "")), ", embedded as released. ", node.get("description", ""))
         members: list[Part] = []
         for member in node.get("properties", {}):
             members.extend([code(member), ", "])
-        part += paragraph("Its top-level members: ", *members[:-1], "; its own definitions are those of that "
-                          "version, and are not described again here.")
+        part += paragraph(
+            "Its top-level members: ",
+            *members[:-1],
+            "; its own definitions are those of that version, and are not described again here.",
+        )
         return part
 
     def definition(self, name: str, node: dict[str, Any]) -> nodes.section:
@@ -364,8 +432,12 @@ class _Renderer:
         if value is None:
             value = self.example(node, None, None)
         if value is None:
-            LOGGER.warning("schema-reference: no example for the definition %s in the %s schema", name, self.kind,
-                           location=self.directive.get_location())
+            LOGGER.warning(
+                "schema-reference: no example for the definition %s in the %s schema",
+                name,
+                self.kind,
+                location=self.directive.get_location(),
+            )
         else:
             part.extend(self.example_nodes(value))
         users = self.used_in.get(name, [])
@@ -417,7 +489,10 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     del app
     missing = sorted(set(schema_kinds(env)) - set(_rendered(env)))
     for kind in missing:
-        LOGGER.warning("the schema %s.schema.json is in src/concernshare/schemas/ but no page renders it with schema-reference", kind)
+        LOGGER.warning(
+            "the schema %s.schema.json is in src/concernshare/schemas/ but no page renders it with schema-reference",
+            kind,
+        )
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:

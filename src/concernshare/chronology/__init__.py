@@ -1,4 +1,4 @@
-"""The multi-agency chronology of one child: build it, flag its patterns, export it."""
+"""The multi-agency chronology of one child, and of a household: build it, flag its patterns, export it."""
 
 from __future__ import annotations
 

@@ -9,7 +9,10 @@ entries from the same source record are merged, the latest kept with the
 others as history; entries that are merely alike are kept and flagged.
 Supersession and withdrawal act as the design says: a superseded entry shows
 its latest version with its history; a withdrawn one is marked, and one
-withdrawn as "wrong child" shows nothing but the fact.
+withdrawn as "wrong child" shows nothing but the fact. A household event
+about another child living with the child (a domestic abuse incident at the
+home) is in the child's chronology too, marked as such
+(:mod:`concernshare.chronology.history`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Final
 import attrs
 
 from concernshare.chronology.extract import entries_of
+from concernshare.chronology.history import homes, household_events, household_of
 from concernshare.chronology.model import (
     CHRONOLOGY_VERSION,
     Chronology,
@@ -215,6 +219,8 @@ class _Index:
 
     order: dict[str, int]
     wrong_child: set[str]
+    home: dict[str, frozenset[str]]
+    household: dict[str, list[tuple[Message, str]]]
     by_number: dict[str, list[Message]]
     by_name: dict[tuple[str, str], list[Message]]
     by_local: dict[tuple[str, str], list[Message]]
@@ -222,7 +228,18 @@ class _Index:
 
     @classmethod
     def of(cls, unique: Sequence[Message]) -> _Index:
-        index = cls({str(m.id): n for n, m in enumerate(unique)}, _wrong_child(unique), {}, {}, {}, {})
+        wrong = _wrong_child(unique)
+        home = homes(unique, wrong_child=frozenset(wrong))
+        index = cls(
+            {str(m.id): n for n, m in enumerate(unique)},
+            wrong,
+            home,
+            household_events(unique, home, wrong_child=frozenset(wrong)),
+            {},
+            {},
+            {},
+            {},
+        )
         for message in unique:
             subject = message.subject
             if subject.identifiers.nhs_number:
@@ -298,7 +315,10 @@ def _assemble(
     by_message = {str(m.id): list(entries_of(m)) for m in joined}
     for message in linked:
         by_message[str(message.id)] = [attrs.evolve(e, match=Match.UNBORN_LINK) for e in by_message[str(message.id)]]
-    _apply_history(joined, by_message)
+    household = [(m, why) for m, why in index.household.get(target or "", ()) if str(m.id) not in joined_ids]
+    for message, why in household:
+        by_message[str(message.id)] = [household_of(e, why) for e in entries_of(message)]
+    _apply_history(joined + [m for m, _ in household], by_message)
     entries = _flag_alike(_merge_records([e for group in by_message.values() for e in group]))
     entries.sort(key=_sort_key)
     if agency_names:
@@ -323,6 +343,7 @@ def _assemble(
             mother_nhs_number=unborn_mother,
             birth_date=subject.birth_date if subject else None,
             names=tuple(n for n in names if n),
+            household=tuple(sorted(index.home.get(target, ()))) if target is not None else (),
         ),
         entries=tuple(entries),
         probable=tuple(maybe),

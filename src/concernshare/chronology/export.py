@@ -6,7 +6,11 @@ Each export takes one chronology (:func:`to_json`, :func:`to_csv`,
 (:func:`to_json_many`: a JSON array of chronology documents, each valid
 against the schema; :func:`to_csv_many`: one table whose first column, "Child",
 says whose each row is; :func:`to_html_many`: one page with an article per
-child). :func:`to_html` and :func:`to_html_many` are made in
+child). A household chronology (:mod:`concernshare.chronology.history`) is
+exported by :func:`household_json` (``schemas/household.schema.json``),
+:func:`household_csv` (a "Household" column first) and
+:func:`~concernshare.chronology.report.to_household_html`.
+:func:`to_html` and :func:`to_html_many` are made in
 :mod:`concernshare.chronology.report`, which also holds the words both the CSV
 and the report use for patterns.
 """
@@ -21,10 +25,30 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from concernshare import codec
+from concernshare.chronology.history import Household
 from concernshare.chronology.model import Chronology, ChronologyChild, Entry
-from concernshare.chronology.report import PATTERN_TITLES, pattern_numbers, to_html, to_html_many
+from concernshare.chronology.report import (
+    PATTERN_TITLES,
+    pattern_numbers,
+    to_household_html,
+    to_html,
+    to_html_many,
+)
 
-__all__ = ["CSV_COLUMNS", "child_label", "to_csv", "to_csv_many", "to_html", "to_html_many", "to_json", "to_json_many"]
+__all__ = [
+    "CSV_COLUMNS",
+    "HOUSEHOLD_CSV_COLUMNS",
+    "child_label",
+    "household_csv",
+    "household_json",
+    "to_csv",
+    "to_csv_many",
+    "to_household_html",
+    "to_html",
+    "to_html_many",
+    "to_json",
+    "to_json_many",
+]
 
 #: The CSV header, in column order: one row per entry, the probable matches after the joined entries.
 CSV_COLUMNS: Final = (
@@ -53,6 +77,10 @@ CSV_COLUMNS: Final = (
     "Message id",
     "Entry id",
 )
+
+#: The household CSV's header: a "Household" column (its children's NHS numbers), then the columns of
+#: :data:`CSV_COLUMNS`, whose "Child" column lists the children whose chronologies hold the entry.
+HOUSEHOLD_CSV_COLUMNS: Final = ("Household", *CSV_COLUMNS)
 
 #: A cell starting with one of these is taken for a formula by spreadsheets (OWASP, "CSV injection").
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -161,5 +189,34 @@ def to_csv_many(chronologies: Sequence[Chronology]) -> str:
     writer.writerow(CSV_COLUMNS)
     for chronology in chronologies:
         for row in _rows(chronology):
+            writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def household_json(household: Household | Sequence[Household]) -> bytes:
+    """A household chronology as UTF-8 JSON, valid against the bundled ``household`` schema; several as an array.
+
+    Ends in a newline. Raises nothing.
+    """
+    if isinstance(household, Household):
+        return _dumps(codec.unstructure(household))
+    return _dumps([codec.unstructure(item) for item in household])
+
+
+def household_csv(households: Sequence[Household]) -> str:
+    """Household chronologies as one CSV (as :func:`to_csv` makes it), one row per entry of each household.
+
+    The first column, "Household", names the household by its children's NHS
+    numbers; the "Child" column lists the children in whose chronologies the
+    entry is (an entry in several is one row). Patterns are judged in each
+    child's own chronology, so the "Patterns" column is empty. Raises nothing.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    writer.writerow(HOUSEHOLD_CSV_COLUMNS)
+    for household in households:
+        label = "; ".join(child_label(child) for child in household.children)
+        for item in household.entries:
+            row = [label, *_row("; ".join(item.children), item.entry, [], [])]
             writer.writerow([_cell(value) for value in row])
     return buffer.getvalue()

@@ -28,7 +28,7 @@ __all__ = [
     "Version",
 ]
 
-CHRONOLOGY_VERSION = "1.0"
+CHRONOLOGY_VERSION = "1.1"
 _TEXT = 8000
 _ID = "^[0-9a-f-]{36}(#(/([^/~]|~[01])*)*)?$"
 
@@ -42,11 +42,16 @@ class EntryState(enum.StrEnum):
 
 
 class Match(enum.StrEnum):
-    """How an entry was joined to the child: by NHS number, or probably (for a person to confirm)."""
+    """How an entry was joined to the child: by NHS number, or probably (for a person to confirm).
+
+    ``household`` (new in 1.1): the message is about another child of the household, and the event (a
+    domestic abuse incident at the home) concerns this child too.
+    """
 
     NHS_NUMBER = "nhs_number"
     UNBORN_LINK = "unborn_link"
     PROBABLE = "probable"
+    HOUSEHOLD = "household"
 
 
 class PatternKind(enum.StrEnum):
@@ -148,6 +153,12 @@ class ChronologyChild:
     )
     birth_date: dt.date | None = field("The child's birth date, as the messages give it.", default=None)
     names: tuple[str, ...] = field("The names the messages give the child.", default=())
+    household: tuple[str, ...] = field(
+        "The NHS numbers of the other children the messages record as living with the child. New in 1.1.",
+        default=(),
+        pattern="^[0-9]{10}$",
+        max_length=10,
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,10 @@ It prints on A4 landscape.
 the chronologies of several children on one page, each in an ``<article>`` of
 its own (its own identity, timeline, patterns and tables, every element id
 prefixed ``c1-``, ``c2-``… so that links stay within the child) under a list
-of the children. The timeline itself is drawn in
+of the children, and after them the household chronologies (the children who
+live together side by side, every entry once), each an ``<article>`` with ids
+prefixed ``h1-``, ``h2-``…; :func:`to_household_html` makes a page of
+household chronologies alone. The timeline itself is drawn in
 :mod:`concernshare.chronology.timeline`.
 """
 
@@ -18,18 +21,19 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from html import escape
 from typing import Final
 
 import attrs
 
+from concernshare.chronology.history import Household
 from concernshare.chronology.model import Chronology, ChronologyChild, Entry, EntryState, Match, PatternKind
 from concernshare.chronology.timeline import date_html, date_text, event_html, legend, short, text, timeline, words
 from concernshare.records.codes import Status
 from concernshare.records.types import utc_minute
 
-__all__ = ["PATTERN_TITLES", "date_text", "pattern_numbers", "to_html", "to_html_many"]
+__all__ = ["PATTERN_TITLES", "date_text", "pattern_numbers", "to_household_html", "to_html", "to_html_many"]
 
 #: What each kind of pattern is called where a person reads it.
 PATTERN_TITLES: Final = {
@@ -173,13 +177,15 @@ def _link(entry_id: str, refs: _Refs, label: str) -> str:
 
 
 def _state(entry: Entry, refs: _Refs) -> str:
-    if entry.state is EntryState.CURRENT and entry.match is not Match.UNBORN_LINK and not entry.possible_duplicates:
+    if entry.state is EntryState.CURRENT and entry.match is Match.NHS_NUMBER and not entry.possible_duplicates:
         return '<span class="state">Current</span>'
     parts = [f'<span class="state">{text(entry.state.value.capitalize())}</span>']
     if entry.withdrawal_reason is not None:
         parts[0] = f'<span class="state">Withdrawn: {text(words(entry.withdrawal_reason))}</span>'
     if entry.match is Match.UNBORN_LINK:
         parts.append("joined before birth, through the mother")
+    if entry.match is Match.HOUSEHOLD:
+        parts.append("a household event, about another child of the home")
     if entry.possible_duplicates:
         links = ", ".join(_link(i, refs, text(refs.labels.get(i, "?"))) for i in entry.possible_duplicates)
         parts.append(f"possible duplicate of entry {links}: check")
@@ -202,7 +208,7 @@ def _outcome(entry: Entry) -> str:
     return f'<div class="small">outcome: {escape(entry.outcome)}</div>' if entry.outcome else ""
 
 
-def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
+def _entry_row(entry: Entry, refs: _Refs, *, reason: bool, who: Mapping[str, str] | None = None) -> str:
     numbers = refs.numbers.get(entry.id, ())
     date = (
         date_html(entry.event_date)
@@ -219,9 +225,10 @@ def _entry_row(entry: Entry, refs: _Refs, *, reason: bool) -> str:
     classes = " ".join(c for c, on in (("flagged", bool(numbers)), ("withdrawn", withdrawn)) if on)
     kind = f' class="{classes}"' if classes else ""
     why = f"<td>{text(entry.match_reason or '')}</td>" if reason else ""
+    whose = f"<td>{text(who.get(entry.id, ''))}</td>" if who is not None else ""
     return (
         f'<tr id="{refs.anchors[entry.id]}"{kind}><td>{refs.labels[entry.id]}</td>'
-        f'<th scope="row">{date}</th>{why}<td>{_agency(entry)}</td>'
+        f'<th scope="row">{date}</th>{why}{whose}<td>{_agency(entry)}</td>'
         f'<td>{short(entry.author_role or "")}</td><td>{event_html(entry)}</td><td class="what">{summary}</td>'
         f'<td class="sig">{escape(entry.significance or "")}{_impact(entry)}</td>'
         f'<td class="sig">{escape(entry.action_taken or "")}{_outcome(entry)}</td>'
@@ -247,12 +254,16 @@ _HEADS: Final = (
 )
 
 
-def _table(caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool = False) -> str:
+def _table(
+    caption: str, entries: Sequence[Entry], refs: _Refs, *, reason: bool = False, who: Mapping[str, str] | None = None
+) -> str:
     heads = list(_HEADS)
     if reason:
         heads.insert(2, "Why it may be this child")
+    if who is not None:
+        heads.insert(2, "Whose chronologies")
     head = "".join(f'<th scope="col">{h}</th>' for h in heads)
-    rows = "".join(_entry_row(e, refs, reason=reason) for e in entries)
+    rows = "".join(_entry_row(e, refs, reason=reason, who=who) for e in entries)
     return f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -446,28 +457,97 @@ def _child_item(number: int, chronology: Chronology) -> str:
     return f'<li><a href="#c{number}">{text(_name(child))}</a>: {text(how + born)}; {text("; ".join(found))}.</li>'
 
 
-def to_html_many(chronologies: Sequence[Chronology], *, statuses: Collection[Status] = ()) -> str:
+def _household_name(household: Household) -> str:
+    names = [_name(child) for child in household.children]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _household(number: int, household: Household) -> Iterator[str]:
+    """The article of one household chronology: its timeline and one table, each row saying whose it is."""
+    entries = tuple(item.entry for item in household.entries)
+    merged = Chronology(
+        format_version=household.format_version,
+        generated=household.generated,
+        child=ChronologyChild(),
+        entries=entries,
+        agencies=tuple(dict.fromkeys(e.agency for e in entries)),
+    )
+    refs = _Refs.of(merged, f"h{number}-", 3)
+    names = {c.nhs_number: "; ".join(c.names) or _nhs(c.nhs_number) for c in household.children if c.nhs_number}
+    who = {item.entry.id: ", ".join(names.get(n, n) for n in item.children) for item in household.entries}
+    shared = sum(1 for item in household.entries if len(item.children) > 1)
+    yield (
+        f'<article id="h{number}" aria-labelledby="h{number}-name"><h2 id="h{number}-name">Household: '
+        f"{text(_household_name(household))}</h2><p>The chronologies of {len(household.children)} children "
+        "recorded as living together, side by side: every entry once, with the children whose chronologies hold "
+        f"it. {_count(range(shared), 'entry is', 'entries are')} in more than one child's chronology: an event "
+        "about one child that concerns every child of the home (a domestic abuse incident there) is in each "
+        "child's own chronology too. Patterns are judged in each child's own chronology, not here.</p>"
+    )
+    yield (
+        _section(refs, "timeline", "Timeline") + f"<figure>{timeline(merged, refs.anchors, (), prefix=refs.prefix)}"
+        f"<figcaption>One lane per agency, every child of the household. Key:{legend()}</figcaption></figure>"
+        "</section>"
+    )
+    yield _section(refs, "entries", "Entries")
+    yield _table(f"All {len(entries)} entries of the household, oldest first", entries, refs, who=who)
+    yield "</section></article>"
+
+
+def to_household_html(households: Sequence[Household], *, statuses: Collection[Status] = ()) -> str:
+    """Household chronologies as one self-contained, print-friendly HTML page, an article for each.
+
+    Each household is an ``<article id="hN">`` (N from 1, in the order given)
+    with its timeline and one table of every entry once, each row saying in
+    whose chronologies it is. Raises :class:`ValueError` for none.
+    """
+    if not households:
+        raise ValueError("no household to show")
+    every = {*statuses, *(s for h in households for s in h.statuses)}
+    body = [
+        f"<header><h1>Household chronologies</h1>{_banner(every)}{_HOWTO}</header>",
+        "<main>",
+    ]
+    for number, household in enumerate(households, start=1):
+        body.extend(_household(number, household))
+    title = "Household chronology" if len(households) == 1 else f"{len(households)} household chronologies"
+    return _page(title, _CSS_MANY, _CSP_MANY, body, households[0].format_version)
+
+
+def to_html_many(
+    chronologies: Sequence[Chronology],
+    *,
+    statuses: Collection[Status] = (),
+    households: Sequence[Household] = (),
+) -> str:
     """Several children's chronologies as one self-contained, print-friendly HTML page.
 
     A list of the children comes first; then each child's chronology is an
     ``<article id="cN">`` (N from 1, in the order given) with its own identity,
     notes, timeline, patterns and tables, every element id in it prefixed
-    ``cN-``. Nothing is merged between children. The page has one banner for
-    the ``exercise`` or ``test`` statuses of all of them (and ``statuses``).
-    One chronology gives exactly the page of :func:`to_html`. Raises
-    :class:`ValueError` for none.
+    ``cN-``. Nothing is merged between children. After them, each of
+    ``households`` is an ``<article id="hN">``, as :func:`to_household_html`
+    makes it: the household view beside the per-child ones. The page has one
+    banner for the ``exercise`` or ``test`` statuses of all of them (and
+    ``statuses``). One chronology and no household gives exactly the page of
+    :func:`to_html`. Raises :class:`ValueError` for no chronology.
     """
     if not chronologies:
         raise ValueError("no chronology to show")
-    if len(chronologies) == 1:
+    if len(chronologies) == 1 and not households:
         return to_html(chronologies[0], statuses=statuses)
     every = {*statuses, *(s for c in chronologies for s in c.statuses)}
-    children = "".join(_child_item(n, c) for n, c in enumerate(chronologies, start=1))
+    children = "".join(_child_item(n, c) for n, c in enumerate(chronologies, start=1)) + "".join(
+        f'<li><a href="#h{n}">Household: {text(_household_name(h))}</a>: '
+        f"{text(_count(h.entries, 'entry', 'entries'))}, side by side.</li>"
+        for n, h in enumerate(households, start=1)
+    )
     body = [
         f"<header><h1>Multi-agency chronologies</h1>{_banner(every)}<p>These messages are about "
-        f"{len(chronologies)} children. Each has a chronology of their own below: an entry is joined to a child "
-        "only by that child's NHS number (or, before birth, through the mother's), and nothing is merged between "
-        f"children.</p>{_HOWTO}</header>",
+        f"{_count(chronologies, 'child', 'children')}. Each has a chronology of their own below: an entry is joined "
+        "to a child only by that child's NHS number (or, before birth, through the mother's), and nothing is merged "
+        "between children; an event about a child that concerns every child of the home (a domestic abuse "
+        f"incident) is in the chronology of each child recorded as living there, marked as such.</p>{_HOWTO}</header>",
         f'<nav class="children" aria-labelledby="children"><h2 id="children">Children</h2><ol>{children}</ol></nav>',
         "<main>",
     ]
@@ -481,6 +561,8 @@ def to_html_many(chronologies: Sequence[Chronology], *, statuses: Collection[Sta
         )
         body.extend(_chronology(chronology, refs))
         body.append("</article>")
+    for number, household in enumerate(households, start=1):
+        body.extend(_household(number, household))
     return _page(
         f"Chronologies of {len(chronologies)} children", _CSS_MANY, _CSP_MANY, body, chronologies[0].format_version
     )

@@ -128,7 +128,7 @@ def _mark(entry: Entry, x0: int, x1: int, y: int, *, flagged: bool, anchor: str)
     flag = " flag" if flagged else ""
     summary = escape(entry.summary if len(entry.summary) <= 240 else entry.summary[:239] + "…")
     title = (
-        f"<title>{date_html(entry.event_date)} · {short(entry.agency)} · {event_html(entry)}"
+        f"<title>{date_html(entry.event_date)} · {short(entry.agency_name or entry.agency)} · {event_html(entry)}"
         f"{' · WITHDRAWN' if withdrawn else ''}: {summary}</title>"
     )
     if entry.event_date.precision != "day":
@@ -163,7 +163,8 @@ def timeline(chronology: Chronology, anchors: Mapping[str, str], flagged: Collec
     lanes: dict[str, list[Entry]] = {agency: [] for agency in chronology.agencies}
     for entry in entries:
         lanes.setdefault(entry.agency, []).append(entry)
-    left = min(max(20 + 7 * max(len(a) for a in lanes), 120), 360)
+    names: dict[str, str] = {e.agency: e.agency_name for e in entries if e.agency_name}
+    left = min(max(20 + 7 * max(len(names.get(a, a)) for a in lanes), 120), 360)
     scale = _Scale(spans.values(), left)
     marks: list[str] = []
     backgrounds: list[str] = []
@@ -175,7 +176,8 @@ def timeline(chronology: Chronology, anchors: Mapping[str, str], flagged: Collec
         backgrounds.append(
             f'<rect class="lane{" odd" if index % 2 else ""}" x="0" y="{y}" width="{_WIDTH}" '
             f'height="{height}"/><text class="lname" x="{left - 8}" y="{y + height // 2 + 4}">'
-            f"{text(agency)}</text>"
+            + (f"<title>{text(agency)}</title>{text(names[agency])}" if agency in names else text(agency))
+            + "</text>"
         )
         for entry, row, (x0, x1) in zip(own, rows, extents, strict=True):
             at = x0 + 6 if entry.event_date.day is not None else x0

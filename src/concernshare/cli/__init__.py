@@ -2,6 +2,9 @@
 
 Exit 0 when all is well, 1 when a document is invalid or refused, 2 on a
 usage error. Documents and JSON go to stdout; problems and progress to stderr.
+Only the module of the command that runs is imported (see
+:mod:`concernshare.cli._parser`), so that ``concernshare --help`` and a quick
+``validate`` do not wait for routing, the chronology or a transport.
 """
 
 from __future__ import annotations
@@ -12,26 +15,9 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from concernshare import __version__
-from concernshare.cli import _chronology, _demo, _directory, _exchange, _mesh, _sealing, _serve, _validate
-from concernshare.cli._inputs import EXIT_INVALID, EXIT_USAGE, Parser
-from concernshare.errors import ConcernshareError, UsageError
+from concernshare.cli._parser import EXIT_INVALID, EXIT_USAGE, build_parser, parser_for
 
 __all__ = ["build_parser", "main"]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser of every command (the docs site's CLI reference is built from it)."""
-    parser = Parser(
-        prog="concernshare",
-        description="Share a concern about a child between agencies: typed, signed, encrypted.",
-    )
-    parser.add_argument("--version", action="version", version=f"concernshare {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    commands.required = True
-    for module in (_demo, _validate, _directory, _sealing, _exchange, _mesh, _chronology, _serve):
-        module.register(commands)
-    return parser
 
 
 def _command(args: argparse.Namespace | None) -> str:
@@ -79,29 +65,40 @@ def main(
     err = stderr or sys.stderr
     args = None
     try:
-        args = build_parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        args = parser_for(arguments).parse_args(arguments)
         code: int = args.run(args, out, err, stdin or sys.stdin.buffer)
         out.flush()
-    except UsageError as error:
-        err.write(f"{error}\n")
-        return EXIT_USAGE
-    except ConcernshareError as error:
-        err.write(f"concernshare: refused: {error}\n")
-        return EXIT_INVALID
     except KeyboardInterrupt:
         err.write("concernshare: interrupted\n")
         return 130
-    except BrokenPipeError:
-        _quiet_stdout(out)
-        return EXIT_INVALID
-    except OSError as error:
-        _quiet_stdout(out)
-        err.write(f"{_command(args)}: {_os_problem(error)}\n")
-        return EXIT_INVALID
-    except Exception as error:  # the last resort: one line, never a traceback
-        err.write(
-            f"{_command(args)}: failed unexpectedly ({type(error).__name__}); the error's text is not shown, "
-            "as it may quote a message's content\n"
-        )
-        return EXIT_INVALID
+    except Exception as error:  # every error becomes one line; _failed says which
+        return _failed(error, args, out, err)
     return code
+
+
+def _failed(error: Exception, args: argparse.Namespace | None, out: IO[str], err: IO[str]) -> int:
+    """Write the one line an error gives, and return the exit code.
+
+    The error classes are imported here, on the way out, rather than at the
+    top: ``--help`` and the quick commands never pay for them.
+    """
+    from concernshare.errors import ConcernshareError, UsageError  # noqa: PLC0415  (see the docstring)
+
+    if isinstance(error, UsageError):
+        err.write(f"{error}\n")
+        return EXIT_USAGE
+    if isinstance(error, ConcernshareError):
+        err.write(f"concernshare: refused: {error}\n")
+        return EXIT_INVALID
+    if isinstance(error, OSError):
+        _quiet_stdout(out)
+        if not isinstance(error, BrokenPipeError):
+            err.write(f"{_command(args)}: {_os_problem(error)}\n")
+        return EXIT_INVALID
+    # the last resort: one line, never a traceback
+    err.write(
+        f"{_command(args)}: failed unexpectedly ({type(error).__name__}); the error's text is not shown, "
+        "as it may quote a message's content\n"
+    )
+    return EXIT_INVALID

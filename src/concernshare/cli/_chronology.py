@@ -5,7 +5,11 @@ them, one chronology per child the messages are about (identities are never
 guessed or merged): one child gives one chronology document, as before;
 several give a JSON array of chronology documents (each valid against
 ``schemas/chronology.schema.json``), one CSV whose first column says whose
-each row is, or one HTML page with an article per child.
+each row is, or one HTML page with an article per child and one per household
+(the children recorded as living together, side by side). With ``--household``,
+the household chronologies alone: JSON valid against
+``schemas/household.schema.json`` (an array for several), a CSV with a
+"Household" column, or an HTML page.
 
 Every input that cannot be read, opened or validated is named with its
 problem on stderr and in the chronology (in each, when there are several),
@@ -27,7 +31,16 @@ import attrs
 from concernshare._files import write_file
 from concernshare.chronology import Chronology, Unreadable, build_chronology
 from concernshare.chronology.build import build_chronologies
-from concernshare.chronology.export import to_csv_many, to_html_many, to_json, to_json_many
+from concernshare.chronology.export import (
+    household_csv,
+    household_json,
+    to_csv_many,
+    to_household_html,
+    to_html_many,
+    to_json,
+    to_json_many,
+)
+from concernshare.chronology.history import Household, build_households
 from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
@@ -66,8 +79,10 @@ def register(commands: Any) -> None:
         "archives with --key, --directory and --authority). Without --child or --unborn, every child the messages "
         "are about has a chronology of their own (nothing is merged between children): with several, the JSON "
         "output is an array of chronology documents, each valid against the chronology schema; the CSV has a "
-        "Child column; the HTML report is one page with a section per child. An input that cannot be read, or a "
-        "message that joins no child's chronology, is named on stderr and in the output, and the exit code is 1.",
+        "Child column; the HTML report is one page with a section per child and one per household (the children "
+        "recorded as living together, side by side). With --household, the household chronologies alone. An "
+        "input that cannot be read, or a message that joins no child's chronology, is named on stderr and in the "
+        "output, and the exit code is 1.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a message, a sealed message, or a folder")
     parser.add_argument(
@@ -86,6 +101,13 @@ def register(commands: Any) -> None:
         help="the output (default: html for an -o ending .html, csv for .csv, else json)",
     )
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    parser.add_argument(
+        "--household",
+        action="store_true",
+        help="the household chronology instead: the chronologies of the children recorded as living together, "
+        "side by side, every entry once (with --child, that child's household; else every household of two "
+        "children or more)",
+    )
     parser.add_argument(
         "--as-of",
         metavar="RFC3339",
@@ -141,6 +163,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise UsageError("concernshare: give --directory and --authority together (and --key with both)")
     if args.receipts and not args.key:
         raise UsageError("concernshare: --receipts goes with --key")
+    if args.household and args.unborn is not None:
+        raise UsageError(
+            "concernshare: --household goes with --child or with neither: a child known only before birth has "
+            "no NHS number of their own to join a household by"
+        )
 
 
 def _opener(args: argparse.Namespace) -> _Opener | None:
@@ -234,10 +261,12 @@ def _gather(args: argparse.Namespace, opener: _Opener | None, err: IO[str]) -> t
     return messages, unreadable
 
 
-def _render(chronologies: Sequence[Chronology], kind: str, statuses: set[Status]) -> bytes:
-    """One chronology as before; several as one page, one CSV table, or a JSON array."""
+def _render(
+    chronologies: Sequence[Chronology], kind: str, statuses: set[Status], households: Sequence[Household] = ()
+) -> bytes:
+    """One chronology as before; several as one page (their households beside), one CSV table, or a JSON array."""
     if kind == "html":
-        return to_html_many(chronologies, statuses=statuses).encode("utf-8")
+        return to_html_many(chronologies, statuses=statuses, households=households).encode("utf-8")
     if kind == "csv":
         return to_csv_many(chronologies).encode("utf-8")
     return to_json(chronologies[0]) if len(chronologies) == 1 else to_json_many(chronologies)
@@ -262,8 +291,11 @@ def _build(
     err: IO[str],
     names: Mapping[str, str] | None = None,
 ) -> tuple[Chronology, ...]:
-    """The chronology asked for, or one per child; messages that join none are named on stderr."""
-    if args.child is not None or args.unborn is not None:
+    """The chronology asked for, or one per child; messages that join none are named on stderr.
+
+    For ``--household``, one per child even with ``--child``: the household of a child is made of the others'.
+    """
+    if (args.child is not None and not args.household) or args.unborn is not None:
         return (
             build_chronology(
                 messages,
@@ -288,6 +320,32 @@ def _build(
     return chronologies
 
 
+def _households(args: argparse.Namespace, chronologies: Sequence[Chronology]) -> tuple[Household, ...]:
+    """The household chronologies ``--household`` asks for; a usage error where there is none to show."""
+    generated = chronologies[0].generated
+    if args.child is not None:
+        mine = build_households(chronologies, generated=generated, child=args.child)
+        if not mine:
+            raise UsageError(f"concernshare: --household: no message here is about the child --child {args.child}")
+        return mine
+    found = build_households(chronologies, generated=generated)
+    if not found:
+        raise UsageError(
+            "concernshare: --household: no two children here are recorded as living together (by NHS number, "
+            "lives_with_child 'yes', or named in a domestic abuse notification); name one child with --child to "
+            "see their household of one"
+        )
+    return found
+
+
+def _render_households(households: Sequence[Household], kind: str, statuses: set[Status]) -> bytes:
+    if kind == "html":
+        return to_household_html(households, statuses=statuses).encode("utf-8")
+    if kind == "csv":
+        return household_csv(households).encode("utf-8")
+    return household_json(households[0] if len(households) == 1 else households)
+
+
 def _write(data: bytes, kind: str, path: str | None, out: IO[str]) -> None:
     if path is None:
         out.write(data.decode("utf-8"))
@@ -307,7 +365,22 @@ def _chronology(args: argparse.Namespace, out: IO[str], err: IO[str], _stdin: IO
             opener.store.close()
     names = {str(a.id): a.name for a in opener.directory.agencies} if opener is not None else None
     chronologies = _build(args, messages, unreadable, err, names)
-    _write(_render(chronologies, kind, {m.status for m in messages}), kind, args.output, out)
+    statuses = {m.status for m in messages}
+    if args.household:
+        households = _households(args, chronologies)
+        _write(_render_households(households, kind, statuses), kind, args.output, out)
+        err.write(
+            "".join(
+                f"household of {len(h.children)} (NHS numbers "
+                f"{', '.join(c.nhs_number or '' for c in h.children)}): {len(h.entries)} entries, "
+                f"{sum(1 for e in h.entries if len(e.children) > 1)} in more than one child's chronology\n"
+                for h in households
+            )
+        )
+    else:
+        many = len(chronologies) > 1 and kind == "html"
+        households = build_households(chronologies, generated=chronologies[0].generated) if many else ()
+        _write(_render(chronologies, kind, statuses, households), kind, args.output, out)
     children = f"{len(chronologies)} children, each on their own: " if len(chronologies) > 1 else ""
     total = " in all" if len(chronologies) > 1 else ""
     err.write(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from concernshare._files import prepare_database, write_file
+from concernshare.cli._parser import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Parser
 from concernshare.crypto import keys
 from concernshare.directory import Directory, open_directory
 from concernshare.errors import NotForUs, SealError, UsageError
@@ -44,22 +45,12 @@ __all__ = [
     "write_output",
 ]
 
-EXIT_OK: Final = 0
-EXIT_INVALID: Final = 1
-EXIT_USAGE: Final = 2
 
 #: Times given on the command line lie in this range, far from the ends of what date arithmetic can hold.
 _EARLIEST: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _LATEST: Final = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 #: The longest validity an option in days may give (ten years).
 MAX_DAYS: Final = 3653
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser that raises instead of exiting, so that main() decides the exit code."""
-
-    def error(self, message: str) -> Any:
-        raise UsageError(f"{self.prog}: {message}")
 
 
 def now() -> dt.datetime:

@@ -19,7 +19,7 @@ from typing import IO, Any, Final
 
 from concernshare import schema, strictjson
 from concernshare.catalogue import problem
-from concernshare.cli._inputs import EXIT_INVALID, EXIT_OK
+from concernshare.cli._parser import EXIT_INVALID, EXIT_OK
 from concernshare.errors import Problem, Severity, UsageError
 from concernshare.validation import iter_problems
 

@@ -9,10 +9,10 @@ raises :class:`JoseError`, before any cryptography runs.
 
 What is cached, and why it is safe: the public keys of the directory (signing
 keys and recipients' encryption keys) are loaded once per point, in a bounded
-cache, since the same few keys sign and receive message after message; and an
-ephemeral point that :func:`check_point` has just loaded is handed to the next
-:meth:`PrivateKey.derive` with the same point, so that opening loads it once.
-Loaded keys are immutable, and every cache is keyed by the exact point bytes.
+cache, since the same few keys sign and receive message after message. An
+ephemeral point is loaded once, by :func:`load_public`, and the loaded key is
+passed on to :meth:`PrivateKey.agree`: nothing is remembered between calls
+but the directory keys, which are immutable and keyed by the exact point bytes.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ __all__ = [
     "KEY_ALG",
     "JoseError",
     "PrivateKey",
-    "check_point",
     "concat_kdf",
     "gcm_open",
     "gcm_seal",
     "generate_private",
     "kek",
     "load_private",
+    "load_public",
     "public_key",
     "unwrap_key",
     "verify_signature",
@@ -80,22 +80,13 @@ def public_key(crv: str, point: bytes) -> PublicKey:
     return _load_public(crv, point)
 
 
-# The last ephemeral point check_point loaded, for the derive that follows it. A
-# tuple is replaced whole, so a thread sees either its own point or another one,
-# and derive uses the entry only when crv and the point bytes are its own.
-_checked: tuple[str, bytes, PublicKey] | None = None
+def load_public(crv: str, point: bytes) -> PublicKey:
+    """The loaded public key of a fresh point (an ephemeral key); raises :class:`CryptoError` if it is invalid.
 
-
-def check_point(crv: str, point: bytes) -> None:
-    """Raise :class:`CryptoError` unless ``point`` is a valid public key on ``crv``."""
-    global _checked  # noqa: PLW0603  (a one-entry handoff to PrivateKey.derive; see the module)
-    _checked = (crv, point, _load_public(crv, point))
-
-
-def _peer(crv: str, point: bytes) -> PublicKey:
-    checked = _checked
-    if checked is not None and checked[0] == crv and checked[1] == point:
-        return checked[2]
+    Not cached: a sealed message's ephemeral key is new every time. Loading
+    checks the point (on the curve, not the identity); the loaded key can then
+    go to :meth:`PrivateKey.agree`, so that opening loads the point once.
+    """
     return _load_public(crv, point)
 
 
@@ -145,9 +136,9 @@ class PrivateKey:
     def derive(self, peer: bytes) -> bytes:
         """ECDH with a raw public point on the key's curve; raises :class:`CryptoError`."""
         if isinstance(self._key, ed25519.Ed25519PrivateKey):
-            _peer(self.crv, peer)  # an invalid point is a CryptoError first, as ever
+            _load_public(self.crv, peer)  # an invalid point is a CryptoError first, as ever
             raise JoseError("an Ed25519 key cannot agree keys")
-        return self.agree(_peer(self.crv, peer))
+        return self.agree(_load_public(self.crv, peer))
 
     def agree(self, public: PublicKey) -> bytes:
         """ECDH with a loaded public key of the same curve; raises :class:`CryptoError`."""

@@ -25,6 +25,7 @@ import attrs
 from concernshare.crypto import _jose
 from concernshare.crypto._b64 import b64decode, b64encode
 from concernshare.crypto._jose import JoseError
+from concernshare.crypto._primitives import PublicKey
 from concernshare.errors import CryptoError, UsageError
 
 __all__ = [
@@ -376,6 +377,14 @@ class FileDecrypter:
     def derive(self, peer: bytes) -> bytes:
         """ECDH with ``peer`` (see :class:`Decrypter`); raises :class:`CryptoError`."""
         return self._key.derive(peer)
+
+    def _agree_loaded(self, peer: PublicKey) -> bytes:
+        """ECDH with a public key the JWE layer has already loaded (and so checked); raises :class:`CryptoError`.
+
+        Within the crypto package only: :func:`~concernshare.crypto.decrypt` hands a
+        decrypter that has it the loaded point, and any other the raw point (``derive``).
+        """
+        return self._key.agree(peer)
 
 
 def signer_from(keys: Sequence[PrivateJwk]) -> FileSigner:

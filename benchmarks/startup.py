@@ -1,0 +1,73 @@
+"""Command-line start-up: ``concernshare --help`` and ``validate`` of one file, against ``import concernshare``.
+
+    .venv/bin/python -m benchmarks.startup [--runs 20]
+
+Each command runs as a child process, as a user runs it; the CPU time (user and
+system) comes from the child's own resource usage, the best of ``--runs`` runs.
+The baseline is a Python that only imports the package. The aim: both commands
+within 2x the baseline. A measurement, not a test (``tests/test_cli_startup.py``
+checks which modules ``--help`` imports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from typing import Final
+
+from benchmarks.scenario import ROOT
+
+AIM: Final = 2.0
+_LAUNCHER: Final = (
+    "import json, os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "_, _, usage = os.wait4(child.pid, 0)\n"
+    "print(json.dumps(usage.ru_utime + usage.ru_stime))\n"
+)
+
+
+def cpu_seconds(arguments: list[str]) -> float:
+    """The CPU time of one child process running ``arguments``."""
+    report = subprocess.run([sys.executable, "-c", _LAUNCHER, *arguments],  # noqa: S603
+                            capture_output=True, check=True, text=True)
+    seconds: float = json.loads(report.stdout)
+    return seconds
+
+
+def measure(runs: int) -> dict[str, float]:
+    """The best CPU milliseconds of each row over ``runs`` runs, the rows taking turns."""
+    example = str(sorted((ROOT / "examples" / "messages").glob("*.json"))[0])
+    rows = {
+        "python -c 'import concernshare'": [sys.executable, "-c", "import concernshare"],
+        "concernshare --help": [sys.executable, "-m", "concernshare", "--help"],
+        "concernshare validate FILE": [sys.executable, "-m", "concernshare", "validate", example],
+    }
+    best = dict.fromkeys(rows, float("inf"))
+    for _ in range(runs):
+        for name, arguments in rows.items():
+            best[name] = min(best[name], cpu_seconds(arguments) * 1000)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each row's CPU milliseconds and its ratio to the import; the last line gives both ratios."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.startup", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="runs of each row; the best is kept (default 20)")
+    args = parser.parse_args(argv)
+    best = measure(args.runs)
+    baseline = best["python -c 'import concernshare'"]
+    print(f"best of {args.runs} runs, CPU time (user + system) of each child process")
+    print(f"{'':34} {'CPU ms':>8} {'x import':>9}")
+    for name, milliseconds in best.items():
+        print(f"{name:34} {milliseconds:8.1f} {milliseconds / baseline:8.2f}x")
+    ratios = [best[name] / baseline for name in ("concernshare --help", "concernshare validate FILE")]
+    print(f"\naim: each within {AIM:.0f}x the import: "
+          + ", ".join(f"{r:.2f}x ({'met' if r <= AIM else 'NOT met'})" for r in ratios))
+    print(f"help {ratios[0]:.2f}x validate {ratios[1]:.2f}x of the import")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
