@@ -242,14 +242,43 @@ def _rejection(
     me: AgencyId, sender: AgencyId, message_id: str, problems: Sequence[Problem], *, at: dt.datetime, status: Status
 ) -> Message:
     """A rejected acknowledgement: pointers and codes only, about a message whose id could be read."""
-    refused = uuid.UUID(message_id)
+    return _system_acknowledgement(
+        me,
+        sender,
+        uuid.UUID(message_id),
+        AcknowledgementOutcome.REJECTED,
+        at=at,
+        status=status,
+        necessary="The sender must know that its message was not accepted, so that nothing is lost silently; the "
+        "rejection carries only pointers and problem codes.",
+        problems=_reportable(problems),
+    )
+
+
+def _system_acknowledgement(
+    me: AgencyId,
+    to: AgencyId,
+    message_id: uuid.UUID,
+    outcome: AcknowledgementOutcome,
+    *,
+    at: dt.datetime,
+    status: Status,
+    necessary: str,
+    problems: tuple[ReportedProblem, ...] = (),
+) -> Message:
+    """An acknowledgement of ``message_id`` from ``me``'s receiving system to ``to``: ids, times and codes only.
+
+    ``necessary`` says why sharing it is necessary and proportionate. The
+    receiving system signs it, and shares it without seeking consent: it
+    carries nothing about the child.
+    """
     return Message(
         format_version=FORMAT_VERSION,
         id=uuid.uuid4(),
         created=at,
         status=status,
         sender=Sender(agency=me, practitioner=_RECEIVING_SYSTEM),
-        recipients=(sender,),
+        recipients=(to,),
         subject=Child(),
         lawful_basis=LawfulBasis(
             conditions=(LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,),
@@ -259,18 +288,11 @@ def _rejection(
             shared_without_consent_by=_RECEIVING_SYSTEM,
         ),
         sharing_decision=SharingDecision(
-            decided_by=_RECEIVING_SYSTEM,
-            decided_at=at,
-            necessary_and_proportionate="The sender must know that its message was not accepted, so that nothing "
-            "is lost silently; the rejection carries only pointers and problem codes.",
+            decided_by=_RECEIVING_SYSTEM, decided_at=at, necessary_and_proportionate=necessary
         ),
-        thread=Thread(in_reply_to=refused),
+        thread=Thread(in_reply_to=message_id),
         body=AcknowledgementBody(
-            message_id=refused,
-            received_at=at,
-            received_by=_RECEIVING_SYSTEM,
-            outcome=AcknowledgementOutcome.REJECTED,
-            problems=_reportable(problems),
+            message_id=message_id, received_at=at, received_by=_RECEIVING_SYSTEM, outcome=outcome, problems=problems
         ),
     )
 

@@ -12,6 +12,7 @@ import pytest
 
 from _cloudevents_world import GP, HV, MASH, NOW, PERSONAL, concern, event, receiver, sealed, world
 from concernshare import codec
+from concernshare.checks import iter_problems
 from concernshare.crypto import _jose
 from concernshare.errors import CryptoError, NotForUs, Replayed
 from concernshare.records import AcknowledgementBody, AcknowledgementOutcome
@@ -23,6 +24,7 @@ from concernshare.transport.cloudevents import (
     EVENT_TYPE,
     AttributesDisagree,
     EventRefused,
+    acknowledgement,
     deliver,
     from_event,
     to_event,
@@ -152,6 +154,13 @@ def test_delivery_records_the_arrival_and_answers_with_a_sealed_acknowledgement(
     assert str(answered.message.id) == reply.id
     (state,) = hv.tracker.status(message.id, at=LATER + dt.timedelta(minutes=1)).deliveries
     assert state.state is DeliveryState.ANSWERED
+
+
+def test_the_acknowledgement_says_who_shares_it_without_consent_and_raises_no_problem(made: World) -> None:
+    """The receiving system signs the acknowledgement and is named as sharing it without consent (no CS133)."""
+    reply = acknowledgement(concern(), receiver(made, MASH), at=LATER)
+    assert reply.lawful_basis.shared_without_consent_by == reply.sender.practitioner
+    assert [(p.pointer, p.code) for p in iter_problems(reply, now=LATER)] == []
 
 
 @pytest.mark.parametrize("outside", [{"source": GP}, {"subject": "decision"}, {"id": str(uuid.uuid4())}])

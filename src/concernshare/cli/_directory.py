@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -93,8 +94,7 @@ def register(commands: Any) -> None:
     add.add_argument("--area", action="append", default=[], metavar="GSS", help="a GSS code the agency serves")
     add.add_argument("--kind", choices=[k.value for k in AgencyKind], help="default: from the id's scheme")
     add.add_argument("--keys", required=True, metavar="PUBLIC_JWKS", help="the agency's public JWK Set")
-    add.add_argument("--authority-key", required=True, metavar="FILE")
-    add.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(add)
     _with_mesh_arguments(add).set_defaults(run=_add)
 
     retire = actions.add_parser(
@@ -114,8 +114,7 @@ def register(commands: Any) -> None:
     )
     which.add_argument("--keys", metavar="PUBLIC_JWKS", help="retire every key in this public JWK Set")
     retire.add_argument("--at", metavar="RFC3339", help="the end of validity (default: now)")
-    retire.add_argument("--authority-key", required=True, metavar="FILE")
-    retire.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(retire)
     retire.set_defaults(run=_retire)
 
     revoke = actions.add_parser("revoke", help="revoke a key, with the time it may have been compromised")
@@ -125,8 +124,7 @@ def register(commands: Any) -> None:
     revoke.add_argument(
         "--reason", choices=[r.value for r in RevocationReason], default=RevocationReason.KEY_COMPROMISE
     )
-    revoke.add_argument("--authority-key", required=True, metavar="FILE")
-    revoke.add_argument("--valid-days", type=days, default=90)
+    _with_edition_arguments(revoke)
     revoke.set_defaults(run=_revoke)
 
     show = actions.add_parser("show", help="verify the directory and print it as JSON")
@@ -190,6 +188,23 @@ def _publish(directory: Directory, authority: _Authority, path: str, valid_days:
     write_file(path, sign_directory(edition, authority.signer), mode=PUBLIC, new=new)
 
 
+def _publish_next(
+    directory: Directory, agencies: tuple[DirectoryAgency, ...], authority: _Authority, args: argparse.Namespace
+) -> None:
+    """Publish the next edition of ``directory`` (its serial one higher) with ``agencies`` to ``args.directory``."""
+    _publish(
+        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
+        authority,
+        args.directory,
+        args.valid_days,
+    )
+
+
+def _with_keys(directory: Directory, change: Callable[[DirectoryKey], DirectoryKey]) -> tuple[DirectoryAgency, ...]:
+    """The directory's agencies with ``change`` applied to every key (it returns a key it leaves alone as it is)."""
+    return tuple(attrs.evolve(a, keys=tuple(change(k) for k in a.keys)) for a in directory.agencies)
+
+
 def _edit(path: str, authority: _Authority) -> Directory:
     """Open the directory with the authority's own public key before editing it."""
     store = state_store("directories")
@@ -226,6 +241,12 @@ def _roles(text: str) -> tuple[RecipientRole, ...]:
         return tuple(RecipientRole(r.strip()) for r in text.split(",") if r.strip())
     except ValueError:
         raise UsageError("concernshare directory add: --roles takes: " + ", ".join(RecipientRole)) from None
+
+
+def _with_edition_arguments(command: argparse.ArgumentParser) -> None:
+    """Add the options of a command that signs a new edition: the authority's key and the days it is valid."""
+    command.add_argument("--authority-key", required=True, metavar="FILE", help="the authority's private JWK Set")
+    command.add_argument("--valid-days", type=days, default=90, help="days until the edition expires (default 90)")
 
 
 def _with_mesh_arguments(add: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -279,12 +300,7 @@ def _add(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes
             mesh=mesh or existing.mesh,
         )
         agencies = tuple(agency if a.id == agency_id else a for a in directory.agencies)
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}, {agency_id} with {len(agency.keys)} keys\n")
     return EXIT_OK
 
@@ -308,24 +324,13 @@ def _retire(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
         raise UsageError(
             f"concernshare directory retire: --at is before key {', '.join(early)} became valid; give a later time"
         )
-    agencies = tuple(
-        attrs.evolve(
-            a,
-            keys=tuple(
-                attrs.evolve(k, not_after=end)
-                if k.jwk.kid in kids and (k.not_after is None or end < k.not_after)
-                else k
-                for k in a.keys
-            ),
-        )
-        for a in directory.agencies
+    agencies = _with_keys(
+        directory,
+        lambda k: (
+            attrs.evolve(k, not_after=end) if k.jwk.kid in kids and (k.not_after is None or end < k.not_after) else k
+        ),
     )
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}\n")
     for agency in agencies:
         for key in (k for k in agency.keys if k.jwk.kid in kids):
@@ -341,22 +346,11 @@ def _revoke(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[by
     if directory.key(args.kid) is None:
         raise DirectoryRefused("no key with that kid is in the directory")
     revocation = Revocation(revoked_at=moment, compromised_at=compromised, reason=RevocationReason(args.reason))
-    agencies = tuple(
-        attrs.evolve(
-            a,
-            keys=tuple(
-                attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k
-                for k in a.keys
-            ),
-        )
-        for a in directory.agencies
+    agencies = _with_keys(
+        directory,
+        lambda k: attrs.evolve(k, revocation=revocation) if k.jwk.kid == args.kid and k.revocation is None else k,
     )
-    _publish(
-        attrs.evolve(directory, serial=directory.serial + 1, agencies=agencies),
-        authority,
-        args.directory,
-        args.valid_days,
-    )
+    _publish_next(directory, agencies, authority, args)
     out.write(f"{args.directory}: serial {directory.serial + 1}, key {args.kid} revoked\n")
     return EXIT_OK
 

@@ -7,13 +7,17 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, satisfies
 from concernshare.stores.interface import DirectoryEdition, Receipt
 
 __all__ = ["MemoryStore"]
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 class MemoryStore:
@@ -109,12 +113,7 @@ class MemoryStore:
 
     def add_arrival(self, arrival: Arrival) -> bool:
         """Record an arrival; return False if it was recorded already."""
-        key = (arrival.recipient, arrival.sender, arrival.message_id)
-        with self._lock:
-            if key in self._arrivals:
-                return False
-            self._arrivals[key] = arrival
-            return True
+        return self._add_once(self._arrivals, (arrival.recipient, arrival.sender, arrival.message_id), arrival)
 
     def add_answer(self, answer: Answer) -> bool:
         """Record an answer and close the deliveries it satisfies."""
@@ -134,18 +133,18 @@ class MemoryStore:
 
     def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
         """Record a withdrawal; the first one recorded stays."""
-        with self._lock:
-            if withdrawal.message_id in self._withdrawals:
-                return False
-            self._withdrawals[withdrawal.message_id] = withdrawal
-            return True
+        return self._add_once(self._withdrawals, withdrawal.message_id, withdrawal)
 
     def add_non_share(self, non_share: NonShare) -> bool:
         """Record a decision not to share."""
+        return self._add_once(self._non_shares, non_share.id, non_share)
+
+    def _add_once(self, table: dict[_K, _V], key: _K, value: _V) -> bool:
+        """Put ``value`` in ``table`` under ``key`` unless the key is there already; return whether it was put."""
         with self._lock:
-            if non_share.id in self._non_shares:
+            if key in table:
                 return False
-            self._non_shares[non_share.id] = non_share
+            table[key] = value
             return True
 
     def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:

@@ -39,28 +39,17 @@ from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from concernshare import FORMAT_VERSION, strictjson
+from concernshare import strictjson
 from concernshare.catalogue import problem
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import AttributesDisagree, ContentRefused, EventRefused, InvalidDocument, Problem, SealError
-from concernshare.exchange import Received, receive
+from concernshare.exchange import Received, _system_acknowledgement, receive
 from concernshare.records import (
-    AcknowledgementBody,
     AcknowledgementOutcome,
     AgencyId,
-    Child,
-    ConfidentialityBasis,
-    ConsentNotSoughtReason,
-    ConsentStatus,
-    LawfulBasis,
-    LawfulCondition,
     Message,
     MessageType,
-    Practitioner,
-    Sender,
-    SharingDecision,
-    Thread,
 )
 from concernshare.sealing import OpenPolicy, open_sealed, seal
 from concernshare.tracker import Tracker
@@ -93,8 +82,6 @@ MAX_EVENT_BYTES: Final = 8 * 1024 * 1024
 _ATTRIBUTES: Final = frozenset({"specversion", "type", "source", "subject", "id", "time", "datacontenttype", "data"})
 _UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _FORMAT: Final = JSONFormat()
-#: Who signs an automatic acknowledgement: the receiving system itself, not a person.
-_RECEIVING_SYSTEM: Final = Practitioner(name="concernshare receiving system", role="Receiving system (automated)")
 
 
 @attrs.frozen(kw_only=True)
@@ -231,33 +218,15 @@ def _precheck(event: SealedEvent, receiver: Receiver, at: dt.datetime) -> None:
 
 def acknowledgement(message: Message, receiver: Receiver, *, at: dt.datetime) -> Message:
     """The ``accepted`` acknowledgement of ``message``, from the receiving system to its sender."""
-    return Message(
-        format_version=FORMAT_VERSION,
-        id=uuid.uuid4(),
-        created=at,
+    return _system_acknowledgement(
+        receiver.me,
+        message.sender.agency,
+        message.id,
+        AcknowledgementOutcome.ACCEPTED,
+        at=at,
         status=message.status,
-        sender=Sender(agency=receiver.me, practitioner=_RECEIVING_SYSTEM),
-        recipients=(message.sender.agency,),
-        subject=Child(),
-        lawful_basis=LawfulBasis(
-            conditions=(LawfulCondition.UK_GDPR_6_1_E_PUBLIC_TASK,),
-            confidentiality=ConfidentialityBasis.NOT_CONFIDENTIAL,
-            consent=ConsentStatus.NOT_SOUGHT,
-            consent_not_sought_reason=ConsentNotSoughtReason.NOT_REQUIRED,
-        ),
-        sharing_decision=SharingDecision(
-            decided_by=_RECEIVING_SYSTEM,
-            decided_at=at,
-            necessary_and_proportionate="The sender must know that its message arrived and was accepted; the "
-            "acknowledgement carries only ids and times.",
-        ),
-        thread=Thread(in_reply_to=message.id),
-        body=AcknowledgementBody(
-            message_id=message.id,
-            received_at=at,
-            received_by=_RECEIVING_SYSTEM,
-            outcome=AcknowledgementOutcome.ACCEPTED,
-        ),
+        necessary="The sender must know that its message arrived and was accepted; the acknowledgement carries only "
+        "ids and times.",
     )
 
 
