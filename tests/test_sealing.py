@@ -306,3 +306,13 @@ def test_a_stolen_revoked_key_cannot_sign_new_content_under_an_old_id(world: Wor
     old.record(attrs.evolve(receipt, digest=None), keep_until=later)
     with pytest.raises(Revoked, match="unverifiable"):
         _open(compromised, sealed, store=old, now=later, archive=True)
+
+
+def test_a_message_dated_after_the_receivers_clock_is_refused_once_with_cs104(world: World) -> None:
+    """The receiver's clock reaches the semantic check: a message written after it is refused with one CS104."""
+    tomorrow = NOW + dt.timedelta(days=1)
+    sealed = seal(_message(created="2026-11-26T09:00:00Z"), world[HV].signer, directory=world.directory, now=tomorrow)
+    assert _open(world, sealed, now=tomorrow + dt.timedelta(minutes=1)).created == tomorrow
+    with pytest.raises(ContentRefused) as caught:
+        _open(world, sealed, now=NOW, archive=True)
+    assert [(p.pointer, p.code) for p in caught.value.problems] == [("/created", "CS104")]

@@ -14,9 +14,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Final
 
+import attrs
+
 from concernshare._lawchecks import since_1_1
 from concernshare.care_profiles import care_profile_of
-from concernshare.checks import _check, _error, _warning
+from concernshare.catalogue import problem
+from concernshare.checks import _check
 from concernshare.errors import Problem, Severity
 from concernshare.records import (
     AssessmentSummaryBody,
@@ -49,56 +52,44 @@ def _growth(message: Message) -> Iterator[tuple[str, GrowthMeasurement]]:
             yield f"/body/growth/{index}", measurement
 
 
-@_check("CS150", "A growth measurement has no value, or a centile without the value it places.")
+@_check("CS150")
 def _empty_growth(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, measurement in _growth(message):
         if all(getattr(measurement, name) is None for name in PLAUSIBLE):
-            yield _error(
-                pointer,
-                "CS150",
-                "a growth measurement needs at least one value: a weight, a length or height, or a head circumference",
-            )
+            yield problem(pointer, "CS150", "no_value")
         for centile, value in _CENTILES.items():
             if getattr(measurement, centile) is not None and getattr(measurement, value) is None:
-                yield _error(f"{pointer}/{centile}", "CS150", f"a centile places a measurement: give {value} too")
+                yield problem(f"{pointer}/{centile}", "CS150", "centile", value=value)
 
 
-@_check("CS151", "A growth measurement is outside what a child can measure (a unit slipped).")
+@_check("CS151")
 def _impossible_growth(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, measurement in _growth(message):
         for name, (low, high) in PLAUSIBLE.items():
             value = getattr(measurement, name)
             if value is not None and not low <= value <= high:
                 unit = "grams" if name == "weight_g" else "millimetres"
-                yield _error(
-                    f"{pointer}/{name}",
-                    "CS151",
-                    f"no child measures this; the value is in {unit} ({low} to {high} is possible): check the unit",
-                )
+                yield problem(f"{pointer}/{name}", "CS151", unit=unit, low=low, high=high)
 
 
-@_check("CS152", "A growth measurement is dated before the child was born, or given for an unborn child.")
+@_check("CS152")
 def _growth_dates(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     child = message.subject
     for pointer, measurement in _growth(message):
         if child.unborn:
-            yield _error(f"{pointer}/date", "CS152", "an unborn child has no growth measurements; remove them")
+            yield problem(f"{pointer}/date", "CS152", "unborn")
         elif child.birth_date is not None and measurement.date < child.birth_date:
-            yield _error(f"{pointer}/date", "CS152", "a child cannot be measured before the birth date; check the date")
+            yield problem(f"{pointer}/date", "CS152", "before_birth")
 
 
-def _problem(message: Message, pointer: str, text: str, *, severity: Severity = Severity.ERROR) -> Problem:
-    """An error in a 1.1 message and a warning in a 1.0 one, which 1.0 allowed."""
-    if severity is Severity.ERROR and not since_1_1(message):
-        severity = Severity.WARNING
-    return Problem(pointer=pointer, code="CS153", message=text, severity=severity)
+def _in_version(message: Message, found: Problem) -> Problem:
+    """A CS153 problem as ``message``'s version has it: an error is a warning in 1.0, which allowed it."""
+    if found.severity is Severity.ERROR and not since_1_1(message):
+        return attrs.evolve(found, severity=Severity.WARNING)
+    return found
 
 
-@_check(
-    "CS153",
-    "A Graded Care Profile grades an area that is not the tool's, grades an area twice, or leaves one of its four "
-    "areas ungraded.",
-)
+@_check("CS153")
 def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:
@@ -108,55 +99,30 @@ def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Pro
         pointer = f"/body/area_grades/{index}/area"
         area, _dot, sub_area = grade.area.partition(".")
         if area not in profile.areas:
-            yield _problem(
-                message,
-                pointer,
-                "not one of the tool's four areas, nor a sub-area written after its area and a dot: "
-                "see CS153 in the problem codes for the area codes",
-            )
+            yield _in_version(message, problem(pointer, "CS153", "area"))
         elif sub_area and profile.sub_areas is not None and sub_area not in profile.sub_areas[area]:
-            yield _problem(
-                message,
-                pointer,
-                "not a sub-area that the tool's summary sheet gives for this area: see CS153 in the problem codes",
-                severity=Severity.WARNING,
-            )
+            yield _in_version(message, problem(pointer, "CS153", "sub_area"))
         if grade.area in seen:
-            yield _problem(message, pointer, "this area is graded twice; give each area one grade")
+            yield _in_version(message, problem(pointer, "CS153", "twice"))
         seen.add(grade.area)
     for area in profile.areas:
         if area not in seen:
-            yield _warning(
-                "/body/area_grades",
-                "CS153",
-                f"the tool grades each of its four areas and area {profile.areas.index(area) + 1} of 4 has no "
-                "grade: give it, or say in overall_view why it was not assessed",
-            )
+            yield problem("/body/area_grades", "CS153", "ungraded", number=profile.areas.index(area) + 1)
 
 
-@_check("CS154", "The assessor of a Graded Care Profile is not trained in the tool (a warning).")
+@_check("CS154")
 def _untrained(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:
         return
     if not body.assessor.trained:
-        yield _warning(
-            "/body/assessor/trained",
-            "CS154",
-            "the assessor is not trained in the tool, so the grades may not compare with a trained "
-            f"assessor's: the tool expects {profile.training}",
-        )
+        yield problem("/body/assessor/trained", "CS154", training=profile.training)
 
 
-@_check("CS155", "A Graded Care Profile is named in another spelling than GCP or GCP2 (a warning).")
+@_check("CS155")
 def _tool_spelling(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:
         return
     if body.tool != profile.code:
-        yield _warning(
-            "/body/tool",
-            "CS155",
-            "write this Graded Care Profile as its code (GCP, or GCP2 for the NSPCC's), so that its areas "
-            "are checked and repeats compared across agencies",
-        )
+        yield problem("/body/tool", "CS155")

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from concernshare import checks, codec, schema, strictjson, validation
+from concernshare.catalogue import problem
 from concernshare.checks import walk
 from concernshare.errors import Problem
 from concernshare.records import AgencyId, IdentityStatus, Message
@@ -56,25 +57,16 @@ def dumps(record: Message) -> bytes:
 # -- the checks that look everywhere, as a walk over every value ---------------------------
 
 
-def _error(pointer: str, code: str, message: str) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message)
-
-
 def _nhs_numbers(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, value, _attribute in walk(message):
         if pointer.endswith("/nhs_number") and isinstance(value, str) and not nhs_number_ok(value):
-            yield _error(
-                pointer,
-                "CS101",
-                "the NHS number fails its modulus-11 check; check it "
-                "against the source record (a typing slip is the usual cause)",
-            )
+            yield problem(pointer, "CS101")
 
 
 def _local_authorities(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, value, _attribute in walk(message):
-        if isinstance(value, AgencyId) and (problem := checks._council_problem(message, pointer, value)) is not None:
-            yield problem
+        if isinstance(value, AgencyId) and (found := checks._council_problem(message, pointer, value)) is not None:
+            yield found
 
 
 def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem]:
@@ -84,9 +76,9 @@ def _future_dates(message: Message, now: dt.datetime | None) -> Iterator[Problem
             continue
         moment = checks._latest(value)
         if moment is not None and moment > limit:
-            yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
+            yield problem(pointer, "CS104", "event")
     if now is not None and message.created > now + CLOCK_SKEW:
-        yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
+        yield problem("/created", "CS104", "future")
 
 
 _NAMELESS: Final = frozenset({IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED})
@@ -108,11 +100,7 @@ def _withholdable(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             and pointer not in unnamed
             and not any(pointer == w or pointer.startswith(w + "/") for w in withheld)
         ):
-            yield _error(
-                pointer,
-                "CS106",
-                "this member is required unless a view withholds it (and lists it in view.withheld); add it",
-            )
+            yield problem(pointer, "CS106")
 
 
 def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
@@ -121,11 +109,7 @@ def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     present = {p for p, v, _attribute in walk(message) if v not in (None, ())}
     for index, item in enumerate(message.view.withheld):
         if item.pointer in present:
-            yield _error(
-                f"/view/withheld/{index}/pointer",
-                "CS114",
-                "the view says this field is withheld but the message carries it; remove the field or the entry",
-            )
+            yield problem(f"/view/withheld/{index}/pointer", "CS114")
 
 
 _WALKING: Final = {f.__name__: f for f in (_nhs_numbers, _local_authorities, _future_dates, _withholdable, _view)}

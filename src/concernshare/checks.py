@@ -23,7 +23,8 @@ from typing import Any, Final
 
 import attrs
 
-from concernshare.errors import Problem, Severity
+from concernshare.catalogue import entry, problem
+from concernshare.errors import Problem
 from concernshare.records import (
     AcknowledgementBody,
     AcknowledgementOutcome,
@@ -52,15 +53,13 @@ from concernshare.records.types import AgencyId, require_aware
 from concernshare.shape import record_union, shape_of, wire_names
 from concernshare.strictjson import escape_pointer
 
-__all__ = ["CHECKS", "CODES", "Check", "Facts", "TraversingCheck", "iter_problems", "traverse"]
+__all__ = ["CHECKS", "Check", "Facts", "TraversingCheck", "iter_problems", "traverse"]
 
 #: A check: it takes the message and, for the clock-based checks, the time now.
 Check = Callable[[Message, "dt.datetime | None"], Iterator[Problem]]
 #: A check that reads the traversal :func:`iter_problems` makes of the message.
 TraversingCheck = Callable[[Message, "dt.datetime | None", "Facts"], Iterator[Problem]]
 
-#: Every semantic code, with what it means; the docs site's reference is built from this.
-CODES: Final[dict[str, str]] = {}
 #: Every check, in the order they run.
 CHECKS: Final[list[Check | TraversingCheck]] = []
 _TRAVERSING: Final[set[TraversingCheck]] = set()
@@ -68,9 +67,11 @@ _TRAVERSING: Final[set[TraversingCheck]] = set()
 _C = typing.TypeVar("_C", Check, TraversingCheck)
 
 
-def _check(code: str, meaning: str) -> Callable[[_C], _C]:
+def _check(code: str) -> Callable[[_C], _C]:
+    """Register a check of ``code``; what the code means, and its messages, are in :mod:`concernshare.catalogue`."""
+    entry(code)  # a code the catalogue does not declare is a mistake, found at import
+
     def register(function: _C) -> _C:
-        CODES[code] = meaning
         CHECKS.append(function)
         return function
 
@@ -81,14 +82,6 @@ def _traversing(function: TraversingCheck) -> TraversingCheck:
     """Mark a check as one that reads the traversal (it is given it as a third argument)."""
     _TRAVERSING.add(function)
     return function
-
-
-def _error(pointer: str, code: str, message: str) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message)
-
-
-def _warning(pointer: str, code: str, message: str) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message, severity=Severity.WARNING)
 
 
 def walk(record: Any, pointer: str = "") -> Iterator[tuple[str, Any, attrs.Attribute[Any] | None]]:
@@ -206,36 +199,27 @@ def _nhs_ok(number: str) -> bool:
     return nhs_number_ok(number)
 
 
-@_check("CS101", "An NHS number fails its modulus-11 check.")
+@_check("CS101")
 @_traversing
 def _nhs_numbers(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     for pointer, value in facts.nhs_numbers:
         if not _nhs_ok(value):
-            yield _error(
-                pointer,
-                "CS101",
-                "the NHS number fails its modulus-11 check; check it "
-                "against the source record (a typing slip is the usual cause)",
-            )
+            yield problem(pointer, "CS101")
 
 
-@_check("CS102", "A UPN has a wrong check letter or an unknown local-authority number.")
+@_check("CS102")
 def _upns(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     number = message.subject.identifiers.upn
-    if number is not None and (problem := upn_problem(number)) is not None:
-        yield _error(
-            "/subject/identifiers/upn",
-            "CS102",
-            f"the UPN is not valid: {problem}; check it against the school's record",
-        )
+    if number is not None and (reason := upn_problem(number)) is not None:
+        yield problem("/subject/identifiers/upn", "CS102", reason=reason)
 
 
-@_check("CS103", "An la: agency id is not a council with children's services in the shipped list.")
+@_check("CS103")
 @_traversing
 def _local_authorities(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     for pointer, value in facts.agencies:
-        if (problem := _council_problem(message, pointer, value)) is not None:
-            yield problem
+        if (found := _council_problem(message, pointer, value)) is not None:
+            yield found
 
 
 def _council_problem(message: Message, pointer: str, value: AgencyId) -> Problem | None:
@@ -248,16 +232,9 @@ def _council_problem(message: Message, pointer: str, value: AgencyId) -> Problem
     former = listing.former.get(value.code)
     if former and former.ceased and message.created.date().isoformat() < former.ceased:
         return None  # the council existed when the message was written
-    detail = (
-        f"the council ceased on {former.ceased}; use its successor"
-        if former
-        else "it is not a council with children's services"
-    )
-    return _error(
-        pointer,
-        "CS103",
-        f"the local-authority code is not current in the council list of {listing.version}: {detail}",
-    )
+    if former:
+        return problem(pointer, "CS103", "ceased", listing=listing.version, ceased=former.ceased)
+    return problem(pointer, "CS103", listing=listing.version)
 
 
 def _latest(value: Any) -> dt.datetime | None:
@@ -270,7 +247,7 @@ def _latest(value: Any) -> dt.datetime | None:
     return None
 
 
-@_check("CS104", "A past event is dated after the message was written, or the message after now.")
+@_check("CS104")
 @_traversing
 def _future_dates(message: Message, now: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     limit = message.created + dt.timedelta(days=1)
@@ -285,29 +262,19 @@ def _future_dates(message: Message, now: dt.datetime | None, facts: Facts) -> It
             moment = _latest(value)
             late = moment is not None and moment > limit
         if late:
-            yield _error(pointer, "CS104", "this event is dated after the message was written; check the date")
+            yield problem(pointer, "CS104", "event")
     if now is not None and message.created > now + _SKEW:
-        yield _error("/created", "CS104", "the message is dated in the future; check the sending system's clock")
+        yield problem("/created", "CS104", "future")
 
 
-@_check("CS105", "Consent was not sought and no reason is given (or a reason is given although it was).")
+@_check("CS105")
 def _consent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     basis = message.lawful_basis
     pointer = "/lawful_basis/consent_not_sought_reason"
     if basis.consent is ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason is None:
-        yield _error(
-            pointer,
-            "CS105",
-            "consent was not sought: give the DPA 2018 Sch 1 para "
-            "18(2) ground (cannot_be_given, cannot_reasonably_be_obtained or would_prejudice)",
-        )
+        yield problem(pointer, "CS105")
     elif basis.consent is not ConsentStatus.NOT_SOUGHT and basis.consent_not_sought_reason:
-        yield _warning(
-            pointer,
-            "CS105",
-            "a reason for not seeking consent is given although "
-            "consent was sought; remove it or correct the consent status",
-        )
+        yield problem(pointer, "CS105", "needless")
 
 
 def _withheld(message: Message) -> set[str]:
@@ -327,125 +294,89 @@ def _unnamed(message: Message) -> set[str]:
     }
 
 
-@_check("CS106", "A field that only a view may leave out is missing, and view.withheld does not name it.")
+@_check("CS106")
 @_traversing
 def _withholdable(message: Message, _: dt.datetime | None, facts: Facts) -> Iterator[Problem]:
     withheld = _withheld(message)
     unnamed = _unnamed(message)
     for pointer in facts.missing:
         if not _covered(pointer, withheld) and pointer not in unnamed:
-            yield _error(
-                pointer,
-                "CS106",
-                "this member is required unless a view withholds it (and lists it in view.withheld); add it",
-            )
+            yield problem(pointer, "CS106")
 
 
-@_check("CS107", "sent is earlier than created.")
+@_check("CS107")
 def _sent(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.sent is not None and message.sent < message.created - _SKEW:
-        yield _error(
-            "/sent", "CS107", "the message was sent before it was written; check the clocks of the sending system"
-        )
+        yield problem("/sent", "CS107")
 
 
-@_check("CS108", "An unborn child lacks an expected delivery date or has a birth date.")
+@_check("CS108")
 def _unborn(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     child = message.subject
     if child.unborn:
         if child.expected_delivery_date is None:
-            yield _error("/subject/expected_delivery_date", "CS108", "an unborn child needs an expected delivery date")
+            yield problem("/subject/expected_delivery_date", "CS108", "due_date")
         if child.birth_date is not None:
-            yield _error(
-                "/subject/birth_date",
-                "CS108",
-                "an unborn child has no birth date; set unborn to false once the child is born",
-            )
+            yield problem("/subject/birth_date", "CS108", "birth_date")
         if child.mother is None:
-            yield _warning(
-                "/subject/mother",
-                "CS108",
-                "give the mother's identifiers so that the record links to the child after birth",
-            )
+            yield problem("/subject/mother", "CS108", "mother")
     elif child.expected_delivery_date is not None and child.birth_date is not None:
-        yield _warning(
-            "/subject/expected_delivery_date", "CS108", "a born child needs no expected delivery date; remove it"
-        )
+        yield problem("/subject/expected_delivery_date", "CS108", "born")
 
 
-@_check("CS109", "CIN assessment factors are given without a concluded assessment, or contradict each other.")
+@_check("CS109")
 def _factors(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DecisionBody) or not body.assessment_factors:
         return
     if not body.assessment_concluded:
-        yield _error(
-            "/body/assessment_factors",
-            "CS109",
-            "assessment factors are recorded only "
-            "when an assessment concludes; set assessment_concluded or remove them",
-        )
+        yield problem("/body/assessment_factors", "CS109", "unconcluded")
     if AssessmentFactor.NO_FACTORS in body.assessment_factors and len(body.assessment_factors) > 1:
-        yield _error(
-            "/body/assessment_factors", "CS109", "factor 21 (no factors identified) cannot stand beside other factors"
-        )
+        yield problem("/body/assessment_factors", "CS109", "none_beside")
 
 
-@_check("CS110", "A rejected acknowledgement names no problem, or an accepted one names some.")
+@_check("CS110")
 def _acknowledgement(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AcknowledgementBody):
         return
     if body.outcome is AcknowledgementOutcome.REJECTED and not body.problems:
-        yield _error(
-            "/body/problems", "CS110", "a rejection must list the problems found, each with its pointer and code"
-        )
+        yield problem("/body/problems", "CS110", "rejected")
     if body.outcome is AcknowledgementOutcome.ACCEPTED and body.problems:
-        yield _warning(
-            "/body/problems", "CS110", "an accepted message lists problems; remove them or reject the message"
-        )
+        yield problem("/body/problems", "CS110", "accepted")
 
 
-@_check("CS111", "A domestic-abuse notification is not marked do_not_approach_parents, or is not sent to a setting.")
+@_check("CS111")
 def _notification(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DomesticAbuseNotificationBody):
         return
     if Marking.DO_NOT_APPROACH_PARENTS not in message.handling.markings:
-        yield _warning(
-            "/handling/markings",
-            "CS111",
-            "a domestic-abuse notification should be marked do_not_approach_parents unless the police say otherwise",
-        )
+        yield problem("/handling/markings", "CS111", "marking")
     if body.setting_notified.scheme not in {"school", "la"}:
-        yield _error(
-            "/body/setting_notified",
-            "CS111",
-            "the setting notified must be a school "
-            "(school:) or, for a child educated at home, the local authority (la:)",
-        )
+        yield problem("/body/setting_notified", "CS111", "setting")
     if message.sender.agency.scheme != "police":
-        yield _warning("/sender/agency", "CS111", "domestic-abuse notifications are sent by the police")
+        yield problem("/sender/agency", "CS111", "police")
     if body.deliver_before < body.incident_at:
-        yield _error("/body/deliver_before", "CS111", "the notification cannot be due before the incident happened")
+        yield problem("/body/deliver_before", "CS111", "due")
 
 
-@_check("CS112", "Parents are not aware of the concern and no reason is given.")
+@_check("CS112")
 def _parents(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if isinstance(body, ConcernBody) and not body.parents_aware and not (body.parents_not_aware_reason):
-        yield _error("/body/parents_not_aware_reason", "CS112", "say why the parents or carers have not been told")
+        yield problem("/body/parents_not_aware_reason", "CS112")
 
 
-@_check("CS113", "A recipient is listed twice, or the sender is among the recipients.")
+@_check("CS113")
 def _recipients(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, recipient in enumerate(message.recipients):
         if recipient in seen:
-            yield _error(f"/recipients/{index}", "CS113", "this recipient is listed twice")
+            yield problem(f"/recipients/{index}", "CS113", "twice")
         seen.add(recipient)
         if recipient == message.sender.agency:
-            yield _warning(f"/recipients/{index}", "CS113", "the sender is among the recipients")
+            yield problem(f"/recipients/{index}", "CS113", "sender")
 
 
 @functools.cache
@@ -473,55 +404,39 @@ def _present(message: Message, pointer: str) -> bool:
     return node not in (None, ())
 
 
-@_check("CS114", "A view names a withheld field that the message still carries.")
+@_check("CS114")
 def _view(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.view is None or not message.view.withheld:
         return
     for index, item in enumerate(message.view.withheld):
         if _present(message, item.pointer):
-            yield _error(
-                f"/view/withheld/{index}/pointer",
-                "CS114",
-                "the view says this field is withheld but the message carries it; remove the field or the entry",
-            )
+            yield problem(f"/view/withheld/{index}/pointer", "CS114")
 
 
-@_check("CS115", "The lawful basis has no Article 6 basis (nor DPA 2018 Part 3 s35), or mixes regimes.")
+@_check("CS115")
 def _lawful_basis(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     conditions = set(message.lawful_basis.conditions)
     if not conditions & PRIMARY_CONDITIONS:
-        yield _error(
-            "/lawful_basis/conditions",
-            "CS115",
-            "name an Article 6 basis (or, for police law-enforcement processing, DPA 2018 Part 3 s35)",
-        )
+        yield problem("/lawful_basis/conditions", "CS115", "article_6")
     part3 = {LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT, LawfulCondition.DPA_PART3_SCH8_4_SAFEGUARDING}
     if conditions & part3 and conditions - part3:
-        yield _warning(
-            "/lawful_basis/conditions",
-            "CS115",
-            "UK GDPR conditions and DPA 2018 Part 3 conditions are mixed; one share is usually under one regime",
-        )
+        yield problem("/lawful_basis/conditions", "CS115", "mixed")
     if len(conditions) != len(message.lawful_basis.conditions):
-        yield _warning("/lawful_basis/conditions", "CS115", "a condition is listed twice")
+        yield problem("/lawful_basis/conditions", "CS115", "twice")
 
 
-@_check("CS116", "A decision is inconsistent: a transfer without its authority, a referral without its time.")
+@_check("CS116")
 def _decision(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DecisionBody):
         return
     transfer = body.outcome is DecisionOutcome.TRANSFERRED_TO_ANOTHER_AUTHORITY
     if transfer and body.transferred_to is None:
-        yield _error("/body/transferred_to", "CS116", "name the authority the case was transferred to")
+        yield problem("/body/transferred_to", "CS116", "transferred_to")
     if body.transferred_to is not None and body.transferred_to.scheme != "la":
-        yield _error("/body/transferred_to", "CS116", "a case is transferred to a local authority (an la: agency id)")
+        yield problem("/body/transferred_to", "CS116", "not_an_authority")
     if body.contact_or_referral.value == "referral" and body.referral_at is None:
-        yield _warning(
-            "/body/referral_at",
-            "CS116",
-            "give the time the contact became a referral: the statutory clocks run from it",
-        )
+        yield problem("/body/referral_at", "CS116", "referral_at")
 
 
 _REFERENCES: Final = (
@@ -534,30 +449,24 @@ _REFERENCES: Final = (
 )
 
 
-@_check("CS118", "A message refers to itself (in its body or thread).")
+@_check("CS118")
 def _self_reference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for name in _REFERENCES:
         if getattr(message.body, name, None) == message.id:
-            yield _error(f"/body/{name}", "CS118", "a message cannot refer to itself; give the id of the other message")
+            yield problem(f"/body/{name}", "CS118")
     for name in ("in_reply_to", "supersedes"):
         if getattr(message.thread, name) == message.id:
-            yield _error(
-                f"/thread/{name}", "CS118", "a message cannot refer to itself; give the id of the other message"
-            )
+            yield problem(f"/thread/{name}", "CS118")
 
 
-@_check("CS119", "The child is 18 or over when the message was written.")
+@_check("CS119")
 def _age(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     born = message.subject.birth_date
     if born is not None and age_on(born, message.created) >= 18:
-        yield _warning(
-            "/subject/birth_date",
-            "CS119",
-            "the subject is 18 or over; concernshare is for children, so check the birth date",
-        )
+        yield problem("/subject/birth_date", "CS119")
 
 
-@_check("CS120", "Dates are out of order: a review before its assessment, a response due before the message.")
+@_check("CS120")
 def _order(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if (
@@ -565,53 +474,43 @@ def _order(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         and body.review_date is not None
         and (body.review_date < body.assessed_on)
     ):
-        yield _error("/body/review_date", "CS120", "the review cannot come before the assessment")
+        yield problem("/body/review_date", "CS120", "review")
     if isinstance(body, EscalationBody | InformationRequestBody) and (body.respond_by < message.created):
-        yield _error("/body/respond_by", "CS120", "the response cannot be due before the message was written")
+        yield problem("/body/respond_by", "CS120", "respond_by")
 
 
-@_check("CS121", "A non-engagement event was challenged but does not say by whom.")
+@_check("CS121")
 def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, ConcernBody | UpdateBody):
         return
     for index, event in enumerate(body.non_engagement):
         if isinstance(event, NonEngagementEvent) and event.challenged and not event.challenged_by:
-            yield _warning(
-                f"/body/non_engagement/{index}/challenged_by", "CS121", "say who challenged the non-engagement"
-            )
+            yield problem(f"/body/non_engagement/{index}/challenged_by", "CS121")
 
 
-@_check("CS122", "A message id (the message's own, or one it refers to) is the nil UUID, which names no message.")
+@_check("CS122")
 def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.id.int == 0:
-        yield _error(
-            "/id", "CS122", "the message id is the nil UUID, which names no message; give it a random (version 4) UUID"
-        )
+        yield problem("/id", "CS122", "own")
     referred = [(f"/thread/{name}", getattr(message.thread, name)) for name in ("in_reply_to", "supersedes")]
     referred += [(f"/body/{name}", getattr(message.body, name, None)) for name in _REFERENCES]
     for pointer, value in referred:
         if isinstance(value, uuid.UUID) and value.int == 0:
-            yield _error(pointer, "CS122", "the nil UUID names no message; give the id of the message meant")
+            yield problem(pointer, "CS122", "reference")
 
 
 _NAMELESS: Final = frozenset({IdentityStatus.UNKNOWN, IdentityStatus.NOT_DISCLOSED})
 
 
-@_check("CS141", "A person whose identity is unknown or not disclosed carries a name, birth date or identifiers.")
+@_check("CS141")
 def _nameless(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for index, person in enumerate(message.subject.related_people):
         if person.identity not in _NAMELESS:
             continue
         for member in ("name", "birth_date", "identifiers"):
             if getattr(person, member) is not None:
-                yield _error(
-                    f"/subject/related_people/{index}/{member}",
-                    "CS141",
-                    "the person's "
-                    "identity is recorded as unknown or not disclosed: remove this member, "
-                    "or set identity to 'known' (never write a placeholder name)",
-                )
+                yield problem(f"/subject/related_people/{index}/{member}", "CS141")
 
 
 def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterator[Problem]:

@@ -36,6 +36,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from concernshare import _compiled
 from concernshare._format import FORMAT_VERSION
+from concernshare.catalogue import problem
 from concernshare.converter import (
     ERRORS,
     TEXT_READERS,
@@ -46,7 +47,7 @@ from concernshare.converter import (
     read_extensions,
     strict_attrs,
 )
-from concernshare.errors import InvalidRecord, NaiveTime, Problem, Severity
+from concernshare.errors import InvalidRecord, NaiveTime, Problem
 from concernshare.records.bodies import BODIES
 from concernshare.records.codes import MessageType
 from concernshare.records.envelope import Message, UnknownMember
@@ -54,7 +55,6 @@ from concernshare.shape import optional_inner, shape_of
 from concernshare.strictjson import MAX_BYTES, MAX_DEPTH, escape_pointer, parse
 
 __all__ = [
-    "CODES",
     "MAJOR",
     "MINOR",
     "Refusal",
@@ -75,21 +75,6 @@ MAJOR, MINOR = (int(p) for p in FORMAT_VERSION.split("."))
 
 
 #: The codes of the codec and schema layers, with what each means.
-CODES: Final = {
-    "CS009": "A date-time has no UTC offset (a naive time).",
-    "CS010": "A required member is missing.",
-    "CS011": "A member is not part of the format (and the message is not of a newer minor version).",
-    "CS012": "A value has the wrong JSON type.",
-    "CS013": "A member is null; absent values are left out instead.",
-    "CS014": "The message has no type, or not one of the twelve.",
-    "CS015": "The message is of a format major version this reader cannot read.",
-    "CS016": "A member of a newer minor version was kept (a warning).",
-    "CS017": "A value is not one of the values its code list allows.",
-    "CS018": "A value is not in the form required (a date, a UUID, an agency id, an identifier's pattern).",
-    "CS019": "A string is too long or too short.",
-    "CS020": "An array or object has too many or too few items.",
-    "CS021": "A number is out of its range.",
-}
 
 
 def _register_message(converter: cattrs.Converter) -> None:
@@ -109,13 +94,13 @@ def _register_message(converter: cattrs.Converter) -> None:
         kind = rest.pop("type", None)
         body_class = BODIES.get(MessageType(kind)) if isinstance(kind, str) and kind in _TYPES else None
         if body_class is None:
-            missing = "has no type" if kind is None else "has a type that is not one of the twelve"
             raise InvalidRecord(
                 [
-                    Problem(
-                        pointer="" if kind is None else "/type",
-                        code="CS014",
-                        message=f"the message {missing}: " + ", ".join(MessageType),
+                    problem(
+                        "" if kind is None else "/type",
+                        "CS014",
+                        "missing" if kind is None else "unknown",
+                        types=", ".join(MessageType),
                     )
                 ]
             )
@@ -206,16 +191,7 @@ def _strip_unknown(data: Any, type_: Any, pointer: str, kept: list[UnknownMember
 
 def unknown_member_problems(kept: tuple[UnknownMember, ...]) -> list[Problem]:
     """Warnings for members kept from a newer minor version."""
-    return [
-        Problem(
-            pointer=member.pointer,
-            code="CS016",
-            severity=Severity.WARNING,
-            message="this member is not known to format version "
-            f"{FORMAT_VERSION}; it was kept because the message is of a newer minor version",
-        )
-        for member in kept
-    ]
+    return [problem(member.pointer, "CS016", version=FORMAT_VERSION) for member in kept]
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -232,16 +208,7 @@ def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
     if cls is Message:
         version = version_of(data)
         if version is not None and version[0] != MAJOR:
-            raise InvalidRecord(
-                [
-                    Problem(
-                        pointer="/format_version",
-                        code="CS015",
-                        message=f"format version {version[0]}.x cannot be read by a reader of "
-                        f"{FORMAT_VERSION}; it needs a newer concernshare",
-                    )
-                ]
-            )
+            raise InvalidRecord([problem("/format_version", "CS015", major=version[0], version=FORMAT_VERSION)])
         if version is not None and version[1] > MINOR:
             data = _strip_unknown(data, Message, "", kept)
     compiled = _structure_of(typing.cast(Any, cls)) if fast else None  # (mypy takes type[T] for unhashable)
@@ -364,14 +331,6 @@ def write(record: Message) -> Written:
             return Written(payload=_ENCODER.encode(unstructure(record)).encode("utf-8"), record=record, data=None)
         except NaiveTime:
             where = _naive(record, "") or ""
-            raise InvalidRecord(
-                [
-                    Problem(
-                        pointer=where,
-                        code="CS009",
-                        message=("has no UTC offset; a naive time is ambiguous, so give a timezone-aware datetime"),
-                    )
-                ]
-            ) from None
+            raise InvalidRecord([problem(where, "CS009", "record")]) from None
     data, bad = plain
     return Written(payload=_ENCODER.encode(data).encode("utf-8"), record=record, data=None if bad else data)

@@ -29,6 +29,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
+from concernshare.catalogue import problem, say
 from concernshare.errors import Problem, Refusal
 from concernshare.records.envelope import EXTENSION_KEY
 from concernshare.records.types import (
@@ -63,38 +64,38 @@ _EXTENSION_RE: Final = re.compile(EXTENSION_KEY)
 _NAIVE_RE: Final = re.compile(NAIVE_DATE_TIME)
 
 
+def _refusal(code: str, key: str = "default", /, **values: Any) -> Refusal:
+    """A refusal of ``code`` with the catalogue's message ``key``."""
+    return Refusal(code, say(code, key, **values))
+
+
 def expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise Refusal("CS012", f"must be {what}")
+        raise _refusal("CS012", "expected", what=what)
 
 
 def _datetime_text(value: str) -> dt.datetime:
     if _DATE_TIME_RE.fullmatch(value) is None or len(value) > 32:
         if _NAIVE_RE.fullmatch(value):
-            raise Refusal(
-                "CS009",
-                "has no UTC offset; a naive time is ambiguous, so add Z or an offset such as +01:00",
-            )
-        raise Refusal("CS018", "must be an RFC 3339 date-time with an offset, such as 2026-11-25T09:30:00Z")
+            raise _refusal("CS009")
+        raise _refusal("CS018", "date_time")
     try:
         moment = dt.datetime.fromisoformat(value)
         in_range = EARLIEST <= moment.astimezone(dt.UTC) <= LATEST
     except (ValueError, OverflowError):
-        raise Refusal("CS018", "is not a date-time in the calendar") from None
+        raise _refusal("CS018", "not_a_date_time") from None
     if not in_range:
-        raise Refusal(
-            "CS018", "is outside the range of times the format carries (years 0001 to 9999, a day short of either end)"
-        )
+        raise _refusal("CS018", "time_range")
     return moment
 
 
 def _date_text(value: str) -> dt.date:
     if _DATE_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "must be a full date written as YYYY-MM-DD")
+        raise _refusal("CS018", "date")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Refusal("CS018", "is not a date in the calendar") from None
+        raise _refusal("CS018", "not_a_date") from None
 
 
 def _partial_date_text(value: str) -> PartialDate:
@@ -106,12 +107,12 @@ def _partial_date_text(value: str) -> PartialDate:
     try:
         return PartialDate.parse(value)
     except ValueError as error:
-        raise Refusal("CS018", str(error)) from None
+        raise _refusal("CS018", "reason", reason=error) from None
 
 
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
-        raise Refusal("CS018", "must be a UUID in lower case, such as 6f1c1a4e-3b9d-4c55-9a77-0d2f3e4b5c6d")
+        raise _refusal("CS018", "uuid")
     return uuid.UUID(value)
 
 
@@ -120,7 +121,7 @@ def _agency_text(value: str) -> AgencyId:
     try:
         return AgencyId(value)
     except ValueError as error:
-        raise Refusal("CS018", str(error)) from None
+        raise _refusal("CS018", "reason", reason=error) from None
 
 
 def _text_hook(read: Callable[[str], Any], what: str) -> Callable[[Any, type], Any]:
@@ -167,10 +168,7 @@ def read_extensions(value: Any, _: type) -> dict[str, Any]:
     expect(value, dict, "an object")
     for key in value:
         if len(key) > 128 or _EXTENSION_RE.fullmatch(key) is None:
-            raise Refusal(
-                "CS018",
-                "extension keys must be a reverse-DNS namespace, a colon and a name, such as uk.gov.luton:mosaic_id",
-            )
+            raise _refusal("CS018", "extension_key")
     return dict(value)
 
 
@@ -190,7 +188,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, type], enum.Enum]:
         try:
             return cls(value) if isinstance(value, str) else cls(object())
         except ValueError:
-            raise Refusal("CS017", f"must be one of: {values}") from None
+            raise _refusal("CS017", values=values) from None
 
     return hook
 
@@ -212,7 +210,7 @@ def _optional_factory(converter: cattrs.Converter, type_: Any) -> Callable[[Any,
 
     def hook(value: Any, _: type) -> Any:
         if value is None:
-            raise Refusal("CS013", "must not be null; leave the member out instead")
+            raise _refusal("CS013")
         return base(value, inner)
 
     return hook
@@ -295,20 +293,12 @@ def problems_of(error: BaseException, pointer: str) -> list[Problem]:
                 elif index is not None:
                     child = f"{pointer}/{index}"
             if isinstance(inner, KeyError):
-                found.append(Problem(pointer=child, code="CS010", message="this required member is missing; add it"))
+                found.append(problem(child, "CS010"))
             else:
                 found.extend(problems_of(inner, child))
         return found
     if isinstance(error, ForbiddenExtraKeysError):
-        return [
-            Problem(
-                pointer=f"{pointer}/{escape_pointer(key)}",
-                code="CS011",
-                message="this member is not part of the format; remove it, or move it under "
-                "extensions with a namespaced key",
-            )
-            for key in sorted(error.extra_fields)
-        ]
+        return [problem(f"{pointer}/{escape_pointer(key)}", "CS011") for key in sorted(error.extra_fields)]
     if isinstance(error, Refusal):
         return [Problem(pointer=pointer, code=error.code, message=error.message)]
-    return [Problem(pointer=pointer, code="CS012", message="has the wrong type or form")]
+    return [problem(pointer, "CS012")]

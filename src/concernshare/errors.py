@@ -34,6 +34,7 @@ __all__ = [
     "Refusal",
     "RefusedStatus",
     "Replayed",
+    "ReplyRefused",
     "Revoked",
     "RoutingError",
     "SandboxUnavailable",
@@ -253,6 +254,18 @@ class OutputRefused(ConcernshareError):
 
 class UsageError(ConcernshareError):
     """The command line or the configuration was used wrongly."""
+
+
+class ReplyRefused(UsageError, ValueError):
+    """A reply that makes no sense was asked for (answering an acknowledgement, withdrawing another's message).
+
+    ``pointer`` is an RFC 6901 JSON pointer into the message answered, at what
+    rules the reply out.
+    """
+
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(f"{pointer or '/'}: {message}")
+        self.pointer = pointer
 
 
 class InvalidValue(UsageError, ValueError):

@@ -28,6 +28,7 @@ import jsonschema
 import referencing
 from jsonschema.exceptions import ValidationError
 
+from concernshare.catalogue import problem
 from concernshare.errors import Problem, SchemaViolation, UsageError
 from concernshare.strictjson import escape_pointer
 
@@ -134,6 +135,18 @@ def _form(error: ValidationError) -> str:
     return f"in the required form ({description})" if description else "in the required form"
 
 
+#: The code of each limit a schema keyword sets; its message in the catalogue has the keyword as its key.
+_LIMITS: Final = {
+    "minLength": "CS019",
+    "maxLength": "CS019",
+    "minItems": "CS020",
+    "maxItems": "CS020",
+    "maxProperties": "CS020",
+    "minimum": "CS021",
+    "maximum": "CS021",
+}
+
+
 def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
     keyword = str(error.validator)
@@ -141,21 +154,12 @@ def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem
     instance: Any = error.instance
     if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
         key = escape_pointer(str(instance))
-        yield Problem(
-            pointer=f"{pointer}/{key}",
-            code="CS018",
-            message="extension keys must be a reverse-DNS namespace, a colon and a name, such as "
-            "uk.gov.luton:mosaic_id",
-        )
+        yield problem(f"{pointer}/{key}", "CS018", "extension_key")
         return
     if keyword == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
-                yield Problem(
-                    pointer=f"{pointer}/{escape_pointer(name)}",
-                    code="CS010",
-                    message="this required member is missing; add it",
-                )
+                yield problem(f"{pointer}/{escape_pointer(name)}", "CS010")
         return
     if keyword == "additionalProperties":
         known = set(_rule(error).get("properties", {}))
@@ -163,57 +167,36 @@ def _problems(error: ValidationError, kind: str = "message") -> Iterator[Problem
         document = "message" if kind == "message" else "document"
         for name in instance:
             if name not in known:
-                yield Problem(
-                    pointer=f"{pointer}/{escape_pointer(name)}",
-                    code="CS011",
-                    message=f"this member is not part of the {document}'s format version (it came in a "
-                    "later minor version); write a newer format_version to use it, or remove it"
-                    if older
-                    else "this member is not part of the format; remove it, or move it "
-                    "under extensions with a namespaced key"
-                    if kind == "message"
-                    else "this member is not part of the format (a member of a newer minor version needs a "
-                    "newer concernshare); remove it",
+                where = f"{pointer}/{escape_pointer(name)}"
+                yield problem(
+                    where, "CS011", "later" if older else "default" if kind == "message" else "other", document=document
                 )
         return
     if keyword == "type":
         if instance is None:
-            yield Problem(pointer=pointer, code="CS013", message="must not be null; leave the member out instead")
+            yield problem(pointer, "CS013")
         else:
-            yield Problem(pointer=pointer, code="CS012", message=f"must be of type {value}")
+            yield problem(pointer, "CS012", "typed", type=value)
         return
     if keyword in {"enum", "const"}:
         if error.absolute_path and list(error.absolute_path) == ["type"]:
-            yield Problem(pointer=pointer, code="CS014", message="the message type is not one of: " + ", ".join(value))
+            yield problem(pointer, "CS014", types=", ".join(value))
             return
         allowed = ", ".join(json.dumps(v) for v in (value if keyword == "enum" else [value]))
-        yield Problem(pointer=pointer, code="CS017", message=f"must be one of: {allowed}")
+        yield problem(pointer, "CS017", values=allowed)
         return
     if keyword == "pattern":
         words = _form(error)
         if words == _FORMS["date_time"] and isinstance(instance, str) and _naive(instance, value):
-            yield Problem(
-                pointer=pointer,
-                code="CS009",
-                message="has no UTC offset; a naive time is ambiguous, so add Z or an offset such as +01:00",
-            )
+            yield problem(pointer, "CS009")
             return
-        yield Problem(pointer=pointer, code="CS018", message=f"must be {words}")
+        yield problem(pointer, "CS018", what=words)
         return
-    messages = {
-        "minLength": f"must be at least {value} characters long",
-        "maxLength": f"must be at most {value} characters long",
-        "minItems": f"must have at least {value} item{'' if value == 1 else 's'}",
-        "maxItems": f"must have at most {value} item{'' if value == 1 else 's'}",
-        "maxProperties": f"must have at most {value} members",
-        "minimum": f"must be at least {value}",
-        "maximum": f"must be at most {value}",
-    }
-    code = {"minLength": "CS019", "maxLength": "CS019", "minimum": "CS021", "maximum": "CS021"}.get(keyword, "CS020")
-    if keyword in messages:
-        yield Problem(pointer=pointer, code=code, message=messages[keyword])
+    code = _LIMITS.get(keyword)
+    if code is not None:
+        yield problem(pointer, code, keyword, value=value, items="item" if value == 1 else "items")
         return
-    yield Problem(pointer=pointer, code="CS012", message=f"does not satisfy the schema's {keyword} rule")
+    yield problem(pointer, "CS012", "rule", keyword=keyword)
 
 
 def _naive(instance: str, date_time: str) -> bool:
@@ -260,11 +243,11 @@ def _explain(document: Any, kind: str) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()  # an older minor's frozen schema may say again what the current one said
     for error in validator(kind).iter_errors(document):
         for leaf in _leaves(error):
-            for problem in _problems(leaf, kind):
-                key = (problem.pointer, problem.code)
+            for found in _problems(leaf, kind):
+                key = (found.pointer, found.code)
                 if key not in seen:
                     seen.add(key)
-                    yield problem
+                    yield found
 
 
 def check(document: Any, kind: str = "message") -> None:

@@ -30,6 +30,7 @@ from typing import Any, Final
 import attrs
 
 from concernshare import codec, crypto, strictjson, validation
+from concernshare.catalogue import problem
 from concernshare.crypto.keys import Decrypter, PublicJwk, Signer
 from concernshare.directory import Directory, DirectoryAgency, DirectoryKey
 from concernshare.errors import (
@@ -38,7 +39,6 @@ from concernshare.errors import (
     InvalidDocument,
     MalformedMessage,
     NotForUs,
-    Problem,
     RefusedStatus,
     Replayed,
     Revoked,
@@ -155,7 +155,7 @@ class _Envelope:
 def _malformed(pointer: str, code: str, what: str) -> MalformedMessage:
     return MalformedMessage(
         f"the signed message's {what}, which the trust checks need, cannot be read; it is refused unanswered",
-        (Problem(pointer=pointer, code=code, message=f"the {what} is missing or malformed"),),
+        (problem(pointer, code, "sealed", what=what),),
     )
 
 
@@ -208,7 +208,7 @@ def _envelope(payload: bytes) -> _Envelope:
 def _content(payload: bytes, envelope: _Envelope, agency: DirectoryAgency, now: dt.datetime) -> Message:
     """Validate the signed message, parsed once by :func:`_envelope`; refuse the content (but name the signer)."""
     try:
-        message = validation.validate(envelope.document, now=None)
+        message = validation.validate(envelope.document, now=now)  # the receiver's clock: one dated after it is refused
     except InvalidDocument as error:
         message_id, kind, status = _readable(payload)
         raise ContentRefused(
@@ -219,16 +219,6 @@ def _content(payload: bytes, envelope: _Envelope, agency: DirectoryAgency, now: 
             message_type=kind,
             status=status,
         ) from None
-    if message.created > now + CLOCK_SKEW:
-        problem = Problem(pointer="/created", code="CS104", message="the message is dated in the future")
-        raise ContentRefused(
-            "the message is dated in the future",
-            sender=agency.id,
-            message_id=str(message.id),
-            problems=(problem,),
-            message_type=message.type,
-            status=message.status,
-        )
     return message
 
 

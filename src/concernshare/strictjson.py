@@ -20,22 +20,10 @@ import json
 import math
 from typing import Any, Final, NoReturn
 
+from concernshare.catalogue import problem
 from concernshare.errors import InvalidRecord, Problem
 
-__all__ = ["CODES", "MAX_BYTES", "MAX_DEPTH", "MAX_SAFE_INTEGER", "escape_pointer", "parse"]
-
-#: The codes of the JSON layer, with what each means.
-CODES: Final = {
-    "CS000": "The file cannot be read (reported by the command line).",
-    "CS001": "The document is not well-formed JSON.",
-    "CS002": "The document is not UTF-8, or starts with a byte order mark.",
-    "CS003": "A member name appears twice in one object.",
-    "CS004": "NaN, Infinity, or a number too large for a double.",
-    "CS005": "A string or member name holds a lone surrogate.",
-    "CS006": "An integer lies outside ±(2^53-1).",
-    "CS007": "The document is larger than the size limit.",
-    "CS008": "The document nests more deeply than the depth limit.",
-}
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_SAFE_INTEGER", "escape_pointer", "parse"]
 
 #: The largest document accepted by default, in bytes.
 MAX_BYTES: Final = 4 * 1024 * 1024
@@ -175,8 +163,9 @@ def escape_pointer(token: str) -> str:
     return escaped
 
 
-def _problem(pointer: str, code: str, message: str) -> InvalidRecord:
-    return InvalidRecord([Problem(pointer=pointer, code=code, message=message)])
+def _refusal(code: str, key: str = "default", /, **values: Any) -> InvalidRecord:
+    """The whole document refused with one problem, at its root."""
+    return InvalidRecord([problem("", code, key, **values)])
 
 
 def parse(
@@ -196,43 +185,27 @@ def parse(
 def _parse(data: bytes | bytearray | memoryview | str, *, max_bytes: int, max_depth: int, fast: bool) -> Any:
     """:func:`parse`; with ``fast`` false, the full parser alone (the reference the fast path is held to)."""
     if len(data) > max_bytes:
-        raise _problem(
-            "",
-            "CS007",
-            f"the document is larger than the limit of {max_bytes} bytes; send less in one message or raise the limit",
-        )
+        raise _refusal("CS007", limit=max_bytes)
     checked_utf8 = not isinstance(data, str)
     if isinstance(data, str):
         text = data
     else:
         raw = bytes(data)
         if raw.startswith(_BOM):
-            raise _problem("", "CS002", "the document starts with a byte order mark; remove it")
+            raise _refusal("CS002", "bom")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _problem(
-                "",
-                "CS002",
-                f"the document is not valid UTF-8 (at byte {error.start}); save it as UTF-8",
-            ) from None
+            raise _refusal("CS002", "utf8", at=error.start) from None
     if fast:
         with contextlib.suppress(_Slow):
             return _fast(text, max_depth, checked_utf8=checked_utf8)
     try:
         value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=_integer)
     except RecursionError:
-        raise _problem(
-            "",
-            "CS008",
-            f"the document is nested more deeply than the limit of {max_depth} levels",
-        ) from None
+        raise _refusal("CS008", "document", limit=max_depth) from None
     except json.JSONDecodeError as error:
-        raise _problem(
-            "",
-            "CS001",
-            f"the document is not well-formed JSON: {error.msg} at line {error.lineno} column {error.colno}",
-        ) from None
+        raise _refusal("CS001", detail=error.msg, line=error.lineno, column=error.colno) from None
     problems: list[Problem] = []
     _walk(value, "", 0, max_depth, problems)
     if problems:
@@ -244,35 +217,17 @@ def _check_text(text: str, pointer: str, what: str, problems: list[Problem]) -> 
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        problems.append(
-            Problem(
-                pointer=pointer,
-                code="CS005",
-                message=f"the {what} contains a lone surrogate (an unpaired \\ud800-\\udfff "
-                "escape); write the character as a valid pair or remove it",
-            )
-        )
+        problems.append(problem(pointer, "CS005", what=what))
 
 
 def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[Problem]) -> None:
     if isinstance(value, dict | list) and depth >= max_depth:
-        problems.append(
-            Problem(
-                pointer=pointer,
-                code="CS008",
-                message=f"nesting is deeper than the limit of {max_depth} levels",
-            )
-        )
+        problems.append(problem(pointer, "CS008", limit=max_depth))
         return
     if isinstance(value, dict):
         if isinstance(value, _Duplicated):
             problems.extend(
-                Problem(
-                    pointer=f"{pointer}/{escape_pointer(name)}",
-                    code="CS003",
-                    message="this member name appears more than once in the object; keep one",
-                )
-                for name in dict.fromkeys(value.duplicates)
+                problem(f"{pointer}/{escape_pointer(name)}", "CS003") for name in dict.fromkeys(value.duplicates)
             )
         for key, item in value.items():
             child = f"{pointer}/{escape_pointer(key)}"
@@ -284,20 +239,8 @@ def _walk(value: Any, pointer: str, depth: int, max_depth: int, problems: list[P
     elif isinstance(value, str):
         _check_text(value, pointer, "string", problems)
     elif value is _NON_FINITE or (isinstance(value, float) and not math.isfinite(value)):
-        problems.append(
-            Problem(
-                pointer=pointer,
-                code="CS004",
-                message="NaN, Infinity and numbers too large for a double are not JSON; write a finite number",
-            )
-        )
+        problems.append(problem(pointer, "CS004"))
     elif value is _TOO_LONG or (
         isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER
     ):
-        problems.append(
-            Problem(
-                pointer=pointer,
-                code="CS006",
-                message="the integer is outside ±(2^53-1), which not every reader can hold; send it as a string",
-            )
-        )
+        problems.append(problem(pointer, "CS006"))

@@ -6,21 +6,10 @@ content: no names, no text from messages. Recording is idempotent, so a
 step that failed halfway can simply be done again.
 
 The history rules of receipt are :meth:`Tracker.check_history`'s problem
-codes:
-
-- ``CS201`` (error): the message supersedes a message another agency sent;
-  only the original sending agency may supersede its message.
-- ``CS202`` (error): the message supersedes a withdrawn message.
-- ``CS203`` (warning): the message supersedes a message this node has no
-  record of. Not refused: a recipient added later, or a node that started
-  keeping records after the original, cannot know it; the warning is kept
-  with the arrival so that a person can look.
-- ``CS204`` (error): the message withdraws a message another agency sent.
-- ``CS205`` (error): the message had been withdrawn before it arrived (the
-  withdrawal overtook it).
-- ``CS206`` (error): in a rejection, this problem stands for the problems it
-  has no room for: a rejection lists at most 500 problems, so the first 499
-  are listed and this one, at the whole message, says there were more.
+codes, ``CS201`` to ``CS206``; what each means, its severity and its message
+are declared in :mod:`concernshare.catalogue`. ``CS203`` (a superseded
+message this node has no record of) is a warning: a recipient added later,
+or a node that started keeping records after the original, cannot know it.
 """
 
 from __future__ import annotations
@@ -32,7 +21,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from concernshare.errors import Problem, Severity
+from concernshare.catalogue import problem
+from concernshare.errors import Problem
 from concernshare.records.codes import DecisionOutcome, MessageType, WithdrawalReason
 from concernshare.records.types import AgencyId
 from concernshare.stores.facts import (
@@ -111,10 +101,6 @@ def _state(delivery: Delivery, answer: Answer | None, at: dt.datetime) -> Delive
         return DeliveryStatus(delivery=delivery, state=DeliveryState.NOTHING_EXPECTED)
     overdue = delivery.due is not None and delivery.due < at
     return DeliveryStatus(delivery=delivery, state=DeliveryState.OVERDUE if overdue else DeliveryState.AWAITING)
-
-
-def _problem(pointer: str, code: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message, severity=severity)
 
 
 class Tracker:
@@ -340,25 +326,19 @@ class Tracker:
         """
         problems: list[Problem] = []
         if self.is_withdrawn(message_id):
-            problems.append(_problem("/id", "CS205", "the message was withdrawn by its sender before it arrived"))
+            problems.append(problem("/id", "CS205"))
         if supersedes is not None:
             origin = self.origin(supersedes)
             if origin is None:
-                problems.append(
-                    _problem("/thread/supersedes", "CS203", "the superseded message is unknown here", Severity.WARNING)
-                )
+                problems.append(problem("/thread/supersedes", "CS203"))
             elif origin != sender:
-                problems.append(
-                    _problem("/thread/supersedes", "CS201", "only the agency that sent a message may supersede it")
-                )
+                problems.append(problem("/thread/supersedes", "CS201"))
             if self.is_withdrawn(supersedes):
-                problems.append(_problem("/thread/supersedes", "CS202", "a withdrawn message cannot be superseded"))
+                problems.append(problem("/thread/supersedes", "CS202"))
         if withdraws is not None:
             origin = self.origin(withdraws)
             if origin is not None and origin != sender:
-                problems.append(
-                    _problem("/body/message_id", "CS204", "only the agency that sent a message may withdraw it")
-                )
+                problems.append(problem("/body/message_id", "CS204"))
         return tuple(problems)
 
     def recipients(self, message_id: _Id) -> tuple[AgencyId, ...]:

@@ -25,6 +25,7 @@ import attrs
 
 from concernshare import checks, codec, schema, strictjson
 from concernshare._format import FORMAT_VERSION
+from concernshare.catalogue import problem
 from concernshare.errors import InvalidRecord, Problem, SchemaViolation, Severity
 from concernshare.records import Message
 from concernshare.records.types import require_aware
@@ -93,17 +94,10 @@ def _run(
         except InvalidRecord as error:
             return list(error.problems), None, _Layer.PARSE
     if not isinstance(data, dict):
-        problem = Problem(pointer="", code="CS012", message="a message must be a JSON object")
-        return [problem], None, _Layer.SCHEMA
+        return [problem("", "CS012", "object")], None, _Layer.SCHEMA
     version = codec.version_of(data)
     if version is not None and version[0] != codec.MAJOR:
-        problem = Problem(
-            pointer="/format_version",
-            code="CS015",
-            message=f"format version {version[0]}.x cannot be read by a reader of "
-            f"{FORMAT_VERSION}; it needs a reader of that major version",
-        )
-        return [problem], None, _Layer.SCHEMA
+        return [problem("/format_version", "CS015", major=version[0], version=FORMAT_VERSION)], None, _Layer.SCHEMA
     newer_minor = version is not None and version[0] == codec.MAJOR and version[1] > codec.MINOR
     problems = [p for p in layers.schema(data) if not (newer_minor and p.code == "CS011")]
     if problems:

@@ -1,157 +1,47 @@
 """``problem-code`` and ``problem-codes-index``: every problem code, its meaning, and how to fix it.
 
-Where the code keeps a table of meanings (``strictjson.CODES``,
-``codec.CODES``, ``checks.CODES``, and the list of history rules in the
-docstring of ``concernshare.tracker``) the meaning is taken from it; the fix
-is written in the page, under ``problem-code``. The source of the package is
-also read (as Python syntax, never run) for every string that is a code
-(``"CS101"``), with the messages and severities it is raised with. A code that
-exists in the code but has no ``problem-code`` in the docs, a documented code
-that no longer exists, and a code with no meaning anywhere are build warnings
-(``-W`` makes them errors).
+Everything the library knows about a code (its layer, severity, meaning and
+messages) is read from :data:`concernshare.catalogue.CATALOGUE`; the page
+writes only how to fix it, under ``problem-code``, in a section headed with
+the code's layer. A code in the catalogue that the docs do not document, a
+documented code that is not in the catalogue, a code documented under
+another layer's heading and a code with no fix are build warnings (``-W``
+makes them errors).
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
-import re
-from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
-from typing import Any, ClassVar, Final
+import string
+from typing import Any, Final
 
-import attrs
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from concernshare.catalogue import CATALOGUE, Entry, Template
+from concernshare.errors import Severity
 from concernshare_docs._nodes import code, paragraph, section, table
 
-__all__ = ["ProblemCode", "ProblemIndex", "codes_in_source", "setup"]
+__all__ = ["ProblemCode", "ProblemIndex", "setup", "shown"]
 
 LOGGER: Final = logging.getLogger(__name__)
-CODE: Final = re.compile(r"CS[0-9]{3}")
-#: The tables of meanings, and the layer each belongs to.
-TABLES: Final = (
-    ("concernshare.strictjson", "Strict JSON"),
-    ("concernshare.codec", "Structure: the codec and the JSON Schema"),
-    ("concernshare.checks", "Semantic checks"),
-)
-HISTORY_MODULE: Final = "concernshare.tracker"
-HISTORY_LAYER: Final = "History rules on receipt"
-_HISTORY_ITEM: Final = re.compile(
-    r"^- ``(CS[0-9]{3})`` \((error|warning)\): (.*?)(?=^- ``|^\S|\Z)", re.MULTILINE | re.DOTALL
-)
 
 
-@attrs.frozen(kw_only=True)
-class Raised:
-    """One place in the source that raises a code: its message (placeholders as …) and severity."""
-
-    message: str | None
-    severity: str
-    module: str
+def shown(template: Template) -> str:
+    """A message as the page shows it: each value filled in at run time as …."""
+    parts = string.Formatter().parse(template.text)  # literal text (braces unescaped) and the field that follows
+    return "".join(literal + ("…" if name is not None else "") for literal, name, _, _ in parts)
 
 
-@attrs.frozen(kw_only=True)
-class Known:
-    """What the code says about one problem code."""
-
-    code: str
-    meaning: str | None
-    layer: str | None
-    severities: frozenset[str]
-    raised: tuple[Raised, ...]
-
-
-def _text(node: ast.expr | None, *, inner: bool = False) -> str | None:
-    """A message as written in the source: f-string values and computed parts as …, concatenations joined."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "…" for v in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _text(node.left, inner=True), _text(node.right, inner=True)
-        return None if left is None or right is None or {left, right} == {"…"} else left + right
-    return "…" if inner else None
-
-
-def _severity(call: ast.Call) -> str:
-    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
-    values = [*call.args, *(k.value for k in call.keywords if k.arg == "severity")]
-    warned = name == "_warning" or any(isinstance(v, ast.Attribute) and v.attr == "WARNING" for v in values)
-    return "warning" if warned else "error"
-
-
-def _raised(call: ast.Call) -> Iterator[tuple[str, ast.expr | None]]:
-    """(code, message node) for a call that names a code, positionally or as ``code=``."""
-    for index, argument in enumerate(call.args):
-        if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and CODE.fullmatch(argument.value):
-            following = call.args[index + 1] if index + 1 < len(call.args) else None
-            keyword = next((k.value for k in call.keywords if k.arg == "message"), None)
-            yield argument.value, following if following is not None else keyword
-    for keyword in call.keywords:
-        value = keyword.value
-        if keyword.arg == "code" and isinstance(value, ast.Constant) and CODE.fullmatch(str(value.value)):
-            yield str(value.value), next((k.value for k in call.keywords if k.arg == "message"), None)
-
-
-@cache
-def codes_in_source(package: Path) -> tuple[frozenset[str], dict[str, tuple[Raised, ...]]]:
-    """Every code written in the package's source, and where each is raised (read, never run)."""
-    found: set[str] = set()
-    raised: dict[str, list[Raised]] = {}
-    for path in sorted(package.rglob("*.py")):
-        module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.fullmatch(node.value):
-                found.add(node.value)
-            if isinstance(node, ast.Call):
-                for name, message in _raised(node):
-                    raised.setdefault(name, []).append(
-                        Raised(message=_text(message), severity=_severity(node), module=module),
-                    )
-    return frozenset(found), {k: tuple(dict.fromkeys(v)) for k, v in raised.items()}
-
-
-@cache
-def known_codes(package: Path) -> dict[str, Known]:
-    """Every code the package knows, with its meaning where a table (or the tracker's docstring) gives one."""
-    meanings: dict[str, tuple[str, str]] = {}
-    for module_name, layer in TABLES:
-        table_: dict[str, str] = importlib.import_module(module_name).CODES
-        meanings.update({k: (v, layer) for k, v in table_.items()})
-    history_severity: dict[str, str] = {}
-    doc = importlib.import_module(HISTORY_MODULE).__doc__ or ""
-    for match in _HISTORY_ITEM.finditer(doc):
-        meanings[match.group(1)] = (" ".join(match.group(3).split()), HISTORY_LAYER)
-        history_severity[match.group(1)] = match.group(2)
-    written, found = codes_in_source(package)
-    # The registration of a check with its meaning (checks._check) is not a message it raises.
-    raised = {code: tuple(r for r in rs if r.message != meanings.get(code, (None,))[0]) for code, rs in found.items()}
-    every = sorted(written | set(meanings))
-    return {
-        name: Known(
-            code=name,
-            meaning=meanings.get(name, (None, None))[0],
-            layer=meanings.get(name, (None, None))[1],
-            severities=frozenset(
-                {r.severity for r in raised.get(name, ())}
-                | ({history_severity[name]} if name in history_severity else set())
-            ),
-            raised=raised.get(name, ()),
-        )
-        for name in every
-    }
-
-
-def _package(env: BuildEnvironment) -> Path:
-    return Path(env.srcdir).parent / "src" / "concernshare"
+def severity_words(entry: Entry) -> str:
+    """How much the code matters, in words."""
+    if entry.severities == {Severity.WARNING}:
+        return "warning (an error with --strict)"
+    if len(entry.severities) > 1:
+        return "error or warning, by case"
+    return "error"
 
 
 def _documented(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
@@ -161,66 +51,41 @@ def _documented(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _severity_words(severities: frozenset[str]) -> str:
-    if severities == {"warning"}:
-        return "warning (an error with --strict)"
-    if severities == {"error", "warning"}:
-        return "error or warning, by case"
-    return "error"
-
-
 class ProblemCode(SphinxDirective):
     """One code: ``problem-code`` with the code as argument and how to fix it as content."""
 
     required_arguments = 1
     has_content = True
-    option_spec: ClassVar[dict[str, Any]] = {"meaning": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
         """Render the code's section: meaning, severity, the messages it comes with, and the fix."""
         name = self.arguments[0]
-        known = known_codes(_package(self.env)).get(name)
-        given = self.options.get("meaning")
-        if known is None:
+        entry = CATALOGUE.get(name)
+        if entry is None:
             LOGGER.warning(
-                "problem-code %s: no such code in the source of concernshare", name, location=self.get_location()
+                "problem-code %s: no such code in concernshare.catalogue", name, location=self.get_location()
             )
             return []
-        if known.meaning and given:
-            LOGGER.warning(
-                "problem-code %s: the meaning comes from the code's table; remove :meaning:",
-                name,
-                location=self.get_location(),
-            )
-        meaning = known.meaning or given
-        if not meaning:
-            LOGGER.warning(
-                "problem-code %s: no table in the code gives its meaning; add :meaning:",
-                name,
-                location=self.get_location(),
-            )
-            meaning = ""
         if name in _documented(self.env):
             LOGGER.warning("problem-code %s is documented twice", name, location=self.get_location())
         _documented(self.env)[name] = {
             "docname": self.env.docname,
-            "meaning": meaning,
-            "severity": _severity_words(known.severities),
+            "meaning": entry.meaning,
+            "severity": severity_words(entry),
         }
-        anchor = name.lower()
-        part = section(self, anchor, name)
-        part += paragraph(nodes.strong("Meaning: ", "Meaning: "), meaning)
-        part += paragraph(nodes.strong("Severity: ", "Severity: "), _severity_words(known.severities))
-        messages = sorted({r.message for r in known.raised if r.message})
-        if messages:
+        part = section(self, name.lower(), name)
+        part += paragraph(nodes.strong("Meaning: ", "Meaning: "), entry.meaning)
+        part += paragraph(nodes.strong("Severity: ", "Severity: "), severity_words(entry))
+        if entry.messages:
             part += paragraph(
                 nodes.strong("Messages: ", "Messages: "),
                 "what the library says (… stands for a detail filled in at run time):",
             )
             listing = nodes.bullet_list()
-            for message in messages:
+            mixed = len(entry.severities) > 1
+            for template in entry.messages.values():
                 item = nodes.list_item()
-                item += paragraph(code(message))
+                item += paragraph(code(shown(template)), f" ({template.severity})" if mixed else "")
                 listing += item
             part += listing
         if not self.content:
@@ -246,8 +111,27 @@ class ProblemIndex(SphinxDirective):
         return [problem_index()]
 
 
+def _check_layers(doctree: nodes.document) -> None:
+    """Warn of a code documented under a heading that is not its layer's."""
+    for part in doctree.findall(nodes.section):
+        name = next((i.upper() for i in part["ids"] if i.upper() in CATALOGUE), None)
+        if name is None:
+            continue
+        above = part.parent
+        heading = above[0].astext() if isinstance(above, nodes.section) and isinstance(above[0], nodes.title) else None
+        if heading != CATALOGUE[name].layer.value:
+            LOGGER.warning(
+                "problem-code %s is under the heading %r; the catalogue puts it under %r",
+                name,
+                heading,
+                CATALOGUE[name].layer.value,
+                location=part,
+            )
+
+
 def _fill_index(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
+    _check_layers(doctree)
     for placeholder in doctree.findall(problem_index):
         rows = []
         for name, facts in sorted(_documented(env).items()):
@@ -260,11 +144,10 @@ def _fill_index(app: Sphinx, doctree: nodes.document) -> None:
 
 def _check(app: Sphinx, env: BuildEnvironment) -> None:
     del app
-    known = known_codes(_package(env))
     documented = _documented(env)
-    for name in sorted(set(known) - set(documented)):
+    for name in sorted(set(CATALOGUE) - set(documented)):
         LOGGER.warning(
-            "the code %s exists in the source of concernshare but the docs do not document it: add a "
+            "the code %s is in concernshare.catalogue but the docs do not document it: add a "
             "problem-code directive with how to fix it",
             name,
         )

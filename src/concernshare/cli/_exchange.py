@@ -17,6 +17,7 @@ from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
     add_directory_arguments,
+    add_send_arguments,
     add_status_argument,
     agency_of,
     load_directory,
@@ -60,11 +61,7 @@ def register(commands: Any) -> None:
         description="Route the message, build each recipient's view, seal each view to its recipients, write one "
         "sealed file per view into --out and record the deliveries in the tracker.",
     )
-    sender.add_argument("message", metavar="MESSAGE")
-    sender.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
-    sender.add_argument("--rules", required=True, metavar="RULES")
-    add_directory_arguments(sender)
-    sender.add_argument("--tracker", required=True, metavar="DB", help="the tracker's SQLite file")
+    add_send_arguments(sender)
     sender.add_argument("--out", required=True, metavar="DIR")
     sender.add_argument("--passes-on", metavar="MESSAGE_ID", help="the id of a message this one passes on")
     sender.set_defaults(run=_send)

@@ -26,6 +26,8 @@ __all__ = [
     "EXIT_USAGE",
     "Parser",
     "add_directory_arguments",
+    "add_send_arguments",
+    "add_signing_arguments",
     "add_status_argument",
     "agency_of",
     "days",
@@ -156,6 +158,20 @@ def add_directory_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PUBLIC_JWKS",
         help="the pinned authority public key(s) the directory must be signed with",
     )
+
+
+def add_signing_arguments(parser: argparse.ArgumentParser) -> None:
+    """MESSAGE, --key and the directory, which every command that signs a message as its sender takes."""
+    parser.add_argument("message", metavar="MESSAGE")
+    parser.add_argument("--key", required=True, metavar="PRIVATE_JWKS", help="the sender's private keys")
+    add_directory_arguments(parser)
+
+
+def add_send_arguments(parser: argparse.ArgumentParser) -> None:
+    """The signing arguments, --rules and --tracker, which every command that sends a message takes."""
+    add_signing_arguments(parser)
+    parser.add_argument("--rules", required=True, metavar="RULES", help="the routing rule set")
+    parser.add_argument("--tracker", required=True, metavar="DB", help="the tracker's SQLite file")
 
 
 def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -> Directory:

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from concernshare.cli._inputs import (
     EXIT_OK,
     add_directory_arguments,
+    add_send_arguments,
     add_status_argument,
     agency_of,
     load_directory,
@@ -49,11 +50,7 @@ def register(commands: Any) -> None:
         "names for that recipient; each delivery is recorded in the tracker after its upload. Sending again "
         "uploads nothing twice.",
     )
-    sender.add_argument("message", metavar="MESSAGE")
-    sender.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
-    sender.add_argument("--rules", required=True, metavar="RULES")
-    add_directory_arguments(sender)
-    sender.add_argument("--tracker", required=True, metavar="DB", help="the tracker's SQLite file")
+    add_send_arguments(sender)
     sender.add_argument("--settings", metavar="TOML", help=_SETTINGS_HELP)
     sender.set_defaults(run=_send)
     poller = actions.add_parser(

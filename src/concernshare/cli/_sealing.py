@@ -9,6 +9,7 @@ from typing import IO, Any
 from concernshare.cli._inputs import (
     EXIT_OK,
     add_directory_arguments,
+    add_signing_arguments,
     add_status_argument,
     agency_of,
     load_directory,
@@ -37,16 +38,12 @@ def register(commands: Any) -> None:
         description="Set sent, sign the message's exact bytes, and encrypt them to every current "
         "encryption key of every agency in its recipients.",
     )
-    seal_parser.add_argument("message", metavar="MESSAGE")
-    seal_parser.add_argument("--key", required=True, metavar="PRIVATE_JWKS", help="the sender's private keys")
-    add_directory_arguments(seal_parser)
+    add_signing_arguments(seal_parser)
     seal_parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     seal_parser.set_defaults(run=_seal)
 
     sign = commands.add_parser("sign", help="sign a message without encrypting it")
-    sign.add_argument("message", metavar="MESSAGE")
-    sign.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
-    add_directory_arguments(sign)
+    add_signing_arguments(sign)
     sign.add_argument("-o", "--output", metavar="OUT")
     sign.set_defaults(run=_sign)
 

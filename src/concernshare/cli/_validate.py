@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from concernshare import schema, strictjson
+from concernshare.catalogue import problem
 from concernshare.cli._parser import EXIT_INVALID, EXIT_OK
 from concernshare.errors import Problem, Severity, UsageError
 from concernshare.validation import iter_problems
@@ -100,7 +101,7 @@ def _documents(paths: Sequence[str], stdin: IO[bytes], limit: int) -> Iterator[t
 def _unreadable(data: bytes) -> Problem | None:
     if data.startswith(b"\0cannot read: "):
         reason = data.removeprefix(b"\0cannot read: ").decode()
-        return Problem(pointer="", code="CS000", message=f"the file cannot be read ({reason})")
+        return problem("", "CS000", reason=reason)
     return None
 
 
@@ -186,7 +187,7 @@ def _documents_by_line(
                 yield (
                     str(file),
                     0,
-                    Problem(pointer="", code="CS000", message=f"the file cannot be read ({error.strerror})"),
+                    problem("", "CS000", reason=error.strerror),
                 )
 
 

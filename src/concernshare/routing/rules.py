@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from concernshare import codec, schema, strictjson
+from concernshare.catalogue import problem
 from concernshare.deadlines import TIMESCALES
 from concernshare.errors import InvalidRecord, Problem
 from concernshare.records import (
@@ -277,22 +278,16 @@ def _same_target(a: Target, b: Target) -> bool:
 
 def _target_problems(target: Target, where: str) -> Iterator[Problem]:
     if target.kind is None:
-        yield Problem(
-            pointer=where, code="CS302", message="name exactly one of role, agency, child_setting, addressed or holders"
-        )
+        yield problem(where, "CS302")
     if target.area is not None and target.kind != "role":
-        yield Problem(pointer=f"{where}/area", code="CS302", message="an area goes with a role only")
+        yield problem(f"{where}/area", "CS302", "area")
 
 
 def _view_problems(rules: RuleSet) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, view in enumerate(rules.views):
         if view.name in BUILTIN_VIEWS or view.name in seen:
-            yield Problem(
-                pointer=f"/views/{index}/name",
-                code="CS306",
-                message="this view name is already taken (by a built-in view or an earlier definition)",
-            )
+            yield problem(f"/views/{index}/name", "CS306")
         seen.add(view.name)
 
 
@@ -302,7 +297,7 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
     yield from _view_problems(rules)
     for index, rule in enumerate(rules.rules):
         if rule.id in ids:
-            yield Problem(pointer=f"/rules/{index}/id", code="CS301", message="two rules have this id")
+            yield problem(f"/rules/{index}/id", "CS301")
         ids.add(rule.id)
         for number, action in enumerate(rule.deliver):
             where = f"/rules/{index}/deliver/{number}"
@@ -310,7 +305,7 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
             for step, target in enumerate(action.escalate_to):
                 yield from _target_problems(target, f"{where}/escalate_to/{step}")
             if action.view not in known:
-                yield Problem(pointer=f"{where}/view", code="CS303", message="this view is not defined")
+                yield problem(f"{where}/view", "CS303")
             response = action.response
             given = (
                 ()
@@ -323,36 +318,19 @@ def _problems(rules: RuleSet) -> Iterator[Problem]:
                 )
             )
             if response is not None and sum(given) != 1:
-                yield Problem(
-                    pointer=f"{where}/response",
-                    code="CS304",
-                    message="give one of a named timescale, a number of working days, a number of hours or respond_by",
-                )
+                yield problem(f"{where}/response", "CS304")
             if response is not None and response.timescale is not None and response.timescale not in TIMESCALES:
-                yield Problem(
-                    pointer=f"{where}/response/timescale",
-                    code="CS304",
-                    message="there is no timescale of this name; use one of: " + ", ".join(TIMESCALES),
-                )
+                yield problem(f"{where}/response/timescale", "CS304", "unknown", timescales=", ".join(TIMESCALES))
     for (i, a), (j, b) in itertools.combinations(enumerate(rules.rules), 2):
         if _disjoint(a.when, b.when):
             continue
         for x, y in itertools.product(a.deliver, b.deliver):
             if _same_target(x.to, y.to) and x.view != y.view:
-                yield Problem(
-                    pointer=f"/rules/{j}",
-                    code="CS305",
-                    message=f"this rule and rule {a.id} (at /rules/{i}) can both apply and give the "
-                    "same recipient different views; use one view or make the conditions disjoint",
-                )
+                yield problem(f"/rules/{j}", "CS305", "overlap", other=a.id, index=i)
     for index, rule in enumerate(rules.rules):
         for x, y in itertools.combinations(rule.deliver, 2):
             if _same_target(x.to, y.to) and x.view != y.view:
-                yield Problem(
-                    pointer=f"/rules/{index}/deliver",
-                    code="CS305",
-                    message="this rule gives the same recipient two views",
-                )
+                yield problem(f"/rules/{index}/deliver", "CS305", "one_rule")
 
 
 def load_rules(data: bytes | str) -> RuleSet:

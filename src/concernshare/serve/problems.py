@@ -13,6 +13,7 @@ from typing import Final
 
 from starlette.responses import JSONResponse
 
+from concernshare import catalogue
 from concernshare.errors import Problem
 
 __all__ = ["MEDIA_TYPE", "not_accepted", "problem"]
@@ -47,5 +48,5 @@ def not_accepted() -> JSONResponse:
         "know, a message received before, a stale message, a status this front door does not accept and an "
         "event whose source, subject or id disagree with the signed message all get this same answer. Check "
         "the keys, the directory and the message; do not resend the same message unchanged.",
-        [Problem(pointer="", code="CS410", message="the message was not accepted")],
+        [catalogue.problem("", "CS410")],
     )

@@ -40,6 +40,7 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
 from concernshare import strictjson
+from concernshare.catalogue import problem
 from concernshare.crypto.keys import Decrypter, Signer
 from concernshare.directory import Directory
 from concernshare.errors import AttributesDisagree, ContentRefused, EventRefused, InvalidDocument, Problem, SealError
@@ -107,48 +108,31 @@ def to_event(sealed: bytes, *, source: str, subject: str, id: uuid.UUID | str, t
     return to_structured(CloudEvent(attributes, json.loads(sealed)), _FORMAT).body
 
 
-def _problem(pointer: str, code: str, message: str) -> Problem:
-    return Problem(pointer=pointer, code=code, message=message)
-
-
 def _check(document: Any) -> list[Problem]:
     """What a strictly parsed document lacks to be one of our events; never quotes a value."""
     if not isinstance(document, dict):
-        return [_problem("", "CS401", "a structured-mode CloudEvent is a JSON object")]
-    problems = [
-        _problem(
-            f"/{strictjson.escape_pointer(name)}",
-            "CS409",
-            "this attribute is not part of the concernshare mapping: send only specversion, type, source, "
-            "subject, id, time, datacontenttype and data",
-        )
-        for name in document
-        if name not in _ATTRIBUTES
-    ]
+        return [problem("", "CS401")]
+    problems = [problem(f"/{strictjson.escape_pointer(name)}", "CS409") for name in document if name not in _ATTRIBUTES]
     expected = (
-        ("specversion", "1.0", "CS402", "must be 1.0"),
-        ("type", EVENT_TYPE, "CS403", f"must be {EVENT_TYPE}"),
-        ("datacontenttype", DATA_CONTENT_TYPE, "CS404", f"must be {DATA_CONTENT_TYPE}"),
+        ("specversion", "1.0", "CS402"),
+        ("type", EVENT_TYPE, "CS403"),
+        ("datacontenttype", DATA_CONTENT_TYPE, "CS404"),
     )
     problems += [
-        _problem(f"/{name}", code, f"{name} {rule}")
-        for name, value, code, rule in expected
-        if document.get(name) != value
+        problem(f"/{name}", code, expected=value) for name, value, code in expected if document.get(name) != value
     ]
     source = document.get("source")
     try:
         AgencyId(source if isinstance(source, str) else "")
     except ValueError:
-        problems.append(
-            _problem("/source", "CS405", "source must be the sending agency's id, such as la:E06000032/mash")
-        )
+        problems.append(problem("/source", "CS405"))
     if document.get("subject") not in set(MessageType):
-        problems.append(_problem("/subject", "CS406", "subject must be the message type, such as concern"))
+        problems.append(problem("/subject", "CS406"))
     event_id = document.get("id")
     if not (isinstance(event_id, str) and _UUID.fullmatch(event_id)):
-        problems.append(_problem("/id", "CS407", "id must be the message id, a UUID in lower case"))
+        problems.append(problem("/id", "CS407"))
     if not isinstance(document.get("data"), dict):
-        problems.append(_problem("/data", "CS408", "data must be the sealed message, a JWE in JSON serialization"))
+        problems.append(problem("/data", "CS408"))
     return problems
 
 
@@ -170,7 +154,7 @@ def from_event(body: bytes, *, max_bytes: int = MAX_EVENT_BYTES) -> SealedEvent:
             HTTPMessage(headers={"content-type": STRUCTURED_CONTENT_TYPE}, body=body), _FORMAT, CloudEvent
         )
     except (BaseCloudEventException, ValueError, TypeError):
-        raise EventRefused([_problem("", "CS401", "the event breaks the CloudEvents 1.0 attribute rules")]) from None
+        raise EventRefused([problem("", "CS401", "rules")]) from None
     data = event.get_data()
     return SealedEvent(
         source=AgencyId(event.get_source()),
