@@ -52,7 +52,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar
 
-from concernshare import codec, validation
+from concernshare import FORMAT_VERSION, codec, validation
 from concernshare.chronology import Chronology, EntryState, build_chronology
 from concernshare.chronology.extract import entries_of
 from concernshare.chronology.report import to_html
@@ -230,6 +230,8 @@ class Corpus:
         del self.no_nhs["identifiers"]["nhs_number"]
         self.born = dt.date.fromisoformat(self.subject["birth_date"])
         self.lawful = self.example["lawful_basis"]
+        # A police notification carries criminal offence data, so it needs the Article 10 condition (CS134).
+        self.police_lawful = _example("09-domestic-abuse-notification-police")["lawful_basis"]
         self.templates = {name: _example(prefix)["body"] for name, prefix in (
             ("decision", "03-"), ("assessment", "08-"), ("police", "09-domestic-abuse-notification-police"))}
         self.documents: list[tuple[dt.datetime, int, dict[str, Any]]] = []
@@ -277,14 +279,14 @@ class Corpus:
                  subject: dict[str, Any] | None = None, message_id: str | None = None) -> dict[str, Any]:
         decider = self._practitioner(sender)
         document = {
-            "format_version": "1.0", "id": message_id or self._id(), "type": kind, "created": _iso(at),
+            "format_version": FORMAT_VERSION, "id": message_id or self._id(), "type": kind, "created": _iso(at),
             "sent": _iso(at + dt.timedelta(minutes=3)), "status": "exercise",
             "sender": {"agency": sender, "practitioner": self._practitioner(sender), "anonymity_requested": False},
             "recipients": [r for r in dict.fromkeys(recipients) if r != sender]
             or [next(a for a in (self.kinds["mash"][0], self.kinds["csc"][0]) if a != sender)],
             "subject": subject or self.subject,
             "handling": {"classification": "OFFICIAL", "caveat": "SENSITIVE", "markings": list(markings)},
-            "lawful_basis": self.lawful,
+            "lawful_basis": self.police_lawful if kind == "domestic_abuse_notification" else self.lawful,
             "sharing_decision": {"decided_by": decider, "decided_at": _iso(at - dt.timedelta(minutes=10)),
                                  "necessary_and_proportionate": "The recipients need this to keep the child safe; "
                                  "nothing beyond it is shared."},
@@ -376,6 +378,7 @@ class Corpus:
         council = self._council(at)
         mash, csc = self.kinds["mash"][council], self.kinds["csc"][council]
         body = copy.deepcopy(self.example["body"])
+        body.pop("growth", None)  # the example's measurements are dated in its own story, not at this concern's time
         observations, missed = self._details(sender, at)
         body.update(observations=observations, non_engagement=missed, other_agencies=[],
                     risk_level=rng.choice(("high", "medium", "low")),
