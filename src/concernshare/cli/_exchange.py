@@ -17,8 +17,10 @@ from concernshare.cli._inputs import (
     EXIT_INVALID,
     EXIT_OK,
     add_directory_arguments,
+    add_receiving_arguments,
     add_send_arguments,
     add_status_argument,
+    add_tracker_argument,
     agency_of,
     load_directory,
     now,
@@ -74,14 +76,7 @@ def register(commands: Any) -> None:
         "(or to --reply).",
     )
     receiver.add_argument("sealed", metavar="SEALED")
-    receiver.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
-    add_directory_arguments(receiver)
-    receiver.add_argument(
-        "--tracker",
-        required=True,
-        metavar="DB",
-        help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)",
-    )
+    add_receiving_arguments(receiver)
     receiver.add_argument("--reply", metavar="FILE", help="where to write a rejected acknowledgement")
     add_status_argument(receiver)
     receiver.set_defaults(run=_receive)
@@ -90,20 +85,20 @@ def register(commands: Any) -> None:
     actions = track.add_subparsers(dest="action", metavar="ACTION", parser_class=type(track))
     actions.required = True
     overdue = actions.add_parser("overdue", help="every delivery past its due time without an answer")
-    overdue.add_argument("--tracker", required=True, metavar="DB")
+    add_tracker_argument(overdue)
     overdue.add_argument("--at", metavar="RFC3339", help="as at this time (default: now)")
     overdue.set_defaults(run=_overdue)
     status = actions.add_parser("status", help="a message's deliveries and answers")
     status.add_argument("message_id", metavar="MESSAGE_ID")
-    status.add_argument("--tracker", required=True, metavar="DB")
+    add_tracker_argument(status)
     status.add_argument("--at", metavar="RFC3339")
     status.set_defaults(run=_status)
     recipients = actions.add_parser("recipients", help="everyone who received a message, including pass-ons")
     recipients.add_argument("message_id", metavar="MESSAGE_ID")
-    recipients.add_argument("--tracker", required=True, metavar="DB")
+    add_tracker_argument(recipients)
     recipients.set_defaults(run=_recipients)
     non_share = actions.add_parser("not-shared", help="record a decision not to share, with who, when and why")
-    non_share.add_argument("--tracker", required=True, metavar="DB")
+    add_tracker_argument(non_share)
     non_share.add_argument("--withheld-from", required=True, metavar="AGENCY")
     non_share.add_argument("--by-agency", required=True, metavar="AGENCY")
     non_share.add_argument("--by-role", required=True, metavar="ROLE", help="a job role, never a name")

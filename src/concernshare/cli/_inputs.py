@@ -171,7 +171,24 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     """The signing arguments, --rules and --tracker, which every command that sends a message takes."""
     add_signing_arguments(parser)
     parser.add_argument("--rules", required=True, metavar="RULES", help="the routing rule set")
-    parser.add_argument("--tracker", required=True, metavar="DB", help="the tracker's SQLite file")
+    add_tracker_argument(parser)
+
+
+def add_tracker_argument(parser: argparse.ArgumentParser) -> None:
+    """--tracker, which every command that records or reads deliveries takes."""
+    parser.add_argument(
+        "--tracker",
+        required=True,
+        metavar="DB",
+        help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)",
+    )
+
+
+def add_receiving_arguments(parser: argparse.ArgumentParser) -> None:
+    """--key, the directory and --tracker, which every command that receives a message takes."""
+    parser.add_argument("--key", required=True, metavar="PRIVATE_JWKS", help="your agency's private keys")
+    add_directory_arguments(parser)
+    add_tracker_argument(parser)
 
 
 def load_directory(args: argparse.Namespace, store: ReplayStore | None = None) -> Directory:

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from concernshare.cli._inputs import (
     EXIT_OK,
-    add_directory_arguments,
+    add_receiving_arguments,
     add_send_arguments,
     add_status_argument,
     agency_of,
@@ -59,9 +59,7 @@ def register(commands: Any) -> None:
         description="Read the inbox; open each message with every trust check, record it in the tracker, then "
         "acknowledge it in MESH. Rejections owed go back over MESH; non-delivery reports mark deliveries failed.",
     )
-    poller.add_argument("--key", required=True, metavar="PRIVATE_JWKS")
-    add_directory_arguments(poller)
-    poller.add_argument("--tracker", required=True, metavar="DB")
+    add_receiving_arguments(poller)
     poller.add_argument("--settings", metavar="TOML", help=_SETTINGS_HELP)
     add_status_argument(poller)
     poller.set_defaults(run=_poll)
