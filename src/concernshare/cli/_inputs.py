@@ -176,12 +176,8 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_tracker_argument(parser: argparse.ArgumentParser) -> None:
     """--tracker, which every command that records or reads deliveries takes."""
-    parser.add_argument(
-        "--tracker",
-        required=True,
-        metavar="DB",
-        help="the tracker: a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)",
-    )
+    where = "a SQLite file, or a PostgreSQL URL (postgresql://..., ?schema=NAME)"
+    parser.add_argument("--tracker", required=True, metavar="DB", help=f"the tracker: {where}")
 
 
 def add_receiving_arguments(parser: argparse.ArgumentParser) -> None:
