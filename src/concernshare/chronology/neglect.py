@@ -170,9 +170,7 @@ def _without_profile(
         due = deadlines.due(timescale, message.created, calendar=calendar)
         raised = message.created.astimezone(deadlines.LONDON).date()
         made = next((p.assessed_on for _, p in profiles if p.assessed_on >= raised), None)
-        if made is not None and made <= due.astimezone(deadlines.LONDON).date():
-            continue
-        if made is None and at <= due:
+        if _kept(made, due.astimezone(deadlines.LONDON).date(), waiting=at <= due):
             continue
         how = f"the first came on {made}" if made is not None else f"none had been made by {at.date()}"
         yield Pattern(
@@ -181,6 +179,11 @@ def _without_profile(
             explanation=f"a concern about neglect on {raised} was not followed by a Graded Care Profile within "
             f"{_span(timescale)} (by {utc_minute(due)}, a local choice): {how}",
         )
+
+
+def _kept(done: dt.date | None, by: dt.date, *, waiting: bool) -> bool:
+    """True if what was due was done by ``by``, or is not done but not yet late (``waiting``)."""
+    return done <= by if done is not None else waiting
 
 
 def _span(timescale: deadlines.Timescale) -> str:
@@ -199,9 +202,7 @@ def _reviews(
         if body.review_date is None:
             continue
         later = next((p.assessed_on for _, p in profiles[index + 1 :] if p.assessed_on > body.assessed_on), None)
-        if later is not None and later <= body.review_date:
-            continue
-        if later is None and today <= body.review_date:
+        if _kept(later, body.review_date, waiting=today <= body.review_date):
             continue
         how = f"it was repeated on {later}" if later is not None else f"it had not been repeated by {today}"
         yield Pattern(
