@@ -449,14 +449,19 @@ _REFERENCES: Final = (
 )
 
 
+def _references(message: Message) -> Iterator[tuple[str, Any]]:
+    """Every member that may name another message, as (pointer, value), in document order: the thread, then the body."""
+    for name in ("in_reply_to", "supersedes"):
+        yield f"/thread/{name}", getattr(message.thread, name)
+    for name in _REFERENCES:
+        yield f"/body/{name}", getattr(message.body, name, None)
+
+
 @_check("CS118")
 def _self_reference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
-    for name in _REFERENCES:
-        if getattr(message.body, name, None) == message.id:
-            yield problem(f"/body/{name}", "CS118")
-    for name in ("in_reply_to", "supersedes"):
-        if getattr(message.thread, name) == message.id:
-            yield problem(f"/thread/{name}", "CS118")
+    for pointer, value in _references(message):
+        if value == message.id:
+            yield problem(pointer, "CS118")
 
 
 @_check("CS119")
@@ -493,9 +498,7 @@ def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 def _nil_id(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     if message.id.int == 0:
         yield problem("/id", "CS122", "own")
-    referred = [(f"/thread/{name}", getattr(message.thread, name)) for name in ("in_reply_to", "supersedes")]
-    referred += [(f"/body/{name}", getattr(message.body, name, None)) for name in _REFERENCES]
-    for pointer, value in referred:
+    for pointer, value in _references(message):
         if isinstance(value, uuid.UUID) and value.int == 0:
             yield problem(pointer, "CS122", "reference")
 
