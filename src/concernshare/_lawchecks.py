@@ -38,7 +38,7 @@ from concernshare.records.law import (
     article_6_bases_for,
 )
 
-__all__ = ["since_1_1"]
+__all__ = ["in_version", "since_1_1"]
 
 
 def since_1_1(message: Message) -> bool:
@@ -47,10 +47,11 @@ def since_1_1(message: Message) -> bool:
     return major != "1" or minor != "0"
 
 
-def _problem(message: Message, pointer: str, code: str, key: str, *, always: bool = False) -> Problem:
-    """An error in a 1.1 message; in a 1.0 message (which 1.0 allowed) a warning, unless ``always``."""
-    severity = Severity.ERROR if always or since_1_1(message) else Severity.WARNING
-    return attrs.evolve(problem(pointer, code, key), severity=severity)
+def in_version(message: Message, found: Problem) -> Problem:
+    """``found`` as ``message``'s version has it: an error is a warning in a 1.0 message, which 1.0 allowed."""
+    if found.severity is Severity.ERROR and not since_1_1(message):
+        return attrs.evolve(found, severity=Severity.WARNING)
+    return found
 
 
 @_check("CS130")
@@ -61,12 +62,7 @@ def _bases_for_sender(message: Message, _: dt.datetime | None) -> Iterator[Probl
     pointer = "/lawful_basis/conditions"
     barred = conditions & PUBLIC_AUTHORITY_BARRED
     if barred and standing is PublicStanding.PUBLIC:
-        yield _problem(
-            message,
-            pointer,
-            "CS130",
-            "public_authority",
-        )
+        yield in_version(message, problem(pointer, "CS130", "public_authority"))
     elif barred and standing is PublicStanding.MIXED:
         yield problem(pointer, "CS130", "maybe_public")
     allowed = article_6_bases_for(scheme)
@@ -82,19 +78,9 @@ def _consent_and_para_18(message: Message, _: dt.datetime | None) -> Iterator[Pr
         basis.article_10_paragraph is Article10Paragraph.SAFEGUARDING
     )
     if basis.consent is ConsentStatus.GIVEN and para_18:
-        yield _problem(
-            message,
-            "/lawful_basis/consent",
-            "CS131",
-            "condition",
-        )
+        yield in_version(message, problem("/lawful_basis/consent", "CS131", "condition"))
     if basis.consent is ConsentStatus.GIVEN and basis.without_consent_ground is not None:
-        yield _problem(
-            message,
-            "/lawful_basis/without_consent_ground",
-            "CS131",
-            "ground",
-        )
+        yield in_version(message, problem("/lawful_basis/without_consent_ground", "CS131", "ground"))
 
 
 @_check("CS132")
@@ -163,7 +149,7 @@ def _special_data(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     ):
         pointer = next(pointers(message), None)
         if pointer is not None and not conditions & needed:
-            yield _problem(message, pointer, "CS134", key)
+            yield in_version(message, problem(pointer, "CS134", key))
 
 
 @_check("CS135")

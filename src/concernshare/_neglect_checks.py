@@ -14,13 +14,11 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Final
 
-import attrs
-
-from concernshare._lawchecks import since_1_1
+from concernshare._lawchecks import in_version
 from concernshare.care_profiles import care_profile_of
 from concernshare.catalogue import problem
 from concernshare.checks import _check
-from concernshare.errors import Problem, Severity
+from concernshare.errors import Problem
 from concernshare.records import (
     AssessmentSummaryBody,
     ConcernBody,
@@ -82,13 +80,6 @@ def _growth_dates(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             yield problem(f"{pointer}/date", "CS152", "before_birth")
 
 
-def _in_version(message: Message, found: Problem) -> Problem:
-    """A CS153 problem as ``message``'s version has it: an error is a warning in 1.0, which allowed it."""
-    if found.severity is Severity.ERROR and not since_1_1(message):
-        return attrs.evolve(found, severity=Severity.WARNING)
-    return found
-
-
 @_check("CS153")
 def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
@@ -99,11 +90,11 @@ def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Pro
         pointer = f"/body/area_grades/{index}/area"
         area, _dot, sub_area = grade.area.partition(".")
         if area not in profile.areas:
-            yield _in_version(message, problem(pointer, "CS153", "area"))
+            yield in_version(message, problem(pointer, "CS153", "area"))
         elif sub_area and profile.sub_areas is not None and sub_area not in profile.sub_areas[area]:
-            yield _in_version(message, problem(pointer, "CS153", "sub_area"))
+            yield in_version(message, problem(pointer, "CS153", "sub_area"))
         if grade.area in seen:
-            yield _in_version(message, problem(pointer, "CS153", "twice"))
+            yield in_version(message, problem(pointer, "CS153", "twice"))
         seen.add(grade.area)
     for area in profile.areas:
         if area not in seen:
