@@ -25,7 +25,7 @@ STEPS: dict[str, tuple[Any, str]] = {
     "answer": (SQLStore, "add_answer"),
     "delivery": (SQLStore, "add_delivery"),
     "output": (_exchange, "_hand_over"),
-    "printed": (_sealing, "_print"),
+    "printed": (_sealing, "hand_out"),
 }
 
 

@@ -22,6 +22,7 @@ from concernshare.cli._inputs import (
     add_status_argument,
     add_tracker_argument,
     agency_of,
+    hand_out,
     load_directory,
     now,
     open_policy,
@@ -224,14 +225,7 @@ def _hand_over(received: Received, args: argparse.Namespace, out: IO[str], err: 
             f"concernshare: the content is refused; a rejected acknowledgement for {received.sender} is in {reply}\n"
         )
         return EXIT_INVALID
-    try:
-        out.write(json.dumps(json.loads(_canonical(received.message)), indent=2, ensure_ascii=False) + "\n")
-        out.flush()
-    except OSError as error:
-        raise UsageError(
-            f"concernshare receive: cannot write the message out: {error.strerror}; it was not "
-            "recorded, so receive it again"
-        ) from None
+    hand_out(_canonical(received.message), out, "receive", "it was not recorded, so receive it again")
     return EXIT_OK
 
 

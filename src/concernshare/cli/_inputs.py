@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from concernshare._files import prepare_database, write_file
 from concernshare.cli._parser import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Parser
@@ -208,6 +209,22 @@ def write_output(data: bytes, path: str | None, out: Any) -> None:
         out.write(data.decode("utf-8") + "\n")
         return
     write_file(path, data)
+
+
+def print_message(payload: bytes, out: IO[str]) -> None:
+    """Print a message's JSON to ``out``, indented."""
+    out.write(json.dumps(json.loads(payload), indent=2, ensure_ascii=False) + "\n")
+
+
+def hand_out(payload: bytes, out: IO[str], command: str, unrecorded: str) -> None:
+    """Print a message all the way out before it is recorded; if that fails, say so and what to do (``unrecorded``)."""
+    try:
+        print_message(payload, out)
+        out.flush()
+    except OSError as error:
+        raise UsageError(
+            f"concernshare {command}: cannot write the message out: {error.strerror}; {unrecorded}"
+        ) from None
 
 
 def add_status_argument(parser: argparse.ArgumentParser) -> None:

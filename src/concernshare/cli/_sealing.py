@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import IO, Any
 
 from concernshare.cli._inputs import (
@@ -12,10 +11,12 @@ from concernshare.cli._inputs import (
     add_signing_arguments,
     add_status_argument,
     agency_of,
+    hand_out,
     load_directory,
     now,
     open_policy,
     open_store,
+    print_message,
     read_bytes,
     read_private,
     slug,
@@ -23,8 +24,7 @@ from concernshare.cli._inputs import (
     write_output,
 )
 from concernshare.crypto import keys
-from concernshare.errors import UsageError
-from concernshare.sealing import Opened, open_sealed, seal, sign_message, verify_message
+from concernshare.sealing import open_sealed, seal, sign_message, verify_message
 from concernshare.validation import validate
 
 __all__ = ["register"]
@@ -91,10 +91,6 @@ def _sign(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
     return EXIT_OK
 
 
-def _print(opened: Opened, out: IO[str]) -> None:
-    out.write(json.dumps(json.loads(opened.payload), indent=2, ensure_ascii=False) + "\n")
-
-
 def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     private = read_private(args.key)
     sealed = read_bytes(args.sealed, "sealed message")
@@ -115,14 +111,7 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
                 archive=args.archive,
                 policy=open_policy(args.accept_status),
             )
-            try:
-                _print(opened, out)
-                out.flush()
-            except OSError as error:
-                raise UsageError(
-                    f"concernshare open: cannot write the message out: {error.strerror}; it was not "
-                    "recorded as seen, so open it again"
-                ) from None
+            hand_out(opened.payload, out, "open", "it was not recorded as seen, so open it again")
     finally:
         store.close()
     return EXIT_OK
@@ -131,5 +120,5 @@ def _open(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[byte
 def _verify(args: argparse.Namespace, out: IO[str], _err: IO[str], _stdin: IO[bytes]) -> int:
     signed = read_bytes(args.signed, "signed message")
     opened = verify_message(signed, directory=load_directory(args), now=now(), policy=open_policy(args.accept_status))
-    _print(opened, out)
+    print_message(opened.payload, out)
     return EXIT_OK
