@@ -143,13 +143,12 @@ def _offending_pointers(message: Message) -> Iterator[str]:
 @_check("CS134")
 def _special_data(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     conditions = set(message.lawful_basis.conditions)
-    for pointers, needed, key in (
-        (_health_pointers, ARTICLE_9_CONDITIONS, "health"),
-        (_offending_pointers, ARTICLE_10_CONDITIONS, "offence"),
-    ):
-        pointer = next(pointers(message), None)
-        if pointer is not None and not conditions & needed:
-            yield in_version(message, problem(pointer, "CS134", key))
+    health = next(_health_pointers(message), None)
+    if health is not None and not conditions & ARTICLE_9_CONDITIONS:
+        yield in_version(message, problem(health, "CS134", "health"))
+    offending = next(_offending_pointers(message), None)
+    if offending is not None and not conditions & ARTICLE_10_CONDITIONS:
+        yield in_version(message, problem(offending, "CS134", "offence"))
 
 
 @_check("CS135")
