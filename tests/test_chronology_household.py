@@ -223,6 +223,37 @@ def test_a_withdrawal_by_another_agency_changes_nothing(messages: list[Message],
     assert shared.state is EntryState.CURRENT
 
 
+def _corrected(police: Message, correction: Message) -> Message:
+    return attrs.evolve(
+        correction,
+        id=uuid.uuid5(police.id, "corrected"),
+        created=police.created + dt.timedelta(days=1),
+        thread=attrs.evolve(police.thread, supersedes=police.id),
+    )
+
+
+def test_a_correction_saying_the_child_lives_elsewhere_takes_the_event_out(
+    messages: list[Message], police: Message
+) -> None:
+    """The police correct their notification: Kai lives elsewhere. The corrected version decides, not the first."""
+    correction = _corrected(police, _kai_in(police, lives_with_child=YesNoUnknown.NO))
+    kai = build_chronology(
+        [*[_people(m, []) for m in _about_kai(messages)], police, correction], child=KAI, generated=GENERATED
+    )
+    assert [e for e in kai.entries if e.message_id in {str(police.id), str(correction.id)}] == []
+    assert kai.child.household == ()
+
+
+def test_a_correction_still_naming_the_child_shows_its_first_version(messages: list[Message], police: Message) -> None:
+    """A corrected household event is in the child's chronology once, as its latest version with its history."""
+    correction = _corrected(police, police)
+    kai = build_chronology([*_about_kai(messages), police, correction], child=KAI, generated=GENERATED)
+    (shared,) = [e for e in kai.entries if e.message_id == str(correction.id) and e.id.endswith("#")]
+    assert shared.match is Match.HOUSEHOLD
+    assert [v.message_id for v in shared.history] == [str(police.id)]
+    assert _police_entries(kai, police) == []
+
+
 def test_a_notification_withdrawn_as_about_the_wrong_child_links_nobody(
     messages: list[Message], police: Message
 ) -> None:
