@@ -40,7 +40,7 @@ from concernshare.cli import _chronology
 from concernshare.cli._inputs import Parser
 from concernshare.errors import UsageError
 from concernshare.records import Message, Relationship, WithdrawalBody, WithdrawalReason
-from concernshare.records.codes import AgeGroup, YesNoUnknown
+from concernshare.records.codes import AgeGroup, Relation, YesNoUnknown
 from concernshare.validation import validate
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "messages"
@@ -193,6 +193,23 @@ def test_a_sibling_whose_birth_date_makes_them_an_adult_is_not_a_child(police: M
 @pytest.mark.parametrize(("group", "linked"), [(AgeGroup.CHILD, True), (AgeGroup.ADULT, False)])
 def test_without_a_birth_date_the_age_group_decides(police: Message, group: AgeGroup, linked: bool) -> None:
     other = _kai_in(police, birth_date=None, age_group=group, relationship=Relationship.OTHER)
+    assert (KAI in homes([other])) is linked
+
+
+@pytest.mark.parametrize(
+    ("relation", "linked"),
+    [
+        (Relation.HALF_SIBLING, True),
+        (Relation.STEP_SIBLING, True),
+        (Relation.OTHER_CHILD, True),
+        (Relation.LODGER, False),
+    ],
+)
+def test_without_age_or_birth_date_the_relation_decides(police: Message, relation: Relation, linked: bool) -> None:
+    """A half-, step- or other child of the home, named by NHS number with no age, is a child of the household."""
+    other = _kai_in(
+        police, birth_date=None, age_group=None, relationship=Relationship.HOUSEHOLD_MEMBER, relation=relation
+    )
     assert (KAI in homes([other])) is linked
 
 

@@ -33,9 +33,9 @@ from typing import Final
 import attrs
 
 from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology, ChronologyChild, Entry, Match, Unreadable
-from concernshare.records import Message, Relationship, WithdrawalBody
+from concernshare.records import Message, RelatedPerson, Relationship, WithdrawalBody
 from concernshare.records._fields import field
-from concernshare.records.codes import AgeGroup, Status, YesNoUnknown
+from concernshare.records.codes import AgeGroup, Relation, Status, YesNoUnknown
 
 __all__ = [
     "HOUSEHOLD_EVENTS",
@@ -53,12 +53,19 @@ _ADULT: Final = 18  # years: a "child" in the Domestic Abuse Act 2021, s3(4), an
 _NHS: Final = "^[0-9]{10}$"
 
 
-def _is_child(
-    person_birth: dt.date | None, age_group: AgeGroup | None, relationship: Relationship, on: dt.date
-) -> bool:
-    if person_birth is not None:
-        return (on.year - person_birth.year - ((on.month, on.day) < (person_birth.month, person_birth.day))) < _ADULT
-    return age_group is AgeGroup.CHILD or (age_group is None and relationship is Relationship.SIBLING)
+#: The relations to the child (format 1.1) that name another child where neither age nor birth date is given.
+_CHILD_RELATIONS: Final = frozenset(
+    {Relation.SIBLING, Relation.HALF_SIBLING, Relation.STEP_SIBLING, Relation.OTHER_CHILD}
+)
+
+
+def _is_child(person: RelatedPerson, on: dt.date) -> bool:
+    if person.birth_date is not None:
+        born = person.birth_date
+        return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < _ADULT
+    if person.age_group is not None:
+        return person.age_group is AgeGroup.CHILD
+    return person.relationship is Relationship.SIBLING or person.relation in _CHILD_RELATIONS
 
 
 def _children_named(message: Message) -> Iterator[tuple[str, YesNoUnknown]]:
@@ -67,7 +74,7 @@ def _children_named(message: Message) -> Iterator[tuple[str, YesNoUnknown]]:
     on = message.created.date()
     for person in message.subject.related_people:
         number = person.identifiers.nhs_number if person.identifiers else None
-        if number and number != own and _is_child(person.birth_date, person.age_group, person.relationship, on):
+        if number and number != own and _is_child(person, on):
             yield number, person.lives_with_child
 
 
