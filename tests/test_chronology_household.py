@@ -40,7 +40,7 @@ from concernshare.cli import _chronology
 from concernshare.cli._inputs import Parser
 from concernshare.errors import UsageError
 from concernshare.records import Message, Relationship, WithdrawalBody, WithdrawalReason
-from concernshare.records.codes import AgeGroup, YesNoUnknown
+from concernshare.records.codes import AgeGroup, Relation, YesNoUnknown
 from concernshare.validation import validate
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "messages"
@@ -196,6 +196,23 @@ def test_without_a_birth_date_the_age_group_decides(police: Message, group: AgeG
     assert (KAI in homes([other])) is linked
 
 
+@pytest.mark.parametrize(
+    ("relation", "linked"),
+    [
+        (Relation.HALF_SIBLING, True),
+        (Relation.STEP_SIBLING, True),
+        (Relation.OTHER_CHILD, True),
+        (Relation.LODGER, False),
+    ],
+)
+def test_without_age_or_birth_date_the_relation_decides(police: Message, relation: Relation, linked: bool) -> None:
+    """A half-, step- or other child of the home, named by NHS number with no age, is a child of the household."""
+    other = _kai_in(
+        police, birth_date=None, age_group=None, relationship=Relationship.HOUSEHOLD_MEMBER, relation=relation
+    )
+    assert (KAI in homes([other])) is linked
+
+
 def test_a_withdrawal_of_the_event_by_its_sender_shows_in_each_childs_chronology(
     messages: list[Message], police: Message
 ) -> None:
@@ -221,6 +238,37 @@ def test_a_withdrawal_by_another_agency_changes_nothing(messages: list[Message],
     kai = build_chronology([*_about_kai(messages), police, withdrawal], child=KAI, generated=GENERATED)
     (shared,) = _police_entries(kai, police)
     assert shared.state is EntryState.CURRENT
+
+
+def _corrected(police: Message, correction: Message) -> Message:
+    return attrs.evolve(
+        correction,
+        id=uuid.uuid5(police.id, "corrected"),
+        created=police.created + dt.timedelta(days=1),
+        thread=attrs.evolve(police.thread, supersedes=police.id),
+    )
+
+
+def test_a_correction_saying_the_child_lives_elsewhere_takes_the_event_out(
+    messages: list[Message], police: Message
+) -> None:
+    """The police correct their notification: Kai lives elsewhere. The corrected version decides, not the first."""
+    correction = _corrected(police, _kai_in(police, lives_with_child=YesNoUnknown.NO))
+    kai = build_chronology(
+        [*[_people(m, []) for m in _about_kai(messages)], police, correction], child=KAI, generated=GENERATED
+    )
+    assert [e for e in kai.entries if e.message_id in {str(police.id), str(correction.id)}] == []
+    assert kai.child.household == ()
+
+
+def test_a_correction_still_naming_the_child_shows_its_first_version(messages: list[Message], police: Message) -> None:
+    """A corrected household event is in the child's chronology once, as its latest version with its history."""
+    correction = _corrected(police, police)
+    kai = build_chronology([*_about_kai(messages), police, correction], child=KAI, generated=GENERATED)
+    (shared,) = [e for e in kai.entries if e.message_id == str(correction.id) and e.id.endswith("#")]
+    assert shared.match is Match.HOUSEHOLD
+    assert [v.message_id for v in shared.history] == [str(police.id)]
+    assert _police_entries(kai, police) == []
 
 
 def test_a_notification_withdrawn_as_about_the_wrong_child_links_nobody(

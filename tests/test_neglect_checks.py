@@ -157,10 +157,14 @@ def test_an_area_not_of_the_tool_is_refused() -> None:
 
 
 def test_an_area_graded_twice_is_refused() -> None:
-    """The same area twice is an error at the second grade."""
+    """The same area twice is an error at the second grade in 1.1, and a warning in 1.0 (which allowed it)."""
     document = _profile()
     document["body"]["area_grades"].append({"area": "love", "grade": 2})
     assert _found(document, "CS153") == [("/body/area_grades/7/area", Severity.ERROR)]
+    document["format_version"] = "1.0"
+    for member in ("without_consent_ground", "shared_without_consent_by"):
+        del document["lawful_basis"][member]
+    assert _found(document, "CS153") == [("/body/area_grades/7/area", Severity.WARNING)]
 
 
 def test_an_ungraded_area_is_warned() -> None:

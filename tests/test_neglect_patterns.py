@@ -177,6 +177,29 @@ def test_a_profile_in_time_answers_the_concern() -> None:
     assert "the first came on" in pattern.explanation
 
 
+def test_a_corrected_concern_is_judged_from_its_first_version() -> None:
+    """A correction does not restart the clock: a GCP in time for the first version answers the corrected concern."""
+    concern = _example("01")
+    document = json.loads(codec.dumps(concern))
+    written = concern.created + dt.timedelta(days=60)
+    document.update(
+        id=str(uuid.UUID(int=9, version=4)),
+        created=written.isoformat(),
+        sent=written.isoformat(),
+        thread={**document["thread"], "supersedes": str(concern.id)},
+    )
+    document["sharing_decision"]["decided_at"] = written.isoformat()
+    correction = codec.loads(json.dumps(document))
+    made = (concern.created + dt.timedelta(days=20)).date().isoformat()
+    messages = [concern, correction, _gcp(2, made, review_date=None)]
+    at = written + dt.timedelta(days=120)
+    entries = build_chronology(messages, generated=at, child=KAI).entries
+    (head,) = [e for e in entries if e.message_id == str(correction.id) and e.id.endswith("#")]
+    assert [v.message_id for v in head.history] == [str(concern.id)]  # the correction carries its first version
+    kinds = {p.kind for p in neglect_patterns(entries, messages, at)}
+    assert PatternKind.NEGLECT_WITHOUT_CARE_PROFILE not in kinds
+
+
 def test_a_profile_before_the_concern_does_not_answer_it() -> None:
     """Only a GCP made on or after the concern's day answers it."""
     concern = _example("01")

@@ -49,7 +49,12 @@ def test_an_acknowledgement_carries_the_thread_child_and_basis() -> None:
     assert reply.type == MessageType.ACKNOWLEDGEMENT
     assert reply.thread.in_reply_to == CONCERN.id
     assert reply.thread.case_reference == CONCERN.thread.case_reference
-    assert (reply.subject, reply.handling, reply.status) == (CONCERN.subject, CONCERN.handling, CONCERN.status)
+    assert (reply.handling, reply.status) == (CONCERN.handling, CONCERN.status)
+    assert (reply.subject.name, reply.subject.birth_date, reply.subject.identifiers) == (
+        CONCERN.subject.name,
+        CONCERN.subject.birth_date,
+        CONCERN.subject.identifiers,
+    )
     assert reply.lawful_basis == CONCERN.lawful_basis
     assert reply.recipients == (CONCERN.sender.agency,)
     assert reply.body.message_id == CONCERN.id
@@ -93,7 +98,7 @@ def test_a_decision_goes_to_the_referrer_and_others_once() -> None:
     assert reply.body.concern_id == CONCERN.id
     assert (reply.body.decided_by, reply.body.decided_at) == (DUTY, AT)
     assert reply.thread.in_reply_to == CONCERN.id
-    assert reply.subject == CONCERN.subject
+    assert reply.subject.identifiers == CONCERN.subject.identifiers
     assert _errors(reply) == []
 
 
@@ -105,6 +110,26 @@ def test_a_withdrawal_reaches_every_recipient() -> None:
     assert reply.body.message_id == CONCERN.id
     assert reply.thread.in_reply_to == CONCERN.id
     assert reply.lawful_basis == CONCERN.lawful_basis
+    assert _errors(reply) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["01-concern-health-visitor-neglect.json", "09-domestic-abuse-notification-police.json"]
+)
+def test_a_reply_says_who_the_child_is_and_nothing_a_view_withholds(name: str) -> None:
+    """A withdrawal reaches agencies sent a redacted view: it names the child, never the adults, addresses or health."""
+    original = validate((MESSAGES / name).read_bytes())
+    assert original.subject.related_people or original.subject.addresses  # the example has something to withhold
+    reply = withdraw(
+        original,
+        sender=original.sender,
+        at=original.created + dt.timedelta(days=1),
+        sharing_decision=attrs.evolve(DECISION, decided_at=original.created + dt.timedelta(days=1)),
+        reason=WithdrawalReason.ENTERED_IN_ERROR,
+    )
+    child = reply.subject
+    assert (child.related_people, child.addresses, child.health_needs, child.sexual_health) == ((), (), None, None)
+    assert (child.name, child.identifiers) == (original.subject.name, original.subject.identifiers)
     assert _errors(reply) == []
 
 

@@ -29,7 +29,7 @@ from concernshare.crypto.keys import PrivateJwk, PublicJwk, Signer, parse_public
 from concernshare.errors import DirectoryRefused, InvalidDocument, SealError, UsageError
 from concernshare.records._fields import field
 from concernshare.records.codes import AgencyKind, RecipientRole, RevocationReason
-from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, AgencyId, require_aware
+from concernshare.records.types import AGENCY_ID, AGENCY_ID_MAX, CLOCK_SKEW, AgencyId, require_aware
 from concernshare.replay import DirectoryEdition, ReplayStore
 
 __all__ = [
@@ -50,7 +50,6 @@ __all__ = [
 DIRECTORY_VERSION: Final = "1.1"
 _GSS: Final = "^(E(06|08|09|10)|W06|S12)[0-9]{6}$"
 _B64URL: Final = "^[A-Za-z0-9_-]+$"
-_SKEW: Final = dt.timedelta(minutes=5)
 #: The pattern of a directory id.
 DIRECTORY_ID: Final = "^[a-z0-9][a-z0-9._-]{0,63}$"
 
@@ -267,7 +266,7 @@ def open_directory(
         raise DirectoryRefused("the directory is refused: " + "; ".join(problems))
     if directory.expires <= now:
         raise DirectoryRefused("the directory has expired; fetch the current edition from its authority")
-    if directory.issued > now + _SKEW:
+    if directory.issued > now + CLOCK_SKEW:
         raise DirectoryRefused("the directory is dated in the future; check the clocks")
     if store is not None:
         edition = DirectoryEdition(

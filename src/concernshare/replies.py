@@ -5,8 +5,12 @@ integrating system does not copy it by hand and get it subtly wrong:
 
 - the thread: ``in_reply_to`` is the message answered, and its case
   reference is kept;
-- the child (``subject``), the handling and the status (an exercise is
-  answered with an exercise);
+- who the child is (``subject``: names, birth or expected delivery date,
+  sex, the mother of an unborn child, identifiers), never more: a reply goes
+  to agencies that may have been sent a view withholding the rest (an
+  address kept confidential, the adults around the child, their health or
+  offending), and it needs only to say which child it is about;
+- the handling and the status (an exercise is answered with an exercise);
 - the lawful basis, unless the replying agency gives its own (its basis
   for sharing may differ, and the law asks each sharer to have one).
 
@@ -31,6 +35,7 @@ from concernshare.records import (
     AcknowledgementOutcome,
     AgencyId,
     Body,
+    Child,
     ContactOrReferral,
     DecisionBody,
     DecisionOutcome,
@@ -61,7 +66,7 @@ def _reply(
     lawful_basis: LawfulBasis | None,
     id: uuid.UUID | None,
 ) -> Message:
-    """The envelope of a reply to ``message``: thread, child, handling, status and basis carried over."""
+    """The envelope of a reply to ``message``: thread, the child's identity, handling, status and basis carried over."""
     require_aware(at, "at")
     if at < message.created:
         raise ReplyRefused("/created", "a reply cannot be written before the message it answers")
@@ -72,12 +77,26 @@ def _reply(
         status=message.status,
         sender=sender,
         recipients=recipients,
-        subject=message.subject,
+        subject=_identity(message.subject),
         handling=message.handling,
         lawful_basis=message.lawful_basis if lawful_basis is None else lawful_basis,
         sharing_decision=sharing_decision,
         thread=Thread(in_reply_to=message.id, case_reference=message.thread.case_reference),
         body=body,
+    )
+
+
+def _identity(child: Child) -> Child:
+    """Who ``child`` is, and nothing a recipient's view might have withheld."""
+    return Child(
+        name=child.name,
+        known_as=child.known_as,
+        birth_date=child.birth_date,
+        unborn=child.unborn,
+        expected_delivery_date=child.expected_delivery_date,
+        mother=child.mother,
+        sex=child.sex,
+        identifiers=child.identifiers,
     )
 
 

@@ -33,9 +33,9 @@ from typing import Final
 import attrs
 
 from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology, ChronologyChild, Entry, Match, Unreadable
-from concernshare.records import Message, Relationship, WithdrawalBody
+from concernshare.records import Message, RelatedPerson, Relationship, WithdrawalBody
 from concernshare.records._fields import field
-from concernshare.records.codes import AgeGroup, Status, YesNoUnknown
+from concernshare.records.codes import AgeGroup, Relation, Status, YesNoUnknown
 
 __all__ = [
     "HOUSEHOLD_EVENTS",
@@ -53,12 +53,19 @@ _ADULT: Final = 18  # years: a "child" in the Domestic Abuse Act 2021, s3(4), an
 _NHS: Final = "^[0-9]{10}$"
 
 
-def _is_child(
-    person_birth: dt.date | None, age_group: AgeGroup | None, relationship: Relationship, on: dt.date
-) -> bool:
-    if person_birth is not None:
-        return (on.year - person_birth.year - ((on.month, on.day) < (person_birth.month, person_birth.day))) < _ADULT
-    return age_group is AgeGroup.CHILD or (age_group is None and relationship is Relationship.SIBLING)
+#: The relations to the child (format 1.1) that name another child where neither age nor birth date is given.
+_CHILD_RELATIONS: Final = frozenset(
+    {Relation.SIBLING, Relation.HALF_SIBLING, Relation.STEP_SIBLING, Relation.OTHER_CHILD}
+)
+
+
+def _is_child(person: RelatedPerson, on: dt.date) -> bool:
+    if person.birth_date is not None:
+        born = person.birth_date
+        return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < _ADULT
+    if person.age_group is not None:
+        return person.age_group is AgeGroup.CHILD
+    return person.relationship is Relationship.SIBLING or person.relation in _CHILD_RELATIONS
 
 
 def _children_named(message: Message) -> Iterator[tuple[str, YesNoUnknown]]:
@@ -67,8 +74,18 @@ def _children_named(message: Message) -> Iterator[tuple[str, YesNoUnknown]]:
     on = message.created.date()
     for person in message.subject.related_people:
         number = person.identifiers.nhs_number if person.identifiers else None
-        if number and number != own and _is_child(person.birth_date, person.age_group, person.relationship, on):
+        if number and number != own and _is_child(person, on):
             yield number, person.lives_with_child
+
+
+def _superseded(messages: Sequence[Message]) -> frozenset[str]:
+    """The ids of the messages a later version from their own sender replaces: their latest version speaks for them."""
+    senders = {str(m.id): m.sender.agency for m in messages}
+    return frozenset(
+        str(m.thread.supersedes)
+        for m in messages
+        if m.thread.supersedes is not None and senders.get(str(m.thread.supersedes)) == m.sender.agency
+    )
 
 
 def homes(messages: Iterable[Message], *, wrong_child: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
@@ -78,13 +95,16 @@ def homes(messages: Iterable[Message], *, wrong_child: frozenset[str] = frozense
     names the other by NHS number with ``lives_with_child`` 'yes', or where a
     household event (:data:`HOUSEHOLD_EVENTS`) names them without saying
     they live elsewhere. The relation goes both ways. Messages whose ids are
-    in ``wrong_child`` (withdrawn as about the wrong child) count for nothing.
-    Raises nothing.
+    in ``wrong_child`` (withdrawn as about the wrong child), and messages a
+    later version from their sender replaces, count for nothing. Raises
+    nothing.
     """
+    messages = list(messages)
+    ignored = wrong_child | _superseded(messages)
     linked: dict[str, set[str]] = defaultdict(set)
     for message in messages:
         own = message.subject.identifiers.nhs_number
-        if own is None or str(message.id) in wrong_child:
+        if own is None or str(message.id) in ignored:
             continue
         event = message.type in HOUSEHOLD_EVENTS
         for number, lives in _children_named(message):
@@ -106,14 +126,18 @@ def household_events(
     that names the child (unless it records that they live elsewhere) or
     whose child ``home`` records as living with them; with them come the
     withdrawals of those messages by their senders, so that a withdrawn event
-    shows as withdrawn. Each list is in the order of ``messages``; one pass
-    over them, whatever the number of children. Raises nothing.
+    shows as withdrawn. A message a later version from its sender replaces is
+    judged by that version alone (a correction saying a child lives elsewhere
+    takes the event out of that child's chronology). Each list is in the
+    order of ``messages``; one pass over them, whatever the number of
+    children. Raises nothing.
     """
+    ignored = wrong_child | _superseded(messages)
     found: dict[str, dict[str, tuple[Message, str]]] = defaultdict(dict)
     shared: dict[str, tuple[str, list[str]]] = {}
     for message in messages:
         own = message.subject.identifiers.nhs_number
-        if message.type not in HOUSEHOLD_EVENTS or own is None or str(message.id) in wrong_child:
+        if message.type not in HOUSEHOLD_EVENTS or own is None or str(message.id) in ignored:
             continue
         named = dict(_children_named(message))
         children = [c for c in dict.fromkeys([*named, *sorted(home.get(own, ()))]) if c != own]
@@ -132,6 +156,14 @@ def household_events(
                 "of it (Domestic Abuse Act 2021, s3)",
             )
             shared.setdefault(str(message.id), (message.sender.agency, []))[1].append(child)
+    versions = _superseded(messages)
+    by_id = {str(m.id): m for m in messages}
+    for events in found.values():  # the versions a shared event replaces come with it, so it shows its history
+        for message, why in list(events.values()):
+            earlier = message.thread.supersedes
+            while earlier is not None and str(earlier) in versions and str(earlier) in by_id:
+                events.setdefault(str(earlier), (by_id[str(earlier)], why))
+                earlier = by_id[str(earlier)].thread.supersedes
     for message in messages:
         body = message.body
         if isinstance(body, WithdrawalBody) and str(body.message_id) in shared:
@@ -139,7 +171,8 @@ def household_events(
             if sender == message.sender.agency:
                 for child in children:
                     found[child][str(message.id)] = (message, "the withdrawal of a household event")
-    return {child: list(events.values()) for child, events in found.items()}
+    order = {str(m.id): index for index, m in enumerate(messages)}
+    return {child: sorted(events.values(), key=lambda pair: order[str(pair[0].id)]) for child, events in found.items()}
 
 
 def household_of(entry: Entry, reason: str) -> Entry:

@@ -167,8 +167,10 @@ def _without_profile(
         head, body = heads.get(str(message.id)), message.body
         if head is None or not isinstance(body, ConcernBody) or not _about_neglect(body):
             continue
-        due = deadlines.due(timescale, message.created, calendar=calendar)
-        raised = message.created.astimezone(deadlines.LONDON).date()
+        # A corrected concern is judged from its first version: correcting it does not restart the clock.
+        first = min((message.created, *(version.recorded for version in head.history)))
+        due = deadlines.due(timescale, first, calendar=calendar)
+        raised = first.astimezone(deadlines.LONDON).date()
         made = next((p.assessed_on for _, p in profiles if p.assessed_on >= raised), None)
         if _kept(made, due.astimezone(deadlines.LONDON).date(), waiting=at <= due):
             continue
