@@ -132,7 +132,8 @@ def household_events(
     order of ``messages``; one pass over them, whatever the number of
     children. Raises nothing.
     """
-    ignored = wrong_child | _superseded(messages)
+    versions = _superseded(messages)
+    ignored = wrong_child | versions
     found: dict[str, dict[str, tuple[Message, str]]] = defaultdict(dict)
     shared: dict[str, tuple[str, list[str]]] = {}
     for message in messages:
@@ -156,7 +157,6 @@ def household_events(
                 "of it (Domestic Abuse Act 2021, s3)",
             )
             shared.setdefault(str(message.id), (message.sender.agency, []))[1].append(child)
-    versions = _superseded(messages)
     by_id = {str(m.id): m for m in messages}
     for events in found.values():  # the versions a shared event replaces come with it, so it shows its history
         for message, why in list(events.values()):
