@@ -26,6 +26,7 @@ __all__ = [
     "PatternKind",
     "Unreadable",
     "Version",
+    "first_written",
 ]
 
 CHRONOLOGY_VERSION = "1.1"
@@ -194,3 +195,11 @@ class Chronology:
         "The statuses of the messages it was built from; a report built from exercise or test messages says so.",
         default=(),
     )
+
+
+def first_written(entry: Entry, created: dt.datetime) -> dt.datetime:
+    """When the first version of ``entry``'s message was written: ``created`` (the message's), or an earlier version's.
+
+    A corrected message is judged from its first version, so that a correction never restarts a clock. Raises nothing.
+    """
+    return min((created, *(version.recorded for version in entry.history)))

@@ -28,7 +28,7 @@ import attrs
 
 from concernshare import deadlines
 from concernshare.care_profiles import care_profile_of
-from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written
 from concernshare.records import (
     AbuseCategory,
     AssessmentFactor,
@@ -167,8 +167,7 @@ def _without_profile(
         head, body = heads.get(str(message.id)), message.body
         if head is None or not isinstance(body, ConcernBody) or not _about_neglect(body):
             continue
-        # A corrected concern is judged from its first version: correcting it does not restart the clock.
-        first = min((message.created, *(version.recorded for version in head.history)))
+        first = first_written(head, message.created)  # a correction does not restart the clock
         due = deadlines.due(timescale, first, calendar=calendar)
         raised = first.astimezone(deadlines.LONDON).date()
         made = next((p.assessed_on for _, p in profiles if p.assessed_on >= raised), None)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from concernshare import deadlines
-from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written
 from concernshare.chronology.neglect import neglect_patterns
 from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
@@ -167,7 +167,7 @@ def _overdue(entries: Sequence[Entry], messages: Sequence[Message], at: dt.datet
             continue
         # A corrected message is judged from its first version: an answer to any version answers it.
         versions = (str(message.id), *(v.message_id for v in entry.history))
-        first = min((message.created, *(v.recorded for v in entry.history)))
+        first = first_written(entry, message.created)
         due: dt.datetime | None = None
         answers: dict[str, dt.datetime] = {}
         what = ""
