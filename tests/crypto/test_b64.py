@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from concernshare.crypto._b64 import b64decode, b64encode
+from concernshare.crypto._b64 import b64decode, b64decode_ascii, b64encode
 
 URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -76,3 +76,23 @@ def test_refuses_non_string() -> None:
     """Bytes or other values are not texts and are refused."""
     with pytest.raises(ValueError, match="base64url"):
         b64decode(b"Zm9v")  # type: ignore[arg-type]
+
+
+@given(st.text(alphabet=URL_ALPHABET + "+/= \n!", max_size=60))
+def test_bytes_are_decoded_as_their_text(text: str) -> None:
+    """The decoder of bytes accepts exactly what the decoder of text accepts, and gives the same bytes."""
+    try:
+        expected: bytes | None = b64decode(text)
+    except ValueError:
+        expected = None
+    try:
+        assert b64decode_ascii(text.encode("ascii")) == expected
+    except ValueError:
+        assert expected is None
+
+
+@pytest.mark.parametrize("raw", [b'Zm9"', b"Zm9\\", b"Zm\xc3\xa9", b"Zm9v\x00", b"Zg==", b"+/8", b"Zh", b"Zm9vY"])
+def test_bytes_outside_the_alphabet_are_refused(raw: bytes) -> None:
+    """A quote, a backslash (the start of a JSON escape), a non-ASCII or control byte, and what text refuses."""
+    with pytest.raises(ValueError, match="base64url"):
+        b64decode_ascii(raw)

@@ -13,15 +13,17 @@ from __future__ import annotations
 import base64
 import binascii
 
-__all__ = ["b64decode", "b64encode"]
+__all__ = ["b64decode", "b64decode_ascii", "b64encode"]
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+# To the standard alphabet; the standard alphabet's own "+" and "/", and padding, to "!",
+# which no base64 holds, so that the strict decoder refuses them with everything else.
+_TO_STANDARD = bytes.maketrans(b"-_+/=", b"+/!!!")
 # A text of length 4n+2 ends in a character of which only the top 2 bits are
 # data (4 stray bits); one of length 4n+3 ends in a character with 4 data bits
-# (2 stray bits). These sets hold the last characters whose stray bits are zero.
-_CLEAN_AFTER_2 = frozenset(_ALPHABET[i] for i in range(0, 64, 16))  # low 4 bits zero
-_CLEAN_AFTER_3 = frozenset(_ALPHABET[i] for i in range(0, 64, 4))  # low 2 bits zero
+# (2 stray bits). These sets hold the codes of the last characters whose stray bits are zero.
+_CLEAN_AFTER_2 = frozenset(ord(_ALPHABET[i]) for i in range(0, 64, 16))  # low 4 bits zero
+_CLEAN_AFTER_3 = frozenset(ord(_ALPHABET[i]) for i in range(0, 64, 4))  # low 2 bits zero
 
 
 def b64encode(data: bytes) -> str:
@@ -39,15 +41,22 @@ def b64decode(text: str) -> bytes:
     """
     if not isinstance(text, str) or not text.isascii():
         raise ValueError("not base64url")
-    raw = text.encode("ascii")
-    if b"+" in raw or b"/" in raw or b"=" in raw:  # the standard alphabet and padding
-        raise ValueError("not base64url")
+    return b64decode_ascii(text.encode("ascii"))
+
+
+def b64decode_ascii(raw: bytes) -> bytes:
+    """Decode strict unpadded base64url given as bytes: what :func:`b64decode` does for the text they spell.
+
+    For the readers that take a document's parts straight from its bytes; any
+    byte outside the url alphabet (a quote, a backslash, a non-ASCII byte) is
+    refused. Raises ``ValueError`` as :func:`b64decode` does.
+    """
     tail = len(raw) % 4
     if tail == 1:
         raise ValueError("impossible base64url length")
-    if (tail == 2 and text[-1] not in _CLEAN_AFTER_2) or (tail == 3 and text[-1] not in _CLEAN_AFTER_3):
+    if (tail == 2 and raw[-1] not in _CLEAN_AFTER_2) or (tail == 3 and raw[-1] not in _CLEAN_AFTER_3):
         raise ValueError("stray bits in base64url")
-    try:  # strict mode refuses every character outside the alphabet, whitespace included
+    try:  # strict mode refuses every byte outside the alphabet: whitespace, and the "!" of _TO_STANDARD
         return binascii.a2b_base64(raw.translate(_TO_STANDARD) + b"=" * (-tail % 4), strict_mode=True)
     except binascii.Error:
         raise ValueError("not base64url") from None

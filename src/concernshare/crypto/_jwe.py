@@ -1,11 +1,13 @@
 """JWE (RFC 7516): ``ECDH-ES+A256KW`` over X25519 or P-256 and ``A256GCM``, one content key wrapped for each recipient.
 
 Output is the general JSON serialization; input may be general or flattened
-JSON. A JWE written as concernshare writes it is read by :func:`_jwe_fast`,
-which checks every recipient entry as the general path does; any other
-document, and every refusal, goes through :func:`_jwe_general`, which gives
-each refusal its own reason. Every entry is checked before any cryptography,
-and the ephemeral point is checked on its curve before it meets our key.
+JSON. A JWE written byte for byte as concernshare writes it is read from its
+bytes by :func:`_jwe_written`, without a JSON parse; one written as concernshare
+writes it but formatted otherwise is read by :func:`_jwe_fast`. Both check
+every recipient entry as the general path does; any other document, and every
+refusal, goes through :func:`_jwe_general`, which gives each refusal its own
+reason. Every entry is checked before any cryptography, and the ephemeral
+point is checked on its curve before it meets our key.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from concernshare.crypto._b64 import b64decode, b64encode
+from concernshare.crypto._b64 import b64decode, b64decode_ascii, b64encode
 from concernshare.crypto._documents import (
+    MAX_INPUT_BYTES,
     as_bytes,
     as_object,
     b64e,
@@ -206,6 +209,65 @@ def _jwe_fast(document: dict[str, object], ours: Mapping[str, Decrypter], typ: s
     return document["protected"], iv, ciphertext, tag, mine
 
 
+@functools.lru_cache(maxsize=8)
+def _written_opening(typ: str, cty: str) -> bytes:
+    return b'{"protected":"%b","recipients":[' % _jwe_protected(typ, cty).encode("ascii")
+
+
+# The bytes encrypt writes: one recipient entry (with the "," or "]" after it), then the iv
+# (12 bytes, 16 characters), the ciphertext, and the tag (16 bytes, 22 characters, 4 stray bits).
+_K32: Final = KID.pattern.encode("ascii")
+_WRITTEN_ENTRY: Final = re.compile(
+    rb'\{"header":\{"alg":"ECDH-ES\+A256KW","kid":"(%b)","epk":'
+    rb'(?:\{"kty":"OKP","crv":"X25519","x":"(%b)"\}|\{"kty":"EC","crv":"P-256","x":"(%b)","y":"(%b)"\})'
+    rb'\},"encrypted_key":"(%b)"\}([,\]])' % (_K32, _K32, _K32, _K32, _B64_40.pattern.encode("ascii"))
+)
+_WRITTEN_IV: Final = re.compile(rb',"iv":"([A-Za-z0-9_-]{16})","ciphertext":"')
+_WRITTEN_TAG: Final = re.compile(rb'","tag":"([A-Za-z0-9_-]{21}[AQgw])"\}')
+_TAG_BYTES: Final = len(b'","tag":""}') + 22
+
+
+def _jwe_written(data: bytes, ours: Mapping[str, Decrypter], typ: str, cty: str) -> _Sealed | None:
+    """What :func:`decrypt` reads from a JWE exactly as :func:`encrypt` writes it, from its bytes; None for any other.
+
+    The document must be the compact JSON that :func:`encrypt` writes, member
+    for member and byte for byte, every value base64url or a fixed name (so it
+    holds no escape and parses to the one object :func:`_jwe_fast` reads);
+    every entry is checked as :func:`_jwe_fast` checks it, and the reading is
+    the one it gives.
+    """
+    opening = _written_opening(typ, cty)
+    if data.__class__ is not bytes or len(data) > MAX_INPUT_BYTES or not data.startswith(opening):
+        return None
+    position, mine = len(opening), None
+    seen: set[bytes] = set()
+    while True:
+        entry = _WRITTEN_ENTRY.match(data, position)
+        if entry is None or entry[1] in seen or len(seen) == MAX_RECIPIENTS:
+            return None
+        kid, okp_x, ec_x, ec_y, wrapped, after = entry.groups()
+        seen.add(kid)
+        if mine is None and (key := ours.get(kid.decode("ascii"))) is not None:
+            if okp_x is not None:
+                mine = (key, "X25519", b64decode_ascii(okp_x), b64decode_ascii(wrapped))
+            else:
+                point = b"\x04" + b64decode_ascii(ec_x) + b64decode_ascii(ec_y)
+                mine = (key, "P-256", point, b64decode_ascii(wrapped))
+        position = entry.end()
+        if after == b"]":
+            break
+    iv = _WRITTEN_IV.match(data, position)
+    end = len(data) - _TAG_BYTES
+    tag = _WRITTEN_TAG.fullmatch(data, end) if iv is not None and iv.end() <= end else None
+    if mine is None or iv is None or tag is None:
+        return None
+    try:
+        ciphertext = b64decode_ascii(data[iv.end() : end])
+    except ValueError:  # a byte outside the url alphabet (an escape, say), or not strict
+        return None
+    return _jwe_protected(typ, cty), b64decode_ascii(iv[1]), ciphertext, b64decode_ascii(tag[1]), mine
+
+
 def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str, cty: str) -> bytes:
     """Decrypt a JWE (general or flattened JSON) with one of our keys and return the plaintext.
 
@@ -218,10 +280,11 @@ def decrypt(jwe: bytes, decrypter: Decrypter | Sequence[Decrypter], *, typ: str,
     """
     check_kind(typ, cty, JWE_KINDS)
     ours = {d.kid: d for d in (decrypter if isinstance(decrypter, Sequence) else [decrypter])}
-    document = read_document(jwe, "sealed document")
-    protected_text, iv, ciphertext, tag, (key, crv, point, wrapped) = _jwe_fast(
-        document, ours, typ, cty
-    ) or _jwe_general(document, ours, typ, cty)
+    reading = _jwe_written(jwe, ours, typ, cty)
+    if reading is None:
+        document = read_document(jwe, "sealed document")
+        reading = _jwe_fast(document, ours, typ, cty) or _jwe_general(document, ours, typ, cty)
+    protected_text, iv, ciphertext, tag, (key, crv, point, wrapped) = reading
     if crv != key.crv:
         raise CryptoError()
     peer = load_public(crv, point)  # an invalid point is refused before it meets our key

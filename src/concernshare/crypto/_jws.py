@@ -1,23 +1,26 @@
 """JWS (RFC 7515): one signature, ``Ed25519`` (RFC 9864; ``EdDSA`` accepted on input) or ``ES256`` (raw r||s).
 
 Output is the general JSON serialization; input may be general or flattened
-JSON. A JWS written as concernshare writes it (the four header parameters it
-writes, each member once, nothing else) is read by :func:`_jws_fast`, which
-checks what the general path would check; any other document, and every
-refusal, goes through :func:`_jws_general`, which gives each refusal its own
-reason. The shape is refused before the key is resolved, and the key before
-the signature is verified.
+JSON. A JWS written byte for byte as concernshare writes it is read from its
+bytes by :func:`_jws_written`, without a JSON parse; one written as concernshare
+writes it but formatted otherwise (the four header parameters it writes, each
+member once, nothing else) is read by :func:`_jws_fast`. Both check what the
+general path would check; any other document, and every refusal, goes through
+:func:`_jws_general`, which gives each refusal its own reason. The shape is
+refused before the key is resolved, and the key before the signature is verified.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
-from concernshare.crypto._b64 import b64decode
+from concernshare.crypto._b64 import b64decode, b64decode_ascii
 from concernshare.crypto._documents import (
     MAX_HEADER_BYTES,
+    MAX_INPUT_BYTES,
     as_bytes,
     as_object,
     as_string,
@@ -131,6 +134,40 @@ def _jws_fast(document: dict[str, object], typ: str, cty: str) -> tuple[bytes, b
     return payload, signing_input, raw_signature, *header
 
 
+# The bytes :func:`sign` writes after the payload: the one signature entry, whose protected
+# header is read by _jws_header, and a signature of 64 bytes (86 characters, 4 stray bits).
+_PAYLOAD_OPEN: Final = b'{"payload":"'
+_WRITTEN_TAIL: Final = re.compile(
+    rb'","signatures":\[\{"protected":"([A-Za-z0-9_-]*)","signature":"([A-Za-z0-9_-]{85}[AQgw])"\}\]\}'
+)
+
+
+def _jws_written(data: bytes, typ: str, cty: str) -> tuple[bytes, bytes, bytes, str, str] | None:
+    """What :func:`verify` reads from a JWS exactly as :func:`sign` writes it, read from its bytes; None for any other.
+
+    The document must be the compact JSON that :func:`sign` writes, member for
+    member and byte for byte, every value base64url (so it holds no escape and
+    parses to the one object :func:`_jws_fast` reads); the reading is then
+    the one :func:`_jws_fast` gives.
+    """
+    if data.__class__ is not bytes or len(data) > MAX_INPUT_BYTES or not data.startswith(_PAYLOAD_OPEN):
+        return None
+    end = data.find(b'"', len(_PAYLOAD_OPEN))  # the payload holds no quote: the first one closes it
+    tail = _WRITTEN_TAIL.fullmatch(data, end) if end > 0 else None
+    if tail is None:
+        return None
+    protected, signature = tail.groups()
+    header = _jws_header(protected.decode("ascii"), typ, cty)
+    if header is None:
+        return None
+    body = data[len(_PAYLOAD_OPEN) : end]
+    try:
+        payload = b64decode_ascii(body)
+    except ValueError:  # a byte outside the url alphabet (an escape, say), or not strict
+        return None
+    return payload, protected + b"." + body, b64decode_ascii(signature), *header
+
+
 def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: str, cty: str) -> tuple[bytes, str, str]:
     """Verify a JWS (general or flattened JSON) and return ``(payload, kid, alg)``.
 
@@ -142,12 +179,11 @@ def verify(jws: bytes, resolve_key: Callable[[str], PublicJwk | None], *, typ: s
     verify with that key.
     """
     check_kind(typ, cty, JWS_KINDS)
-    document = read_document(jws, "signed document")
-    fast = _jws_fast(document, typ, cty)
-    if fast is None:
-        payload, signing_input, signature, alg, kid = _jws_general(document, typ, cty)
-    else:
-        payload, signing_input, signature, alg, kid = fast
+    reading = _jws_written(jws, typ, cty)
+    if reading is None:
+        document = read_document(jws, "signed document")
+        reading = _jws_fast(document, typ, cty) or _jws_general(document, typ, cty)
+    payload, signing_input, signature, alg, kid = reading
     key = resolve_key(kid)
     if key is None:
         raise UntrustedSender("the signing key is not known")
