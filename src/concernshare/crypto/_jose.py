@@ -19,7 +19,8 @@ Where each part lives:
 - :mod:`~concernshare.crypto._headers`: document kinds, algorithms, the header allow-list, key ids;
 - :mod:`~concernshare.crypto._points`: public points as JWK members;
 - :mod:`~concernshare.crypto._jws` and :mod:`~concernshare.crypto._jwe`: signing and sealing, each with
-  a fast path for the documents concernshare writes and a general path that gives every refusal its reason;
+  two fast paths for the documents concernshare writes (one reads their exact bytes, one the parsed
+  document) and a general path that gives every refusal its reason;
 - :mod:`~concernshare.crypto._primitives`: the only user of ``cryptography.hazmat``.
 """
 
