@@ -14,7 +14,6 @@ of bodies on ``type``, format versions) and makes the one converter.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
 import functools
@@ -99,21 +98,27 @@ def _date_text(value: str) -> dt.date:
 
 
 def _partial_date_text(value: str) -> PartialDate:
-    if len(value) == 10 and value.isascii() and value[4] == "-" == value[7]:  # YYYY-MM-DD, read without the regex
-        digits = value[:4] + value[5:7] + value[8:]
-        if digits.isdigit() and 1 <= int(digits[4:6]) <= 12 and 1 <= int(digits[6:]) <= 31:
-            with contextlib.suppress(ValueError):  # not in the calendar: PartialDate.parse says how
-                return PartialDate(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    if len(value) == 10 and value[4] == "-" == value[7] and value.isascii() and value.replace("-", "").isdigit():
+        try:  # YYYY-MM-DD, read without the regex; the calendar is date's to judge
+            return PartialDate.of(dt.date.fromisoformat(value))
+        except ValueError:
+            pass  # not in the calendar: PartialDate.parse says how
     try:
         return PartialDate.parse(value)
     except ValueError as error:
         raise _refusal("CS018", "reason", reason=error) from None
 
 
+_SET_INT, _SET_SAFE = (uuid.UUID.__dict__[name].__set__ for name in ("int", "is_safe"))
+
+
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
         raise _refusal("CS018", "uuid")
-    return uuid.UUID(value)
+    made = object.__new__(uuid.UUID)  # what UUID(value) makes of a canonical UUID, without parsing it again
+    _SET_INT(made, int(value.replace("-", ""), 16))
+    _SET_SAFE(made, uuid.SafeUUID.unknown)
+    return made
 
 
 @functools.lru_cache(maxsize=1024)  # the agencies are few and come back; an id is immutable and not personal

@@ -167,6 +167,9 @@ class AgencyId(str):
         return AgencyId(f"{self.scheme}:{self.code}")
 
 
+_NEW: Final = object.__new__
+
+
 @attrs.frozen(order=False, init=False)
 class PartialDate:
     """A date of a past event known only to the year, the month or the day (``2013``, ``2013-05``, ``2013-05-14``).
@@ -201,6 +204,15 @@ class PartialDate:
             raise InvalidValue("is not a date in the calendar") from None
 
     @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        """The partial date known to the day ``day``; a date is always a valid partial date, so nothing is checked."""
+        made = _NEW(cls)
+        _set_year(made, day.year)
+        _set_month(made, day.month)
+        _set_day(made, day.day)
+        return made
+
+    @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise :class:`~concernshare.errors.InvalidValue` otherwise."""
         return cls(text)
@@ -233,3 +245,7 @@ class PartialDate:
         if self.day is not None:
             text += f"-{self.day:02d}"
         return text
+
+
+# A frozen class's slots are written through their descriptors (as attrs's own __init__ does, by another way).
+_set_year, _set_month, _set_day = (PartialDate.__dict__[name].__set__ for name in ("year", "month", "day"))
