@@ -195,24 +195,18 @@ def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
     """
     current = [e for e in _current(entries) if e.event_date.precision == "day"]
     seen = [e for e in current if e.child_seen is YesNoUnknown.YES]
-    for before, after in itertools.pairwise(seen):
+    gaps = [(before, after, _span(before, after)) for before, after in itertools.pairwise(seen)]
+    if seen:
+        last = seen[-1]
+        latest = max(current, key=lambda e: e.event_date.earliest)
+        gaps.append((last, latest, f"from {last.event_date} to the latest entry, on {latest.event_date}"))
+    for before, after, when in gaps:
         gap = after.event_date.earliest - before.event_date.latest
         if gap > limits.unseen_gap:
             yield Pattern(
                 kind=PatternKind.UNSEEN_GAP,
                 entries=(before.id, after.id),
-                explanation=f"no agency recorded seeing the child for {gap.days} days, {_span(before, after)}",
-            )
-    if seen:
-        last = seen[-1]
-        latest = max(current, key=lambda e: e.event_date.earliest)
-        gap = latest.event_date.earliest - last.event_date.latest
-        if gap > limits.unseen_gap:
-            yield Pattern(
-                kind=PatternKind.UNSEEN_GAP,
-                entries=(last.id, latest.id),
-                explanation=f"no agency recorded seeing the child for {gap.days} days, from "
-                f"{last.event_date} to the latest entry, on {latest.event_date}",
+                explanation=f"no agency recorded seeing the child for {gap.days} days, {when}",
             )
 
 
