@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from concernshare import deadlines
-from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written, words
 from concernshare.chronology.neglect import neglect_patterns
 from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
@@ -109,7 +109,7 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
             kind=PatternKind.REPEATED_NON_ENGAGEMENT,
             entries=tuple(e.id for e in run),
             explanation=f"{len(run)} missed contacts ("
-            + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items()))
+            + ", ".join(f"{n} {words(kind)}" for kind, n in sorted(kinds.items()))
             + ") "
             f"{_span(run[0], run[-1])}, at least {limits.missed_contacts} within {limits.missed_window.days} days, "
             f"to {len(per_service)} {'service' if len(per_service) == 1 else 'services'} missed "
