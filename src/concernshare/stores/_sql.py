@@ -15,9 +15,13 @@ the same transaction; so :meth:`SQLStore.overdue` is one indexed query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import enum
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Final, Protocol, Self
+from typing import Any, Final, Generic, Protocol, Self, TypeVar
+
+import attrs
 
 from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
@@ -66,42 +70,131 @@ CREATE INDEX IF NOT EXISTS non_shares_message ON {p}non_shares (message_id);
 CREATE INDEX IF NOT EXISTS non_shares_child ON {p}non_shares (child_ref)
 """
 
-_DELIVERY: Final = (
-    "message_id, recipient, message_type, sender, sent_at, view, due, expects, escalate_to, rules, "
-    "concern_id, passed_on_by, passed_on_from"
+_R = TypeVar("_R")
+
+
+@attrs.frozen
+class _Columns(Generic[_R]):
+    """How one record is a row: each column, the attribute it holds, and how its value is written and read.
+
+    The one description of the row, read by the column lists of the statements, by :meth:`SQLStore._row`
+    (record to row) and by :meth:`SQLStore._record` (row to record). A value is stored as it is, except
+    ``code`` (an enum, by its value), ``time`` (a time, or None), ``codes`` (a tuple of codes, as one text
+    of words) and ``flag`` (a boolean, which SQLite gives back as a number).
+    """
+
+    make: Callable[..., _R]
+    columns: tuple[str, ...]
+    attributes: tuple[str, ...]
+    #: The attributes' values of a record, as a tuple in the columns' order.
+    values: Callable[[object], tuple[Any, ...]]
+    #: The place and the way of each value that is not stored as it is.
+    converted: tuple[tuple[int, str], ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(self.columns)
+
+
+def _columns(make: Callable[..., _R], *specs: str) -> _Columns[_R]:
+    """``column``, ``column:way`` or ``column=attribute:way``, as described on :class:`_Columns`."""
+    columns, attributes, converted = [], [], []
+    for index, spec in enumerate(specs):
+        named, _, way = spec.partition(":")
+        column, _, attribute = named.partition("=")
+        columns.append(column)
+        attributes.append(attribute or column)
+        if way:
+            converted.append((index, way))
+    return _Columns(make, tuple(columns), tuple(attributes), operator.attrgetter(*attributes), tuple(converted))
+
+
+_DELIVERY: Final = _columns(
+    Delivery,
+    "message_id",
+    "recipient",
+    "message_type:code",
+    "sender",
+    "sent_at:time",
+    "view",
+    "due:time",
+    "expects:code",
+    "escalate_to:codes",
+    "rules:codes",
+    "concern_id",
+    "passed_on_by",
+    "passed_on_from",
 )
-_ANSWER: Final = "answer_id, kind, by_agency, at, message_id, concern_id, rejected, problems, decision"
-_ARRIVAL: Final = (
-    "message_id, message_type, sender, recipient, received_at, accepted, problems, concern_id, "
-    "supersedes, in_reply_to, withdraws"
+_ANSWER: Final = _columns(
+    Answer,
+    "answer_id",
+    "kind:code",
+    "by_agency=by",
+    "at:time",
+    "message_id",
+    "concern_id",
+    "rejected:flag",
+    "problems:codes",
+    "decision:code",
 )
-_NON_SHARE: Final = (
-    "id, withheld_from, decided_by_agency, decided_by_role, decided_at, reason, message_id, child_ref, note"
+_ARRIVAL: Final = _columns(
+    Arrival,
+    "message_id",
+    "message_type:code",
+    "sender",
+    "recipient",
+    "received_at:time",
+    "accepted:flag",
+    "problems:codes",
+    "concern_id",
+    "supersedes",
+    "in_reply_to",
+    "withdraws",
+)
+_NON_SHARE: Final = _columns(
+    NonShare,
+    "id",
+    "withheld_from",
+    "decided_by_agency",
+    "decided_by_role",
+    "decided_at:time",
+    "reason:code",
+    "message_id",
+    "child_ref",
+    "note",
 )
 
 
-def _marks(columns: str) -> str:
-    return ", ".join("?" for _ in columns.split(","))
+def _marks(columns: _Columns[Any]) -> str:
+    return ", ".join("?" for _ in columns.columns)
 
 
-def _qualified(alias: str, columns: str) -> str:
-    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+def _qualified(alias: str, columns: _Columns[Any]) -> str:
+    return ", ".join(f"{alias}.{column}" for column in columns.columns)
 
 
 #: What the templates name in braces, besides the prefix and the column types.
 _FIELDS: Final = {
-    "delivery": _DELIVERY,
+    "delivery": _DELIVERY.names,
     "delivery_marks": _marks(_DELIVERY),
     "d_delivery": _qualified("d", _DELIVERY),
-    "answer": _ANSWER,
+    "answer": _ANSWER.names,
     "answer_marks": _marks(_ANSWER),
     "a_answer": _qualified("a", _ANSWER),
-    "arrival": _ARRIVAL,
+    "arrival": _ARRIVAL.names,
     "arrival_marks": _marks(_ARRIVAL),
-    "non_share": _NON_SHARE,
+    "non_share": _NON_SHARE.names,
     "non_share_marks": _marks(_NON_SHARE),
 }
-_WIDTH: Final = len(_DELIVERY.split(","))
+_WIDTH: Final = len(_DELIVERY.columns)
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _code_in(value: enum.Enum | None) -> object:
+    return None if value is None else value.value
 
 
 def _words(values: Sequence[str]) -> str:
@@ -147,6 +240,18 @@ class SQLStore:
     def __init__(self) -> None:
         self._statements: dict[str, str] = {}
         self._open: Cursor | None = None
+        self._writers: dict[str, Callable[[Any], object]] = {
+            "code": _code_in,
+            "time": self._maybe_time,
+            "codes": _words,
+            "flag": _same,
+        }
+        self._readers: dict[str, Callable[[Any], object]] = {
+            "code": _same,
+            "time": self._maybe_time_out,
+            "codes": _split,
+            "flag": bool,
+        }
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -288,21 +393,7 @@ class SQLStore:
             self._run(
                 cursor,
                 "INSERT INTO {p}deliveries ({delivery}) VALUES ({delivery_marks}) ON CONFLICT DO NOTHING",
-                (
-                    d.message_id,
-                    d.recipient,
-                    d.message_type.value,
-                    d.sender,
-                    self._time_in(d.sent_at),
-                    d.view,
-                    self._maybe_time(d.due),
-                    None if d.expects is None else d.expects.value,
-                    _words(d.escalate_to),
-                    _words(d.rules),
-                    d.concern_id,
-                    d.passed_on_by,
-                    d.passed_on_from,
-                ),
+                self._row(_DELIVERY, d),
             )
             if cursor.rowcount == 0:
                 return False
@@ -331,17 +422,7 @@ class SQLStore:
             self._run(
                 cursor,
                 "INSERT INTO {p}answers ({answer}) VALUES ({answer_marks}) ON CONFLICT DO NOTHING",
-                (
-                    a.answer_id,
-                    a.kind.value,
-                    a.by,
-                    self._time_in(a.at),
-                    a.message_id,
-                    a.concern_id,
-                    a.rejected,
-                    _words(a.problems),
-                    None if a.decision is None else a.decision.value,
-                ),
+                self._row(_ANSWER, a),
             )
             if cursor.rowcount == 0:
                 return False
@@ -352,7 +433,7 @@ class SQLStore:
                 (a.by, a.message_id, a.concern_id, a.concern_id),
             )
             for row in rows:
-                delivery, closed_at = self._delivery(row), self._maybe_time_out(row[-1])
+                delivery, closed_at = self._delivery(row[:_WIDTH]), self._maybe_time_out(row[_WIDTH])
                 if satisfies(a, delivery) and (closed_at is None or a.at < closed_at):
                     self._close(cursor, delivery, a)
         return True
@@ -364,19 +445,7 @@ class SQLStore:
             self._run(
                 cursor,
                 "INSERT INTO {p}arrivals ({arrival}) VALUES ({arrival_marks}) ON CONFLICT DO NOTHING",
-                (
-                    r.message_id,
-                    r.message_type.value,
-                    r.sender,
-                    r.recipient,
-                    self._time_in(r.received_at),
-                    r.accepted,
-                    _words(r.problems),
-                    r.concern_id,
-                    r.supersedes,
-                    r.in_reply_to,
-                    r.withdraws,
-                ),
+                self._row(_ARRIVAL, r),
             )
             return cursor.rowcount > 0
 
@@ -398,17 +467,7 @@ class SQLStore:
             self._run(
                 cursor,
                 "INSERT INTO {p}non_shares ({non_share}) VALUES ({non_share_marks}) ON CONFLICT DO NOTHING",
-                (
-                    n.id,
-                    n.withheld_from,
-                    n.decided_by_agency,
-                    n.decided_by_role,
-                    self._time_in(n.decided_at),
-                    n.reason.value,
-                    n.message_id,
-                    n.child_ref,
-                    n.note,
-                ),
+                self._row(_NON_SHARE, n),
             )
             return cursor.rowcount > 0
 
@@ -522,62 +581,27 @@ class SQLStore:
                 "AND (? OR child_ref = ?) ORDER BY decided_at, id",
                 (message_id is None, message_id, child_ref is None, child_ref),
             )
-        return tuple(
-            NonShare(
-                id=r[0],
-                withheld_from=r[1],
-                decided_by_agency=r[2],
-                decided_by_role=r[3],
-                decided_at=self._time_out(r[4]),
-                reason=r[5],
-                message_id=r[6],
-                child_ref=r[7],
-                note=r[8],
-            )
-            for r in rows
-        )
+        return tuple(self._record(_NON_SHARE, row) for row in rows)
 
     def _delivery(self, row: Sequence[Any]) -> Delivery:
-        return Delivery(
-            message_id=row[0],
-            recipient=row[1],
-            message_type=row[2],
-            sender=row[3],
-            sent_at=self._time_out(row[4]),
-            view=row[5],
-            due=self._maybe_time_out(row[6]),
-            expects=row[7],
-            escalate_to=_split(row[8]),
-            rules=_split(row[9]),
-            concern_id=row[10],
-            passed_on_by=row[11],
-            passed_on_from=row[12],
-        )
+        return self._record(_DELIVERY, row)
 
-    def _arrival(self, r: Sequence[Any]) -> Arrival:
-        return Arrival(
-            message_id=r[0],
-            message_type=r[1],
-            sender=r[2],
-            recipient=r[3],
-            received_at=self._time_out(r[4]),
-            accepted=bool(r[5]),
-            problems=_split(r[6]),
-            concern_id=r[7],
-            supersedes=r[8],
-            in_reply_to=r[9],
-            withdraws=r[10],
-        )
+    def _arrival(self, row: Sequence[Any]) -> Arrival:
+        return self._record(_ARRIVAL, row)
 
     def _answer(self, row: Sequence[Any]) -> Answer:
-        return Answer(
-            answer_id=row[0],
-            kind=row[1],
-            by=row[2],
-            at=self._time_out(row[3]),
-            message_id=row[4],
-            concern_id=row[5],
-            rejected=bool(row[6]),
-            problems=_split(row[7]),
-            decision=row[8],
-        )
+        return self._record(_ANSWER, row)
+
+    def _row(self, table: _Columns[Any], record: object) -> tuple[object, ...]:
+        """``record`` as the values of ``table``'s columns, in their order."""
+        values = list(table.values(record))
+        for index, way in table.converted:
+            values[index] = self._writers[way](values[index])
+        return tuple(values)
+
+    def _record(self, table: _Columns[_R], row: Sequence[Any]) -> _R:
+        """The record that ``row``, the values of ``table``'s columns in their order, holds."""
+        values = list(row)
+        for index, way in table.converted:
+            values[index] = self._readers[way](values[index])
+        return table.make(**dict(zip(table.attributes, values, strict=True)))
