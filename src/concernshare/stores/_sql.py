@@ -83,6 +83,7 @@ class _Columns(Generic[_R]):
     of words) and ``flag`` (a boolean, which SQLite gives back as a number).
     """
 
+    table: str
     make: Callable[..., _R]
     columns: tuple[str, ...]
     attributes: tuple[str, ...]
@@ -95,8 +96,15 @@ class _Columns(Generic[_R]):
     def names(self) -> str:
         return ", ".join(self.columns)
 
+    @property
+    def insert(self) -> str:
+        """The statement that records a record once: a second of the same key changes nothing."""
+        marks = ", ".join("?" for _ in self.columns)
+        insert = f"INSERT INTO {{p}}{self.table} ({self.names}) VALUES ({marks})"  # noqa: S608  (names from the tables here; values are bound)
+        return f"{insert} ON CONFLICT DO NOTHING"
 
-def _columns(make: Callable[..., _R], *specs: str) -> _Columns[_R]:
+
+def _columns(table: str, make: Callable[..., _R], *specs: str) -> _Columns[_R]:
     """``column``, ``column:way`` or ``column=attribute:way``, as described on :class:`_Columns`."""
     columns, attributes, converted = [], [], []
     for index, spec in enumerate(specs):
@@ -106,10 +114,11 @@ def _columns(make: Callable[..., _R], *specs: str) -> _Columns[_R]:
         attributes.append(attribute or column)
         if way:
             converted.append((index, way))
-    return _Columns(make, tuple(columns), tuple(attributes), operator.attrgetter(*attributes), tuple(converted))
+    return _Columns(table, make, tuple(columns), tuple(attributes), operator.attrgetter(*attributes), tuple(converted))
 
 
 _DELIVERY: Final = _columns(
+    "deliveries",
     Delivery,
     "message_id",
     "recipient",
@@ -126,6 +135,7 @@ _DELIVERY: Final = _columns(
     "passed_on_from",
 )
 _ANSWER: Final = _columns(
+    "answers",
     Answer,
     "answer_id",
     "kind:code",
@@ -138,6 +148,7 @@ _ANSWER: Final = _columns(
     "decision:code",
 )
 _ARRIVAL: Final = _columns(
+    "arrivals",
     Arrival,
     "message_id",
     "message_type:code",
@@ -151,7 +162,9 @@ _ARRIVAL: Final = _columns(
     "in_reply_to",
     "withdraws",
 )
+_WITHDRAWAL: Final = _columns("withdrawals", Withdrawal, "message_id", "by_agency=by", "at:time", "reason:code")
 _NON_SHARE: Final = _columns(
+    "non_shares",
     NonShare,
     "id",
     "withheld_from",
@@ -165,10 +178,6 @@ _NON_SHARE: Final = _columns(
 )
 
 
-def _marks(columns: _Columns[Any]) -> str:
-    return ", ".join("?" for _ in columns.columns)
-
-
 def _qualified(alias: str, columns: _Columns[Any]) -> str:
     return ", ".join(f"{alias}.{column}" for column in columns.columns)
 
@@ -176,15 +185,12 @@ def _qualified(alias: str, columns: _Columns[Any]) -> str:
 #: What the templates name in braces, besides the prefix and the column types.
 _FIELDS: Final = {
     "delivery": _DELIVERY.names,
-    "delivery_marks": _marks(_DELIVERY),
     "d_delivery": _qualified("d", _DELIVERY),
     "answer": _ANSWER.names,
-    "answer_marks": _marks(_ANSWER),
     "a_answer": _qualified("a", _ANSWER),
     "arrival": _ARRIVAL.names,
-    "arrival_marks": _marks(_ARRIVAL),
     "non_share": _NON_SHARE.names,
-    "non_share_marks": _marks(_NON_SHARE),
+    "withdrawal": _WITHDRAWAL.names,
 }
 _WIDTH: Final = len(_DELIVERY.columns)
 
@@ -390,12 +396,7 @@ class SQLStore:
         """Record a delivery and close it with the earliest answer already recorded that satisfies it."""
         d = delivery
         with self._transaction(serialise=True) as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}deliveries ({delivery}) VALUES ({delivery_marks}) ON CONFLICT DO NOTHING",
-                self._row(_DELIVERY, d),
-            )
-            if cursor.rowcount == 0:
+            if not self._insert(cursor, _DELIVERY, d):
                 return False
             rows = self._run(
                 cursor,
@@ -419,12 +420,7 @@ class SQLStore:
         """Record an answer and close the deliveries it satisfies (unless an earlier answer closed them)."""
         a = answer
         with self._transaction(serialise=True) as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}answers ({answer}) VALUES ({answer_marks}) ON CONFLICT DO NOTHING",
-                self._row(_ANSWER, a),
-            )
-            if cursor.rowcount == 0:
+            if not self._insert(cursor, _ANSWER, a):
                 return False
             rows = self._run(
                 cursor,
@@ -440,36 +436,18 @@ class SQLStore:
 
     def add_arrival(self, arrival: Arrival) -> bool:
         """Record an arrival; return False if it was recorded already."""
-        r = arrival
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}arrivals ({arrival}) VALUES ({arrival_marks}) ON CONFLICT DO NOTHING",
-                self._row(_ARRIVAL, r),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _ARRIVAL, arrival)
 
     def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
         """Record a withdrawal; the first one recorded stays."""
-        w = withdrawal
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}withdrawals VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (w.message_id, w.by, self._time_in(w.at), w.reason.value),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _WITHDRAWAL, withdrawal)
 
     def add_non_share(self, non_share: NonShare) -> bool:
         """Record a decision not to share."""
-        n = non_share
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}non_shares ({non_share}) VALUES ({non_share_marks}) ON CONFLICT DO NOTHING",
-                self._row(_NON_SHARE, n),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _NON_SHARE, non_share)
 
     def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:
         """The deliveries of a message, each with the answer that closed it, ordered by recipient."""
@@ -540,12 +518,8 @@ class SQLStore:
     def withdrawal(self, message_id: str) -> Withdrawal | None:
         """The withdrawal of a message, if it was withdrawn."""
         with self._reading() as cursor:
-            rows = self._run(
-                cursor, "SELECT by_agency, at, reason FROM {p}withdrawals WHERE message_id = ?", (message_id,)
-            )
-        if not rows:
-            return None
-        return Withdrawal(message_id=message_id, by=rows[0][0], at=self._time_out(rows[0][1]), reason=rows[0][2])
+            rows = self._run(cursor, "SELECT {withdrawal} FROM {p}withdrawals WHERE message_id = ?", (message_id,))
+        return self._record(_WITHDRAWAL, rows[0]) if rows else None
 
     def origin(self, message_id: str) -> AgencyId | None:
         """The sender in the message's earliest delivery or arrival recorded."""
@@ -591,6 +565,11 @@ class SQLStore:
 
     def _answer(self, row: Sequence[Any]) -> Answer:
         return self._record(_ANSWER, row)
+
+    def _insert(self, cursor: Cursor, table: _Columns[Any], record: object) -> bool:
+        """Insert ``record`` into ``table`` unless one of its key is there; return whether it was new."""
+        self._run(cursor, table.insert, self._row(table, record))
+        return cursor.rowcount > 0
 
     def _row(self, table: _Columns[Any], record: object) -> tuple[object, ...]:
         """``record`` as the values of ``table``'s columns, in their order."""
