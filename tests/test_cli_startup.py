@@ -90,6 +90,31 @@ def test_validate_imports_only_what_validation_needs() -> None:
     assert not {f"concernshare.cli.{m}" for m in _parser.MODULES if m != "_validate"} & modules
 
 
+def test_validating_a_valid_file_imports_no_explainer() -> None:
+    """A valid message is judged by jsonschema-rs and the checks' own NHS arithmetic: ``jsonschema`` (with
+    ``referencing``) and python-stdnum are imported only to explain a refusal or check an unusual number."""
+    modules = _imported("validate", str(EXAMPLE))
+    assert "jsonschema_rs" in modules  # the fast judge did run
+    assert "concernshare.checks" in modules
+    assert not _heavy(modules, ("jsonschema", "referencing", "stdnum"))
+
+
+def test_validating_an_invalid_file_explains_it(tmp_path: Path) -> None:
+    """A message the schema refuses is explained by ``jsonschema``, imported then, with the usual problem line."""
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document["surplus"] = True
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    probe = _PROBE.replace("main(sys.argv[1:])", "print(main(sys.argv[1:]))")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "validate", str(bad)], capture_output=True, check=True, text=True, timeout=120
+    )
+    code, modules = done.stdout.splitlines()[-2:]
+    assert code == "1"
+    assert "jsonschema" in json.loads(modules)
+    assert f"{bad}:/surplus: [CS011]" in done.stderr
+
+
 def test_the_table_says_what_each_module_registers() -> None:
     """Every command of the full parser is in the light table, in the same order and with the same help line."""
     full = build_parser()
