@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from concernshare.cli import _parser, build_parser
+from concernshare.errors import UsageError
 
 EXAMPLE = sorted((Path(__file__).parents[1] / "examples" / "messages").glob("*.json"))[0]
 
@@ -148,3 +150,38 @@ def test_a_misused_command_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _usage_error(parser: argparse.ArgumentParser, argv: list[str]) -> str:
+    with pytest.raises(UsageError) as refused:
+        parser.parse_args(argv)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate"],
+        ["validate", "--no-such-option", "x.json"],
+        ["validate", "x.json", "--version"],
+        ["schema", "no-such-kind"],
+        ["seal", "--no-such-option"],
+        ["no-such-command", "validate"],
+        ["--no-such-option", "validate"],
+    ],
+)
+def test_a_misuse_is_told_as_the_full_parser_tells_it(argv: list[str]) -> None:
+    """The light parser, with the named command alone or with every command, refuses as build_parser's does."""
+    assert _usage_error(_parser.parser_for(argv), argv) == _usage_error(build_parser(), argv)
+
+
+@pytest.mark.parametrize("argv", [["-h", "validate"], ["--help", "seal", "x"]])
+def test_help_before_a_command_lists_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Asked for help before the command, the light parser prints the full list, as build_parser's does."""
+    shown = []
+    for parser in (_parser.parser_for(argv), build_parser()):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        shown.append(capsys.readouterr().out)
+    assert shown[0] == shown[1]
+    assert all(name in shown[0] for name, _, _ in _parser.COMMANDS)
