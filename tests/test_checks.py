@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import linecache
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from concernshare import checks, codec
-from concernshare.records import Message
+from concernshare.errors import Problem
+from concernshare.records import ConcernBody, DecisionBody, Message
 
 EXAMPLE = sorted((Path(__file__).resolve().parent.parent / "examples" / "messages").glob("*.json"))[0]
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -49,3 +52,39 @@ def test_traversal_finds_the_facts() -> None:
     facts = checks.traverse(_message())
     assert any(pointer.startswith("/sender/") for pointer, _ in facts.agencies)
     assert all(pointer.startswith("/") for pointer, _ in facts.events)
+
+
+def test_the_traversal_is_compiled() -> None:
+    """The traversal runs through a scanner written out for each record class, with its source in linecache."""
+    message = _message()
+    checks.traverse(message)
+    scanner = checks._SCANNERS[Message]
+    assert scanner.__code__.co_filename.startswith("<concernshare scan Message")
+    assert linecache.getlines(scanner.__code__.co_filename)
+
+
+def test_a_check_is_given_only_the_bodies_it_names() -> None:
+    """A check registered for decisions is not run on a concern; every check without bodies is."""
+    for_concern = {check for check, _ in checks._checks_for(ConcernBody)}
+    for_decision = {check for check, _ in checks._checks_for(DecisionBody)}
+    assert checks._factors not in for_concern
+    assert checks._factors in for_decision
+    unrestricted = {check for check in checks.CHECKS if check not in checks._BODIES}
+    assert unrestricted <= for_concern
+    assert unrestricted <= for_decision
+
+
+def test_a_check_registered_later_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks chosen for a body class are worked out again when a check has been registered since."""
+    message = _message()
+    list(checks.iter_problems(message))
+    calls: list[Message] = []
+
+    def late(checked: Message, _: dt.datetime | None) -> Iterator[Problem]:
+        calls.append(checked)
+        return iter(())
+
+    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS])
+    checks._check("CS101")(late)
+    list(checks.iter_problems(message))
+    assert calls == [message]

@@ -86,3 +86,53 @@ def test_generated_source_is_in_linecache() -> None:
     except _compiled.Fallback:
         text = traceback.format_exc()
     assert "raise Fallback" in text
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__qualname__)
+def test_records_are_made_by_their_slots(cls: type) -> None:
+    """Every record class but the partial date (which checks itself) is made by setting its slots, not by __init__."""
+    setters = _compiled._slot_setters(cls)
+    assert setters is not None
+    assert set(setters) == {f.name for f in attrs.fields(cls)}
+
+
+@attrs.frozen
+class _Checked:
+    size: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+@attrs.frozen
+class _Finished:
+    size: int
+
+    def __attrs_post_init__(self) -> None:
+        raise AssertionError("made")
+
+
+@attrs.frozen(cache_hash=True)
+class _Hashed:
+    size: int
+
+
+@attrs.define
+class _Mutable:
+    size: int = attrs.field(converter=int)
+
+
+@pytest.mark.parametrize("cls", [_Checked, _Finished, _Hashed, _Mutable])
+def test_a_class_whose_init_does_more_is_made_by_init(cls: type) -> None:
+    """A validator, a post-init hook, a cached hash or a converter keeps __init__ in the structure function."""
+    assert _compiled._slot_setters(cls) is None
+    lines = _compiled._construction(_compiled.Writer(), cls, {"size": "a0"})
+    assert lines[-1].strip().startswith("return cls_")
+    assert "(size=a0)" in lines[-1]
+
+
+def test_made_by_slots_equals_made_by_init() -> None:
+    """A record the compiled function makes by its slots equals, and hashes as, the one __init__ makes."""
+    data = json.loads(EXAMPLES[0].read_bytes())
+    fast = codec.structure(data, Message)
+    assert _compiled._slot_setters(Message) is not None
+    rebuilt = attrs.evolve(fast)  # evolve goes through __init__
+    assert rebuilt == fast
+    assert hash(rebuilt.subject) == hash(fast.subject)

@@ -23,6 +23,7 @@ import enum
 import functools
 import itertools
 import linecache
+import types
 import typing
 import uuid
 from collections.abc import Callable, Mapping
@@ -31,10 +32,10 @@ from typing import Any, Final
 import attrs
 
 from concernshare.records.types import EARLIEST, LATEST, AgencyId, PartialDate, utc_text
-from concernshare.shape import FieldShape, optional_inner, shape_of
+from concernshare.shape import optional_inner, shape_of
 from concernshare.strictjson import MAX_SAFE_INTEGER as _MAX_SAFE
 
-__all__ = ["Fallback", "structure_function", "unstructure_function"]
+__all__ = ["Fallback", "Writer", "structure_function", "unstructure_function"]
 
 Leaf = Callable[[str], Any]
 Extensions = Callable[[Any, type], Any]
@@ -57,12 +58,13 @@ _MISSING: Final = object()
 _SERIAL: Final = itertools.count(1)
 
 
-class _Writer:
+class Writer:
     """Source lines and the names they use, for one generated function."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.names: dict[str, Any] = {"Fallback": Fallback, "_fail": _fail, "_missing": _MISSING}
+        self.names["_new"] = object.__new__
 
     def name(self, value: Any, hint: str) -> str:
         for key, known in self.names.items():
@@ -98,7 +100,7 @@ class _Leaves:
         self.text, self.extensions, self.bodies = dict(text), extensions, dict(bodies)
 
 
-def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Leaves) -> list[str]:
+def _structure_statements(writer: Writer, type_: Any, target: str, leaves: _Leaves) -> list[str]:
     """Statements that check ``v`` and set ``target`` to its structured value."""
     inner = optional_inner(type_)
     if inner is not None:
@@ -139,20 +141,22 @@ def _structure_statements(writer: _Writer, type_: Any, target: str, leaves: _Lea
 
 
 def _item_function(type_: Any, leaves: _Leaves) -> Structure:
-    writer = _Writer()
+    writer = Writer()
     statements = _structure_statements(writer, type_, "x", leaves)
     writer.lines = ["def item(v):", *(f"    {line}" for line in statements), "    return x"]
     built: Structure = writer.build("item", str(type_))
     return built
 
 
-def _default(writer: _Writer, field: FieldShape) -> str:
+def _default(writer: Writer, name: str, default: Any) -> str:
     """The expression of a field's default: the default itself, or a call of its factory."""
-    if field.default.__class__ is not _FACTORY:
-        return writer.name(field.default, "default")
-    if getattr(field.default, "takes_self", False):
-        raise TypeError(field.name)  # not written here: the general path
-    return f"{writer.name(getattr(field.default, 'factory', None), 'factory')}()"
+    if default is attrs.NOTHING:
+        raise TypeError(name)  # no default to give: the general path
+    if default.__class__ is not _FACTORY:
+        return writer.name(default, "default")
+    if getattr(default, "takes_self", False):
+        raise TypeError(name)  # not written here: the general path
+    return f"{writer.name(getattr(default, 'factory', None), 'factory')}()"
 
 
 def structure_function(
@@ -182,7 +186,7 @@ def _structure_function(cls: type, leaves: _Leaves) -> Structure | None:
 
 def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
     body_map = leaves.bodies
-    writer = _Writer()
+    writer = Writer()
     fields = shape_of(cls)
     known = frozenset(f.name for f in fields)
     body = any(f.name == "body" and set(f.union) == set(body_map.values()) for f in fields)  # the tagged union
@@ -217,16 +221,60 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
             lines += [
                 f"    v = d.get({field.name!r}, _missing)",
                 "    if v is _missing:",
-                f"        {target} = {_default(writer, field)}",
+                f"        {target} = {_default(writer, field.name, field.default)}",
                 "    else:",
                 *(f"        {s}" for s in statements),
             ]
     except TypeError:
         return None
-    lines.append(f"    return {writer.name(cls, 'cls')}({', '.join(arguments)})")
+    lines += _construction(writer, cls, dict(argument.split("=") for argument in arguments))
     writer.lines = lines
     built: Structure = writer.build("structure", cls.__qualname__)
     return built
+
+
+def _construction(writer: Writer, cls: type, values: dict[str, str]) -> list[str]:
+    """Lines that return the record of ``cls`` made of ``values`` (an expression for each wire field)."""
+    slots = _slot_setters(cls)
+    made = writer.name(cls, "cls")
+    if slots is not None:  # as its __init__ would make it, without parsing keyword arguments
+        lines = [f"    r = _new({made})"]
+        try:
+            for attribute in attrs.fields(cls):
+                value = values.get(attribute.name) or _default(writer, attribute.name, attribute.default)
+                lines.append(f"    {writer.name(slots[attribute.name], 'set')}(r, {value})")
+        except TypeError:
+            pass  # a field outside the wire with no plain default: __init__ gives it
+        else:
+            return [*lines, "    return r"]
+    return [f"    return {made}({', '.join(f'{name}={value}' for name, value in values.items())})"]
+
+
+def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
+    """The slot setter of each field, if an instance may be made by setting its slots; else None.
+
+    That is so when the class's ``__init__`` is the one attrs writes and does
+    nothing but set each field: no validator, converter, pre- or post-init hook,
+    custom ``__init__``, field left out of ``__init__``, or other slot (a cached
+    hash) to set. The structure functions then set the slots themselves, which
+    costs about half of a call of ``__init__`` with keyword arguments.
+    """
+    fields = attrs.fields(cls)
+    hooks = ("__attrs_post_init__", "__attrs_pre_init__", "__attrs_init__")
+    if any(hasattr(cls, hook) for hook in hooks) or "__init__" not in vars(cls):
+        return None
+    if any(f.validator is not None or f.converter is not None or not f.init or f.alias != f.name for f in fields):
+        return None
+    slots = {name for klass in cls.__mro__[:-1] for name in vars(klass).get("__slots__", ())} - {"__weakref__"}
+    if slots != {f.name for f in fields}:
+        return None
+    setters = {}
+    for field in fields:
+        descriptor = next((vars(k)[field.name] for k in cls.__mro__ if field.name in vars(k)), None)
+        if not isinstance(descriptor, types.MemberDescriptorType):
+            return None
+        setters[field.name] = descriptor.__set__
+    return setters
 
 
 # -- unstructure ---------------------------------------------------------------------------
@@ -277,7 +325,7 @@ _TEXT: Final[dict[type, Callable[[Any], str]]] = {
 }
 
 
-def _unstructure_expression(writer: _Writer, type_: Any, value: str) -> str:
+def _unstructure_expression(writer: Writer, type_: Any, value: str) -> str:
     """An expression giving the plain JSON of ``value`` (a name), or raising Fallback."""
     inner = optional_inner(type_)
     if inner is not None:
@@ -324,7 +372,7 @@ def unstructure_function(cls: type) -> Unstructure | None:
     The function takes the record and a list, to which it adds a note for
     every value that would not read back as the same record.
     """
-    writer = _Writer()
+    writer = Writer()
     lines = ["def unstructure(r, bad):", "    out = {}"]
     try:
         for field in shape_of(cls):

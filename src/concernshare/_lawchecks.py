@@ -151,7 +151,7 @@ def _special_data(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield in_version(message, problem(offending, "CS134", "offence"))
 
 
-@_check("CS135")
+@_check("CS135", bodies=(ConcernBody,))
 def _abuse_categories(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, ConcernBody) or not body.abuse_categories:

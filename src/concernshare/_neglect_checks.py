@@ -50,7 +50,7 @@ def _growth(message: Message) -> Iterator[tuple[str, GrowthMeasurement]]:
             yield f"/body/growth/{index}", measurement
 
 
-@_check("CS150")
+@_check("CS150", bodies=(ConcernBody, UpdateBody))
 def _empty_growth(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, measurement in _growth(message):
         if all(getattr(measurement, name) is None for name in PLAUSIBLE):
@@ -60,7 +60,7 @@ def _empty_growth(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
                 yield problem(f"{pointer}/{centile}", "CS150", "centile", value=value)
 
 
-@_check("CS151")
+@_check("CS151", bodies=(ConcernBody, UpdateBody))
 def _impossible_growth(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     for pointer, measurement in _growth(message):
         for name, (low, high) in PLAUSIBLE.items():
@@ -70,7 +70,7 @@ def _impossible_growth(message: Message, _: dt.datetime | None) -> Iterator[Prob
                 yield problem(f"{pointer}/{name}", "CS151", unit=unit, low=low, high=high)
 
 
-@_check("CS152")
+@_check("CS152", bodies=(ConcernBody, UpdateBody))
 def _growth_dates(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     child = message.subject
     for pointer, measurement in _growth(message):
@@ -80,7 +80,7 @@ def _growth_dates(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
             yield problem(f"{pointer}/date", "CS152", "before_birth")
 
 
-@_check("CS153")
+@_check("CS153", bodies=(AssessmentSummaryBody,))
 def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:
@@ -101,7 +101,7 @@ def _care_profile_areas(message: Message, _: dt.datetime | None) -> Iterator[Pro
             yield problem("/body/area_grades", "CS153", "ungraded", number=profile.areas.index(area) + 1)
 
 
-@_check("CS154")
+@_check("CS154", bodies=(AssessmentSummaryBody,))
 def _untrained(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:
@@ -110,7 +110,7 @@ def _untrained(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/assessor/trained", "CS154", training=profile.training)
 
 
-@_check("CS155")
+@_check("CS155", bodies=(AssessmentSummaryBody,))
 def _tool_spelling(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AssessmentSummaryBody) or (profile := care_profile_of(body.tool)) is None:

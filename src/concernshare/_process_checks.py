@@ -41,7 +41,7 @@ def _new_type(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
 _PLAN_DECISIONS: Final = frozenset({ConferenceDecision.PLAN, ConferenceDecision.PLAN_CONTINUES})
 
 
-@_check("CS142")
+@_check("CS142", bodies=(ChildProtectionConferenceBody,))
 def _conference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, ChildProtectionConferenceBody):
@@ -63,7 +63,7 @@ def _conference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/next_review_by", "CS142", "next_review")
 
 
-@_check("CS143")
+@_check("CS143", bodies=(PlanStatusBody, TransferInBody))
 def _plan_status(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, PlanStatusBody | TransferInBody):
@@ -83,7 +83,7 @@ def _plan_status(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/ended_on", "CS143", "order")
 
 
-@_check("CS144")
+@_check("CS144", bodies=(TransferInBody,))
 def _transfer(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, TransferInBody):
@@ -95,7 +95,7 @@ def _transfer(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/to_authority", "CS144", "same")
 
 
-@_check("CS145")
+@_check("CS145", bodies=(Section47OutcomeBody,))
 def _enquiry(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if isinstance(body, Section47OutcomeBody) and body.completed_on < body.started_at.astimezone(ENGLAND).date():

@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import attrs
 
+from concernshare._compiled import Writer
 from concernshare.catalogue import entry, problem
 from concernshare.errors import Problem
 from concernshare.records import (
@@ -63,16 +64,24 @@ TraversingCheck = Callable[[Message, "dt.datetime | None", "Facts"], Iterator[Pr
 #: Every check, in the order they run.
 CHECKS: Final[list[Check | TraversingCheck]] = []
 _TRAVERSING: Final[set[TraversingCheck]] = set()
+_BODIES: Final[dict[Check | TraversingCheck, tuple[type, ...]]] = {}
 
 _C = typing.TypeVar("_C", Check, TraversingCheck)
 
 
-def _check(code: str) -> Callable[[_C], _C]:
-    """Register a check of ``code``; what the code means, and its messages, are in :mod:`concernshare.catalogue`."""
+def _check(code: str, *, bodies: tuple[type, ...] | None = None) -> Callable[[_C], _C]:
+    """Register a check of ``code``; what the code means, and its messages, are in :mod:`concernshare.catalogue`.
+
+    ``bodies`` names the body classes the check can find a problem in; a
+    message of another type is not given to it (the check still answers
+    nothing for one, and the reference runs every check on every message).
+    """
     entry(code)  # a code the catalogue does not declare is a mistake, found at import
 
     def register(function: _C) -> _C:
         CHECKS.append(function)
+        if bodies is not None:
+            _BODIES[function] = bodies
         return function
 
     return register
@@ -161,32 +170,66 @@ def _plan(cls: type) -> tuple[tuple[str, str, int], ...]:
 def traverse(message: Message) -> Facts:
     """The facts the traversing checks read, found in one pass over ``message``."""
     facts = Facts()
-    _scan(message, "", facts)
+    _SCANNERS[message.__class__](message, "", facts)
     return facts
 
 
-def _scan(record: Any, pointer: str, facts: Facts) -> None:
-    for name, segment, flags in _plan(record.__class__):
-        value = getattr(record, name)
-        if value is None:
-            if flags & _WITHHOLDABLE:
-                facts.missing.append(pointer + segment)
-            continue
-        if flags & _NHS and isinstance(value, str):
-            facts.nhs_numbers.append((pointer + segment, value))
+Scanner = Callable[[Any, str, Facts], None]
+
+
+class _Scanners(dict[type, Scanner]):
+    """The scanning function of each record class, written out from its plan the first time it is needed.
+
+    A scanner adds what one record holds (and, through the scanners of its
+    records, what they hold) to the facts, in the order of ``walk``. Written
+    out, it reads each planned field by name instead of looping over the plan
+    and asking what each value is; :func:`concernshare._reference.check_problems`
+    is the plain walk it is held to.
+    """
+
+    def __missing__(self, cls: type) -> Scanner:
+        self[cls] = scanner = _write_scanner(cls) if attrs.has(cls) else _nothing
+        return scanner
+
+
+def _nothing(_record: Any, _pointer: str, _facts: Facts) -> None:
+    return None
+
+
+_SCANNERS: Final = _Scanners()
+
+
+def _write_scanner(cls: type) -> Scanner:
+    writer = Writer()
+    agency, scanners = writer.name(AgencyId, "AgencyId"), writer.name(_SCANNERS, "scanners")
+    lines = ["def scan(r, p, facts):"]
+    for name, segment, flags in _plan(cls):
+        lines.append(f"    v = r.{name}")
+        present = []
+        if flags & _NHS:
+            present.append(f"if v.__class__ is str: facts.nhs_numbers.append((p + {segment!r}, v))")
         if flags & _EVENT:
-            facts.events.append((pointer + segment, value))
-        if flags & _AGENCY and isinstance(value, AgencyId):
-            facts.agencies.append((pointer + segment, value))
+            present.append(f"facts.events.append((p + {segment!r}, v))")
+        if flags & _AGENCY:
+            present.append(f"if isinstance(v, {agency}): facts.agencies.append((p + {segment!r}, v))")
         if flags & _RECORDS:
-            if value.__class__ is tuple:
-                for index, item in enumerate(value):
-                    if isinstance(item, AgencyId):
-                        facts.agencies.append((f"{pointer}{segment}/{index}", item))
-                    elif attrs.has(item.__class__):
-                        _scan(item, f"{pointer}{segment}/{index}", facts)
-            elif attrs.has(value.__class__):
-                _scan(value, pointer + segment, facts)
+            present += [
+                "if v.__class__ is tuple:",
+                "    for i, item in enumerate(v):",
+                f"        if isinstance(item, {agency}): facts.agencies.append((f'{{p}}{segment}/{{i}}', item))",
+                f"        else: {scanners}[item.__class__](item, f'{{p}}{segment}/{{i}}', facts)",
+                f"else: {scanners}[v.__class__](v, p + {segment!r}, facts)",
+            ]
+        if flags & _WITHHOLDABLE:
+            lines.append(f"    if v is None: facts.missing.append(p + {segment!r})")
+            if present:
+                lines += ["    else:", *(f"        {line}" for line in present)]
+        elif present:
+            lines += ["    if v is not None:", *(f"        {line}" for line in present)]
+    lines.append("    return None")
+    writer.lines = lines
+    scanner: Scanner = writer.build("scan", cls.__qualname__)
+    return scanner
 
 
 _NHS_WEIGHTS: Final = tuple(range(10, 0, -1))
@@ -324,7 +367,7 @@ def _unborn(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/subject/expected_delivery_date", "CS108", "born")
 
 
-@_check("CS109")
+@_check("CS109", bodies=(DecisionBody,))
 def _factors(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DecisionBody) or not body.assessment_factors:
@@ -335,7 +378,7 @@ def _factors(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/assessment_factors", "CS109", "none_beside")
 
 
-@_check("CS110")
+@_check("CS110", bodies=(AcknowledgementBody,))
 def _acknowledgement(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, AcknowledgementBody):
@@ -346,7 +389,7 @@ def _acknowledgement(message: Message, _: dt.datetime | None) -> Iterator[Proble
         yield problem("/body/problems", "CS110", "accepted")
 
 
-@_check("CS111")
+@_check("CS111", bodies=(DomesticAbuseNotificationBody,))
 def _notification(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DomesticAbuseNotificationBody):
@@ -361,7 +404,7 @@ def _notification(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/deliver_before", "CS111", "due")
 
 
-@_check("CS112")
+@_check("CS112", bodies=(ConcernBody,))
 def _parents(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if isinstance(body, ConcernBody) and not body.parents_aware and not (body.parents_not_aware_reason):
@@ -425,7 +468,7 @@ def _lawful_basis(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/lawful_basis/conditions", "CS115", "twice")
 
 
-@_check("CS116")
+@_check("CS116", bodies=(DecisionBody,))
 def _decision(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, DecisionBody):
@@ -471,7 +514,7 @@ def _age(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/subject/birth_date", "CS119")
 
 
-@_check("CS120")
+@_check("CS120", bodies=(AssessmentSummaryBody, EscalationBody, InformationRequestBody))
 def _order(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if (
@@ -484,7 +527,7 @@ def _order(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
         yield problem("/body/respond_by", "CS120", "respond_by")
 
 
-@_check("CS121")
+@_check("CS121", bodies=(ConcernBody, UpdateBody))
 def _challenge(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     body = message.body
     if not isinstance(body, ConcernBody | UpdateBody):
@@ -524,11 +567,30 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
     if now is not None:
         require_aware(now, "now")
     facts = traverse(message)
-    for check in CHECKS:
-        if check in _TRAVERSING:
+    for check, traversing in _checks_for(message.body.__class__):
+        if traversing:
             yield from check(message, now, facts)
         else:
             yield from typing.cast(Check, check)(message, now)
+
+
+_FOR_BODY: Final[dict[type, tuple[int, tuple[tuple[Any, bool], ...]]]] = {}
+
+
+def _checks_for(body: type) -> tuple[tuple[Any, bool], ...]:
+    """The checks that can find a problem in a message with a body of class ``body``, each with whether it traverses.
+
+    Worked out once per body class, again if a check has been registered since.
+    """
+    known = _FOR_BODY.get(body)
+    if known is None or known[0] != len(CHECKS):
+        chosen = tuple(
+            (check, check in _TRAVERSING)
+            for check in CHECKS
+            if check not in _BODIES or issubclass(body, _BODIES[check])
+        )
+        known = _FOR_BODY[body] = (len(CHECKS), chosen)
+    return known[1]
 
 
 # The checks of format 1.1 live in modules of their own; importing them registers them, after the checks above:

@@ -14,7 +14,6 @@ of bodies on ``type``, format versions) and makes the one converter.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
 import functools
@@ -99,11 +98,11 @@ def _date_text(value: str) -> dt.date:
 
 
 def _partial_date_text(value: str) -> PartialDate:
-    if len(value) == 10 and value.isascii() and value[4] == "-" == value[7]:  # YYYY-MM-DD, read without the regex
-        digits = value[:4] + value[5:7] + value[8:]
-        if digits.isdigit() and 1 <= int(digits[4:6]) <= 12 and 1 <= int(digits[6:]) <= 31:
-            with contextlib.suppress(ValueError):  # not in the calendar: PartialDate.parse says how
-                return PartialDate(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    if len(value) == 10 and value[4] == "-" == value[7] and value.isascii() and value.replace("-", "").isdigit():
+        try:  # YYYY-MM-DD, read without the regex; the calendar is date's to judge
+            return PartialDate.of(dt.date.fromisoformat(value))
+        except ValueError:
+            pass  # not in the calendar: PartialDate.parse says how
     try:
         return PartialDate.parse(value)
     except ValueError as error:

@@ -167,6 +167,10 @@ class AgencyId(str):
         return AgencyId(f"{self.scheme}:{self.code}")
 
 
+_NEW: Final = object.__new__
+_SET: Final = object.__setattr__  # what a frozen attrs class writes its slots with
+
+
 @attrs.frozen(order=False, init=False)
 class PartialDate:
     """A date of a past event known only to the year, the month or the day (``2013``, ``2013-05``, ``2013-05-14``).
@@ -199,6 +203,15 @@ class PartialDate:
             dt.date(self.year, self.month or 1, self.day or 1)
         except ValueError:
             raise InvalidValue("is not a date in the calendar") from None
+
+    @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        """The partial date known to the day ``day``; a date is always a valid partial date, so nothing is checked."""
+        made = _NEW(cls)
+        _SET(made, "year", day.year)
+        _SET(made, "month", day.month)
+        _SET(made, "day", day.day)
+        return made
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
