@@ -130,7 +130,8 @@ def _structure_statements(writer: Writer, type_: Any, target: str, leaves: _Leav
                 f"{target} = tuple([{values}.get(i) if i.__class__ is str else None for i in v])",
                 f"if None in {target}: raise Fallback",
             ]
-        convert = writer.name(_item_function(item, leaves), "item")
+        function = _structure_function(item, leaves) if attrs.has(item) else None  # a record: its own function
+        convert = writer.name(function or _item_function(item, leaves), "item")
         return [*lines, f"{target} = tuple([{convert}(i) for i in v])"]
     if attrs.has(type_):
         function = _structure_function(type_, leaves)

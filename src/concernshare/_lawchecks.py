@@ -10,7 +10,9 @@ and docs/specification/envelope.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
+from typing import Final
 
 import attrs
 
@@ -54,6 +56,9 @@ def in_version(message: Message, found: Problem) -> Problem:
     return found
 
 
+_bases_for: Final = functools.cache(article_6_bases_for)  # a scheme's bases are fixed; the schemes are eight
+
+
 @_check("CS130")
 def _bases_for_sender(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     scheme = message.sender.agency.scheme
@@ -65,7 +70,7 @@ def _bases_for_sender(message: Message, _: dt.datetime | None) -> Iterator[Probl
         yield in_version(message, problem(pointer, "CS130", "public_authority"))
     elif barred and standing is PublicStanding.MIXED:
         yield problem(pointer, "CS130", "maybe_public")
-    allowed = article_6_bases_for(scheme)
+    allowed = _bases_for(scheme)
     part3 = LawfulCondition.DPA_PART3_S35_LAW_ENFORCEMENT
     if part3 in conditions and part3 not in allowed:
         yield problem(pointer, "CS130", "part_3")

@@ -232,13 +232,16 @@ def _write_scanner(cls: type) -> Scanner:
     return scanner
 
 
-_NHS_WEIGHTS: Final = tuple(range(10, 0, -1))
-
-
 def _nhs_ok(number: str) -> bool:
-    """:func:`nhs_number_ok`, with the usual case (ten ASCII digits) worked out here: the weighted sum mod 11."""
+    """:func:`nhs_number_ok`, with the usual case (ten ASCII digits) worked out here: the weighted sum mod 11.
+
+    The ten digits weighted 10 to 1 sum to a multiple of 11 exactly when the
+    check digit is right (a check digit that would be 10 cannot be written).
+    """
     if len(number) == 10 and number.isascii() and number.isdigit():
-        return sum(map(int.__mul__, _NHS_WEIGHTS, map(int, number))) % 11 == 0
+        d = number.encode("ascii")
+        total = 10 * d[0] + 9 * d[1] + 8 * d[2] + 7 * d[3] + 6 * d[4] + 5 * d[5] + 4 * d[6] + 3 * d[7] + 2 * d[8] + d[9]
+        return (total - 55 * ord("0")) % 11 == 0
     return nhs_number_ok(number)
 
 
@@ -267,7 +270,7 @@ def _local_authorities(message: Message, _: dt.datetime | None, facts: Facts) ->
 
 def _council_problem(message: Message, pointer: str, value: AgencyId) -> Problem | None:
     """The problem of one agency id if it is an la: id of no council with children's services then."""
-    if value.scheme != "la":
+    if not value.startswith("la:"):
         return None
     listing = councils()
     if value.code in listing.current:
@@ -492,18 +495,33 @@ _REFERENCES: Final = (
 )
 
 
-def _references(message: Message) -> Iterator[tuple[str, Any]]:
-    """Every member that may name another message, as (pointer, value), in document order: the thread, then the body."""
-    for name in ("in_reply_to", "supersedes"):
-        yield f"/thread/{name}", getattr(message.thread, name)
-    for name in _REFERENCES:
-        yield f"/body/{name}", getattr(message.body, name, None)
+_THREAD_REFERENCES: Final = tuple((f"/thread/{name}", name) for name in ("in_reply_to", "supersedes"))
+
+
+@functools.cache
+def _body_references(cls: type) -> tuple[tuple[str, str], ...]:
+    """The members of a body class that may name another message, as (pointer, name), in document order."""
+    names = attrs.fields_dict(cls) if attrs.has(cls) else {}
+    return tuple((f"/body/{name}", name) for name in _REFERENCES if name in names)
+
+
+def _references(message: Message) -> list[tuple[str, Any]]:
+    """Every member that may name another message, as (pointer, value), in document order: the thread, then the body.
+
+    A body class without a member is left out (its value would be None).
+    """
+    thread, body = message.thread, message.body
+    kind: type = body.__class__
+    found = [(pointer, getattr(thread, name)) for pointer, name in _THREAD_REFERENCES]
+    found += [(pointer, getattr(body, name)) for pointer, name in _body_references(kind)]
+    return found
 
 
 @_check("CS118")
 def _self_reference(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
+    own = message.id
     for pointer, value in _references(message):
-        if value == message.id:
+        if value is not None and value == own:
             yield problem(pointer, "CS118")
 
 

@@ -109,10 +109,16 @@ def _partial_date_text(value: str) -> PartialDate:
         raise _refusal("CS018", "reason", reason=error) from None
 
 
+_SET_INT, _SET_SAFE = (uuid.UUID.__dict__[name].__set__ for name in ("int", "is_safe"))
+
+
 def _uuid_text(value: str) -> uuid.UUID:
     if _UUID_RE.fullmatch(value) is None:
         raise _refusal("CS018", "uuid")
-    return uuid.UUID(value)
+    made = object.__new__(uuid.UUID)  # what UUID(value) makes of a canonical UUID, without parsing it again
+    _SET_INT(made, int(value.replace("-", ""), 16))
+    _SET_SAFE(made, uuid.SafeUUID.unknown)
+    return made
 
 
 @functools.lru_cache(maxsize=1024)  # the agencies are few and come back; an id is immutable and not personal

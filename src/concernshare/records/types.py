@@ -168,7 +168,6 @@ class AgencyId(str):
 
 
 _NEW: Final = object.__new__
-_SET: Final = object.__setattr__  # what a frozen attrs class writes its slots with
 
 
 @attrs.frozen(order=False, init=False)
@@ -208,9 +207,9 @@ class PartialDate:
     def of(cls, day: dt.date) -> PartialDate:
         """The partial date known to the day ``day``; a date is always a valid partial date, so nothing is checked."""
         made = _NEW(cls)
-        _SET(made, "year", day.year)
-        _SET(made, "month", day.month)
-        _SET(made, "day", day.day)
+        _set_year(made, day.year)
+        _set_month(made, day.month)
+        _set_day(made, day.day)
         return made
 
     @classmethod
@@ -246,3 +245,7 @@ class PartialDate:
         if self.day is not None:
             text += f"-{self.day:02d}"
         return text
+
+
+# A frozen class's slots are written through their descriptors (as attrs's own __init__ does, by another way).
+_set_year, _set_month, _set_day = (PartialDate.__dict__[name].__set__ for name in ("year", "month", "day"))
