@@ -1,6 +1,6 @@
 """The bundled JSON Schemas, and validation against them with pointed, value-free problems.
 
-The schemas are read from the package with ``pkgutil.get_data`` (through
+The schemas are read from the package with :func:`pkgutil.get_data` (through
 the package's own loader, so a zipped install works too) and never fetched:
 the registry holds only what ships in ``schemas/``. Validators are built once
 per schema and reused.
