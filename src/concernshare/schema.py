@@ -1,9 +1,8 @@
 """The bundled JSON Schemas, and validation against them with pointed, value-free problems.
 
-The schemas are read from the package with :func:`pkgutil.get_data` (through
-the package's own loader, so a zipped install works too) and never fetched:
-the registry holds only what ships in ``schemas/``. Validators are built once
-per schema and reused.
+The schemas are read from the package with ``importlib.resources`` and never
+fetched: the registry holds only what ships in ``schemas/``. Validators are
+built once per schema and reused.
 
 Two validators judge a document. When jsonschema-rs is installed (a
 default dependency), it decides whether a document is valid, in a few
@@ -24,8 +23,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.resources
 import json
-import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
@@ -69,11 +68,8 @@ def load(kind: str = "message") -> dict[str, Any]:
     """
     if kind not in KINDS:
         raise UsageError(f"no schema for {kind!r}; the kinds are: {', '.join(KINDS)}")
-    # pkgutil rather than importlib.resources, which would bring tempfile, shutil and zipfile's kin to every start
-    data = pkgutil.get_data("concernshare", f"schemas/{KINDS[kind]}")
-    if data is None:  # a loader that cannot read its package's files: the install is broken, not the caller
-        raise FileNotFoundError(f"the bundled schema {KINDS[kind]} cannot be read from this install")
-    schema: dict[str, Any] = json.loads(data.decode("utf-8"))
+    text = importlib.resources.files("concernshare").joinpath("schemas", KINDS[kind])
+    schema: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
     return schema
 
 

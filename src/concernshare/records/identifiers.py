@@ -10,8 +10,8 @@ out the usual NHS number themselves, and python-stdnum brings ``ssl`` with it.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import json
-import pkgutil
 from typing import Any, Final
 
 import attrs
@@ -49,11 +49,8 @@ class CouncilList:
 @functools.cache
 def councils() -> CouncilList:
     """Return the shipped list of councils with children's services."""
-    # read as concernshare.schema reads the schemas (which says why not with importlib.resources)
-    raw = pkgutil.get_data("concernshare", f"data/{_COUNCILS}")
-    if raw is None:  # a loader that cannot read its package's files: the install is broken, not the caller
-        raise FileNotFoundError(f"the shipped list {_COUNCILS} cannot be read from this install")
-    data: dict[str, Any] = json.loads(raw.decode("utf-8"))
+    text = importlib.resources.files("concernshare").joinpath("data", _COUNCILS)
+    data: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
 
     def council(row: dict[str, Any]) -> Council:
         return Council(
