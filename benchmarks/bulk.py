@@ -11,13 +11,20 @@ included, a fraction of a percent at 100,000 lines); the CPU time and the peak
 resident memory come from the child's own resource usage. The child is started
 by a small launcher, not by the benchmark itself, whose memory a forked child
 would otherwise count as its own.
+
+``python -m benchmarks.bulk [--lines N]`` runs this part alone, with one more
+side: the library's ``validation.iter_problems`` on each line, in a loop of
+its own, so that what the command line adds to each line (reading, the
+report, the progress) shows apart from what validation costs.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -38,6 +45,16 @@ _SCHEMA_BASELINE: Final = (
     "        is_valid(json.loads(line))\n"
 )
 _SCHEMA: Final = ROOT / "src" / "concernshare" / "schemas" / "message.schema.json"
+LIBRARY: Final = "validation.iter_problems of each line"
+# The library's own verdict on each line, as the command line asks for it, without the command line around it.
+_LIBRARY: Final = (
+    "import datetime, sys\n"
+    "from concernshare.validation import iter_problems\n"
+    "now = datetime.datetime.now(datetime.UTC)\n"
+    "with open(sys.argv[1], 'rb') as lines:\n"
+    "    for line in lines:\n"
+    "        list(iter_problems(line.removesuffix(b'\\n'), now=now))\n"
+)
 
 
 def write_lines(path: Path, count: int) -> int:
@@ -71,13 +88,15 @@ def _child(arguments: list[str]) -> tuple[float, float, int]:
     return cpu, wall, peak * (1 if sys.platform == "darwin" else 1024)
 
 
-def measure(path: Path, runs: int = 2) -> dict[str, tuple[float, float, int]]:
-    """The best of ``runs`` runs of each side: (CPU s, wall s, peak bytes)."""
+def measure(path: Path, runs: int = 2, *, library: bool = False) -> dict[str, tuple[float, float, int]]:
+    """The best of ``runs`` runs of each side: (CPU s, wall s, peak bytes); with ``library``, its side too."""
     sides = {
         "json.loads of each line": [sys.executable, "-c", _BASELINE, str(path)],
         SCHEMA_BASELINE: [sys.executable, "-c", _SCHEMA_BASELINE, str(path), str(_SCHEMA)],
         "concernshare validate --jsonl": [sys.executable, "-m", "concernshare", "validate", "--jsonl", str(path)],
     }
+    if library:
+        sides[LIBRARY] = [sys.executable, "-c", _LIBRARY, str(path)]
     best: dict[str, tuple[float, float, int]] = {}
     for _ in range(runs):
         for name, arguments in sides.items():
@@ -85,3 +104,29 @@ def measure(path: Path, runs: int = 2) -> dict[str, tuple[float, float, int]]:
             if name not in best or result[0] < best[name][0]:
                 best[name] = result
     return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each side's CPU per message, the ratio to json.loads + jsonschema-rs, and the command line's own cost."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bulk", description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=20_000, help="messages to write and validate (default 20000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side; the best is kept (default 3)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="concernshare-bulk-") as folder:
+        path = Path(folder) / "messages.jsonl"
+        size = write_lines(path, args.lines)
+        results = measure(path, args.runs, library=True)
+    print(f"{args.lines:,} messages as JSON Lines ({size / 1e6:.0f} MB), best of {args.runs} runs, CPU time")
+    schema = results[SCHEMA_BASELINE][0]
+    print(f"{'':40} {'us/msg':>8} {'x schema':>9}")
+    for name, (cpu, _wall, _peak) in results.items():
+        print(f"{name:40} {cpu / args.lines * 1e6:8.1f} {cpu / schema:8.2f}x")
+    own = (results["concernshare validate --jsonl"][0] - results[LIBRARY][0]) / args.lines * 1e6
+    print(f"\nthe command line's own cost per line (validate --jsonl less the library's loop): {own:.1f} us")
+    ratio = results["concernshare validate --jsonl"][0] / schema
+    print(f"bulk {ratio:.2f}x json.loads + jsonschema-rs (aim <= 4x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from concernshare.cli import _parser, build_parser
+from concernshare.errors import UsageError
 
 EXAMPLE = sorted((Path(__file__).parents[1] / "examples" / "messages").glob("*.json"))[0]
 
@@ -90,6 +92,31 @@ def test_validate_imports_only_what_validation_needs() -> None:
     assert not {f"concernshare.cli.{m}" for m in _parser.MODULES if m != "_validate"} & modules
 
 
+def test_validating_a_valid_file_imports_no_explainer() -> None:
+    """A valid message is judged by jsonschema-rs and the checks' own NHS arithmetic: ``jsonschema`` (with
+    ``referencing``) and python-stdnum are imported only to explain a refusal or check an unusual number."""
+    modules = _imported("validate", str(EXAMPLE))
+    assert "jsonschema_rs" in modules  # the fast judge did run
+    assert "concernshare.checks" in modules
+    assert not _heavy(modules, ("jsonschema", "referencing", "stdnum"))
+
+
+def test_validating_an_invalid_file_explains_it(tmp_path: Path) -> None:
+    """A message the schema refuses is explained by ``jsonschema``, imported then, with the usual problem line."""
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document["surplus"] = True
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    probe = _PROBE.replace("main(sys.argv[1:])", "print(main(sys.argv[1:]))")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "validate", str(bad)], capture_output=True, check=True, text=True, timeout=120
+    )
+    code, modules = done.stdout.splitlines()[-2:]
+    assert code == "1"
+    assert "jsonschema" in json.loads(modules)
+    assert f"{bad}:/surplus: [CS011]" in done.stderr
+
+
 def test_the_table_says_what_each_module_registers() -> None:
     """Every command of the full parser is in the light table, in the same order and with the same help line."""
     full = build_parser()
@@ -123,3 +150,38 @@ def test_a_misused_command_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _usage_error(parser: argparse.ArgumentParser, argv: list[str]) -> str:
+    with pytest.raises(UsageError) as refused:
+        parser.parse_args(argv)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate"],
+        ["validate", "--no-such-option", "x.json"],
+        ["validate", "x.json", "--version"],
+        ["schema", "no-such-kind"],
+        ["seal", "--no-such-option"],
+        ["no-such-command", "validate"],
+        ["--no-such-option", "validate"],
+    ],
+)
+def test_a_misuse_is_told_as_the_full_parser_tells_it(argv: list[str]) -> None:
+    """The light parser, with the named command alone or with every command, refuses as build_parser's does."""
+    assert _usage_error(_parser.parser_for(argv), argv) == _usage_error(build_parser(), argv)
+
+
+@pytest.mark.parametrize("argv", [["-h", "validate"], ["--help", "seal", "x"]])
+def test_help_before_a_command_lists_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Asked for help before the command, the light parser prints the full list, as build_parser's does."""
+    shown = []
+    for parser in (_parser.parser_for(argv), build_parser()):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        shown.append(capsys.readouterr().out)
+    assert shown[0] == shown[1]
+    assert all(name in shown[0] for name, _, _ in _parser.COMMANDS)

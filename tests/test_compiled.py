@@ -68,7 +68,7 @@ def test_examples_take_the_fast_path(path: Path, monkeypatch: pytest.MonkeyPatch
             raise _Refused(name)
 
     data = json.loads(path.read_bytes())
-    monkeypatch.setattr(codec, "_CONVERTER", Refusing())
+    monkeypatch.setattr(codec, "_converter", Refusing)
     record = codec.structure(data, Message)
     written = codec.write(record)
     assert written.data == data

@@ -161,3 +161,21 @@ def test_memory_stays_flat() -> None:
     _peak(200)  # caches and validators built once, before measuring
     small, large = _peak(5_000), _peak(25_000)
     assert large < small * 1.25 + 64 * 1024
+
+
+def test_a_valid_line_is_reported_as_json_dumps_writes_it(tmp_path: Path) -> None:
+    """The report of a valid line is exactly json.dumps's, whatever the file is called."""
+    folder = tmp_path / 'a "quoted" földer\\'
+    folder.mkdir()
+    path = folder / "messages.jsonl"
+    path.write_bytes(GOOD + b"\n" + BAD + b"\n\n" + GOOD + b"\n")
+    code, out, _ = _run("validate", "--jsonl", "--format", "json", str(path), "-", stdin=GOOD + b"\n")
+    lines = out.splitlines()
+    assert code == 1
+    for line, (name, number) in zip(lines, [(str(path), 1), (str(path), 2), (str(path), 4), ("-", 1)], strict=True):
+        report = json.loads(line)
+        assert (report["file"], report["line"]) == (name, number)
+        if report["valid"]:
+            expected = {"file": name, "line": number, "valid": True, "problems": []}
+            assert line == json.dumps(expected, ensure_ascii=False)
+    assert [json.loads(line)["valid"] for line in lines] == [True, False, True, True]

@@ -130,7 +130,8 @@ def _structure_statements(writer: Writer, type_: Any, target: str, leaves: _Leav
                 f"{target} = tuple([{values}.get(i) if i.__class__ is str else None for i in v])",
                 f"if None in {target}: raise Fallback",
             ]
-        convert = writer.name(_item_function(item, leaves), "item")
+        function = _structure_function(item, leaves) if attrs.has(item) else None  # a record: its own function
+        convert = writer.name(function or _item_function(item, leaves), "item")
         return [*lines, f"{target} = tuple([{convert}(i) for i in v])"]
     if attrs.has(type_):
         function = _structure_function(type_, leaves)
@@ -177,6 +178,38 @@ def structure_function(
 _FUNCTIONS: dict[tuple[type, int], Structure | None] = {}
 
 
+class _Bodies(dict[str, Structure]):
+    """The structure function of each message type's body, written the first time a message of that type comes.
+
+    Reading one message writes the functions of its own body's records only
+    (writing them all costs a command that validates one file about 25 ms).
+    A body class the module does not write takes the general path.
+    """
+
+    def __init__(self, bodies: Mapping[str, type], leaves: _Leaves) -> None:
+        super().__init__()
+        self.bodies, self.leaves = bodies, leaves
+
+    def __missing__(self, kind: str) -> Structure:
+        body_class = self.bodies.get(kind)
+        if body_class is None:
+            raise KeyError(kind)
+        function = _structure_function(body_class, self.leaves) or _general
+        self[kind] = function
+        return function
+
+    def get(self, kind: str, default: Any = None) -> Any:
+        """The function of ``kind``'s body, written now if it has not been; ``default`` for an unknown type."""
+        try:
+            return self[kind]
+        except KeyError:
+            return default
+
+
+def _general(_value: Any) -> Any:
+    raise Fallback
+
+
 def _structure_function(cls: type, leaves: _Leaves) -> Structure | None:
     key = (cls, id(leaves.extensions))
     if key not in _FUNCTIONS:
@@ -192,9 +225,7 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
     body = any(f.name == "body" and set(f.union) == set(body_map.values()) for f in fields)  # the tagged union
     lines = ["def structure(d):", "    if d.__class__ is not dict: raise Fallback"]
     if body:
-        functions = {kind: _structure_function(body_class, leaves) for kind, body_class in body_map.items()}
-        if None in functions.values():
-            return None
+        functions = _Bodies(body_map, leaves)
         lines += [
             "    kind = d.get('type')",
             f"    body_of = {writer.name(functions, 'bodies')}.get(kind) if kind.__class__ is str else None",

@@ -140,7 +140,9 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-_CONVERTER: Final = make_converter()
+#: The converter, made when first needed: the compiled functions read and write every valid message, so a
+#: command that validates one file never builds it (see docs/performance.md, start-up).
+_converter: Final = functools.cache(make_converter)
 _BODY_KINDS: Final = {kind.value: cls for kind, cls in BODIES.items()}
 _VERSION_RE: Final = re.compile(r"[1-9][0-9]{0,3}\.(0|[1-9][0-9]{0,3})")
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -216,7 +218,7 @@ def _structure(data: Any, cls: type[T], *, fast: bool) -> T:
         with contextlib.suppress(_compiled.Fallback, Refusal):  # off the happy path: the converter says why
             return typing.cast(T, compiled(data))
     try:
-        record = _CONVERTER.structure(data, cls)
+        record = _converter().structure(data, cls)
     except ERRORS as error:
         raise InvalidRecord(problems_of(error, "")) from None
     if kept:
@@ -251,7 +253,7 @@ def unstructure(record: Any) -> Any:
 
 def _unstructure_reference(record: Any) -> Any:
     """:func:`unstructure` by the converter alone (the reference the compiled functions are held to)."""
-    data = _CONVERTER.unstructure(record)
+    data = _converter().unstructure(record)
     if isinstance(record, Message) and record.unknown_members:
         for member in record.unknown_members:
             _insert(data, member.pointer, member.value)

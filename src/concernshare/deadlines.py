@@ -439,6 +439,9 @@ _WT2023_CP: Final = (
     "Working Together to Safeguard Children 2023, chapter 3 (child protection conferences); paragraph numbers not "
     "verified against the gov.uk text. The same figure in partnership procedures: "
 )
+_REVIEW_CONFERENCES: Final = (
+    _WT2023_CP + "https://liverpoolscp.trixonline.co.uk/chapter/child-protection-review-conferences."
+)
 
 FIRST_REVIEW_CONFERENCE: Final = Timescale(
     name="first_review_child_protection_conference",
@@ -446,7 +449,7 @@ FIRST_REVIEW_CONFERENCE: Final = Timescale(
     months=3,
     description="The first review child protection conference is held within three months of the initial "
     "conference (or of the transfer-in conference).",
-    source=_WT2023_CP + "https://liverpoolscp.trixonline.co.uk/chapter/child-protection-review-conferences.",
+    source=_REVIEW_CONFERENCES,
 )
 """The first review conference within 3 months of the initial conference (WT2023)."""
 
@@ -456,7 +459,7 @@ REVIEW_CONFERENCE: Final = Timescale(
     months=6,
     description="Further review conferences are held no more than six months apart while the child is on a "
     "child protection plan.",
-    source=_WT2023_CP + "https://liverpoolscp.trixonline.co.uk/chapter/child-protection-review-conferences.",
+    source=_REVIEW_CONFERENCES,
 )
 """Each later review conference within 6 months of the previous one (WT2023)."""
 

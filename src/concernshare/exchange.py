@@ -406,70 +406,37 @@ def _received(
     at: dt.datetime,
     policy: OpenPolicy,
 ) -> Received:
+    message_type: str | None
     try:
         opened = open_sealed(sealed, decrypters, me=me, directory=directory, store=store, now=at, policy=policy)
     except ContentRefused as refused:
         if refused.message_id is None:  # an answer could not name the message, nor a replay of it be refused
             raise
-        return _reject(
-            AgencyId(refused.sender),
-            refused.message_id,
-            refused.message_type,
-            refused.problems,
-            signer,
-            me=me,
-            directory=directory,
-            tracker=tracker,
-            at=at,
-            status=Status(refused.status or "actual"),
-        )
-    message, sender = opened.message, opened.sender
-    withdraws = message.body.message_id if isinstance(message.body, WithdrawalBody) else None
-    history = tracker.check_history(message.id, sender, message.thread.supersedes, withdraws=withdraws)
-    if any(p.severity is Severity.ERROR for p in history):
-        return _reject(
-            sender,
-            str(message.id),
-            message.type,
-            history,
-            signer,
-            me=me,
-            directory=directory,
-            tracker=tracker,
-            at=at,
-            status=message.status,
-        )
-    tracker.record_received(
-        message_id=message.id,
-        message_type=message.type,
-        sender=sender,
-        recipient=me,
-        received_at=at,
-        accepted=True,
-        concern_id=_concern_id(message),
-        supersedes=message.thread.supersedes,
-        in_reply_to=message.thread.in_reply_to,
-        withdraws=withdraws,
-    )
-    _record_answer(tracker, message, sender, at)
-    return Received(message=message, sender=sender, problems=history)
-
-
-def _reject(
-    sender: AgencyId,
-    message_id: str,
-    message_type: str | None,
-    problems: Sequence[Problem],
-    signer: Signer,
-    *,
-    me: AgencyId,
-    directory: Directory,
-    tracker: Tracker,
-    at: dt.datetime,
-    status: Status,
-) -> Received:
+        sender, message_id, message_type = AgencyId(refused.sender), refused.message_id, refused.message_type
+        problems, status = refused.problems, Status(refused.status or "actual")
+    else:
+        message, sender = opened.message, opened.sender
+        withdraws = message.body.message_id if isinstance(message.body, WithdrawalBody) else None
+        problems = tracker.check_history(message.id, sender, message.thread.supersedes, withdraws=withdraws)
+        if not any(p.severity is Severity.ERROR for p in problems):
+            tracker.record_received(
+                message_id=message.id,
+                message_type=message.type,
+                sender=sender,
+                recipient=me,
+                received_at=at,
+                accepted=True,
+                concern_id=_concern_id(message),
+                supersedes=message.thread.supersedes,
+                in_reply_to=message.thread.in_reply_to,
+                withdraws=withdraws,
+            )
+            _record_answer(tracker, message, sender, at)
+            return Received(message=message, sender=sender, problems=problems)
+        message_id, message_type, status = str(message.id), message.type, message.status
+    # Refused, by the opening checks or by the history: the sender is answered with a sealed rejection.
     rejection = _rejection(me, sender, message_id, problems, at=at, status=status)
-    sealed = seal(rejection, signer, directory=directory, now=at)
+    answer = seal(rejection, signer, directory=directory, now=at)
     if message_type is not None:
         tracker.record_received(
             message_id=message_id,
@@ -483,4 +450,4 @@ def _reject(
     tracker.record_delivery(
         message_id=rejection.id, message_type=rejection.type, sender=me, recipient=sender, sent_at=at
     )
-    return Received(message=None, sender=sender, problems=tuple(problems), rejection=sealed, rejection_id=rejection.id)
+    return Received(message=None, sender=sender, problems=tuple(problems), rejection=answer, rejection_id=rejection.id)

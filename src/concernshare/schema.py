@@ -12,6 +12,11 @@ end of the string; jsonschema-rs is checked for this before it is trusted), and
 the differential tests hold them to the same verdicts on every example, every
 conformance case and generated and mutated documents. Without jsonschema-rs,
 ``jsonschema`` does both.
+
+``jsonschema`` (with ``referencing``) is imported when it is first needed, to
+explain a refused document or to build a :func:`validator`: a valid document
+judged by jsonschema-rs never pays for it, which is most of what a quick
+``concernshare validate`` would otherwise spend starting up.
 """
 
 from __future__ import annotations
@@ -22,15 +27,16 @@ import importlib.resources
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Final
-
-import jsonschema
-import referencing
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Final
 
 from concernshare.catalogue import problem
 from concernshare.errors import Problem, SchemaViolation, UsageError
 from concernshare.strictjson import escape_pointer
+
+if TYPE_CHECKING:
+    import jsonschema
+    import referencing
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["KINDS", "iter_problems", "load", "validator"]
 
@@ -69,6 +75,8 @@ def load(kind: str = "message") -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> referencing.Registry[Any]:
+    import referencing  # noqa: PLC0415  (only an explanation or a validator pays for it; see the module's docstring)
+
     resources = [referencing.Resource.from_contents(load(kind)) for kind in KINDS]
     return referencing.Registry().with_resources((r.id() or "", r) for r in resources)
 
@@ -79,27 +87,31 @@ def _ecma(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
-def _pattern(
-    checker: jsonschema.protocols.Validator,
-    pattern: str,
-    instance: Any,
-    _schema: dict[str, Any],
-) -> Iterator[ValidationError]:
-    if checker.is_type(instance, "string") and _ecma(pattern).search(instance) is None:
-        yield ValidationError("does not match the pattern")
+@functools.cache
+def _validator_class() -> Any:
+    """Draft 2020-12 with ECMA-262 patterns, so that Python agrees with Ajv and jsonschema-rs on "1.0\\n"."""
+    import jsonschema  # noqa: PLC0415  (only an explanation or a validator pays for it; see the module's docstring)
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415  (as above)
 
+    def ecma_pattern(
+        checker: jsonschema.protocols.Validator,
+        pattern: str,
+        instance: Any,
+        _schema: dict[str, Any],
+    ) -> Iterator[ValidationError]:
+        if checker.is_type(instance, "string") and _ecma(pattern).search(instance) is None:
+            yield ValidationError("does not match the pattern")
 
-#: Draft 2020-12 with ECMA-262 patterns, so that Python agrees with Ajv and jsonschema-rs on "1.0\n".
-_Validator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    jsonschema.Draft202012Validator,
-    {"pattern": _pattern},
-)
+    return jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator,
+        {"pattern": ecma_pattern},
+    )
 
 
 @functools.cache
 def validator(kind: str = "message") -> jsonschema.protocols.Validator:
     """Return the one validator of a document kind, built on first use."""
-    built: jsonschema.protocols.Validator = _Validator(load(kind), registry=_registry())
+    built: jsonschema.protocols.Validator = _validator_class()(load(kind), registry=_registry())
     return built
 
 

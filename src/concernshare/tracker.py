@@ -212,17 +212,17 @@ class Tracker:
         deliveries of the message to ``by`` (see
         :func:`~concernshare.stores.facts.satisfies`).
         """
-        answer = Answer(
-            answer_id=answer_id,
-            kind=AnswerKind.ACKNOWLEDGEMENT,
-            by=by,
-            at=at,
-            message_id=message_id,
-            rejected=rejected,
-            problems=tuple(problems),
+        return self._answered(
+            Answer(
+                answer_id=answer_id,
+                kind=AnswerKind.ACKNOWLEDGEMENT,
+                by=by,
+                at=at,
+                message_id=message_id,
+                rejected=rejected,
+                problems=tuple(problems),
+            )
         )
-        self.store.add_answer(answer)
-        return answer
 
     def record_decision(
         self,
@@ -235,17 +235,17 @@ class Tracker:
         message_id: _Id | None = None,
     ) -> Answer:
         """Record ``by``'s decision on ``concern_id`` (``message_id``: the message it replies to, if any)."""
-        answer = Answer(
-            answer_id=answer_id,
-            kind=AnswerKind.DECISION,
-            by=by,
-            at=at,
-            message_id=message_id,
-            concern_id=concern_id,
-            decision=outcome,
+        return self._answered(
+            Answer(
+                answer_id=answer_id,
+                kind=AnswerKind.DECISION,
+                by=by,
+                at=at,
+                message_id=message_id,
+                concern_id=concern_id,
+                decision=outcome,
+            )
         )
-        self.store.add_answer(answer)
-        return answer
 
     def record_response(
         self,
@@ -257,9 +257,7 @@ class Tracker:
         kind: AnswerKind | str = AnswerKind.RESPONSE,
     ) -> Answer:
         """Record ``by``'s reply to ``message_id``: an information response, or another ``response``."""
-        answer = Answer(answer_id=answer_id, kind=kind, by=by, at=at, message_id=message_id)
-        self.store.add_answer(answer)
-        return answer
+        return self._answered(Answer(answer_id=answer_id, kind=kind, by=by, at=at, message_id=message_id))
 
     def record_non_delivery(
         self,
@@ -276,16 +274,16 @@ class Tracker:
         changes nothing); ``reasons`` are the transport's codes, never text
         from a message.
         """
-        answer = Answer(
-            answer_id=report_id,
-            kind=AnswerKind.NON_DELIVERY,
-            by=recipient,
-            at=at,
-            message_id=message_id,
-            problems=tuple(reasons),
+        return self._answered(
+            Answer(
+                answer_id=report_id,
+                kind=AnswerKind.NON_DELIVERY,
+                by=recipient,
+                at=at,
+                message_id=message_id,
+                problems=tuple(reasons),
+            )
         )
-        self.store.add_answer(answer)
-        return answer
 
     def record_withdrawal(
         self,
@@ -301,6 +299,11 @@ class Tracker:
         withdrawal = Withdrawal(message_id=message_id, by=by_agency, at=at, reason=reason_code)
         self.store.add_withdrawal(withdrawal)
         return self.store.withdrawal(withdrawal.message_id) or withdrawal
+
+    def _answered(self, answer: Answer) -> Answer:
+        """Store ``answer`` and return it: the one way each kind of answer is recorded."""
+        self.store.add_answer(answer)
+        return answer
 
     def is_withdrawn(self, message_id: _Id) -> bool:
         """Whether the message has been withdrawn."""

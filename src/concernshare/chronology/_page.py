@@ -16,8 +16,8 @@ from typing import Final
 
 import attrs
 
-from concernshare.chronology.model import Chronology, ChronologyChild, Entry, EntryState, Match, PatternKind
-from concernshare.chronology.timeline import date_html, event_html, legend, short, text, timeline, words
+from concernshare.chronology.model import Chronology, ChronologyChild, Entry, EntryState, Match, PatternKind, words
+from concernshare.chronology.timeline import date_html, event_html, legend, short, text, timeline
 from concernshare.records.codes import Status
 from concernshare.records.types import utc_minute
 

@@ -26,7 +26,7 @@ from typing import Final
 
 from concernshare import codec
 from concernshare.chronology.history import Household
-from concernshare.chronology.model import Chronology, ChronologyChild, Entry
+from concernshare.chronology.model import Chronology, ChronologyChild, Entry, words
 from concernshare.chronology.report import (
     PATTERN_TITLES,
     pattern_numbers,
@@ -122,7 +122,7 @@ def _cell(value: str) -> str:
 
 
 def _words(value: object) -> str:
-    return "" if value is None else str(value).replace("_", " ")
+    return "" if value is None else words(value)
 
 
 def _row(child: str, entry: Entry, patterns: list[int], titles: list[str]) -> list[str]:

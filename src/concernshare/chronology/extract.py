@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from concernshare.chronology.model import Entry
+from concernshare.chronology.model import Entry, words
 from concernshare.records import (
     AccessNotificationBody,
     AcknowledgementBody,
@@ -69,7 +69,7 @@ def _missed(message: Message, pointer: str, event: NonEngagementEvent) -> Entry:
         event_type="non_engagement",
         non_engagement=event.kind,
         service=event.service,
-        summary=f"{event.service}: {event.appointment} ({event.kind.value.replace('_', ' ')}; {challenged})",
+        summary=f"{event.service}: {event.appointment} ({words(event.kind)}; {challenged})",
         action_taken=f"challenged by {event.challenged_by}" if event.challenged and event.challenged_by else None,
         outcome=event.response,
         significance=event.impact_on_child,
@@ -104,10 +104,6 @@ def _details(message: Message, body: ConcernBody | UpdateBody) -> Iterator[Entry
         yield _missed(message, f"/body/non_engagement/{index}", event)
 
 
-def _words(value: object) -> str:
-    return str(value).replace("_", " ")
-
-
 def _process(message: Message) -> Entry | None:
     """The one entry of a child-protection process message (format 1.1); None for a withdrawal."""
     body = message.body
@@ -119,9 +115,9 @@ def _process(message: Message) -> Entry | None:
             "",
             event_date=_day(body.held_at),
             event_type="strategy_discussion",
-            summary=f"{_words(body.outcome)}: {body.summary}",
+            summary=f"{words(body.outcome)}: {body.summary}",
             action_taken=body.actions,
-            outcome=_words(body.outcome),
+            outcome=words(body.outcome),
             significance=f"attended by {agencies}{started}",
         )
     if isinstance(body, Section47OutcomeBody):
@@ -130,8 +126,8 @@ def _process(message: Message) -> Entry | None:
             "",
             event_date=_day(body.completed_on),
             event_type="section_47_enquiry",
-            summary=f"{_words(body.outcome)}: {body.summary}",
-            outcome=_words(body.outcome),
+            summary=f"{words(body.outcome)}: {body.summary}",
+            outcome=words(body.outcome),
             significance=f"enquiry started {_day(body.started_at)}",
         )
     if isinstance(body, ChildProtectionConferenceBody):
@@ -141,21 +137,21 @@ def _process(message: Message) -> Entry | None:
             "",
             event_date=_day(body.held_at),
             event_type="conference",
-            summary=f"{_words(body.kind)} child protection conference: {_words(body.decision)}{categories}"
+            summary=f"{words(body.kind)} child protection conference: {words(body.decision)}{categories}"
             + (f"; {body.summary}" if body.summary else ""),
-            outcome=_words(body.decision) + categories,
+            outcome=words(body.decision) + categories,
             significance=f"next review by {body.next_review_by}" if body.next_review_by else None,
         )
     if isinstance(body, PlanStatusBody):
         when = body.ended_on if body.ended_on is not None else body.started_on
-        reason = f" ({_words(body.end_reason)})" if body.end_reason else ""
+        reason = f" ({words(body.end_reason)})" if body.end_reason else ""
         categories = f" under {', '.join(body.categories)}" if body.categories else ""
         return _entry(
             message,
             "",
             event_date=_day(when),
             event_type="plan",
-            summary=f"{_words(body.plan)} plan {_words(body.status)}{categories}{reason}",
+            summary=f"{words(body.plan)} plan {words(body.status)}{categories}{reason}",
         )
     if isinstance(body, TransferInBody):
         return _entry(
@@ -164,7 +160,7 @@ def _process(message: Message) -> Entry | None:
             event_date=_day(body.notified_at),
             event_type="transfer_in",
             summary=f"moved from {body.from_authority} to {body.to_authority} on a "
-            f"{_words(body.plan)} plan: {body.summary}",
+            f"{words(body.plan)} plan: {body.summary}",
         )
     if isinstance(body, CaseClosureBody):
         return _entry(
@@ -172,7 +168,7 @@ def _process(message: Message) -> Entry | None:
             "",
             event_date=_day(body.closed_on),
             event_type="case_closed",
-            summary=f"case closed ({body.reason.value}); stepped down to {_words(body.step_down_to)}: {body.summary}",
+            summary=f"case closed ({body.reason.value}); stepped down to {words(body.step_down_to)}: {body.summary}",
         )
     return None
 
@@ -181,7 +177,7 @@ def entries_of(message: Message) -> Iterator[Entry]:
     """Yield the chronology entries a message holds (a withdrawal yields none: it acts on others)."""
     body, created = message.body, message.created
     if isinstance(body, ConcernBody):
-        kinds = ", ".join(t.value.replace("_", " ") for t in body.concern_types)
+        kinds = ", ".join(words(t) for t in body.concern_types)
         yield _entry(
             message,
             "",
@@ -189,7 +185,7 @@ def entries_of(message: Message) -> Iterator[Entry]:
             event_type="concern_raised",
             summary=body.summary,
             action_taken=body.actions_taken,
-            significance=f"{kinds}; risk {body.risk_level.value.replace('_', ' ')}"
+            significance=f"{kinds}; risk {words(body.risk_level)}"
             + ("; immediate danger" if body.immediate_danger else ""),
         )
         yield from _details(message, body)
@@ -197,7 +193,7 @@ def entries_of(message: Message) -> Iterator[Entry]:
         yield _entry(message, "", event_date=_day(created), event_type="concern_updated", summary=body.what_changed)
         yield from _details(message, body)
     elif isinstance(body, DecisionBody):
-        outcome = body.outcome.value.replace("_", " ")
+        outcome = words(body.outcome)
         yield _entry(
             message,
             "",
@@ -269,7 +265,7 @@ def entries_of(message: Message) -> Iterator[Entry]:
             author_role=body.accessor_role,
             event_date=_day(body.accessed_at),
             event_type="record_accessed",
-            summary=f"record looked at in {body.setting.value.replace('_', ' ')}",
+            summary=f"record looked at in {words(body.setting)}",
         )
     elif (entry := _process(message)) is not None:
         yield entry

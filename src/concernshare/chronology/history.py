@@ -32,7 +32,15 @@ from typing import Final
 
 import attrs
 
-from concernshare.chronology.model import CHRONOLOGY_VERSION, Chronology, ChronologyChild, Entry, Match, Unreadable
+from concernshare.chronology.model import (
+    CHRONOLOGY_VERSION,
+    Chronology,
+    ChronologyChild,
+    Entry,
+    Match,
+    Unreadable,
+    words,
+)
 from concernshare.records import Message, RelatedPerson, Relationship, WithdrawalBody
 from concernshare.records._fields import field
 from concernshare.records.codes import AgeGroup, Relation, Status, YesNoUnknown
@@ -152,7 +160,7 @@ def household_events(
             )
             found[child][str(message.id)] = (
                 message,
-                f"a household event: the {message.type.replace('_', ' ')} is about another child (NHS number "
+                f"a household event: the {words(message.type)} is about another child (NHS number "
                 f"{own}) {how}; a child who sees or hears, or experiences the effects of, domestic abuse is a victim "
                 "of it (Domestic Abuse Act 2021, s3)",
             )

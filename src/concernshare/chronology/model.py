@@ -197,6 +197,11 @@ class Chronology:
     )
 
 
+def words(value: object) -> str:
+    """A code as words: ``was_not_brought`` reads ``was not brought``. Raises nothing."""
+    return str(value).replace("_", " ")
+
+
 def first_written(entry: Entry, created: dt.datetime) -> dt.datetime:
     """When the first version of ``entry``'s message was written: ``created`` (the message's), or an earlier version's.
 

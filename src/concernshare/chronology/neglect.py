@@ -28,7 +28,7 @@ import attrs
 
 from concernshare import deadlines
 from concernshare.care_profiles import care_profile_of
-from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written, words
 from concernshare.records import (
     AbuseCategory,
     AssessmentFactor,
@@ -192,7 +192,7 @@ def _span(timescale: deadlines.Timescale) -> str:
         return f"{timescale.working_days} working days"
     if timescale.kind is deadlines.TimescaleKind.CALENDAR_MONTHS:
         return f"{timescale.months} months"
-    return f"the {timescale.name.replace('_', ' ')} timescale"
+    return f"the {words(timescale.name)} timescale"
 
 
 def _reviews(

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 
 from concernshare import deadlines
-from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written
+from concernshare.chronology.model import Entry, EntryState, Pattern, PatternKind, first_written, words
 from concernshare.chronology.neglect import neglect_patterns
 from concernshare.chronology.timescales import timescale_breaches
 from concernshare.records import (
@@ -109,7 +109,7 @@ def _missed(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
             kind=PatternKind.REPEATED_NON_ENGAGEMENT,
             entries=tuple(e.id for e in run),
             explanation=f"{len(run)} missed contacts ("
-            + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items()))
+            + ", ".join(f"{n} {words(kind)}" for kind, n in sorted(kinds.items()))
             + ") "
             f"{_span(run[0], run[-1])}, at least {limits.missed_contacts} within {limits.missed_window.days} days, "
             f"to {len(per_service)} {'service' if len(per_service) == 1 else 'services'} missed "
@@ -195,24 +195,18 @@ def _unseen(entries: Sequence[Entry], limits: Thresholds) -> Iterator[Pattern]:
     """
     current = [e for e in _current(entries) if e.event_date.precision == "day"]
     seen = [e for e in current if e.child_seen is YesNoUnknown.YES]
-    for before, after in itertools.pairwise(seen):
+    gaps = [(before, after, _span(before, after)) for before, after in itertools.pairwise(seen)]
+    if seen:
+        last = seen[-1]
+        latest = max(current, key=lambda e: e.event_date.earliest)
+        gaps.append((last, latest, f"from {last.event_date} to the latest entry, on {latest.event_date}"))
+    for before, after, when in gaps:
         gap = after.event_date.earliest - before.event_date.latest
         if gap > limits.unseen_gap:
             yield Pattern(
                 kind=PatternKind.UNSEEN_GAP,
                 entries=(before.id, after.id),
-                explanation=f"no agency recorded seeing the child for {gap.days} days, {_span(before, after)}",
-            )
-    if seen:
-        last = seen[-1]
-        latest = max(current, key=lambda e: e.event_date.earliest)
-        gap = latest.event_date.earliest - last.event_date.latest
-        if gap > limits.unseen_gap:
-            yield Pattern(
-                kind=PatternKind.UNSEEN_GAP,
-                entries=(last.id, latest.id),
-                explanation=f"no agency recorded seeing the child for {gap.days} days, from "
-                f"{last.event_date} to the latest entry, on {latest.event_date}",
+                explanation=f"no agency recorded seeing the child for {gap.days} days, {when}",
             )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from html import escape
 from typing import Final
 
-from concernshare.chronology.model import Chronology, Entry, EntryState, PatternKind
+from concernshare.chronology.model import Chronology, Entry, EntryState, PatternKind, words
 from concernshare.records.types import PartialDate
 
 __all__ = ["date_text", "legend", "timeline"]
@@ -46,11 +46,6 @@ def short(value: str) -> str:
 def date_html(date: PartialDate) -> str:
     """A partial date as escaped HTML, as :func:`date_text` words it."""
     return escape(date_text(date))
-
-
-def words(value: object) -> str:
-    """A code as words: ``was_not_brought`` reads ``was not brought``."""
-    return str(value).replace("_", " ")
 
 
 def event_html(entry: Entry) -> str:

@@ -67,8 +67,9 @@ def _command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _register(modules: set[str]) -> Parser:
-    """The parser with the commands of ``modules`` in full and every other command as its name and help line."""
+def _register(modules: set[str], *, others: bool = True) -> Parser:
+    """The parser with the commands of ``modules`` in full and, with ``others``, every other command as its name
+    and help line."""
     parser = Parser(
         prog="concernshare",
         description="Share a concern about a child between agencies: typed, signed, encrypted.",
@@ -81,7 +82,7 @@ def _register(modules: set[str]) -> Parser:
             continue
         if module in modules:
             importlib.import_module(f"concernshare.cli.{module}").register(commands)
-        else:
+        elif others:
             commands.add_parser(name, help=help_line)
     return parser
 
@@ -92,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
-    """Return a parser that parses ``argv`` as :func:`build_parser`'s would, importing only the command it names."""
+    """Return a parser that parses ``argv`` as :func:`build_parser`'s would, importing only the command it names.
+
+    When the arguments start with a known command, argparse goes straight to that command's parser, and the
+    other commands, which only the top-level help and an unknown command's error show, are left out: each
+    would cost a parser of its own.
+    """
     word = _command_word(argv)
-    return _register({module for name, module, _ in COMMANDS if name == word})
+    modules = {module for name, module, _ in COMMANDS if name == word}
+    return _register(modules, others=not (modules and argv and argv[0] == word))

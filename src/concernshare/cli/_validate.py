@@ -27,6 +27,9 @@ __all__ = ["register"]
 
 _PROGRESS_SECONDS: Final = 0.5  # how often the progress line is redrawn
 _CHUNK: Final = 1 << 16  # the piece in which an over-long line is skipped
+# The read buffer of a JSON Lines file: a message is some kilobytes, and the default (8 KiB) would make most
+# lines cost a read of their own; at 64 KiB reading a line takes a third of the time.
+_BUFFER: Final = 1 << 16
 
 
 def register(commands: Any) -> None:
@@ -180,7 +183,7 @@ def _documents_by_line(
             continue
         for file in _files(raw):
             try:
-                with file.open("rb") as handle:
+                with file.open("rb", buffering=_BUFFER) as handle:
                     for number, line in _lines(handle, limit):
                         yield str(file), number, line
             except OSError as error:
@@ -215,17 +218,22 @@ class _Progress:
 def _validate_lines(args: argparse.Namespace, out: IO[str], err: IO[str], stdin: IO[bytes]) -> int:
     now = dt.datetime.now(dt.UTC)
     progress = _Progress(err)
+    strict, as_json, limit = args.strict, args.format == "json", args.max_bytes
     count = invalid = 0
-    for name, number, document in _documents_by_line(args.paths, stdin, args.max_bytes):
+    named = quoted = ""  # the file of the last valid line reported as JSON, and its name as a JSON string
+    for name, number, document in _documents_by_line(args.paths, stdin, limit):
         problems = (
-            [document]
-            if isinstance(document, Problem)
-            else list(iter_problems(document, now=now, max_bytes=args.max_bytes))
+            [document] if isinstance(document, Problem) else list(iter_problems(document, now=now, max_bytes=limit))
         )
-        failed = any(args.strict or p.severity is Severity.ERROR for p in problems)
+        # a line without problems is valid; with any, it fails when strict, or when one is an error
+        failed = bool(problems) and (strict or any(p.severity is Severity.ERROR for p in problems))
         count += 1
         invalid += failed
-        if args.format == "json":
+        if as_json and not problems:  # the usual line, written as json.dumps writes it, without building it
+            if name != named:
+                named, quoted = name, json.dumps(name, ensure_ascii=False)
+            out.write(f'{{"file": {quoted}, "line": {number}, "valid": true, "problems": []}}\n')
+        elif as_json:
             out.write(
                 json.dumps(
                     {
@@ -246,9 +254,10 @@ def _validate_lines(args: argparse.Namespace, out: IO[str], err: IO[str], stdin:
             for p in problems:
                 level = "" if p.severity is Severity.ERROR else "warning: "
                 err.write(f"{name}:{number}:{p.pointer}: [{p.code}] {level}{p.message}\n")
-        progress.update(count, invalid)
+        if progress.on:
+            progress.update(count, invalid)
     progress.clear()
-    if args.format != "json":
+    if not as_json:
         err.write(f"{count} checked, {count - invalid} valid, {invalid} invalid\n")
     return EXIT_INVALID if invalid else EXIT_OK
 

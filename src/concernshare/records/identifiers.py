@@ -2,7 +2,9 @@
 
 The check-digit arithmetic is python-stdnum's. Its list of DfE local-authority
 numbers dates from 2011, so a UPN whose number it does not know is checked
-against the shipped list of councils (current and former) instead.
+against the shipped list of councils (current and former) instead. It is
+imported when a number is first checked, not with the records: the checks work
+out the usual NHS number themselves, and python-stdnum brings ``ssl`` with it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import json
 from typing import Any, Final
 
 import attrs
-from stdnum import exceptions as stdnum_errors
-from stdnum.gb import nhs, upn
 
 __all__ = ["Council", "CouncilList", "councils", "nhs_number_ok", "upn_problem"]
 
@@ -70,11 +70,16 @@ def councils() -> CouncilList:
 
 def nhs_number_ok(number: str) -> bool:
     """True if ``number`` is ten digits whose modulus-11 check digit is right."""
+    from stdnum.gb import nhs  # noqa: PLC0415  (see the module's docstring)
+
     return len(number) == 10 and nhs.is_valid(number)
 
 
 def upn_problem(number: str) -> str | None:
     """Say what is wrong with a UPN in canonical form, or return None if it is right."""
+    from stdnum import exceptions as stdnum_errors  # noqa: PLC0415  (see the module's docstring)
+    from stdnum.gb import upn  # noqa: PLC0415  (as above)
+
     try:
         upn.validate(number)
     except stdnum_errors.InvalidComponent:

@@ -15,9 +15,13 @@ the same transaction; so :meth:`SQLStore.overdue` is one indexed query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import enum
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Final, Protocol, Self
+from typing import Any, Final, Generic, Protocol, Self, TypeVar
+
+import attrs
 
 from concernshare.records.types import AgencyId, require_aware
 from concernshare.stores.facts import Answer, Arrival, Delivery, NonShare, Withdrawal, as_agency, satisfies
@@ -66,42 +70,137 @@ CREATE INDEX IF NOT EXISTS non_shares_message ON {p}non_shares (message_id);
 CREATE INDEX IF NOT EXISTS non_shares_child ON {p}non_shares (child_ref)
 """
 
-_DELIVERY: Final = (
-    "message_id, recipient, message_type, sender, sent_at, view, due, expects, escalate_to, rules, "
-    "concern_id, passed_on_by, passed_on_from"
+_R = TypeVar("_R")
+
+
+@attrs.frozen
+class _Columns(Generic[_R]):
+    """How one record is a row: each column, the attribute it holds, and how its value is written and read.
+
+    The one description of the row, read by the column lists of the statements, by :meth:`SQLStore._row`
+    (record to row) and by :meth:`SQLStore._record` (row to record). A value is stored as it is, except
+    ``code`` (an enum, by its value), ``time`` (a time, or None), ``codes`` (a tuple of codes, as one text
+    of words) and ``flag`` (a boolean, which SQLite gives back as a number).
+    """
+
+    table: str
+    make: Callable[..., _R]
+    columns: tuple[str, ...]
+    attributes: tuple[str, ...]
+    #: The attributes' values of a record, as a tuple in the columns' order.
+    values: Callable[[object], tuple[Any, ...]]
+    #: The place and the way of each value that is not stored as it is.
+    converted: tuple[tuple[int, str], ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(self.columns)
+
+    @property
+    def insert(self) -> str:
+        """The statement that records a record once: a second of the same key changes nothing."""
+        marks = ", ".join("?" for _ in self.columns)
+        insert = f"INSERT INTO {{p}}{self.table} ({self.names}) VALUES ({marks})"  # noqa: S608  (names from the tables here; values are bound)
+        return f"{insert} ON CONFLICT DO NOTHING"
+
+
+def _columns(table: str, make: Callable[..., _R], *specs: str) -> _Columns[_R]:
+    """``column``, ``column:way`` or ``column=attribute:way``, as described on :class:`_Columns`."""
+    columns, attributes, converted = [], [], []
+    for index, spec in enumerate(specs):
+        named, _, way = spec.partition(":")
+        column, _, attribute = named.partition("=")
+        columns.append(column)
+        attributes.append(attribute or column)
+        if way:
+            converted.append((index, way))
+    return _Columns(table, make, tuple(columns), tuple(attributes), operator.attrgetter(*attributes), tuple(converted))
+
+
+_DELIVERY: Final = _columns(
+    "deliveries",
+    Delivery,
+    "message_id",
+    "recipient",
+    "message_type:code",
+    "sender",
+    "sent_at:time",
+    "view",
+    "due:time",
+    "expects:code",
+    "escalate_to:codes",
+    "rules:codes",
+    "concern_id",
+    "passed_on_by",
+    "passed_on_from",
 )
-_ANSWER: Final = "answer_id, kind, by_agency, at, message_id, concern_id, rejected, problems, decision"
-_ARRIVAL: Final = (
-    "message_id, message_type, sender, recipient, received_at, accepted, problems, concern_id, "
-    "supersedes, in_reply_to, withdraws"
+_ANSWER: Final = _columns(
+    "answers",
+    Answer,
+    "answer_id",
+    "kind:code",
+    "by_agency=by",
+    "at:time",
+    "message_id",
+    "concern_id",
+    "rejected:flag",
+    "problems:codes",
+    "decision:code",
 )
-_NON_SHARE: Final = (
-    "id, withheld_from, decided_by_agency, decided_by_role, decided_at, reason, message_id, child_ref, note"
+_ARRIVAL: Final = _columns(
+    "arrivals",
+    Arrival,
+    "message_id",
+    "message_type:code",
+    "sender",
+    "recipient",
+    "received_at:time",
+    "accepted:flag",
+    "problems:codes",
+    "concern_id",
+    "supersedes",
+    "in_reply_to",
+    "withdraws",
+)
+_WITHDRAWAL: Final = _columns("withdrawals", Withdrawal, "message_id", "by_agency=by", "at:time", "reason:code")
+_NON_SHARE: Final = _columns(
+    "non_shares",
+    NonShare,
+    "id",
+    "withheld_from",
+    "decided_by_agency",
+    "decided_by_role",
+    "decided_at:time",
+    "reason:code",
+    "message_id",
+    "child_ref",
+    "note",
 )
 
 
-def _marks(columns: str) -> str:
-    return ", ".join("?" for _ in columns.split(","))
-
-
-def _qualified(alias: str, columns: str) -> str:
-    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+def _qualified(alias: str, columns: _Columns[Any]) -> str:
+    return ", ".join(f"{alias}.{column}" for column in columns.columns)
 
 
 #: What the templates name in braces, besides the prefix and the column types.
 _FIELDS: Final = {
-    "delivery": _DELIVERY,
-    "delivery_marks": _marks(_DELIVERY),
+    "delivery": _DELIVERY.names,
     "d_delivery": _qualified("d", _DELIVERY),
-    "answer": _ANSWER,
-    "answer_marks": _marks(_ANSWER),
+    "answer": _ANSWER.names,
     "a_answer": _qualified("a", _ANSWER),
-    "arrival": _ARRIVAL,
-    "arrival_marks": _marks(_ARRIVAL),
-    "non_share": _NON_SHARE,
-    "non_share_marks": _marks(_NON_SHARE),
+    "arrival": _ARRIVAL.names,
+    "non_share": _NON_SHARE.names,
+    "withdrawal": _WITHDRAWAL.names,
 }
-_WIDTH: Final = len(_DELIVERY.split(","))
+_WIDTH: Final = len(_DELIVERY.columns)
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _code_in(value: enum.Enum | None) -> object:
+    return None if value is None else value.value
 
 
 def _words(values: Sequence[str]) -> str:
@@ -147,6 +246,18 @@ class SQLStore:
     def __init__(self) -> None:
         self._statements: dict[str, str] = {}
         self._open: Cursor | None = None
+        self._writers: dict[str, Callable[[Any], object]] = {
+            "code": _code_in,
+            "time": self._maybe_time,
+            "codes": _words,
+            "flag": _same,
+        }
+        self._readers: dict[str, Callable[[Any], object]] = {
+            "code": _same,
+            "time": self._maybe_time_out,
+            "codes": _split,
+            "flag": bool,
+        }
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -285,26 +396,7 @@ class SQLStore:
         """Record a delivery and close it with the earliest answer already recorded that satisfies it."""
         d = delivery
         with self._transaction(serialise=True) as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}deliveries ({delivery}) VALUES ({delivery_marks}) ON CONFLICT DO NOTHING",
-                (
-                    d.message_id,
-                    d.recipient,
-                    d.message_type.value,
-                    d.sender,
-                    self._time_in(d.sent_at),
-                    d.view,
-                    self._maybe_time(d.due),
-                    None if d.expects is None else d.expects.value,
-                    _words(d.escalate_to),
-                    _words(d.rules),
-                    d.concern_id,
-                    d.passed_on_by,
-                    d.passed_on_from,
-                ),
-            )
-            if cursor.rowcount == 0:
+            if not self._insert(cursor, _DELIVERY, d):
                 return False
             rows = self._run(
                 cursor,
@@ -328,22 +420,7 @@ class SQLStore:
         """Record an answer and close the deliveries it satisfies (unless an earlier answer closed them)."""
         a = answer
         with self._transaction(serialise=True) as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}answers ({answer}) VALUES ({answer_marks}) ON CONFLICT DO NOTHING",
-                (
-                    a.answer_id,
-                    a.kind.value,
-                    a.by,
-                    self._time_in(a.at),
-                    a.message_id,
-                    a.concern_id,
-                    a.rejected,
-                    _words(a.problems),
-                    None if a.decision is None else a.decision.value,
-                ),
-            )
-            if cursor.rowcount == 0:
+            if not self._insert(cursor, _ANSWER, a):
                 return False
             rows = self._run(
                 cursor,
@@ -352,65 +429,25 @@ class SQLStore:
                 (a.by, a.message_id, a.concern_id, a.concern_id),
             )
             for row in rows:
-                delivery, closed_at = self._delivery(row), self._maybe_time_out(row[-1])
+                delivery, closed_at = self._delivery(row[:_WIDTH]), self._maybe_time_out(row[_WIDTH])
                 if satisfies(a, delivery) and (closed_at is None or a.at < closed_at):
                     self._close(cursor, delivery, a)
         return True
 
     def add_arrival(self, arrival: Arrival) -> bool:
         """Record an arrival; return False if it was recorded already."""
-        r = arrival
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}arrivals ({arrival}) VALUES ({arrival_marks}) ON CONFLICT DO NOTHING",
-                (
-                    r.message_id,
-                    r.message_type.value,
-                    r.sender,
-                    r.recipient,
-                    self._time_in(r.received_at),
-                    r.accepted,
-                    _words(r.problems),
-                    r.concern_id,
-                    r.supersedes,
-                    r.in_reply_to,
-                    r.withdraws,
-                ),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _ARRIVAL, arrival)
 
     def add_withdrawal(self, withdrawal: Withdrawal) -> bool:
         """Record a withdrawal; the first one recorded stays."""
-        w = withdrawal
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}withdrawals VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (w.message_id, w.by, self._time_in(w.at), w.reason.value),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _WITHDRAWAL, withdrawal)
 
     def add_non_share(self, non_share: NonShare) -> bool:
         """Record a decision not to share."""
-        n = non_share
         with self._transaction() as cursor:
-            self._run(
-                cursor,
-                "INSERT INTO {p}non_shares ({non_share}) VALUES ({non_share_marks}) ON CONFLICT DO NOTHING",
-                (
-                    n.id,
-                    n.withheld_from,
-                    n.decided_by_agency,
-                    n.decided_by_role,
-                    self._time_in(n.decided_at),
-                    n.reason.value,
-                    n.message_id,
-                    n.child_ref,
-                    n.note,
-                ),
-            )
-            return cursor.rowcount > 0
+            return self._insert(cursor, _NON_SHARE, non_share)
 
     def deliveries(self, message_id: str) -> tuple[tuple[Delivery, Answer | None], ...]:
         """The deliveries of a message, each with the answer that closed it, ordered by recipient."""
@@ -481,12 +518,8 @@ class SQLStore:
     def withdrawal(self, message_id: str) -> Withdrawal | None:
         """The withdrawal of a message, if it was withdrawn."""
         with self._reading() as cursor:
-            rows = self._run(
-                cursor, "SELECT by_agency, at, reason FROM {p}withdrawals WHERE message_id = ?", (message_id,)
-            )
-        if not rows:
-            return None
-        return Withdrawal(message_id=message_id, by=rows[0][0], at=self._time_out(rows[0][1]), reason=rows[0][2])
+            rows = self._run(cursor, "SELECT {withdrawal} FROM {p}withdrawals WHERE message_id = ?", (message_id,))
+        return self._record(_WITHDRAWAL, rows[0]) if rows else None
 
     def origin(self, message_id: str) -> AgencyId | None:
         """The sender in the message's earliest delivery or arrival recorded."""
@@ -522,62 +555,32 @@ class SQLStore:
                 "AND (? OR child_ref = ?) ORDER BY decided_at, id",
                 (message_id is None, message_id, child_ref is None, child_ref),
             )
-        return tuple(
-            NonShare(
-                id=r[0],
-                withheld_from=r[1],
-                decided_by_agency=r[2],
-                decided_by_role=r[3],
-                decided_at=self._time_out(r[4]),
-                reason=r[5],
-                message_id=r[6],
-                child_ref=r[7],
-                note=r[8],
-            )
-            for r in rows
-        )
+        return tuple(self._record(_NON_SHARE, row) for row in rows)
 
     def _delivery(self, row: Sequence[Any]) -> Delivery:
-        return Delivery(
-            message_id=row[0],
-            recipient=row[1],
-            message_type=row[2],
-            sender=row[3],
-            sent_at=self._time_out(row[4]),
-            view=row[5],
-            due=self._maybe_time_out(row[6]),
-            expects=row[7],
-            escalate_to=_split(row[8]),
-            rules=_split(row[9]),
-            concern_id=row[10],
-            passed_on_by=row[11],
-            passed_on_from=row[12],
-        )
+        return self._record(_DELIVERY, row)
 
-    def _arrival(self, r: Sequence[Any]) -> Arrival:
-        return Arrival(
-            message_id=r[0],
-            message_type=r[1],
-            sender=r[2],
-            recipient=r[3],
-            received_at=self._time_out(r[4]),
-            accepted=bool(r[5]),
-            problems=_split(r[6]),
-            concern_id=r[7],
-            supersedes=r[8],
-            in_reply_to=r[9],
-            withdraws=r[10],
-        )
+    def _arrival(self, row: Sequence[Any]) -> Arrival:
+        return self._record(_ARRIVAL, row)
 
     def _answer(self, row: Sequence[Any]) -> Answer:
-        return Answer(
-            answer_id=row[0],
-            kind=row[1],
-            by=row[2],
-            at=self._time_out(row[3]),
-            message_id=row[4],
-            concern_id=row[5],
-            rejected=bool(row[6]),
-            problems=_split(row[7]),
-            decision=row[8],
-        )
+        return self._record(_ANSWER, row)
+
+    def _insert(self, cursor: Cursor, table: _Columns[Any], record: object) -> bool:
+        """Insert ``record`` into ``table`` unless one of its key is there; return whether it was new."""
+        self._run(cursor, table.insert, self._row(table, record))
+        return cursor.rowcount > 0
+
+    def _row(self, table: _Columns[Any], record: object) -> tuple[object, ...]:
+        """``record`` as the values of ``table``'s columns, in their order."""
+        values = list(table.values(record))
+        for index, way in table.converted:
+            values[index] = self._writers[way](values[index])
+        return tuple(values)
+
+    def _record(self, table: _Columns[_R], row: Sequence[Any]) -> _R:
+        """The record that ``row``, the values of ``table``'s columns in their order, holds."""
+        values = list(row)
+        for index, way in table.converted:
+            values[index] = self._readers[way](values[index])
+        return table.make(**dict(zip(table.attributes, values, strict=True)))
