@@ -271,9 +271,9 @@ def test_key_sets_without_the_needed_keys_are_refused(
 
 def test_file_holders_refuse_the_wrong_use(ed25519_key: PrivateJwk, x25519_key: PrivateJwk) -> None:
     """A signer cannot be made from an encryption key, nor a decrypter from a signing key."""
-    with pytest.raises(crypto.JoseError):
+    with pytest.raises(crypto.JoseError, match="not a signing key"):
         FileSigner.from_jwk(x25519_key)
-    with pytest.raises(crypto.JoseError):
+    with pytest.raises(crypto.JoseError, match="not an encryption key"):
         FileDecrypter.from_jwk(ed25519_key)
 
 

@@ -339,6 +339,13 @@ class Decrypter(Protocol):
         """
 
 
+def _loaded(jwk: PrivateJwk, use: str, what: str) -> _jose.PrivateKey:
+    """The private key of ``jwk``, if it is for ``use``; raises :class:`JoseError` naming ``what`` it is not."""
+    if jwk.public.use != use:
+        raise JoseError(f"the key is not {what}")
+    return _jose.load_private(jwk.public.crv, jwk.d)
+
+
 @attrs.frozen
 class FileSigner:
     """A :class:`Signer` over a private key read from a JWK file."""
@@ -350,9 +357,7 @@ class FileSigner:
     @classmethod
     def from_jwk(cls, jwk: PrivateJwk) -> FileSigner:
         """The signer for ``jwk``; raises :class:`JoseError` if it is not a signing key."""
-        if jwk.public.use != "sig":
-            raise JoseError("the key is not a signing key")
-        return cls(jwk.kid, jwk.public.alg, _jose.load_private(jwk.public.crv, jwk.d))
+        return cls(jwk.kid, jwk.public.alg, _loaded(jwk, "sig", "a signing key"))
 
     def sign(self, data: bytes) -> bytes:
         """Sign ``data`` (see :class:`Signer`). Raises nothing."""
@@ -370,9 +375,7 @@ class FileDecrypter:
     @classmethod
     def from_jwk(cls, jwk: PrivateJwk) -> FileDecrypter:
         """The decrypter for ``jwk``; raises :class:`JoseError` if it is not an encryption key."""
-        if jwk.public.use != "enc":
-            raise JoseError("the key is not an encryption key")
-        return cls(jwk.kid, jwk.public.crv, _jose.load_private(jwk.public.crv, jwk.d))
+        return cls(jwk.kid, jwk.public.crv, _loaded(jwk, "enc", "an encryption key"))
 
     def derive(self, peer: bytes) -> bytes:
         """ECDH with ``peer`` (see :class:`Decrypter`); raises :class:`CryptoError`."""
