@@ -103,12 +103,22 @@ def agencies() -> dict[str, list[str]]:
         "gp": ["ods:Y99GP", "ods:Y98GP", "ods:Y97GP", "ods:Y96GP"],
         "health_visiting": ["ods:Y99HV/health-visiting", "ods:Y98HV/health-visiting"],
         "school_nursing": ["ods:Y99HV/school-nursing", "ods:Y98HV/school-nursing"],
-        "emergency": ["ods:Y99AC/emergency-department", "ods:Y98AC/emergency-department",
-                      "ods:Y97AC/minor-injuries"],
-        "hospital": ["ods:Y99AC/paediatrics", "ods:Y99AC/midwifery", "ods:Y99AC/paediatric-dietetics",
-                     "ods:Y98AC/paediatrics", "ods:Y98AC/audiology"],
-        "other_health": ["ods:Y99MH/camhs", "ods:Y99MH/adult-mental-health", "ods:Y99AMB",
-                         "ods:Y99DEN", "ods:Y99SMS/substance-misuse", "ods:Y99SH"],
+        "emergency": ["ods:Y99AC/emergency-department", "ods:Y98AC/emergency-department", "ods:Y97AC/minor-injuries"],
+        "hospital": [
+            "ods:Y99AC/paediatrics",
+            "ods:Y99AC/midwifery",
+            "ods:Y99AC/paediatric-dietetics",
+            "ods:Y98AC/paediatrics",
+            "ods:Y98AC/audiology",
+        ],
+        "other_health": [
+            "ods:Y99MH/camhs",
+            "ods:Y99MH/adult-mental-health",
+            "ods:Y99AMB",
+            "ods:Y99DEN",
+            "ods:Y99SMS/substance-misuse",
+            "ods:Y99SH",
+        ],
         "school": [f"school:{999101 + n}" for n in range(12)],
         "police": [f"police:{99 - n}" for n in range(6)],
     }
@@ -137,62 +147,155 @@ LAST: Final = ("Archer", "Baines", "Carter", "Dale", "Ellis", "Finch", "Grant", 
 # -- text of the entries ---------------------------------------------------------------------
 
 ADULTS: Final = ("his mother", "his grandmother", "his mother's partner", "an aunt", "a family friend")
-SERVICES: Final = ("Health visiting", "Paediatric outpatients", "Paediatric dietetics", "Audiology",
-                   "Community dental service", "CAMHS", "School nursing", "GP practice")
-APPOINTMENTS: Final = ("Weight review", "Development review", "Hearing test", "Dental check-up",
-                       "Follow-up after the emergency attendance", "Immunisations", "First appointment")
+SERVICES: Final = (
+    "Health visiting",
+    "Paediatric outpatients",
+    "Paediatric dietetics",
+    "Audiology",
+    "Community dental service",
+    "CAMHS",
+    "School nursing",
+    "GP practice",
+)
+APPOINTMENTS: Final = (
+    "Weight review",
+    "Development review",
+    "Hearing test",
+    "Dental check-up",
+    "Follow-up after the emergency attendance",
+    "Immunisations",
+    "First appointment",
+)
 SETTINGS: Final = ("emergency department", "minor injuries unit", "walk-in centre", "GP surgery")
 PARTS: Final = ("forearm", "upper arm", "shin", "cheek", "back", "thigh")
-HOMES: Final = ("The home was cold and there was little food in the kitchen.",
-                "The home was tidy; there was food in the fridge.",
-                "Nobody answered the door; a light was on upstairs.",
-                "The flat smelt of cannabis and dirty nappies were on the floor.",
-                "His mother was warm towards him and he played with a toy car.")
+HOMES: Final = (
+    "The home was cold and there was little food in the kitchen.",
+    "The home was tidy; there was food in the fridge.",
+    "Nobody answered the door; a light was on upstairs.",
+    "The flat smelt of cannabis and dirty nappies were on the floor.",
+    "His mother was warm towards him and he played with a toy car.",
+)
 
 
 def _entry_text(rng: random.Random, kind: str) -> tuple[str, str, str, str, str]:
     """An event type, its summary and significance, whether the child was seen and the impact."""
     adult, service = rng.choice(ADULTS), rng.choice(SERVICES)
     if kind == "school":
-        return rng.choice((
-            ("school_attendance", f"Absent from school; no reason given by {adult}.",
-             "Unexplained absences add to the concern about how he is cared for.", "no", "negative"),
-            ("education", f"Class teacher noted he was {rng.choice(('tired', 'hungry', 'withdrawn'))} and "
-             f"{rng.choice(('had no coat', 'had no lunch', 'wore the same clothes all week'))}.",
-             "A sign of his needs at home going unmet.", "yes", "negative"),
-            ("school_attendance", f"Attendance this half-term {rng.randint(71, 99)}%.",
-             "Attendance is a measure of whether he is brought to school.", "unknown", "neutral"),
-            ("education", f"Collected late by {adult}, {rng.randint(20, 90)} minutes after school ended.",
-             "Late collection leaves him waiting without a known adult.", "yes", "negative"),
-        ))
+        return rng.choice(
+            (
+                (
+                    "school_attendance",
+                    f"Absent from school; no reason given by {adult}.",
+                    "Unexplained absences add to the concern about how he is cared for.",
+                    "no",
+                    "negative",
+                ),
+                (
+                    "education",
+                    f"Class teacher noted he was {rng.choice(('tired', 'hungry', 'withdrawn'))} and "
+                    f"{rng.choice(('had no coat', 'had no lunch', 'wore the same clothes all week'))}.",
+                    "A sign of his needs at home going unmet.",
+                    "yes",
+                    "negative",
+                ),
+                (
+                    "school_attendance",
+                    f"Attendance this half-term {rng.randint(71, 99)}%.",
+                    "Attendance is a measure of whether he is brought to school.",
+                    "unknown",
+                    "neutral",
+                ),
+                (
+                    "education",
+                    f"Collected late by {adult}, {rng.randint(20, 90)} minutes after school ended.",
+                    "Late collection leaves him waiting without a known adult.",
+                    "yes",
+                    "negative",
+                ),
+            )
+        )
     if kind == "police":
-        return rng.choice((
-            ("police_incident", f"Police attended a report of a domestic argument at the home; "
-             f"{rng.choice(('he was asleep upstairs', 'he was in the room', 'he was not at home'))}.",
-             "Exposure to domestic abuse harms children who live with it.", "unknown", "negative"),
-            ("police_incident", f"{adult.capitalize()} reported him missing for {rng.randint(2, 9)} hours; "
-             "found safe.", "Missing episodes raise the risk of exploitation.", "yes", "negative"),
-        ))
+        return rng.choice(
+            (
+                (
+                    "police_incident",
+                    f"Police attended a report of a domestic argument at the home; "
+                    f"{rng.choice(('he was asleep upstairs', 'he was in the room', 'he was not at home'))}.",
+                    "Exposure to domestic abuse harms children who live with it.",
+                    "unknown",
+                    "negative",
+                ),
+                (
+                    "police_incident",
+                    f"{adult.capitalize()} reported him missing for {rng.randint(2, 9)} hours; found safe.",
+                    "Missing episodes raise the risk of exploitation.",
+                    "yes",
+                    "negative",
+                ),
+            )
+        )
     weight, centile = rng.uniform(7.5, 30.0), rng.choice(("0.4th", "2nd", "9th", "25th", "50th"))
-    return rng.choice((
-        ("appointment", f"Seen at {service} with {adult}. Weight {weight:.1f} kg ({centile} centile).",
-         f"His growth is watched: the {centile} centile against the 50th at birth.", "yes", "neutral"),
-        ("non_engagement", f"Not brought to the {service} appointment; a letter offered another.",
-         "Another health contact missed while concerns about his care stand.", "no", "negative"),
-        ("home_visit", f"Home visit. {rng.choice(HOMES)}",
-         "What the home was like on the day is part of the picture of his care.", "yes", "neutral"),
-        ("health_attendance", f"Attended the {rng.choice(SETTINGS)} with a {rng.randint(1, 6)} cm bruise "
-         f"on his {rng.choice(PARTS)}; {adult} said he fell.", "An injury to a young child needs an explanation "
-         "that fits it.", "yes", "negative"),
-        ("injury", f"Bruise on his {rng.choice(PARTS)} seen at nursery; {adult} gave no explanation.",
-         "An unexplained injury to a child under five.", "yes", "negative"),
-        ("household_change", f"{adult.capitalize()} said that she has moved in with the family.",
-         "A new adult in the household who is not known to services.", "unknown", "neutral"),
-        ("plan", f"Child-in-need plan reviewed: {rng.randint(1, 5)} of 6 actions done.",
-         "Progress on the plan shows whether his needs are being met.", "unknown", "neutral"),
-        ("other", f"Telephone call from {adult} about his {rng.choice(('appetite', 'sleep', 'behaviour'))}.",
-         "The family sought advice.", "no", "neutral"),
-    ))
+    return rng.choice(
+        (
+            (
+                "appointment",
+                f"Seen at {service} with {adult}. Weight {weight:.1f} kg ({centile} centile).",
+                f"His growth is watched: the {centile} centile against the 50th at birth.",
+                "yes",
+                "neutral",
+            ),
+            (
+                "non_engagement",
+                f"Not brought to the {service} appointment; a letter offered another.",
+                "Another health contact missed while concerns about his care stand.",
+                "no",
+                "negative",
+            ),
+            (
+                "home_visit",
+                f"Home visit. {rng.choice(HOMES)}",
+                "What the home was like on the day is part of the picture of his care.",
+                "yes",
+                "neutral",
+            ),
+            (
+                "health_attendance",
+                f"Attended the {rng.choice(SETTINGS)} with a {rng.randint(1, 6)} cm bruise "
+                f"on his {rng.choice(PARTS)}; {adult} said he fell.",
+                "An injury to a young child needs an explanation that fits it.",
+                "yes",
+                "negative",
+            ),
+            (
+                "injury",
+                f"Bruise on his {rng.choice(PARTS)} seen at nursery; {adult} gave no explanation.",
+                "An unexplained injury to a child under five.",
+                "yes",
+                "negative",
+            ),
+            (
+                "household_change",
+                f"{adult.capitalize()} said that she has moved in with the family.",
+                "A new adult in the household who is not known to services.",
+                "unknown",
+                "neutral",
+            ),
+            (
+                "plan",
+                f"Child-in-need plan reviewed: {rng.randint(1, 5)} of 6 actions done.",
+                "Progress on the plan shows whether his needs are being met.",
+                "unknown",
+                "neutral",
+            ),
+            (
+                "other",
+                f"Telephone call from {adult} about his {rng.choice(('appetite', 'sleep', 'behaviour'))}.",
+                "The family sought advice.",
+                "no",
+                "neutral",
+            ),
+        )
+    )
 
 
 # -- the corpus ------------------------------------------------------------------------------
@@ -232,8 +335,14 @@ class Corpus:
         self.lawful = self.example["lawful_basis"]
         # A police notification carries criminal offence data, so it needs the Article 10 condition (CS134).
         self.police_lawful = _example("09-domestic-abuse-notification-police")["lawful_basis"]
-        self.templates = {name: _example(prefix)["body"] for name, prefix in (
-            ("decision", "03-"), ("assessment", "08-"), ("police", "09-domestic-abuse-notification-police"))}
+        self.templates = {
+            name: _example(prefix)["body"]
+            for name, prefix in (
+                ("decision", "03-"),
+                ("assessment", "08-"),
+                ("police", "09-domestic-abuse-notification-police"),
+            )
+        }
         self.documents: list[tuple[dt.datetime, int, dict[str, Any]]] = []
         self.references: dict[str, list[str]] = {}
         self.counter = 0
@@ -249,8 +358,11 @@ class Corpus:
 
     def _practitioner(self, agency: str) -> dict[str, str]:
         rng = self.rng
-        return {"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "role": rng.choice(ROLES[self.agency_kind[agency]]),
-                "team": agency.split(":", 1)[1].replace("/", " ")}
+        return {
+            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "role": rng.choice(ROLES[self.agency_kind[agency]]),
+            "team": agency.split(":", 1)[1].replace("/", " "),
+        }
 
     def _council(self, at: dt.datetime) -> int:
         share = (at - START) / (END - START)
@@ -274,22 +386,39 @@ class Corpus:
         self.references.setdefault(agency, []).append(reference)
         return reference
 
-    def _message(self, kind: str, at: dt.datetime, sender: str, recipients: Sequence[str], body: dict[str, Any],
-                 *, thread: dict[str, str] | None = None, markings: Sequence[str] = (),
-                 subject: dict[str, Any] | None = None, message_id: str | None = None) -> dict[str, Any]:
+    def _message(
+        self,
+        kind: str,
+        at: dt.datetime,
+        sender: str,
+        recipients: Sequence[str],
+        body: dict[str, Any],
+        *,
+        thread: dict[str, str] | None = None,
+        markings: Sequence[str] = (),
+        subject: dict[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> dict[str, Any]:
         decider = self._practitioner(sender)
         document = {
-            "format_version": FORMAT_VERSION, "id": message_id or self._id(), "type": kind, "created": _iso(at),
-            "sent": _iso(at + dt.timedelta(minutes=3)), "status": "exercise",
+            "format_version": FORMAT_VERSION,
+            "id": message_id or self._id(),
+            "type": kind,
+            "created": _iso(at),
+            "sent": _iso(at + dt.timedelta(minutes=3)),
+            "status": "exercise",
             "sender": {"agency": sender, "practitioner": self._practitioner(sender), "anonymity_requested": False},
             "recipients": [r for r in dict.fromkeys(recipients) if r != sender]
             or [next(a for a in (self.kinds["mash"][0], self.kinds["csc"][0]) if a != sender)],
             "subject": subject or self.subject,
             "handling": {"classification": "OFFICIAL", "caveat": "SENSITIVE", "markings": list(markings)},
             "lawful_basis": self.police_lawful if kind == "domestic_abuse_notification" else self.lawful,
-            "sharing_decision": {"decided_by": decider, "decided_at": _iso(at - dt.timedelta(minutes=10)),
-                                 "necessary_and_proportionate": "The recipients need this to keep the child safe; "
-                                 "nothing beyond it is shared."},
+            "sharing_decision": {
+                "decided_by": decider,
+                "decided_at": _iso(at - dt.timedelta(minutes=10)),
+                "necessary_and_proportionate": "The recipients need this to keep the child safe; "
+                "nothing beyond it is shared.",
+            },
             "thread": {"case_reference": f"EX-{at.year}-{self._council(at):04d}", **(thread or {})},
             "body": body,
         }
@@ -312,10 +441,17 @@ class Corpus:
                 self.net += 1
             day = self._past(at, 90)
             event_type, summary, significance, seen, impact = _entry_text(rng, text_kind)
-            entry = {"event_date": self._partial(day),
-                     "recorded_date": min(at.date(), day + dt.timedelta(days=rng.randint(0, 10))).isoformat(),
-                     "source_agency": agency, "author_role": rng.choice(ROLES[kind]), "event_type": event_type,
-                     "summary": summary, "significance": significance, "child_seen": seen, "impact": impact}
+            entry = {
+                "event_date": self._partial(day),
+                "recorded_date": min(at.date(), day + dt.timedelta(days=rng.randint(0, 10))).isoformat(),
+                "source_agency": agency,
+                "author_role": rng.choice(ROLES[kind]),
+                "event_type": event_type,
+                "summary": summary,
+                "significance": significance,
+                "child_seen": seen,
+                "impact": impact,
+            }
             if reference:
                 entry["source_record_reference"] = reference
             entries.append(entry)
@@ -329,11 +465,14 @@ class Corpus:
         rng = self.rng
         challenged = rng.random() < 0.6
         event: dict[str, Any] = {
-            "date": self._past(at, 120).isoformat(), "service": rng.choice(SERVICES),
+            "date": self._past(at, 120).isoformat(),
+            "service": rng.choice(SERVICES),
             "appointment": rng.choice(APPOINTMENTS),
-            "kind": rng.choices(("was_not_brought", "no_access_visit", "did_not_attend", "cancelled"),
-                                (70, 15, 10, 5))[0],
-            "impact_on_child": "His needs went unassessed for another month.", "challenged": challenged,
+            "kind": rng.choices(("was_not_brought", "no_access_visit", "did_not_attend", "cancelled"), (70, 15, 10, 5))[
+                0
+            ],
+            "impact_on_child": "His needs went unassessed for another month.",
+            "challenged": challenged,
             "source_record_reference": self._reference(agency),
         }
         if challenged:
@@ -343,10 +482,13 @@ class Corpus:
     def _observation(self, agency: str, at: dt.datetime) -> dict[str, Any]:
         rng = self.rng
         seen = rng.random() < 0.7
-        return {"observed": self._partial(self._past(at, 60)),
-                "observed_by": rng.choice(ROLES[self.agency_kind[agency]]), "child_seen": seen,
-                "source": "seen" if seen else "third_party",
-                "description": rng.choice(HOMES) + f" He was {rng.choice(('quiet', 'pale', 'cheerful', 'hungry'))}."}
+        return {
+            "observed": self._partial(self._past(at, 60)),
+            "observed_by": rng.choice(ROLES[self.agency_kind[agency]]),
+            "child_seen": seen,
+            "source": "seen" if seen else "third_party",
+            "description": rng.choice(HOMES) + f" He was {rng.choice(('quiet', 'pale', 'cheerful', 'hungry'))}.",
+        }
 
     def _details(self, agency: str, at: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rng = self.rng
@@ -365,8 +507,9 @@ class Corpus:
         mash = self.kinds["mash"][self._council(at)]
         no_nhs = self.agency_kind[sender] == "school" and rng.random() < 0.02
         entries = self._entries(sender, at, rng.randint(3, 20))
-        document = self._message("chronology", at, sender, [mash], {"entries": entries},
-                                 subject=self.no_nhs if no_nhs else None)
+        document = self._message(
+            "chronology", at, sender, [mash], {"entries": entries}, subject=self.no_nhs if no_nhs else None
+        )
         if no_nhs:
             self.net -= len(document["body"]["entries"])  # shown as probable matches, not entries
         return document
@@ -380,54 +523,111 @@ class Corpus:
         body = copy.deepcopy(self.example["body"])
         body.pop("growth", None)  # the example's measurements are dated in its own story, not at this concern's time
         observations, missed = self._details(sender, at)
-        body.update(observations=observations, non_engagement=missed, other_agencies=[],
-                    risk_level=rng.choice(("high", "medium", "low")),
-                    concern_types=rng.sample(["neglect", "non_engagement", "emotional_abuse", "domestic_abuse",
-                                              "physical_abuse", "parental_mental_health"], rng.randint(1, 3)),
-                    summary=f"Concern {self.kinds_made['concern'] + 1}: {len(missed)} missed contacts and "
-                    f"{len(observations)} observations of his care at home.")
+        body.update(
+            observations=observations,
+            non_engagement=missed,
+            other_agencies=[],
+            risk_level=rng.choice(("high", "medium", "low")),
+            concern_types=rng.sample(
+                [
+                    "neglect",
+                    "non_engagement",
+                    "emotional_abuse",
+                    "domestic_abuse",
+                    "physical_abuse",
+                    "parental_mental_health",
+                ],
+                rng.randint(1, 3),
+            ),
+            summary=f"Concern {self.kinds_made['concern'] + 1}: {len(missed)} missed contacts and "
+            f"{len(observations)} observations of his care at home.",
+        )
         concern = self._message("concern", at, sender, [mash], body)
         self.net += 1
         received = at + dt.timedelta(minutes=3)
         ack_at = received + dt.timedelta(minutes=rng.randint(5, 90))
-        self._message("acknowledgement", ack_at, mash, [sender], {
-            "message_id": concern["id"], "received_at": _iso(received), "received_by": self._practitioner(mash),
-            "outcome": "accepted", "problems": [], "next_steps": "A manager will decide within one working day.",
-            "next_steps_due": _iso(received + dt.timedelta(days=1))}, thread={"in_reply_to": concern["id"]})
+        self._message(
+            "acknowledgement",
+            ack_at,
+            mash,
+            [sender],
+            {
+                "message_id": concern["id"],
+                "received_at": _iso(received),
+                "received_by": self._practitioner(mash),
+                "outcome": "accepted",
+                "problems": [],
+                "next_steps": "A manager will decide within one working day.",
+                "next_steps_due": _iso(received + dt.timedelta(days=1)),
+            },
+            thread={"in_reply_to": concern["id"]},
+        )
         self.net += 1
         timing = rng.random()
         if timing < 0.97:  # decided in time, or late (3 in 100 never are: overdue)
             hours = rng.uniform(1, 20) if timing < 0.9 else rng.uniform(50, 120)
             decided = at + dt.timedelta(hours=hours)
             body = copy.deepcopy(self.templates["decision"])
-            outcome = rng.choices(("no_further_action", "advice_and_signposting", "early_help",
-                                   "child_in_need_assessment", "strategy_discussion", "section_47_enquiry"),
-                                  (25, 20, 25, 15, 10, 5))[0]
-            body.update(concern_id=concern["id"], outcome=outcome, decided_by=self._practitioner(mash),
-                        decided_at=_iso(decided - dt.timedelta(minutes=5)),
-                        referral_at=_iso(at + dt.timedelta(minutes=30)),
-                        reasons=f"Decided on the concern and the partners' records: {outcome.replace('_', ' ')}.")
+            outcome = rng.choices(
+                (
+                    "no_further_action",
+                    "advice_and_signposting",
+                    "early_help",
+                    "child_in_need_assessment",
+                    "strategy_discussion",
+                    "section_47_enquiry",
+                ),
+                (25, 20, 25, 15, 10, 5),
+            )[0]
+            body.update(
+                concern_id=concern["id"],
+                outcome=outcome,
+                decided_by=self._practitioner(mash),
+                decided_at=_iso(decided - dt.timedelta(minutes=5)),
+                referral_at=_iso(at + dt.timedelta(minutes=30)),
+                reasons=f"Decided on the concern and the partners' records: {outcome.replace('_', ' ')}.",
+            )
             self._message("decision", decided, mash, [sender, csc], body, thread={"in_reply_to": concern["id"]})
             self.net += 1
         if rng.random() < 0.1:
             later = at + dt.timedelta(days=rng.uniform(3, 30))
             observations, missed = self._details(sender, later)
-            self._message("update", later, sender, [mash, csc], {
-                "concern_id": concern["id"], "what_changed": "More missed contacts since the concern was raised.",
-                "observations": observations, "non_engagement": missed}, thread={"in_reply_to": concern["id"]})
+            self._message(
+                "update",
+                later,
+                sender,
+                [mash, csc],
+                {
+                    "concern_id": concern["id"],
+                    "what_changed": "More missed contacts since the concern was raised.",
+                    "observations": observations,
+                    "non_engagement": missed,
+                },
+                thread={"in_reply_to": concern["id"]},
+            )
             self.net += 1
         return concern
 
     def request(self, at: dt.datetime) -> dict[str, Any]:
         rng = self.rng
         mash = self.kinds["mash"][self._council(at)]
-        asked = rng.sample([a for kind in ("gp", "health_visiting", "school", "police", "hospital")
-                            for a in self.kinds[kind]], rng.randint(2, 4))
+        asked = rng.sample(
+            [a for kind in ("gp", "health_visiting", "school", "police", "hospital") for a in self.kinds[kind]],
+            rng.randint(2, 4),
+        )
         due = at + dt.timedelta(days=2)
-        request = self._message("information_request", at, mash, asked, {
-            "asked": "Everything your records hold since the last strategy discussion that bears on his care.",
-            "purpose": "A strategy discussion will decide whether to start section 47 enquiries.",
-            "asked_of": asked, "respond_by": _iso(due)})
+        request = self._message(
+            "information_request",
+            at,
+            mash,
+            asked,
+            {
+                "asked": "Everything your records hold since the last strategy discussion that bears on his care.",
+                "purpose": "A strategy discussion will decide whether to start section 47 enquiries.",
+                "asked_of": asked,
+                "respond_by": _iso(due),
+            },
+        )
         self.net += 1
         for agency in asked:
             answered = at + dt.timedelta(hours=rng.uniform(2, 40) if rng.random() < 0.92 else rng.uniform(50, 90))
@@ -435,8 +635,7 @@ class Corpus:
             body: dict[str, Any] = {"request_id": request["id"], "nothing_known": not entries}
             if entries:
                 body.update(information=f"{len(entries)} entries from our records.", entries=entries)
-            self._message("information_response", answered, agency, [mash], body,
-                          thread={"in_reply_to": request["id"]})
+            self._message("information_response", answered, agency, [mash], body, thread={"in_reply_to": request["id"]})
             self.net += 1
         return request
 
@@ -446,33 +645,55 @@ class Corpus:
         force = self.kinds["police"][min(council + rng.randint(0, 2), len(self.kinds["police"]) - 1)]
         school = self.kinds["school"][council * 3 + rng.randint(0, 2)]
         incident = at - dt.timedelta(hours=rng.uniform(1, 30))
-        body = dict(self.templates["police"], incident_at=_iso(incident), setting_notified=school,
-                    deliver_before=_iso(incident + dt.timedelta(hours=34)),
-                    police_reference=f"EX-{force[-2:]}-{incident:%Y%m%d}-{rng.randint(1000, 9999)}",
-                    child_present=rng.choice(("yes", "no", "unknown")))
+        body = dict(
+            self.templates["police"],
+            incident_at=_iso(incident),
+            setting_notified=school,
+            deliver_before=_iso(incident + dt.timedelta(hours=34)),
+            police_reference=f"EX-{force[-2:]}-{incident:%Y%m%d}-{rng.randint(1000, 9999)}",
+            child_present=rng.choice(("yes", "no", "unknown")),
+        )
         self.net += 1
-        return self._message("domestic_abuse_notification", at, force, [school, self.kinds["mash"][council]], body,
-                             markings=("do_not_approach_parents", "do_not_disclose_to_family"))
+        return self._message(
+            "domestic_abuse_notification",
+            at,
+            force,
+            [school, self.kinds["mash"][council]],
+            body,
+            markings=("do_not_approach_parents", "do_not_disclose_to_family"),
+        )
 
     def access(self, at: dt.datetime) -> dict[str, Any]:
         rng = self.rng
         sender = rng.choice(self.kinds["emergency"])
         council = self._council(at)
         self.net += 1
-        return self._message("access_notification", at, sender, [self.kinds["csc"][council]], {
-            "record_reference": self._reference(sender), "accessed_by": sender,
-            "setting": "minor_injuries_unit" if "minor" in sender else "emergency_department",
-            "accessed_at": _iso(at - dt.timedelta(minutes=rng.randint(5, 600))),
-            "accessor_role": rng.choice(ROLES["emergency"])})
+        return self._message(
+            "access_notification",
+            at,
+            sender,
+            [self.kinds["csc"][council]],
+            {
+                "record_reference": self._reference(sender),
+                "accessed_by": sender,
+                "setting": "minor_injuries_unit" if "minor" in sender else "emergency_department",
+                "accessed_at": _iso(at - dt.timedelta(minutes=rng.randint(5, 600))),
+                "accessor_role": rng.choice(ROLES["emergency"]),
+            },
+        )
 
     def assessment(self, at: dt.datetime) -> dict[str, Any]:
         rng = self.rng
         sender = rng.choice(self.kinds["health_visiting"])
         assessed = (at - dt.timedelta(days=rng.randint(0, 5))).date()
-        body = dict(self.templates["assessment"], assessed_on=assessed.isoformat(),
-                    review_date=(assessed + dt.timedelta(days=90)).isoformat(),
-                    area_grades=[{"area": area, "grade": rng.randint(1, 5)}
-                                 for area in ("physical_care", "safety", "love", "esteem")])
+        body = dict(
+            self.templates["assessment"],
+            assessed_on=assessed.isoformat(),
+            review_date=(assessed + dt.timedelta(days=90)).isoformat(),
+            area_grades=[
+                {"area": area, "grade": rng.randint(1, 5)} for area in ("physical_care", "safety", "love", "esteem")
+            ],
+        )
         self.net += 1
         return self._message("assessment_summary", at, sender, [self.kinds["csc"][self._council(at)]], body)
 
@@ -484,16 +705,33 @@ class Corpus:
         if roll < 0.015 and original["type"] in {"chronology", "concern"}:
             body = copy.deepcopy(original["body"])
             body["summary" if original["type"] == "concern" else "entries"] = (
-                body["summary"] + " Corrected: the dates of two contacts." if original["type"] == "concern"
-                else [dict(e, summary=e["summary"] + " (corrected)") for e in body["entries"]])
-            self._message(original["type"], at + dt.timedelta(days=rng.uniform(1, 4)), sender,
-                          original["recipients"], body, thread={"supersedes": original["id"]})
+                body["summary"] + " Corrected: the dates of two contacts."
+                if original["type"] == "concern"
+                else [dict(e, summary=e["summary"] + " (corrected)") for e in body["entries"]]
+            )
+            self._message(
+                original["type"],
+                at + dt.timedelta(days=rng.uniform(1, 4)),
+                sender,
+                original["recipients"],
+                body,
+                thread={"supersedes": original["id"]},
+            )
             self.corrections += 1
         elif roll < 0.022:
             reason = rng.choices(("entered_in_error", "duplicate", "retracted", "wrong_child"), (35, 30, 20, 15))[0]
-            self._message("withdrawal", at + dt.timedelta(days=rng.uniform(1, 10)), sender, original["recipients"], {
-                "message_id": original["id"], "reason": reason, "permanent": True,
-                "explanation": "Withdrawn by the sender after a check of its records."})
+            self._message(
+                "withdrawal",
+                at + dt.timedelta(days=rng.uniform(1, 10)),
+                sender,
+                original["recipients"],
+                {
+                    "message_id": original["id"],
+                    "reason": reason,
+                    "permanent": True,
+                    "explanation": "Withdrawn by the sender after a check of its records.",
+                },
+            )
         elif roll < 0.027:  # the same message arrives twice (two routes): it counts once
             self.documents.append((at, len(self.documents), original))
 
@@ -501,7 +739,13 @@ class Corpus:
         """Add primary messages (and their follow-ups) until the chronology should hold ``target`` entries."""
         rng = self.rng
         makers: list[Callable[[dt.datetime], dict[str, Any]]] = [
-            self.chronology, self.concern, self.request, self.police, self.access, self.assessment]
+            self.chronology,
+            self.concern,
+            self.request,
+            self.police,
+            self.access,
+            self.assessment,
+        ]
         weights = (48, 24, 6, 8, 10, 4)
         mean_gap = (END - START) / (target / per_primary)
         at = START
@@ -517,9 +761,17 @@ def make_corpus(target: int, seed: int) -> tuple[list[bytes], Corpus]:
     """The corpus's messages as bytes (compact UTF-8 JSON, as a sending system writes them), in order of creation."""
     calibration = Corpus(seed + 1)
     calibration.grow(20_000, per_primary=6.0)  # how many entries a primary message brings, follow-ups included
-    primaries = sum(calibration.kinds_made[k] for k in ("chronology", "concern", "information_request",
-                                                        "domestic_abuse_notification", "access_notification",
-                                                        "assessment_summary"))
+    primaries = sum(
+        calibration.kinds_made[k]
+        for k in (
+            "chronology",
+            "concern",
+            "information_request",
+            "domestic_abuse_notification",
+            "access_notification",
+            "assessment_summary",
+        )
+    )
     corpus = Corpus(seed)
     corpus.grow(target, per_primary=calibration.net / primaries)
     documents = corpus.documents_in_order()
@@ -690,8 +942,10 @@ def _mib(size: float) -> str:
 
 def _row(name: str, timing: Timing, count: int, unit: str, baseline: Timing) -> str:
     per = timing.seconds / count * 1e6
-    return (f"{name:52} {timing.seconds:9.3f} {timing.collecting:8.3f} {per:9.1f} µs/{unit:7} "
-            f"{timing.seconds / baseline.seconds:7.2f}x")
+    return (
+        f"{name:52} {timing.seconds:9.3f} {timing.collecting:8.3f} {per:9.1f} µs/{unit:7} "
+        f"{timing.seconds / baseline.seconds:7.2f}x"
+    )
 
 
 def describe(corpus: Corpus, blobs: Sequence[bytes], chronology: Chronology) -> list[str]:
@@ -769,8 +1023,18 @@ def measure(blobs: Sequence[bytes], corpus: Corpus, args: argparse.Namespace, sc
     if args.profile:
         profile(f"build_chronology of {entries:,} entries", lambda: build(messages, corpus.child))
         profile(f"to_html of {len(shown):,} entries", lambda: to_html(report))
-    return Results(len(blobs), entries, validating, builds, len(shown), median(renders["html"]),
-                   median(renders["unstructure"]), median(renders["dumps"]), output_bytes, peaks)
+    return Results(
+        len(blobs),
+        entries,
+        validating,
+        builds,
+        len(shown),
+        median(renders["html"]),
+        median(renders["unstructure"]),
+        median(renders["dumps"]),
+        output_bytes,
+        peaks,
+    )
 
 
 def print_report(r: Results) -> None:
@@ -778,45 +1042,68 @@ def print_report(r: Results) -> None:
     building = median(r.builds)
     print()
     print(f"{'time':52} {'seconds':>9} {'of it GC':>8} {'per item':>17} {'ratio':>8}")
-    print(_row(f"parse + validate, {r.messages:,} messages (baseline)", r.validating, r.messages, "message",
-               r.validating))
+    print(
+        _row(f"parse + validate, {r.messages:,} messages (baseline)", r.validating, r.messages, "message", r.validating)
+    )
     print(_row(f"build_chronology, {r.entries:,} entries", building, r.entries, "entry", r.validating))
     if len(r.builds) > 1:
         print(f"  {len(r.builds)} builds: " + ", ".join(f"{t.seconds:.2f} s" for t in r.builds))
     else:
         print(f"  1 build: it took over {BUILD_BUDGET:.0f} s, so it was not repeated")
-    print(_row(f"json.dumps(codec.unstructure(entries)), {r.rendered:,} (baseline)", r.unstructured, r.rendered,
-               "entry", r.unstructured))
+    print(
+        _row(
+            f"json.dumps(codec.unstructure(entries)), {r.rendered:,} (baseline)",
+            r.unstructured,
+            r.rendered,
+            "entry",
+            r.unstructured,
+        )
+    )
     print(_row("  json.dumps alone, of the unstructured entries", r.dumped, r.rendered, "entry", r.unstructured))
     print(_row(f"to_html, the same {r.rendered:,} entries", r.html, r.rendered, "entry", r.unstructured))
-    print(f"  to_html over json.dumps alone: {r.html.seconds / r.dumped.seconds:.2f}x; the page is "
-          f"{_mib(r.output_bytes[0])}, the JSON {_mib(r.output_bytes[1])}")
+    print(
+        f"  to_html over json.dumps alone: {r.html.seconds / r.dumped.seconds:.2f}x; the page is "
+        f"{_mib(r.output_bytes[0])}, the JSON {_mib(r.output_bytes[1])}"
+    )
     print()
-    print(f"{'peak memory of build_chronology (tracemalloc)':46} {'messages':>9} {'entries':>9} {'peak':>11} "
-          f"{'per entry':>10} {'kept':>11} {'traced in':>10}")
+    print(
+        f"{'peak memory of build_chronology (tracemalloc)':46} {'messages':>9} {'entries':>9} {'peak':>11} "
+        f"{'per entry':>10} {'kept':>11} {'traced in':>10}"
+    )
     for peak in r.peaks:
-        print(f"{'':46} {peak.messages:9,} {peak.entries:9,} {_mib(peak.peak):>11} "
-              f"{peak.peak / peak.entries:8,.0f} B {_mib(peak.kept):>11} {peak.seconds:8.1f} s")
+        print(
+            f"{'':46} {peak.messages:9,} {peak.entries:9,} {_mib(peak.peak):>11} "
+            f"{peak.peak / peak.entries:8,.0f} B {_mib(peak.kept):>11} {peak.seconds:8.1f} s"
+        )
     per_entry = [p.peak / p.entries for p in r.peaks]
     spread = max(per_entry) / min(per_entry)
     added = [(b.peak - a.peak) / (b.entries - a.entries) for a, b in itertools.pairwise(r.peaks)]
     linear = spread <= LINEAR_WITHIN
-    print(f"  peak per entry varies by {spread:.2f}x across the sizes; each entry more adds "
-          + " then ".join(f"{a:,.0f} B" for a in added) + f": {'linear' if linear else 'NOT linear'}")
+    print(
+        f"  peak per entry varies by {spread:.2f}x across the sizes; each entry more adds "
+        + " then ".join(f"{a:,.0f} B" for a in added)
+        + f": {'linear' if linear else 'NOT linear'}"
+    )
     print()
     build_ratio = building.seconds / r.validating.seconds
     render_ratio = r.html.seconds / r.unstructured.seconds
-    print(f"aim: build <= {AIM_BUILD:.0f}x parse + validate: {build_ratio:.2f}x "
-          f"({'met' if build_ratio <= AIM_BUILD else 'NOT met'})")
-    print(f"aim: to_html <= {AIM_RENDER:.0f}x json.dumps(codec.unstructure(entries)): {render_ratio:.2f}x "
-          f"({'met' if render_ratio <= AIM_RENDER else 'NOT met'}); over json.dumps alone "
-          f"{r.html.seconds / r.dumped.seconds:.2f}x")
-    print(f"aim: peak memory linear in entries (per entry within {LINEAR_WITHIN}x): "
-          f"{'met' if linear else 'NOT met'}")
-    print(f"ratios: build/validate {build_ratio:.2f}x; html/(unstructure+dumps) {render_ratio:.2f}x; "
-          f"html/dumps {r.html.seconds / r.dumped.seconds:.2f}x; peak per entry at "
-          + ":".join(f"{p.entries / 1000:.0f}k" for p in r.peaks) + " = "
-          + ":".join(f"{v / per_entry[0]:.2f}" for v in per_entry))
+    print(
+        f"aim: build <= {AIM_BUILD:.0f}x parse + validate: {build_ratio:.2f}x "
+        f"({'met' if build_ratio <= AIM_BUILD else 'NOT met'})"
+    )
+    print(
+        f"aim: to_html <= {AIM_RENDER:.0f}x json.dumps(codec.unstructure(entries)): {render_ratio:.2f}x "
+        f"({'met' if render_ratio <= AIM_RENDER else 'NOT met'}); over json.dumps alone "
+        f"{r.html.seconds / r.dumped.seconds:.2f}x"
+    )
+    print(f"aim: peak memory linear in entries (per entry within {LINEAR_WITHIN}x): {'met' if linear else 'NOT met'}")
+    print(
+        f"ratios: build/validate {build_ratio:.2f}x; html/(unstructure+dumps) {render_ratio:.2f}x; "
+        f"html/dumps {r.html.seconds / r.dumped.seconds:.2f}x; peak per entry at "
+        + ":".join(f"{p.entries / 1000:.0f}k" for p in r.peaks)
+        + " = "
+        + ":".join(f"{v / per_entry[0]:.2f}" for v in per_entry)
+    )
 
 
 def _load() -> str:
@@ -827,21 +1114,36 @@ def main(argv: list[str] | None = None) -> int:
     """Run the three measurements and print the table and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every size divided by ten (a check of the script)")
-    parser.add_argument("--clock", choices=list(CLOCKS), default="cpu",
-                        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter")
-    parser.add_argument("--repeat", type=int, default=3, help="the most builds and renders timed, the median kept "
-                        f"(default 3; builds stop once {BUILD_BUDGET:.0f} s have gone on them)")
-    parser.add_argument("--serial", action="store_true", help="trace the build of the whole corpus after the "
-                        "timings, in this process, rather than alongside them in a second one (slower, undisturbed)")
+    parser.add_argument(
+        "--clock",
+        choices=list(CLOCKS),
+        default="cpu",
+        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="the most builds and renders timed, the median kept "
+        f"(default 3; builds stop once {BUILD_BUDGET:.0f} s have gone on them)",
+    )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="trace the build of the whole corpus after the "
+        "timings, in this process, rather than alongside them in a second one (slower, undisturbed)",
+    )
     parser.add_argument("--seed", type=int, default=2013)
     parser.add_argument("--profile", action="store_true", help="also profile the build and the render")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     began = time.perf_counter()
-    print(f"concernshare chronology benchmark{' (--quick: every size / 10)' if args.quick else ''}; "
-          f"Python {platform.python_version()}, attrs {version('attrs')}, cattrs {version('cattrs')}, "
-          f"jsonschema-rs {version('jsonschema_rs')}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"load average {_load()}; {args.clock} time; {'serial' if args.serial else 'two processes'}")
+    print(
+        f"concernshare chronology benchmark{' (--quick: every size / 10)' if args.quick else ''}; "
+        f"Python {platform.python_version()}, attrs {version('attrs')}, cattrs {version('cattrs')}, "
+        f"jsonschema-rs {version('jsonschema_rs')}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {_load()}; {args.clock} time; {'serial' if args.serial else 'two processes'}"
+    )
     blobs, corpus = make_corpus(BUILD_ENTRIES // scale, args.seed)
     results = measure(blobs, corpus, args, scale)
     print_report(results)

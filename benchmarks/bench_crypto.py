@@ -142,7 +142,8 @@ class Floor:
         peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), recipient)
         z = ephemeral_ec.exchange(ec.ECDH(), peer)
         point = ephemeral_ec.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint,
+            serialization.Encoding.X962,
+            serialization.PublicFormat.UncompressedPoint,
         )
         return point, _kdf(z)
 
@@ -194,8 +195,9 @@ class BareJose:
         self.floor, self.payload = floor, payload
         self.jws_protected = _b64e(_dumps({"alg": k.sig_alg, "kid": k.signing.kid, **MESSAGE}))
         self.jwe_protected = _b64e(_dumps({"enc": ENC, **SEALED}))
-        self.recipients = [(key.kid, key.public.crv, raw) for key, raw in zip(k.encryption, k.enc_public_raw,
-                                                                               strict=True)]
+        self.recipients = [
+            (key.kid, key.public.crv, raw) for key, raw in zip(k.encryption, k.enc_public_raw, strict=True)
+        ]
         self.our_kid = k.encryption[0].kid
 
     def seal(self) -> bytes:
@@ -208,13 +210,27 @@ class BareJose:
         recipients = []
         for kid, crv, recipient in self.recipients:
             epk, kek = self.floor.agree(recipient)
-            point = {"kty": "OKP", "crv": crv, "x": _b64e(epk)} if self.floor.okp else \
-                {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
-            recipients.append({"header": {"alg": KEY_ALG, "kid": kid, "epk": point},
-                               "encrypted_key": _b64e(keywrap.aes_key_wrap(kek, cek))})
+            point = (
+                {"kty": "OKP", "crv": crv, "x": _b64e(epk)}
+                if self.floor.okp
+                else {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
+            )
+            recipients.append(
+                {
+                    "header": {"alg": KEY_ALG, "kid": kid, "epk": point},
+                    "encrypted_key": _b64e(keywrap.aes_key_wrap(kek, cek)),
+                }
+            )
         sealed = AESGCM(cek).encrypt(iv, jws, self.jwe_protected.encode("ascii"))
-        return _dumps({"protected": self.jwe_protected, "recipients": recipients, "iv": _b64e(iv),
-                       "ciphertext": _b64e(sealed[:-16]), "tag": _b64e(sealed[-16:])})
+        return _dumps(
+            {
+                "protected": self.jwe_protected,
+                "recipients": recipients,
+                "iv": _b64e(iv),
+                "ciphertext": _b64e(sealed[:-16]),
+                "tag": _b64e(sealed[-16:]),
+            }
+        )
 
     def open(self, sealed: bytes) -> bytes:
         """Find our entry by kid, decrypt, verify; the payload."""
@@ -223,8 +239,11 @@ class BareJose:
         epk = entry["header"]["epk"]
         point = _b64d(epk["x"]) if self.floor.okp else b"\x04" + _b64d(epk["x"]) + _b64d(epk["y"])
         ciphertext = _b64d(jwe["ciphertext"]) + _b64d(jwe["tag"])
-        jws = json.loads(self.floor.unwrap_decrypt(point, _b64d(entry["encrypted_key"]), _b64d(jwe["iv"]),
-                                                   ciphertext, jwe["protected"].encode("ascii")))
+        jws = json.loads(
+            self.floor.unwrap_decrypt(
+                point, _b64d(entry["encrypted_key"]), _b64d(jwe["iv"]), ciphertext, jwe["protected"].encode("ascii")
+            )
+        )
         signature = jws["signatures"][0]
         self.floor.verify(_b64d(signature["signature"]), f"{signature['protected']}.{jws['payload']}".encode())
         return _b64d(jws["payload"])
@@ -253,8 +272,9 @@ def jwcrypto_ops(k: Keys, payload: bytes) -> tuple[Operation, Callable[[bytes], 
     """The same with jwcrypto: JWS.add_signature, JWE.add_recipient per key; deserialize both."""
     signing = jc_jwk.JWK(**k.signing.to_dict())
     verifying = jc_jwk.JWK(**k.signing.public.to_dict())
-    recipients = [(jc_jwk.JWK(**key.public.to_dict()), json_encode({"alg": KEY_ALG, "kid": key.kid}))
-                  for key in k.encryption]
+    recipients = [
+        (jc_jwk.JWK(**key.public.to_dict()), json_encode({"alg": KEY_ALG, "kid": key.kid})) for key in k.encryption
+    ]
     opener = jc_jwk.JWK(**k.encryption[0].to_dict())
     jws_header = json_encode({"alg": k.sig_alg, "kid": k.signing.kid, **MESSAGE})
     jwe_header = json_encode({"enc": ENC, **SEALED})
@@ -374,8 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=list(SUITES), default="Ed25519+X25519")
     parser.add_argument("--repeat", type=int, default=25, help="timeit repeats; the best is kept (default 25)")
-    parser.add_argument("--clock", choices=list(CLOCKS), default="cpu",
-                        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter")
+    parser.add_argument(
+        "--clock",
+        choices=list(CLOCKS),
+        default="cpu",
+        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile concernshare's seal and open")
     args = parser.parse_args(argv)
 
@@ -385,26 +409,36 @@ def main(argv: list[str] | None = None) -> int:
     seal_cs, open_cs = compared["concernshare _jose"]
     sealed_cs = seal_cs()
     print(f"concernshare crypto benchmark: {args.suite}, sealed to {len(RECIPIENTS)} recipients, opened by one")
-    print(f"message {len(payload):,} bytes; signed (JWS) {len(_jose.decrypt(sealed_cs, k.decrypter, **SEALED)):,} "
-          f"bytes; sealed (JWE) {len(sealed_cs):,} bytes")
-    print(f"Python {platform.python_version()}, cryptography {version('cryptography')}, "
-          f"{platform.machine()}; best of {args.repeat} timeit repeats, {args.clock} time")
+    print(
+        f"message {len(payload):,} bytes; signed (JWS) {len(_jose.decrypt(sealed_cs, k.decrypter, **SEALED)):,} "
+        f"bytes; sealed (JWE) {len(sealed_cs):,} bytes"
+    )
+    print(
+        f"Python {platform.python_version()}, cryptography {version('cryptography')}, "
+        f"{platform.machine()}; best of {args.repeat} timeit repeats, {args.clock} time"
+    )
     print()
-    timings = best_us({(name, op): ops[index] for name, ops in compared.items()
-                       for index, op in enumerate(("seal", "open"))}, args.repeat, CLOCKS[args.clock])
+    timings = best_us(
+        {(name, op): ops[index] for name, ops in compared.items() for index, op in enumerate(("seal", "open"))},
+        args.repeat,
+        CLOCKS[args.clock],
+    )
     floor = {op: timings["floor (cryptography)", op] for op in ("seal", "open")}
     print(f"{'':24} {'seal µs':>10} {'x floor':>8} {'open µs':>10} {'x floor':>8}")
     for name in compared:
         seal_us, open_us = timings[name, "seal"], timings[name, "open"]
-        print(f"{name:24} {seal_us:10.1f} {seal_us / floor['seal']:7.2f}x "
-              f"{open_us:10.1f} {open_us / floor['open']:7.2f}x")
+        print(
+            f"{name:24} {seal_us:10.1f} {seal_us / floor['seal']:7.2f}x {open_us:10.1f} {open_us / floor['open']:7.2f}x"
+        )
     print()
     for op, aim in AIM.items():
         ratio = timings["concernshare _jose", op] / floor[op]
         print(f"aim: concernshare {op} <= {aim:.1f}x the floor: {ratio:.2f}x ({'met' if ratio <= aim else 'NOT met'})")
     over_bare = {op: timings["concernshare _jose", op] / timings["bare format, no checks", op] for op in AIM}
-    print(f"concernshare over the bare format (its checks and structure): seal {over_bare['seal']:.2f}x, "
-          f"open {over_bare['open']:.2f}x")
+    print(
+        f"concernshare over the bare format (its checks and structure): seal {over_bare['seal']:.2f}x, "
+        f"open {over_bare['open']:.2f}x"
+    )
     if args.profile:
         profile({"concernshare seal": seal_cs, "concernshare open": open_cs})
     return 0

@@ -68,8 +68,9 @@ MASH = RECIPIENTS[0]
 
 def _receiver(world: World, agency: str, tracker: Tracker) -> Receiver:
     keys = world[agency]
-    return Receiver(me=keys.id, decrypters=keys.decrypters, signer=keys.signer, directory=world.directory,
-                    tracker=tracker)
+    return Receiver(
+        me=keys.id, decrypters=keys.decrypters, signer=keys.signer, directory=world.directory, tracker=tracker
+    )
 
 
 def _messages(count: int) -> list[Message]:
@@ -93,8 +94,16 @@ def file_row(world: World, messages: list[Message], folder: Path) -> int:
     for message in messages:
         path = folder / f"{message.id}.sealed.json"
         path.write_bytes(seal(message, world[SENDER].signer, directory=world.directory, now=SENT))
-        receive(path.read_bytes(), mash.decrypters, mash.signer, me=mash.id, directory=world.directory, store=store,
-                tracker=tracker, at=RECEIVED)
+        receive(
+            path.read_bytes(),
+            mash.decrypters,
+            mash.signer,
+            me=mash.id,
+            directory=world.directory,
+            store=store,
+            tracker=tracker,
+            at=RECEIVED,
+        )
     arrived = len(store.received(MASH, "concern"))
     store.close()
     return arrived
@@ -117,8 +126,9 @@ def in_process_row(world: World, messages: list[Message], folder: Path) -> int:
 def http_row(world: World, messages: list[Message], folder: Path) -> int:
     path = folder / "http-mash.db"
     hv = _receiver(world, SENDER, Tracker(MemoryStore()))
-    app = create_app(FrontDoor(open_receiver=lambda: _receiver(world, MASH, Tracker(SQLiteStore(path))),
-                               clock=lambda: RECEIVED))
+    app = create_app(
+        FrontDoor(open_receiver=lambda: _receiver(world, MASH, Tracker(SQLiteStore(path))), clock=lambda: RECEIVED)
+    )
     with running(app) as url, client() as http:
         for message in messages:
             sealed = seal(message, world[SENDER].signer, directory=world.directory, now=SENT)
@@ -167,13 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     world = scenario.world("Ed25519+X25519")
     rows: dict[str, Callable[[World, list[Message], Path], int]] = {
-        "file": file_row, "file + acknowledgement": in_process_row, "HTTP (front door)": http_row,
+        "file": file_row,
+        "file + acknowledgement": in_process_row,
+        "HTTP (front door)": http_row,
         "NATS JetStream": nats_row,
     }
-    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; concernshare "
-          f"{version('concernshare')}; uvicorn {version('uvicorn')}, starlette {version('starlette')}, "
-          f"httpx2 {version('httpx2')}, nats-py {version('nats-py')}; {args.messages} messages a row, "
-          f"best of {args.rounds} rounds, wall time")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; concernshare "
+        f"{version('concernshare')}; uvicorn {version('uvicorn')}, starlette {version('starlette')}, "
+        f"httpx2 {version('httpx2')}, nats-py {version('nats-py')}; {args.messages} messages a row, "
+        f"best of {args.rounds} rounds, wall time"
+    )
     results: dict[str, float] = {}
     skipped: set[str] = set()
     with tempfile.TemporaryDirectory() as temporary:
@@ -184,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                 folder = Path(temporary) / f"{round_}-{list(rows).index(name)}"
                 folder.mkdir()
                 try:
-                    rate = _timed(lambda row=row, folder=folder: row(world, _messages(args.messages), folder),
-                                  args.messages)
+                    rate = _timed(
+                        lambda row=row, folder=folder: row(world, _messages(args.messages), folder), args.messages
+                    )
                 except (OSError, TimeoutError) as error:
                     print(f"{name}: skipped ({type(error).__name__}: is the broker running? .ci/broker starts it)")
                     skipped.add(name)
@@ -195,8 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'row':<26}{'messages/s':>12}{'ratio to file':>16}")
     for name, rate in results.items():
         print(f"{name:<26}{rate:>12.0f}{rate / base:>15.2f}x")
-    short = {"file": "file", "file + acknowledgement": "in-process", "HTTP (front door)": "http",
-             "NATS JetStream": "nats"}
+    short = {
+        "file": "file",
+        "file + acknowledgement": "in-process",
+        "HTTP (front door)": "http",
+        "NATS JetStream": "nats",
+    }
     print(" ".join(f"{short[name]} {rate / base:.2f}x" for name, rate in results.items()))
     return 0
 

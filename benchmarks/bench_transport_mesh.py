@@ -64,16 +64,25 @@ def _file(messages: list[Message], work: Path, signed: bytes) -> tuple[float, fl
     for message in messages:
         sent = send(message, keys.signer_from(private(HV)), rules=rules, directory=trust, tracker=sender, at=now)
         for number, view in enumerate(sent.views):
-            (outbox / f"{message.id}.{number}.{'-'.join(view.recipients).replace(':', '_').replace('/', '_')}"
-             ).write_bytes(view.sealed)
+            (
+                outbox / f"{message.id}.{number}.{'-'.join(view.recipients).replace(':', '_').replace('/', '_')}"
+            ).write_bytes(view.sealed)
     sending = time.perf_counter() - started
     store = SQLiteStore(work / "mash.sqlite")
     started = time.perf_counter()
     received = 0
     for path in sorted(outbox.glob("*la_E06000032_mash*")):
-        result = receive(path.read_bytes(), keys.decrypters_from(mash_keys), keys.signer_from(mash_keys), me=MASH,
-                         directory=trust, store=store, tracker=Tracker(store), at=dt.datetime.now(dt.UTC),
-                         policy=POLICY)
+        result = receive(
+            path.read_bytes(),
+            keys.decrypters_from(mash_keys),
+            keys.signer_from(mash_keys),
+            me=MASH,
+            directory=trust,
+            store=store,
+            tracker=Tracker(store),
+            at=dt.datetime.now(dt.UTC),
+            policy=POLICY,
+        )
         received += result.message is not None
     receiving = time.perf_counter() - started
     if received != len(messages):
@@ -92,14 +101,29 @@ def _mesh(messages: list[Message], work: Path, signed: bytes) -> tuple[float, fl
         with mesh.connect(settings(sandbox, HV)) as client:
             started = time.perf_counter()
             for message in messages:
-                mesh.send(message, keys.signer_from(private(HV)), client=client, rules=rules, directory=trust,
-                          tracker=sender, at=now)
+                mesh.send(
+                    message,
+                    keys.signer_from(private(HV)),
+                    client=client,
+                    rules=rules,
+                    directory=trust,
+                    tracker=sender,
+                    at=now,
+                )
             sending = time.perf_counter() - started
         with mesh.connect(settings(sandbox, MASH)) as client:
             started = time.perf_counter()
-            polled = mesh.poll(client, keys.decrypters_from(mash_keys), keys.signer_from(mash_keys), me=MASH,
-                               directory=trust, store=store, tracker=Tracker(store),
-                               clock=lambda: dt.datetime.now(dt.UTC), policy=POLICY)
+            polled = mesh.poll(
+                client,
+                keys.decrypters_from(mash_keys),
+                keys.signer_from(mash_keys),
+                me=MASH,
+                directory=trust,
+                store=store,
+                tracker=Tracker(store),
+                clock=lambda: dt.datetime.now(dt.UTC),
+                policy=POLICY,
+            )
             receiving = time.perf_counter() - started
             if [p.outcome for p in polled] != [mesh.Outcome.ACCEPTED] * len(messages) or client.list_messages():
                 raise SystemExit("MESH did not deliver every message exactly once, or left the inbox not empty")
@@ -120,14 +144,19 @@ def main(argv: list[str] | None = None) -> int:
         (work / "file").mkdir()
         (work / "mesh").mkdir()
         file_send, file_receive = _file(messages, work / "file", signed)
-        mesh_send, mesh_receive = _mesh([codec.loads(codec.dumps(m)) for m in _messages(args.messages)],
-                                        work / "mesh", signed)
+        mesh_send, mesh_receive = _mesh(
+            [codec.loads(codec.dumps(m)) for m in _messages(args.messages)], work / "mesh", signed
+        )
     count = len(messages)
-    print(f"{count} concerns, each sent to 3 agencies and received by 1; wall-clock time; Python "
-          f"{platform.python_version()}, mesh-client {version('mesh-client')}, mesh-sandbox {version('mesh-sandbox')}")
+    print(
+        f"{count} concerns, each sent to 3 agencies and received by 1; wall-clock time; Python "
+        f"{platform.python_version()}, mesh-client {version('mesh-client')}, mesh-sandbox {version('mesh-sandbox')}"
+    )
     print(f"{'':28}{'file msg/s':>12}{'MESH msg/s':>12}{'MESH / file':>13}")
-    for name, on_file, on_mesh in (("send (3 views each)", file_send, mesh_send),
-                                   ("receive (one agency)", file_receive, mesh_receive)):
+    for name, on_file, on_mesh in (
+        ("send (3 views each)", file_send, mesh_send),
+        ("receive (one agency)", file_receive, mesh_receive),
+    ):
         print(f"{name:28}{count / on_file:12.1f}{count / on_mesh:12.1f}{on_file / on_mesh:12.2f}x")
     return 0
 

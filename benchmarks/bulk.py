@@ -81,8 +81,12 @@ _LAUNCHER: Final = (
 def _child(arguments: list[str]) -> tuple[float, float, int]:
     """Run a child process; return its CPU seconds, wall seconds and peak resident memory in bytes."""
     started = time.perf_counter()
-    report = subprocess.run([sys.executable, "-c", _LAUNCHER, *arguments],  # noqa: S603
-                            capture_output=True, check=True, text=True)
+    report = subprocess.run(  # noqa: S603  (our own interpreter and arguments)
+        [sys.executable, "-c", _LAUNCHER, *arguments],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
     wall = time.perf_counter() - started
     cpu, peak = json.loads(report.stdout)
     return cpu, wall, peak * (1 if sys.platform == "darwin" else 1024)

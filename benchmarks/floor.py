@@ -95,7 +95,8 @@ class Floor:
         ephemeral_ec = ec.generate_private_key(ec.SECP256R1())
         z = ephemeral_ec.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), recipient))
         point = ephemeral_ec.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint,
+            serialization.Encoding.X962,
+            serialization.PublicFormat.UncompressedPoint,
         )
         return point, _kdf(z)
 
@@ -157,10 +158,12 @@ class BareJose:
         self.floor = floor
         signing = world[SENDER].signing.public
         alg = "Ed25519" if floor.ed25519 else "ES256"
-        self.jws_protected = _b64e(_dumps({"alg": alg, "kid": signing.kid, "typ": "concernshare-message+jws",
-                                           "cty": "concernshare+json"}))
-        self.jwe_protected = _b64e(_dumps({"enc": "A256GCM", "typ": "concernshare-sealed+jwe",
-                                           "cty": "concernshare-message+jws"}))
+        self.jws_protected = _b64e(
+            _dumps({"alg": alg, "kid": signing.kid, "typ": "concernshare-message+jws", "cty": "concernshare+json"})
+        )
+        self.jwe_protected = _b64e(
+            _dumps({"enc": "A256GCM", "typ": "concernshare-sealed+jwe", "cty": "concernshare-message+jws"})
+        )
         self.keys = [(world[r].encryption.public.kid, world[r].encryption.public.crv) for r in RECIPIENTS]
         self.our_kid = self.keys[0][0]
 
@@ -168,16 +171,27 @@ class BareJose:
         """json.dumps; a general JWS; a general JWE to every recipient."""
         body = _b64e(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
         signature = self.floor.sign(f"{self.jws_protected}.{body}".encode("ascii"))
-        jws = _dumps({"payload": body, "signatures": [{"protected": self.jws_protected,
-                                                        "signature": _b64e(signature)}]})
+        jws = _dumps(
+            {"payload": body, "signatures": [{"protected": self.jws_protected, "signature": _b64e(signature)}]}
+        )
         wrapped, iv, sealed = self.floor.encrypt(jws, self.jwe_protected.encode("ascii"))
         recipients = []
         for (kid, crv), (epk, key) in zip(self.keys, wrapped, strict=True):
-            point = {"kty": "OKP", "crv": crv, "x": _b64e(epk)} if self.floor.okp else \
-                {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
+            point = (
+                {"kty": "OKP", "crv": crv, "x": _b64e(epk)}
+                if self.floor.okp
+                else {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
+            )
             recipients.append({"header": {"alg": KEY_ALG, "kid": kid, "epk": point}, "encrypted_key": _b64e(key)})
-        return _dumps({"protected": self.jwe_protected, "recipients": recipients, "iv": _b64e(iv),
-                       "ciphertext": _b64e(sealed[:-16]), "tag": _b64e(sealed[-16:])})
+        return _dumps(
+            {
+                "protected": self.jwe_protected,
+                "recipients": recipients,
+                "iv": _b64e(iv),
+                "ciphertext": _b64e(sealed[:-16]),
+                "tag": _b64e(sealed[-16:]),
+            }
+        )
 
     def receive(self, sealed: bytes) -> Any:
         """Our entry by kid; decrypt; verify; json.loads."""
@@ -186,8 +200,11 @@ class BareJose:
         epk = entry["header"]["epk"]
         point = _b64d(epk["x"]) if self.floor.okp else b"\x04" + _b64d(epk["x"]) + _b64d(epk["y"])
         key = self.floor.unwrap(point, _b64d(entry["encrypted_key"]))
-        jws = json.loads(AESGCM(key).decrypt(_b64d(jwe["iv"]), _b64d(jwe["ciphertext"]) + _b64d(jwe["tag"]),
-                                             jwe["protected"].encode("ascii")))
+        jws = json.loads(
+            AESGCM(key).decrypt(
+                _b64d(jwe["iv"]), _b64d(jwe["ciphertext"]) + _b64d(jwe["tag"]), jwe["protected"].encode("ascii")
+            )
+        )
         signature = jws["signatures"][0]
         self.floor.verify(_b64d(signature["signature"]), f"{signature['protected']}.{jws['payload']}".encode())
         return json.loads(_b64d(jws["payload"]))

@@ -90,10 +90,13 @@ def _model(cls: type, models: dict[type, type[pydantic.BaseModel]]) -> type[pyda
         hints = typing.get_type_hints(cls)
         fields = {
             a.name: (_annotation(hints[a.name], models), _default(a, models))
-            for a in attrs.fields(cls) if a.metadata.get("wire", True) and a.name != "body"
+            for a in attrs.fields(cls)
+            if a.metadata.get("wire", True) and a.name != "body"
         }
         models[cls] = pydantic.create_model(  # type: ignore[call-overload]
-            cls.__name__, __config__=pydantic.ConfigDict(extra="forbid"), **fields,
+            cls.__name__,
+            __config__=pydantic.ConfigDict(extra="forbid"),
+            **fields,
         )
     return models[cls]
 
@@ -105,8 +108,10 @@ def pydantic_messages() -> dict[str, type[pydantic.BaseModel]]:
     by_type = {}
     for kind, body in BODIES.items():
         by_type[kind.value] = pydantic.create_model(
-            f"{body.__name__}Message", __base__=envelope,
-            type=(Literal[kind.value], ...), body=(_model(body, models), ...),  # type: ignore[valid-type]
+            f"{body.__name__}Message",
+            __base__=envelope,
+            type=(Literal[kind.value], ...),
+            body=(_model(body, models), ...),  # type: ignore[valid-type]
         )
     return by_type
 
@@ -127,8 +132,9 @@ def cattrs_converter() -> cattrs.Converter:
     converter.register_structure_hook(dt.datetime, lambda value, _: dt.datetime.fromisoformat(value))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], lambda value, _: dict(value))
     fields = make_dict_structure_fn(Message, converter, body=override(struct_hook=lambda value, _: value))
-    unstructure_fields = make_dict_unstructure_fn(Message, converter, _cattrs_omit_if_default=True,
-                                                  unknown_members=override(omit=True))
+    unstructure_fields = make_dict_unstructure_fn(
+        Message, converter, _cattrs_omit_if_default=True, unknown_members=override(omit=True)
+    )
 
     def structure_message(value: Any, _: type) -> Message:
         data = dict(value)
@@ -166,8 +172,10 @@ class Jwcrypto:
     def __init__(self, keys: _Keys) -> None:
         self.signing = jc_jwk.JWK(**keys.signing.to_dict())
         self.verifying = jc_jwk.JWK(**keys.signing.public.to_dict())
-        self.recipients = [(jc_jwk.JWK(**key.public.to_dict()), json_encode({"alg": KEY_ALG, "kid": key.kid}))
-                           for key in keys.recipients]
+        self.recipients = [
+            (jc_jwk.JWK(**key.public.to_dict()), json_encode({"alg": KEY_ALG, "kid": key.kid}))
+            for key in keys.recipients
+        ]
         self.opener = jc_jwk.JWK(**keys.opener.to_dict())
         self.jws_header = json_encode({"alg": keys.alg, "kid": keys.signing.kid, **MESSAGE_HEADER})
         self.jwe_header = json_encode({"enc": ENC, **SEALED_HEADER})
@@ -201,8 +209,9 @@ class Joserfc:
         self.jws_header = {"alg": keys.alg, "kid": keys.signing.kid, **MESSAGE_HEADER}
 
     def seal(self, payload: bytes) -> bytes:
-        signed = rfc_jws.serialize_json({"protected": self.jws_header}, payload, self.signing,
-                                        registry=self.jws_registry)
+        signed = rfc_jws.serialize_json(
+            {"protected": self.jws_header}, payload, self.signing, registry=self.jws_registry
+        )
         sealed = rfc_jwe.GeneralJSONEncryption({"enc": ENC, **SEALED_HEADER}, json.dumps(signed).encode())
         for key, kid in self.recipients:
             sealed.add_recipient({"alg": KEY_ALG, "kid": kid}, key)
@@ -210,8 +219,9 @@ class Joserfc:
 
     def open(self, sealed: bytes) -> bytes:
         outer = rfc_jwe.decrypt_json(json.loads(sealed), self.opener, registry=self.jwe_registry)
-        return bytes(rfc_jws.deserialize_json(json.loads(outer.plaintext), self.verifying,
-                                              registry=self.jws_registry).payload)
+        return bytes(
+            rfc_jws.deserialize_json(json.loads(outer.plaintext), self.verifying, registry=self.jws_registry).payload
+        )
 
 
 def _validators() -> dict[str, Callable[[Any], None]]:
@@ -228,8 +238,9 @@ def _validators() -> dict[str, Callable[[Any], None]]:
 class PeerStack:
     """One peer stack: a JOSE library, a validator, and pydantic or cattrs for the typed object."""
 
-    def __init__(self, name: str, jose: Jwcrypto | Joserfc, validate: Callable[[Any], None],
-                 models: str, message: Message) -> None:
+    def __init__(
+        self, name: str, jose: Jwcrypto | Joserfc, validate: Callable[[Any], None], models: str, message: Message
+    ) -> None:
         self.name, self.jose, self.validate = name, jose, validate
         self.seen: set[tuple[str, str]] = set()
         if models == "pydantic":
@@ -275,8 +286,9 @@ def peer_stacks(world: World, message: Message) -> list[PeerStack]:
     keys, validators = _Keys(world), _validators()
     return [
         PeerStack("jwcrypto + jsonschema + pydantic", Jwcrypto(keys), validators["jsonschema"], "pydantic", message),
-        PeerStack("joserfc + fastjsonschema + pydantic", Joserfc(keys), validators["fastjsonschema"], "pydantic",
-                  message),
+        PeerStack(
+            "joserfc + fastjsonschema + pydantic", Joserfc(keys), validators["fastjsonschema"], "pydantic", message
+        ),
         PeerStack("joserfc + jsonschema-rs + cattrs", Joserfc(keys), validators["jsonschema-rs"], "cattrs", message),
     ]
 
@@ -285,4 +297,3 @@ def versions() -> str:
     """The peer libraries' versions, for the report."""
     names = ("jwcrypto", "joserfc", "jsonschema", "fastjsonschema", "jsonschema-rs", "pydantic", "cattrs")
     return ", ".join(f"{name} {version(name)}" for name in names)
-

@@ -74,8 +74,9 @@ class Concernshare:
         return sealing.seal(message or self.message, self.signer, directory=self.world.directory, now=SENT)
 
     def receive(self, sealed: bytes) -> Any:
-        return sealing.open_sealed(sealed, self.decrypters, me=RECIPIENTS[0], directory=self.world.directory,
-                                   store=self.store, now=RECEIVED)
+        return sealing.open_sealed(
+            sealed, self.decrypters, me=RECIPIENTS[0], directory=self.world.directory, store=self.store, now=RECEIVED
+        )
 
 
 def rows(world: World, folder: Path) -> dict[str, tuple[Operation | None, Operation]]:
@@ -169,10 +170,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=list(scenario.SUITES), default="Ed25519+X25519")
     parser.add_argument("--repeat", type=int, default=20, help="timeit loops per row; the best is kept (default 20)")
-    parser.add_argument("--bulk", type=int, default=100_000, metavar="N",
-                        help="messages for bulk validation (default 100000; 0 skips it)")
-    parser.add_argument("--clock", choices=list(CLOCKS), default="cpu",
-                        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter")
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="messages for bulk validation (default 100000; 0 skips it)",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=list(CLOCKS),
+        default="cpu",
+        help="cpu: process time, which a busy machine disturbs less (default); wall: perf_counter",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile concernshare's send and receive")
     args = parser.parse_args(argv)
 
@@ -181,21 +191,34 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(temporary)
         compared = rows(world, folder)
         size = len(codec.dumps(scenario.concern()))
-        print(f"concernshare benchmark: one concern ({size:,} bytes), {args.suite}, sealed to "
-              f"{len(RECIPIENTS)} recipients and opened by one")
-        print(f"Python {platform.python_version()}, {platform.machine()}, cryptography {version('cryptography')}, "
-              f"{peers.versions()}")
+        print(
+            f"concernshare benchmark: one concern ({size:,} bytes), {args.suite}, sealed to "
+            f"{len(RECIPIENTS)} recipients and opened by one"
+        )
+        print(
+            f"Python {platform.python_version()}, {platform.machine()}, cryptography {version('cryptography')}, "
+            f"{peers.versions()}"
+        )
         print(f"best of {args.repeat} timeit loops a row, {args.clock} time; peak: Python heap (tracemalloc)\n")
-        operations = {(name, side): operation for name, pair in compared.items()
-                      for side, operation in zip(("send", "receive"), pair, strict=True) if operation is not None}
+        operations = {
+            (name, side): operation
+            for name, pair in compared.items()
+            for side, operation in zip(("send", "receive"), pair, strict=True)
+            if operation is not None
+        }
         timings = best_us(operations, args.repeat, CLOCKS[args.clock])
         floor = {side: timings["floor (cryptography + json)", side] for side in ("send", "receive")}
         print(f"{'':38} {'send µs':>9} {'x floor':>8} {'receive µs':>11} {'x floor':>8} {'peak KiB':>9}")
         for name, (send, receive) in compared.items():
-            sent = (f"{timings[name, 'send']:9.1f} {_ratio(timings[name, 'send'], floor['send'])}"
-                    if send is not None else f"{'':9} {'':8}")
-            print(f"{name:38} {sent} {timings[name, 'receive']:11.1f} "
-                  f"{_ratio(timings[name, 'receive'], floor['receive'])} {peak_kib(send, receive):9.0f}")
+            sent = (
+                f"{timings[name, 'send']:9.1f} {_ratio(timings[name, 'send'], floor['send'])}"
+                if send is not None
+                else f"{'':9} {'':8}"
+            )
+            print(
+                f"{name:38} {sent} {timings[name, 'receive']:11.1f} "
+                f"{_ratio(timings[name, 'receive'], floor['receive'])} {peak_kib(send, receive):9.0f}"
+            )
         ratios = {side: timings["concernshare", side] / floor[side] for side in ("send", "receive")}
         tight_ratios = {side: timings["concernshare", side] / timings[TIGHT, side] for side in ("send", "receive")}
         peer_names = [name for name in compared if name.startswith(("jwcrypto", "joserfc"))]
@@ -204,24 +227,34 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for side in ("send", "receive"):
             met = tight_ratios[side] <= AIMS[side]
-            print(f"aim: {side} <= {AIMS[side]:.2f}x the tight floor: {tight_ratios[side]:.2f}x "
-                  f"({'met' if met else 'NOT met'}); the best peer stack takes {ahead[side]:.2f}x concernshare's time")
-        print(f"aim: receive ahead of every peer stack by >= {AHEAD:.1f}x: {ahead['receive']:.2f}x "
-              f"({'met' if ahead['receive'] >= AHEAD else 'NOT met'})")
+            print(
+                f"aim: {side} <= {AIMS[side]:.2f}x the tight floor: {tight_ratios[side]:.2f}x "
+                f"({'met' if met else 'NOT met'}); the best peer stack takes {ahead[side]:.2f}x concernshare's time"
+            )
+        print(
+            f"aim: receive ahead of every peer stack by >= {AHEAD:.1f}x: {ahead['receive']:.2f}x "
+            f"({'met' if ahead['receive'] >= AHEAD else 'NOT met'})"
+        )
         if args.bulk:
             path = folder / "messages.jsonl"
             file_size = bulk.write_lines(path, args.bulk)
             results = bulk.measure(path)
-            print(f"\nbulk validation: {args.bulk:,} messages as JSON Lines ({file_size / 1e6:.0f} MB), "
-                  "each side a child process; CPU time per message, peak resident memory")
+            print(
+                f"\nbulk validation: {args.bulk:,} messages as JSON Lines ({file_size / 1e6:.0f} MB), "
+                "each side a child process; CPU time per message, peak resident memory"
+            )
             baseline = results["json.loads of each line"][0]
             print(f"{'':38} {'µs/msg':>9} {'x loads':>8} {'msg/s':>11} {'':8} {'peak MiB':>9}")
             for name, (cpu, _wall, peak) in results.items():
-                print(f"{name:38} {cpu / args.bulk * 1e6:9.1f} {_ratio(cpu, baseline)} "
-                      f"{args.bulk / cpu:11,.0f} {'':8} {peak / 2**20:9.0f}")
+                print(
+                    f"{name:38} {cpu / args.bulk * 1e6:9.1f} {_ratio(cpu, baseline)} "
+                    f"{args.bulk / cpu:11,.0f} {'':8} {peak / 2**20:9.0f}"
+                )
             ratio = results["concernshare validate --jsonl"][0] / results[bulk.SCHEMA_BASELINE][0]
-            print(f"\naim: bulk validation <= {AIMS['bulk']:.0f}x json.loads + jsonschema-rs of the same lines: "
-                  f"{ratio:.2f}x ({'met' if ratio <= AIMS['bulk'] else 'NOT met'})")
+            print(
+                f"\naim: bulk validation <= {AIMS['bulk']:.0f}x json.loads + jsonschema-rs of the same lines: "
+                f"{ratio:.2f}x ({'met' if ratio <= AIMS['bulk'] else 'NOT met'})"
+            )
         if args.profile:
             send, receive = compared["concernshare"]
             assert send is not None  # noqa: S101  (concernshare's row sends)
@@ -229,4 +262,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"send {ratios['send']:.2f}x receive {ratios['receive']:.2f}x of the floor")
     print(f"send {tight_ratios['send']:.2f}x receive {tight_ratios['receive']:.2f}x of the tight floor")
     return 0
-

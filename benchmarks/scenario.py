@@ -45,20 +45,47 @@ def concern_document() -> dict[str, Any]:
         actions_taken="Weighed; discussed with the GP; referred mother to the children's centre.",
     )
     body["observations"] = [
-        {"observed": "2026-07-14", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-         "description": "Weight had fallen from the 50th to the 25th centile since the 9-month review."},
-        {"observed": "2026-09-02", "observed_by": "Health visitor", "child_seen": True, "source": "seen",
-         "description": "Home cold (no heating on), little food in the kitchen; Ada in a wet nappy, quiet."},
-        {"observed": "2026-11-18", "observed_by": "Health visitor", "child_seen": False,
-         "source": "third_party", "description": "A neighbour reported hearing Ada cry for long periods at night."},
+        {
+            "observed": "2026-07-14",
+            "observed_by": "Health visitor",
+            "child_seen": True,
+            "source": "seen",
+            "description": "Weight had fallen from the 50th to the 25th centile since the 9-month review.",
+        },
+        {
+            "observed": "2026-09-02",
+            "observed_by": "Health visitor",
+            "child_seen": True,
+            "source": "seen",
+            "description": "Home cold (no heating on), little food in the kitchen; Ada in a wet nappy, quiet.",
+        },
+        {
+            "observed": "2026-11-18",
+            "observed_by": "Health visitor",
+            "child_seen": False,
+            "source": "third_party",
+            "description": "A neighbour reported hearing Ada cry for long periods at night.",
+        },
     ]
     body["non_engagement"] = [
-        {"date": "2026-08-05", "service": "Health visiting", "appointment": "12-month development review",
-         "kind": "was_not_brought", "impact_on_child": "Development and growth not checked at 12 months.",
-         "challenged": True, "challenged_by": "Health visitor", "response": "Mother said she forgot."},
-        {"date": "2026-09-23", "service": "Paediatric dietetics", "appointment": "First appointment",
-         "kind": "was_not_brought", "impact_on_child": "Faltering growth not assessed by a dietitian.",
-         "challenged": False},
+        {
+            "date": "2026-08-05",
+            "service": "Health visiting",
+            "appointment": "12-month development review",
+            "kind": "was_not_brought",
+            "impact_on_child": "Development and growth not checked at 12 months.",
+            "challenged": True,
+            "challenged_by": "Health visitor",
+            "response": "Mother said she forgot.",
+        },
+        {
+            "date": "2026-09-23",
+            "service": "Paediatric dietetics",
+            "appointment": "First appointment",
+            "kind": "was_not_brought",
+            "impact_on_child": "Faltering growth not assessed by a dietitian.",
+            "challenged": False,
+        },
     ]
     return document
 
@@ -77,8 +104,12 @@ def document_with_id(document: dict[str, Any], number: int | None = None) -> dic
 def world(suite: str) -> World:
     """The sender and the three recipients, with keys of ``suite``, in a signed directory."""
     sig_alg, enc_curve = SUITES[suite]
-    agencies = {SENDER: ["health_visiting"], RECIPIENTS[0]: ["mash"], RECIPIENTS[1]: ["childrens_social_care"],
-                RECIPIENTS[2]: ["gp"]}
+    agencies = {
+        SENDER: ["health_visiting"],
+        RECIPIENTS[0]: ["mash"],
+        RECIPIENTS[1]: ["childrens_social_care"],
+        RECIPIENTS[2]: ["gp"],
+    }
     return make_world(agencies, now=SENT - dt.timedelta(days=1), sig_alg=sig_alg, enc_curve=enc_curve)
 
 

@@ -39,8 +39,13 @@ _LAUNCHER: Final = (
 
 def cpu_seconds(arguments: list[str], environment: dict[str, str] | None = None) -> float:
     """The CPU time of one child process running ``arguments``."""
-    report = subprocess.run([sys.executable, "-c", _LAUNCHER, *arguments],  # noqa: S603
-                            capture_output=True, check=True, text=True, env=environment)
+    report = subprocess.run(  # noqa: S603  (our own interpreter and arguments)
+        [sys.executable, "-c", _LAUNCHER, *arguments],
+        capture_output=True,
+        check=True,
+        text=True,
+        env=environment,
+    )
     seconds: float = json.loads(report.stdout)
     return seconds
 
@@ -86,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, milliseconds in best.items():
         print(f"{name:34} {milliseconds:8.1f} {milliseconds / baseline:8.2f}x")
     ratios = [best[name] / baseline for name in ("concernshare --help", "concernshare validate FILE")]
-    print(f"\naim: each within {AIM:.0f}x the import: "
-          + ", ".join(f"{r:.2f}x ({'met' if r <= AIM else 'NOT met'})" for r in ratios))
+    print(
+        f"\naim: each within {AIM:.0f}x the import: "
+        + ", ".join(f"{r:.2f}x ({'met' if r <= AIM else 'NOT met'})" for r in ratios)
+    )
     print(f"help {ratios[0]:.2f}x validate {ratios[1]:.2f}x of the import")
     return 0
 
