@@ -7,6 +7,7 @@ import linecache
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from concernshare import checks, codec
@@ -88,3 +89,39 @@ def test_a_check_registered_later_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     checks._check("CS101")(late)
     list(checks.iter_problems(message))
     assert calls == [message]
+
+
+def test_an_nhs_number_of_a_str_subclass_is_checked() -> None:
+    """The traversal reads an NHS number held in a subclass of str, as the reference walk does."""
+
+    class NhsText(str):
+        __slots__ = ()
+
+    message = _message()
+    identifiers = attrs.evolve(message.subject.identifiers, nhs_number=NhsText("9990000019"))
+    odd = attrs.evolve(message, subject=attrs.evolve(message.subject, identifiers=identifiers))
+    assert ("/subject/identifiers/nhs_number", "9990000019") in checks.traverse(odd).nhs_numbers
+    assert "CS101" in {p.code for p in checks.iter_problems(odd)}
+
+
+def test_a_check_replaced_in_place_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks chosen for a body class are worked out again when a check is replaced, not only added."""
+    message = _message()
+    list(checks.iter_problems(message))
+    calls: list[Message] = []
+
+    def spy(checked: Message, _: dt.datetime | None) -> Iterator[Problem]:
+        calls.append(checked)
+        return iter(())
+
+    replaced = [*checks.CHECKS]
+    replaced[-1] = spy
+    monkeypatch.setattr(checks, "CHECKS", replaced)
+    list(checks.iter_problems(message))
+    assert calls == [message]
+
+
+def test_a_record_whose_version_is_not_a_version_gets_no_traceback() -> None:
+    """A record made in Python with a format_version that is no version is checked without a ValueError."""
+    message = attrs.evolve(_message(), format_version="0001-01-01")
+    assert "CS140" not in {p.code for p in checks.iter_problems(message)}

@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 from concernshare import _compiled, codec
-from concernshare.converter import TEXT_READERS
+from concernshare.converter import TEXT_READERS, read_extensions
 from concernshare.records import Message
 from concernshare.shape import shape_of
 
@@ -136,3 +136,29 @@ def test_made_by_slots_equals_made_by_init() -> None:
     rebuilt = attrs.evolve(fast)  # evolve goes through __init__
     assert rebuilt == fast
     assert hash(rebuilt.subject) == hash(fast.subject)
+
+
+def _bodies() -> Any:
+    return _compiled._Bodies(codec._BODY_KINDS, _compiled._Leaves(TEXT_READERS, read_extensions, codec._BODY_KINDS))
+
+
+def test_a_body_type_is_compiled_when_first_read_and_an_unknown_type_is_not() -> None:
+    """The envelope's body functions are written on first sight of a type; an unknown type gets the default."""
+    bodies = _bodies()
+    assert bodies.get("no such type") is None
+    assert "concern" not in dict(bodies)
+    function = bodies.get("concern")
+    assert function is not None
+    assert function is not _compiled._general
+    assert dict(bodies)["concern"] is function
+
+
+def test_a_fault_while_compiling_a_body_is_not_taken_for_an_unknown_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyError raised while writing a body's function surfaces; it does not send every message the slow way."""
+
+    def broken(*_: Any) -> Any:
+        raise KeyError("a fault")
+
+    monkeypatch.setattr(_compiled, "_structure_function", broken)
+    with pytest.raises(KeyError, match="a fault"):
+        _bodies().get("concern")

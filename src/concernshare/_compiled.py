@@ -191,19 +191,13 @@ class _Bodies(dict[str, Structure]):
         self.bodies, self.leaves = bodies, leaves
 
     def __missing__(self, kind: str) -> Structure:
-        body_class = self.bodies.get(kind)
-        if body_class is None:
-            raise KeyError(kind)
-        function = _structure_function(body_class, self.leaves) or _general
+        function = _structure_function(self.bodies[kind], self.leaves) or _general
         self[kind] = function
         return function
 
     def get(self, kind: str, default: Any = None) -> Any:
         """The function of ``kind``'s body, written now if it has not been; ``default`` for an unknown type."""
-        try:
-            return self[kind]
-        except KeyError:
-            return default
+        return self[kind] if kind in self.bodies else default
 
 
 def _general(_value: Any) -> Any:

@@ -34,6 +34,8 @@ __all__: list[str] = []
 @_check("CS140")
 def _new_type(message: Message, _: dt.datetime | None) -> Iterator[Problem]:
     major, _dot, minor = message.format_version.partition(".")
+    if not (major + minor).isascii() or not major.isdigit() or not minor.isdigit():
+        return  # not a version at all: the schema refuses it (CS012), and this check has nothing to compare
     if message.type in PROCESS_TYPES and (int(major), int(minor)) < (1, 1):
         yield problem("/format_version", "CS140")
 

@@ -207,7 +207,7 @@ def _write_scanner(cls: type) -> Scanner:
         lines.append(f"    v = r.{name}")
         present = []
         if flags & _NHS:
-            present.append(f"if v.__class__ is str: facts.nhs_numbers.append((p + {segment!r}, v))")
+            present.append(f"if isinstance(v, str): facts.nhs_numbers.append((p + {segment!r}, v))")
         if flags & _EVENT:
             present.append(f"facts.events.append((p + {segment!r}, v))")
         if flags & _AGENCY:
@@ -592,22 +592,22 @@ def iter_problems(message: Message, *, now: dt.datetime | None = None) -> Iterat
             yield from typing.cast(Check, check)(message, now)
 
 
-_FOR_BODY: Final[dict[type, tuple[int, tuple[tuple[Any, bool], ...]]]] = {}
+_FOR_BODY: Final[dict[type, tuple[list[Any], tuple[tuple[Any, bool], ...]]]] = {}
 
 
 def _checks_for(body: type) -> tuple[tuple[Any, bool], ...]:
     """The checks that can find a problem in a message with a body of class ``body``, each with whether it traverses.
 
-    Worked out once per body class, again if a check has been registered since.
+    Worked out once per body class, and again whenever :data:`CHECKS` has changed since.
     """
     known = _FOR_BODY.get(body)
-    if known is None or known[0] != len(CHECKS):
+    if known is None or known[0] != CHECKS:
         chosen = tuple(
             (check, check in _TRAVERSING)
             for check in CHECKS
             if check not in _BODIES or issubclass(body, _BODIES[check])
         )
-        known = _FOR_BODY[body] = (len(CHECKS), chosen)
+        known = _FOR_BODY[body] = (list(CHECKS), chosen)
     return known[1]
 
 
