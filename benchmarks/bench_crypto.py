@@ -28,14 +28,12 @@ import timeit
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import attrs
 from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
 from joserfc import jwe as rfc_jwe
 from joserfc import jws as rfc_jws
 from joserfc.jwk import import_key
@@ -46,18 +44,17 @@ from jwcrypto.common import json_encode
 
 from concernshare import codec, validation
 from concernshare.crypto import _jose, keys
-from concernshare.crypto._b64 import b64decode
 from concernshare.records import Message
 
 if __package__ in {None, ""}:  # run as a script: benchmarks/ is on the path, its package is not
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import scenario
-from benchmarks.floor import _b64d, _b64e, _dumps
+from benchmarks.floor import KEY_ALG, _b64d, _b64e, _dumps, jwe_document, kdf, private_key, raw_public
 from benchmarks.scenario import RECIPIENTS, SENT, SUITES
 
 MESSAGE = {"typ": _jose.MESSAGE_TYP, "cty": _jose.MESSAGE_CTY}
 SEALED = {"typ": _jose.SEALED_TYP, "cty": _jose.SEALED_CTY}
-KEY_ALG, ENC = "ECDH-ES+A256KW", "A256GCM"
+ENC = "A256GCM"
 AIM = {"seal": 1.2, "open": 1.3}
 
 Operation = Callable[[], object]
@@ -87,35 +84,15 @@ class Keys:
         self.signer = keys.FileSigner.from_jwk(self.signing)
         self.decrypter = keys.FileDecrypter.from_jwk(self.encryption[0])  # the opener: the first recipient
         # the bare cryptography objects, for the floor
-        self.sig_private = _private(self.signing)
-        self.sig_public_raw = _raw_public(self.signing.public)
-        self.enc_public_raw = [_raw_public(k.public) for k in self.encryption]
-        self.enc_private = _private(self.encryption[0])
-
-
-def _raw_public(jwk: keys.PublicJwk) -> bytes:
-    x = b64decode(jwk.x)
-    return x if jwk.y is None else b"\x04" + x + b64decode(jwk.y)
-
-
-def _private(jwk: keys.PrivateJwk) -> Any:
-    crv = jwk.public.crv
-    if crv == "Ed25519":
-        return ed25519.Ed25519PrivateKey.from_private_bytes(jwk.d)
-    if crv == "X25519":
-        return x25519.X25519PrivateKey.from_private_bytes(jwk.d)
-    return ec.derive_private_key(int.from_bytes(jwk.d, "big"), ec.SECP256R1())
+        self.sig_private = private_key(self.signing)
+        self.sig_public_raw = raw_public(self.signing.public)
+        self.enc_public_raw = [raw_public(k.public) for k in self.encryption]
+        self.enc_private = private_key(self.encryption[0])
 
 
 # -- the floor: bare cryptography ----------------------------------------------------------
 
-# Concat KDF OtherInfo for ECDH-ES+A256KW, empty apu/apv, keydatalen 256 (RFC 7518 §4.6.2)
-_OTHER_INFO = len(KEY_ALG).to_bytes(4, "big") + KEY_ALG.encode() + bytes(8) + (256).to_bytes(4, "big")
 _ECDSA = ec.ECDSA(hashes.SHA256())
-
-
-def _kdf(z: bytes) -> bytes:
-    return ConcatKDFHash(hashes.SHA256(), 32, _OTHER_INFO).derive(z)
 
 
 class Floor:
@@ -137,7 +114,7 @@ class Floor:
         if self.okp:
             ephemeral = x25519.X25519PrivateKey.generate()
             z = ephemeral.exchange(x25519.X25519PublicKey.from_public_bytes(recipient))
-            return ephemeral.public_key().public_bytes_raw(), _kdf(z)
+            return ephemeral.public_key().public_bytes_raw(), kdf(z)
         ephemeral_ec = ec.generate_private_key(ec.SECP256R1())
         peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), recipient)
         z = ephemeral_ec.exchange(ec.ECDH(), peer)
@@ -145,7 +122,7 @@ class Floor:
             serialization.Encoding.X962,
             serialization.PublicFormat.UncompressedPoint,
         )
-        return point, _kdf(z)
+        return point, kdf(z)
 
     def unwrap_decrypt(self, epk: bytes, encrypted_key: bytes, iv: bytes, ciphertext: bytes, aad: bytes) -> bytes:
         """ECDH with the ephemeral key, unwrap the CEK, AES-GCM decrypt (``ciphertext`` ends with the tag)."""
@@ -154,7 +131,7 @@ class Floor:
         else:
             peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk)
             z = self.k.enc_private.exchange(ec.ECDH(), peer)
-        cek = keywrap.aes_key_unwrap(_kdf(z), encrypted_key)
+        cek = keywrap.aes_key_unwrap(kdf(z), encrypted_key)
         return AESGCM(cek).decrypt(iv, ciphertext, aad)
 
     def verify(self, signature: bytes, data: bytes) -> None:
@@ -207,30 +184,12 @@ class BareJose:
         entry = {"protected": self.jws_protected, "signature": _b64e(signature)}
         jws = _dumps({"payload": body, "signatures": [entry]})
         cek, iv = os.urandom(32), os.urandom(12)
-        recipients = []
+        entries = []
         for kid, crv, recipient in self.recipients:
             epk, kek = self.floor.agree(recipient)
-            point = (
-                {"kty": "OKP", "crv": crv, "x": _b64e(epk)}
-                if self.floor.okp
-                else {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
-            )
-            recipients.append(
-                {
-                    "header": {"alg": KEY_ALG, "kid": kid, "epk": point},
-                    "encrypted_key": _b64e(keywrap.aes_key_wrap(kek, cek)),
-                }
-            )
+            entries.append((kid, crv, epk, keywrap.aes_key_wrap(kek, cek)))
         sealed = AESGCM(cek).encrypt(iv, jws, self.jwe_protected.encode("ascii"))
-        return _dumps(
-            {
-                "protected": self.jwe_protected,
-                "recipients": recipients,
-                "iv": _b64e(iv),
-                "ciphertext": _b64e(sealed[:-16]),
-                "tag": _b64e(sealed[-16:]),
-            }
-        )
+        return jwe_document(self.jwe_protected, entries, iv, sealed)
 
     def open(self, sealed: bytes) -> bytes:
         """Find our entry by kid, decrypt, verify; the payload."""

@@ -41,12 +41,12 @@ _ECDSA: Final = ec.ECDSA(hashes.SHA256())
 Sealed = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # (epk, wrapped key) per recipient; iv; ciphertext
 
 
-def _raw_public(jwk: PublicJwk) -> bytes:
+def raw_public(jwk: PublicJwk) -> bytes:
     x = b64decode(jwk.x)
     return x if jwk.y is None else b"\x04" + x + b64decode(jwk.y)
 
 
-def _private(jwk: PrivateJwk) -> Any:
+def private_key(jwk: PrivateJwk) -> Any:
     crv = jwk.public.crv
     if crv == "Ed25519":
         return ed25519.Ed25519PrivateKey.from_private_bytes(jwk.d)
@@ -55,7 +55,7 @@ def _private(jwk: PrivateJwk) -> Any:
     return ec.derive_private_key(int.from_bytes(jwk.d, "big"), ec.SECP256R1())
 
 
-def _kdf(z: bytes) -> bytes:
+def kdf(z: bytes) -> bytes:
     return ConcatKDFHash(hashes.SHA256(), 32, _OTHER_INFO).derive(z)
 
 
@@ -65,11 +65,11 @@ class Floor:
     def __init__(self, world: World) -> None:
         sender = world[SENDER].signing
         self.ed25519 = sender.public.crv == "Ed25519"
-        self.signing = _private(sender)
+        self.signing = private_key(sender)
         self.verifying = self.signing.public_key()
         self.okp = world[RECIPIENTS[0]].encryption.public.crv == "X25519"
-        self.recipients = [_raw_public(world[r].encryption.public) for r in RECIPIENTS]
-        self.opener = _private(world[RECIPIENTS[0]].encryption)
+        self.recipients = [raw_public(world[r].encryption.public) for r in RECIPIENTS]
+        self.opener = private_key(world[RECIPIENTS[0]].encryption)
 
     def sign(self, data: bytes) -> bytes:
         """64 bytes: Ed25519, or ES256 as raw r || s."""
@@ -91,14 +91,14 @@ class Floor:
         if self.okp:
             ephemeral = x25519.X25519PrivateKey.generate()
             z = ephemeral.exchange(x25519.X25519PublicKey.from_public_bytes(recipient))
-            return ephemeral.public_key().public_bytes_raw(), _kdf(z)
+            return ephemeral.public_key().public_bytes_raw(), kdf(z)
         ephemeral_ec = ec.generate_private_key(ec.SECP256R1())
         z = ephemeral_ec.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), recipient))
         point = ephemeral_ec.public_key().public_bytes(
             serialization.Encoding.X962,
             serialization.PublicFormat.UncompressedPoint,
         )
-        return point, _kdf(z)
+        return point, kdf(z)
 
     def unwrap(self, epk: bytes, wrapped: bytes) -> bytes:
         """The content key of our entry."""
@@ -106,7 +106,7 @@ class Floor:
             z = self.opener.exchange(x25519.X25519PublicKey.from_public_bytes(epk))
         else:
             z = self.opener.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk))
-        return bytes(keywrap.aes_key_unwrap(_kdf(z), wrapped))
+        return bytes(keywrap.aes_key_unwrap(kdf(z), wrapped))
 
     def encrypt(self, plaintext: bytes, aad: bytes | None = None) -> Sealed:
         """One content key wrapped for every recipient; AES-256-GCM over ``plaintext``."""
@@ -147,6 +147,30 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
+def jwe_document(protected: str, entries: list[tuple[str, str, bytes, bytes]], iv: bytes, sealed: bytes) -> bytes:
+    """The general JWE as concernshare writes it: ``entries`` are (kid, crv, ephemeral point, wrapped key).
+
+    ``sealed`` is the AES-GCM output, the ciphertext followed by its 16-byte tag.
+    """
+    recipients = []
+    for kid, crv, epk, key in entries:
+        point = (
+            {"kty": "OKP", "crv": crv, "x": _b64e(epk)}
+            if crv == "X25519"
+            else {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
+        )
+        recipients.append({"header": {"alg": KEY_ALG, "kid": kid, "epk": point}, "encrypted_key": _b64e(key)})
+    return _dumps(
+        {
+            "protected": protected,
+            "recipients": recipients,
+            "iv": _b64e(iv),
+            "ciphertext": _b64e(sealed[:-16]),
+            "tag": _b64e(sealed[-16:]),
+        }
+    )
+
+
 class BareJose:
     """The floor plus the JOSE format with the standard library: base64url and JSON, no checks at all.
 
@@ -175,23 +199,8 @@ class BareJose:
             {"payload": body, "signatures": [{"protected": self.jws_protected, "signature": _b64e(signature)}]}
         )
         wrapped, iv, sealed = self.floor.encrypt(jws, self.jwe_protected.encode("ascii"))
-        recipients = []
-        for (kid, crv), (epk, key) in zip(self.keys, wrapped, strict=True):
-            point = (
-                {"kty": "OKP", "crv": crv, "x": _b64e(epk)}
-                if self.floor.okp
-                else {"kty": "EC", "crv": crv, "x": _b64e(epk[1:33]), "y": _b64e(epk[33:])}
-            )
-            recipients.append({"header": {"alg": KEY_ALG, "kid": kid, "epk": point}, "encrypted_key": _b64e(key)})
-        return _dumps(
-            {
-                "protected": self.jwe_protected,
-                "recipients": recipients,
-                "iv": _b64e(iv),
-                "ciphertext": _b64e(sealed[:-16]),
-                "tag": _b64e(sealed[-16:]),
-            }
-        )
+        entries = [(kid, crv, epk, key) for (kid, crv), (epk, key) in zip(self.keys, wrapped, strict=True)]
+        return jwe_document(self.jwe_protected, entries, iv, sealed)
 
     def receive(self, sealed: bytes) -> Any:
         """Our entry by kid; decrypt; verify; json.loads."""
