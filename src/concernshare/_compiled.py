@@ -227,11 +227,11 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
         ]
         known |= {"type"}
     lines.append(f"    if not d.keys() <= {writer.name(known, 'known')}: raise Fallback")
-    arguments = []
+    values: dict[str, str] = {}  # each wire field's variable in the function
     try:
         for number, field in enumerate(fields):
             target = f"a{number}"
-            arguments.append(f"{field.name}={target}")
+            values[field.name] = target
             if body and field.name == "body":
                 lines.append(f"    {target} = body_of(d['body'])")
                 continue
@@ -252,7 +252,7 @@ def _write_structure(cls: type, leaves: _Leaves) -> Structure | None:
             ]
     except TypeError:
         return None
-    lines += _construction(writer, cls, dict(argument.split("=") for argument in arguments))
+    lines += _construction(writer, cls, values)
     writer.lines = lines
     built: Structure = writer.build("structure", cls.__qualname__)
     return built
