@@ -17,6 +17,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from tests.test_chronology_cli import _run
 
 from concernshare import codec, schema
 from concernshare.chronology import Chronology, EntryState, Match, build_chronologies, build_chronology
@@ -36,9 +37,6 @@ from concernshare.chronology.history import (
     homes,
     household_events,
 )
-from concernshare.cli import _chronology
-from concernshare.cli._inputs import Parser
-from concernshare.errors import UsageError
 from concernshare.records import Message, Relationship, WithdrawalBody, WithdrawalReason
 from concernshare.records.codes import AgeGroup, Relation, YesNoUnknown
 from concernshare.validation import validate
@@ -392,19 +390,6 @@ def test_the_timeline_lanes_name_the_agencies(messages: list[Message]) -> None:
 
 
 # -- concernshare chronology --household ----------------------------------------------------------------------------
-
-
-def _run(*argv: str) -> tuple[int, str, str]:
-    parser = Parser(prog="concernshare")
-    _chronology.register(parser.add_subparsers(dest="command", parser_class=Parser))
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        args = parser.parse_args(["chronology", *argv])
-        code: int = args.run(args, out, err, io.BytesIO())
-    except UsageError as error:
-        err.write(f"{error}\n")
-        return 2, out.getvalue(), err.getvalue()
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)
